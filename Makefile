@@ -1,0 +1,136 @@
+# Makefile: builds, tests and installs muster.
+#
+# A plain `make` needs only pkg-config and the libraries' -dev packages.
+# ./configure (after `make configure`) writes config.mak.autogen, which
+# refines these defaults; a local, untracked config.mak wins over both;
+# variables given on the command line win over everything.
+#
+#   make                 build ./muster
+#   make check           build and run every test; ends "N passed, N failed"
+#   make demo            build and run the main example workflow
+#   make DEVELOPER=1     -Werror plus AddressSanitizer and UBSan
+#   make install         PREFIX=/usr/local DESTDIR=
+#   make check VALGRIND=1  run the end-to-end tests under valgrind
+
+VERSION = 0.1.0
+
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+DATADIR ?= $(PREFIX)/share
+MANDIR ?= $(DATADIR)/man
+DESTDIR ?=
+
+CC ?= cc
+AR ?= ar
+PKG_CONFIG ?= pkg-config
+CFLAGS ?= -O2 -g
+LDFLAGS ?=
+SHELL_PATH ?= /bin/sh
+
+-include config.mak.autogen
+-include config.mak
+
+PKGS = yaml-0.1 json-c libpcre2-8
+# config.mak.autogen may set these; otherwise ask pkg-config once.
+ifndef DEP_CFLAGS
+DEP_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+endif
+ifndef DEP_LIBS
+DEP_LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null || \
+	echo -lyaml -ljson-c -lpcre2-8)
+endif
+ifndef CHECK_CFLAGS
+CHECK_CFLAGS := $(shell $(PKG_CONFIG) --cflags check 2>/dev/null)
+endif
+ifndef CHECK_LIBS
+CHECK_LIBS := $(shell $(PKG_CONFIG) --libs check 2>/dev/null || \
+	echo -lcheck -lsubunit -lm -lrt -lpthread)
+endif
+
+WARNINGS = -Wall -Wextra -Wshadow -Wmissing-prototypes -Wstrict-prototypes \
+	-Wno-unused-parameter
+ifdef DEVELOPER
+WARNINGS += -Werror
+SANITIZE = -fsanitize=address,undefined -fno-omit-frame-pointer \
+	-fno-sanitize-recover=undefined
+CFLAGS := -O1 -g
+endif
+
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARNINGS) $(SANITIZE) $(CFLAGS) \
+	$(DEP_CFLAGS) -DMUSTER_VERSION='"$(VERSION)"' -Isrc -MMD -MP
+ALL_LDFLAGS = $(SANITIZE) $(LDFLAGS)
+
+LIB_SRC = $(filter-out src/muster.c,$(sort $(wildcard src/*.c)))
+LIB_OBJ = $(LIB_SRC:.c=.o)
+UNIT_SRC = $(sort $(wildcard tests/unit/*.c))
+UNIT_OBJ = $(UNIT_SRC:.c=.o)
+HELPER_SRC = $(sort $(wildcard tests/helpers/*.c))
+HELPERS = $(HELPER_SRC:.c=)
+
+all: muster
+
+# Rebuild everything when the flags change (make DEVELOPER=1 after make).
+MUSTER-CFLAGS: FORCE
+	@flags='$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS)'; \
+	if test x"$$flags" != x"`cat $@ 2>/dev/null`"; then \
+		echo "$$flags" >$@; fi
+
+src/%.o: src/%.c MUSTER-CFLAGS
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+libmuster.a: $(LIB_OBJ)
+	rm -f $@ && $(AR) rcs $@ $(LIB_OBJ)
+
+muster: src/muster.o libmuster.a
+	$(CC) $(ALL_LDFLAGS) -o $@ src/muster.o libmuster.a $(DEP_LIBS) -lm
+
+tests/unit/%.o: tests/unit/%.c MUSTER-CFLAGS
+	$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) -c -o $@ $<
+
+tests/unit/runner: $(UNIT_OBJ) libmuster.a
+	$(CC) $(ALL_LDFLAGS) -o $@ $(UNIT_OBJ) libmuster.a $(DEP_LIBS) \
+		$(CHECK_LIBS) -lm
+
+tests/helpers/%: tests/helpers/%.c MUSTER-CFLAGS
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $<
+
+check: muster tests/unit/runner $(HELPERS)
+	@MUSTER="$(CURDIR)/muster" VALGRIND="$(VALGRIND)" \
+		$(SHELL_PATH) tests/run.sh
+
+demo: muster
+	./muster -C examples/deploy validate
+	./muster -C examples/deploy list
+	./muster -C examples/deploy show deploy
+
+install: muster
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
+		$(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(DATADIR)/muster
+	install -m 755 muster $(DESTDIR)$(BINDIR)/muster
+	for f in doc/*.1; do test -f "$$f" && \
+		install -m 644 "$$f" $(DESTDIR)$(MANDIR)/man1/ || :; done
+	for f in doc/*.5; do test -f "$$f" && \
+		install -m 644 "$$f" $(DESTDIR)$(MANDIR)/man5/ || :; done
+	cp -R share/muster/. $(DESTDIR)$(DATADIR)/muster/
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/muster
+	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man1/,$(notdir $(wildcard doc/*.1)))
+	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man5/,$(notdir $(wildcard doc/*.5)))
+	rm -rf $(DESTDIR)$(DATADIR)/muster
+
+configure: configure.ac
+	autoconf -o $@ $<
+
+clean:
+	rm -f muster libmuster.a src/*.o src/*.d tests/unit/*.o tests/unit/*.d
+	rm -f tests/unit/runner $(HELPERS) MUSTER-CFLAGS
+	rm -rf tests/trash
+
+distclean: clean
+	rm -rf configure config.mak.autogen config.log config.status \
+		autom4te.cache
+
+.PHONY: all check demo install uninstall clean distclean FORCE
+
+-include $(wildcard src/*.d tests/unit/*.d)

@@ -1,0 +1,144 @@
+/* cmd.c: the command table and the options every command shares. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "util.h"
+
+const struct cmd	cmds[] = {
+	{ "version", cmd_version, "version",
+	  "print muster's version", "" },
+	{ "help", cmd_help, "help [COMMAND]",
+	  "describe muster or one of its commands", "" },
+};
+const unsigned		ncmds = nitems(cmds);
+
+enum { OPT_COLOR = 256, OPT_JSON };
+
+const struct option	ctx_options[] = {
+	{ "directory",	required_argument,	NULL,	'C' },
+	{ "verbose",	no_argument,		NULL,	'v' },
+	{ "quiet",	no_argument,		NULL,	'q' },
+	{ "color",	required_argument,	NULL,	OPT_COLOR },
+	{ "json",	no_argument,		NULL,	OPT_JSON },
+	{ NULL,		0,			NULL,	0 }
+};
+
+/* NO_COLOR disables, CLICOLOR_FORCE forces, --color beats both. */
+void
+ctx_resolve_color(struct ctx *ctx)
+{
+	const char	*e;
+
+	if (ctx->color_opt != 0) {
+		ctx->color = ctx->color_opt > 0;
+		return;
+	}
+	if ((e = getenv("NO_COLOR")) != NULL && *e != '\0')
+		ctx->color = 0;
+	else if ((e = getenv("CLICOLOR_FORCE")) != NULL && *e != '\0' &&
+	    strcmp(e, "0") != 0)
+		ctx->color = 1;
+	else
+		ctx->color = isatty(STDERR_FILENO) &&
+		    ((e = getenv("TERM")) == NULL || strcmp(e, "dumb") != 0);
+}
+
+int
+ctx_option(struct ctx *ctx, int c, const char *arg)
+{
+	switch (c) {
+	case 'C':
+		ctx->dir = arg;
+		return 0;
+	case 'v':
+		ctx->verbose = ctx->verbose < 0 ? 1 : ctx->verbose + 1;
+		return 0;
+	case 'q':
+		ctx->verbose = -1;
+		return 0;
+	case OPT_JSON:
+		ctx->json = 1;
+		return 0;
+	case OPT_COLOR:
+		if (strcmp(arg, "auto") == 0)
+			ctx->color_opt = 0;
+		else if (strcmp(arg, "always") == 0)
+			ctx->color_opt = 1;
+		else if (strcmp(arg, "never") == 0)
+			ctx->color_opt = -1;
+		else
+			return error("--color: expected auto, always or never, "
+			    "not '%s'", arg);
+		ctx_resolve_color(ctx);
+		return 0;
+	}
+	return 1;
+}
+
+static int
+bad_option(int c, char **argv)
+{
+	if (c == ':')
+		return error("option '%s' needs a value", argv[optind - 1]);
+	if (optopt != 0 && optopt < 256)
+		return error("unknown option '-%c'", optopt);
+	return error("unknown option '%s'", argv[optind - 1]);
+}
+
+int
+cmd_getopt(struct ctx *ctx, int argc, char **argv, const char *shortopts,
+    const struct option *longopts)
+{
+	struct option	 all[64];
+	char		 sopts[128];
+	size_t		 n = 0, i;
+	int		 c;
+
+	if (longopts != NULL)
+		for (; longopts[n].name != NULL && n < 48; n++)
+			all[n] = longopts[n];
+	for (i = 0; ctx_options[i].name != NULL; i++)
+		all[n++] = ctx_options[i];
+	memset(&all[n], 0, sizeof all[n]);
+	snprintf(sopts, sizeof sopts, ":%sC:vq", shortopts);
+	opterr = 0;
+	for (;;) {
+		c = getopt_long(argc, argv, sopts, all, NULL);
+		if (c == -1)
+			return -1;
+		if (c == '?' || c == ':') {
+			bad_option(c, argv);
+			return '?';
+		}
+		switch (ctx_option(ctx, c, optarg)) {
+		case 0:
+			continue;
+		case 1:
+			return c;
+		default:
+			return '?';
+		}
+	}
+}
+
+int
+cmd_usage(const struct cmd *c)
+{
+	error("usage: muster %s", c->synopsis);
+	return EXIT_USAGE;
+}
+
+const struct cmd *
+cmd_find(const char *name)
+{
+	unsigned	i;
+
+	for (i = 0; i < ncmds; i++)
+		if (strcmp(cmds[i].name, name) == 0)
+			return &cmds[i];
+	return NULL;
+}

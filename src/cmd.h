@@ -1,0 +1,50 @@
+/* cmd.h: the command table and what every command gets from main. */
+#ifndef MUSTER_CMD_H
+#define MUSTER_CMD_H
+
+/* Options that every command accepts, before or after its name. */
+struct ctx {
+	const char	*dir;		/* -C DIR, or NULL */
+	int		 verbose;	/* -1 with -q, 0, 1 with -v, ... */
+	int		 color;		/* 1 when color is on for stderr */
+	int		 color_opt;	/* -1 never, 0 auto, 1 always */
+	int		 json;		/* --json */
+};
+
+struct cmd {
+	const char	*name;
+	int		(*fn)(struct ctx *, int, char **);
+	const char	*synopsis;	/* "NAME ARGS", one line */
+	const char	*summary;	/* one line for `muster help` */
+	const char	*help;		/* the rest of `muster help NAME` */
+};
+
+/* Every command, in the order `muster help` lists them. */
+extern const struct cmd	cmds[];
+extern const unsigned	ncmds;
+
+const struct cmd	*cmd_find(const char *);
+
+/*
+ * Parses the options shared by every command (-C -v -q --color --json)
+ * together with a command's own, getopt_long style.  Returns the next
+ * option of the command's own (its getopt value), -1 at the end, or '?'
+ * after printing an error.
+ */
+struct option;
+int	 cmd_getopt(struct ctx *, int, char **, const char *shortopts,
+	    const struct option *longopts);
+/* The shared options, NULL-terminated, for main's own parsing. */
+extern const struct option	ctx_options[];
+/* Applies NO_COLOR, CLICOLOR_FORCE, the terminal and --color. */
+void	 ctx_resolve_color(struct ctx *);
+/* Applies shared option c; 0 done, 1 not a shared option, -1 error. */
+int	 ctx_option(struct ctx *, int c, const char *arg);
+/* Prints "muster: usage: muster SYNOPSIS" for c and returns 2. */
+int	 cmd_usage(const struct cmd *);
+
+#define CMD_DECL(n)	int cmd_##n(struct ctx *, int, char **)
+CMD_DECL(version);
+CMD_DECL(help);
+
+#endif

@@ -1,0 +1,73 @@
+/* muster.c: main: global options, then dispatch to a command. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "util.h"
+
+static int
+unknown_command(const char *name)
+{
+	const char	*names[64], *s;
+	unsigned	 i;
+
+	for (i = 0; i < ncmds && i < nitems(names); i++)
+		names[i] = cmds[i].name;
+	s = suggest(name, names, i);
+	if (s != NULL)
+		error("unknown command '%s' (did you mean '%s'?)", name, s);
+	else
+		error("unknown command '%s'; see 'muster help'", name);
+	return EXIT_USAGE;
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option	 extra[] = {
+		{ "help",	no_argument,	NULL,	'h' },
+		{ "version",	no_argument,	NULL,	'V' },
+	};
+	struct option			 opts[16];
+	struct ctx			 ctx = { 0 };
+	const struct cmd		*c;
+	const char			*e;
+	size_t				 n;
+	int				 opt;
+
+	if ((e = getenv("MUSTER_DIR")) != NULL && *e != '\0')
+		ctx.dir = e;
+	ctx_resolve_color(&ctx);
+	for (n = 0; ctx_options[n].name != NULL; n++)
+		opts[n] = ctx_options[n];
+	opts[n++] = extra[0];
+	opts[n++] = extra[1];
+	memset(&opts[n], 0, sizeof opts[n]);
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, "+:C:vqhV", opts, NULL)) != -1) {
+		if (opt == 'h')
+			return cmd_help(&ctx, 1, (char *[]){ "help", NULL });
+		if (opt == 'V')
+			return cmd_version(&ctx, 1,
+			    (char *[]){ "version", NULL });
+		if (opt == '?' || opt == ':') {
+			error(opt == ':' ? "option '%s' needs a value" :
+			    "unknown option '%s'", argv[optind - 1]);
+			return EXIT_USAGE;
+		}
+		if (ctx_option(&ctx, opt, optarg) != 0)
+			return EXIT_USAGE;
+	}
+	if (optind == argc) {
+		cmd_help(&ctx, 1, (char *[]){ "help", NULL });
+		return EXIT_USAGE;
+	}
+	if ((c = cmd_find(argv[optind])) == NULL)
+		return unknown_command(argv[optind]);
+	argc -= optind;
+	argv += optind;
+	optind = 0;	/* glibc: reinitialise getopt for the command */
+	return c->fn(&ctx, argc, argv);
+}

@@ -1,0 +1,2 @@
+/* suites.h: every unit suite, one line each: SUITE(module). */
+SUITE(util)
