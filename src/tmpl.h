@@ -1,0 +1,71 @@
+/* tmpl.h: muster's template language: Go's text/template over JSON data. */
+#ifndef MUSTER_TMPL_H
+#define MUSTER_TMPL_H
+
+#include <stddef.h>
+
+struct buf;
+struct json_object;
+struct tmpl;
+
+/* Rendering options. */
+enum {
+	/* A missing map key prints Go's "<no value>" instead of failing. */
+	TMPL_MISSING_DEFAULT = 1 << 0,
+	/*
+	 * The output is a POSIX shell script (a `run:` step): the value of
+	 * every action is escaped for the quoting context that the literal
+	 * text emitted so far leaves open (none, '...' or "..."), so no value
+	 * can end a quote, substitute a command or start a new one.
+	 */
+	TMPL_SHELL = 1 << 1
+};
+
+/* Limits: errors, never crashes. */
+#define TMPL_MAX_DEPTH		1000		/* nesting of parens and blocks */
+#define TMPL_MAX_OUTPUT		(4 << 20)	/* bytes one rendering may produce */
+
+/* Why a parse or a rendering failed; line and col count from 1 within the
+ * template text (0 when unknown). */
+struct tmpl_error {
+	int	 line, col;
+	char	 msg[512];
+};
+
+/*
+ * Parses len bytes of src.  Returns the template (free it with tmpl_free())
+ * or NULL with *err set.  Unknown functions and undefined variables are
+ * parse errors, as in Go.
+ */
+struct tmpl	*tmpl_parse(const char *src, size_t len, struct tmpl_error *err);
+void		 tmpl_free(struct tmpl *);
+
+/* Renders t against data (NULL is JSON null), appending to out; 0 or -1. */
+int		 tmpl_render(const struct tmpl *, struct json_object *data,
+		    unsigned flags, struct buf *out, struct tmpl_error *err);
+
+/*
+ * Like tmpl_render(), but when the template is exactly one action
+ * ("{{ .input.replicas }}", no text around it) *out gets the action's value
+ * with its JSON type (an integer stays an integer, an object an object);
+ * otherwise the rendered string.  *out is a new reference.
+ */
+int		 tmpl_eval(const struct tmpl *, struct json_object *data,
+		    unsigned flags, struct json_object **out,
+		    struct tmpl_error *err);
+
+/* 1 when t has no actions at all (plain text). */
+int		 tmpl_is_text(const struct tmpl *);
+
+/*
+ * Calls fn for every field chain read from the root data: ".results.build.tag"
+ * gives {"results", "build", "tag"}, as does "$.results.build.tag" anywhere and
+ * `index .results "build"` (whose constant keys extend the chain).  Chains of
+ * "." inside range and with blocks, where dot is not the root, are not
+ * reported.  line and col locate the chain within the template text.
+ */
+void		 tmpl_walk_fields(const struct tmpl *,
+		    void (*fn)(void *arg, const char *const *chain, size_t n,
+		    int line, int col), void *arg);
+
+#endif
