@@ -1,0 +1,72 @@
+/* ynode.h: YAML documents as trees of nodes that know their position. */
+#ifndef MUSTER_YNODE_H
+#define MUSTER_YNODE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct arena;
+
+/* Limits on what a definition file may be. */
+#define YNODE_MAX_FILE		(4 << 20)	/* bytes */
+#define YNODE_MAX_DEPTH		64		/* nested sequences and mappings */
+#define YNODE_MAX_EXPANSION	100000		/* nodes added by aliases */
+
+enum ynode_kind {
+	YNODE_SCALAR,
+	YNODE_SEQ,
+	YNODE_MAP
+};
+
+/* What a scalar means under the YAML 1.2 core schema (or its tag). */
+enum yscalar {
+	YS_NONE,	/* not a scalar */
+	YS_NULL,
+	YS_BOOL,
+	YS_INT,
+	YS_FLOAT,
+	YS_STR
+};
+
+struct ynode {
+	enum ynode_kind	  kind;
+	enum yscalar	  type;		/* scalars only */
+	int		  line, col;	/* from 1 */
+	int		  style;	/* scalars: 0 plain, 1 quoted, 2 block */
+	const char	 *s;		/* scalars: the text, NUL-terminated */
+	size_t		  len;		/* scalars: its length (may hold NULs) */
+	struct ynode	**items;	/* seq: n items; map: key, value, ... */
+	size_t		  n;		/* seq: items; map: pairs */
+};
+
+/* A map's i-th key and value. */
+#define YMAP_KEY(m, i)	((m)->items[2 * (i)])
+#define YMAP_VAL(m, i)	((m)->items[2 * (i) + 1])
+
+struct ydoc {
+	struct ynode	*root;		/* NULL for an empty document */
+	int		 line, col;	/* where the document starts */
+	const char	*text;		/* the whole file's bytes */
+	size_t		 textlen;
+};
+
+/*
+ * Reads the file at path (shown as name in messages), checks it (a regular
+ * file, at most YNODE_MAX_FILE bytes, UTF-8 without NUL bytes) and parses
+ * every document into nodes that live in the arena.  Reports each problem
+ * with loc_error() and returns -1, or 0 with *docs (in the arena) and *n.
+ */
+int	ynode_load_file(struct arena *, const char *path, const char *name,
+	    struct ydoc **docs, size_t *n);
+/* The same for bytes already in memory. */
+int	ynode_load_buf(struct arena *, const char *name, const char *buf,
+	    size_t len, struct ydoc **docs, size_t *n);
+
+/* Returns the value of key in map m, or NULL. */
+struct ynode	*ynode_get(const struct ynode *m, const char *key);
+/* "a string", "a mapping", "an integer"...: for messages. */
+const char	*ynode_describe(const struct ynode *);
+/* The libyaml version, for `muster version`. */
+const char	*ynode_library_version(void);
+
+#endif
