@@ -12,12 +12,13 @@
 #include "tmpl.h"
 #include "util.h"
 
-enum { OPT_DATA = 0x300, OPT_MISSINGKEY, OPT_SHELL };
+enum { OPT_DATA = 0x300, OPT_MISSINGKEY, OPT_SHELL, OPT_FILE };
 
 static const struct option	render_options[] = {
 	{ "data",	required_argument,	NULL,	OPT_DATA },
 	{ "missingkey",	required_argument,	NULL,	OPT_MISSINGKEY },
 	{ "shell",	no_argument,		NULL,	OPT_SHELL },
+	{ "file",	required_argument,	NULL,	OPT_FILE },
 	{ NULL,		0,			NULL,	0 }
 };
 
@@ -94,7 +95,8 @@ int
 cmd_render(struct ctx *ctx, int argc, char **argv)
 {
 	const struct cmd	*self = cmd_find("render");
-	const char		*data = NULL;
+	const char		*data = NULL, *file = NULL;
+	struct buf		 src = BUF_INIT;
 	struct json_object	*j = NULL;
 	struct tmpl_error	 err;
 	struct tmpl		*t;
@@ -105,6 +107,8 @@ cmd_render(struct ctx *ctx, int argc, char **argv)
 	while ((c = cmd_getopt(ctx, argc, argv, "", render_options)) != -1) {
 		if (c == OPT_DATA)
 			data = optarg;
+		else if (c == OPT_FILE)
+			file = optarg;
 		else if (c == OPT_SHELL)
 			flags |= TMPL_SHELL;
 		else if (c == OPT_MISSINGKEY && strcmp(optarg, "default") == 0)
@@ -118,9 +122,17 @@ cmd_render(struct ctx *ctx, int argc, char **argv)
 		} else
 			return cmd_usage(self);
 	}
-	if (optind + 1 != argc)
+	if (optind + (file == NULL) != argc)
 		return cmd_usage(self);
-	if ((t = tmpl_parse(argv[optind], strlen(argv[optind]), &err)) == NULL)
+	if (file != NULL && read_all(file, &src) < 0) {
+		buf_release(&src);
+		return EXIT_USAGE;
+	}
+	if (file == NULL)
+		buf_adds(&src, argv[optind]);
+	t = tmpl_parse(buf_str(&src), src.len, &err);
+	buf_release(&src);
+	if (t == NULL)
 		return fail_template(&err);
 	if (data != NULL && load_data(data, &j) < 0) {
 		tmpl_free(t);

@@ -864,8 +864,10 @@ tmpl_eval(const struct tmpl *t, struct json_object *data, unsigned flags,
 	a = root->u.list.n == 1 ? root->u.list.v[0] : NULL;
 	if (a == NULL || a->type != N_ACTION || (flags & TMPL_SHELL) ||
 	    a->u.action->u.pipe.ndecl > 0 || t->ndefs > 0) {
-		if (tmpl_render(t, data, flags, &b, err) < 0)
+		if (tmpl_render(t, data, flags, &b, err) < 0) {
+			buf_release(&b);
 			return -1;
+		}
 		*out = json_object_new_string_len(buf_str(&b), (int)b.len);
 		buf_release(&b);
 		return 0;

@@ -15,11 +15,10 @@ struct parser {
 	struct token		*tok;
 	size_t			 ntok, i;
 	int			*scope;		/* visible variable ids */
-	size_t			 nscope, capscope;
+	size_t			 nscope, capscope, base;
 	size_t			 capvars;
 	unsigned		 depth;
 	int			 range_depth;
-	unsigned		 last_end;
 	struct tmpl_error	*err;
 	jmp_buf			 jb;
 };
@@ -76,8 +75,6 @@ next(struct parser *p)
 
 	if (p->i + 1 < p->ntok)
 		p->i++;
-	if (t->type != T_SPACE)
-		p->last_end = t->pos + t->len;
 	return t;
 }
 
@@ -238,7 +235,7 @@ use_var(struct parser *p, const struct token *t)
 	int		 id = var_lookup(p, t->s, t->len);
 
 	n->end = t->pos + t->len;
-	for (i = 0; id >= 0 && i < p->nscope; i++)
+	for (i = p->base; id >= 0 && i < p->nscope; i++)
 		if (p->scope[i] == id) {
 			n->u.field.var = id;
 			return n;
@@ -476,7 +473,8 @@ pipeline(struct parser *p, const char *context, enum tok end)
 		if (t->type == end) {
 			pipe->u.pipe.cmds = cmds.v;
 			pipe->u.pipe.ncmds = cmds.n;
-			pipe->end = t->pos + t->len;
+			pipe->end = cmds.n > 0 ? cmds.v[cmds.n - 1]->end :
+			    t->pos;
 			check_pipeline(p, pipe, context);
 			return pipe;
 		}
@@ -610,20 +608,16 @@ def_body(struct parser *p, const char *name, const char *context,
     unsigned pos)
 {
 	struct node	*list, *nx;
-	int		*scope = p->scope;
-	size_t		 nscope = p->nscope, cap = p->capscope;
+	size_t		 nscope = p->nscope, base = p->base;
 	int		 rd = p->range_depth;
 
-	p->scope = NULL;
-	p->nscope = p->capscope = 0;
+	p->base = p->nscope;
 	p->range_depth = 0;
 	var_declare(p, "$", 1);
 	depth_enter(p, pos);
 	list = item_list(p, &nx);
-	free(p->scope);
-	p->scope = scope;
 	p->nscope = nscope;
-	p->capscope = cap;
+	p->base = base;
 	p->range_depth = rd;
 	p->depth--;
 	if (nx->type != N_END)
@@ -640,6 +634,7 @@ template_control(struct parser *p, unsigned pos, int block)
 	struct node	*n = new_node(p, N_TEMPLATE, pos);
 
 	n->u.call.name = template_name(p, t, ctx);
+	n->end = t->pos + t->len;
 	if (!block) {
 		t = next_nonspace(p);
 		if (t->type != T_RDELIM)
@@ -647,9 +642,10 @@ template_control(struct parser *p, unsigned pos, int block)
 	}
 	if (block || t->type != T_RDELIM)
 		n->u.call.pipe = pipeline(p, ctx, T_RDELIM);
+	if (n->u.call.pipe != NULL)
+		n->end = n->u.call.pipe->end;
 	if (block)
 		def_body(p, n->u.call.name, ctx, pos);
-	n->end = p->last_end;
 	return n;
 }
 
