@@ -125,7 +125,8 @@ configure: configure.ac
 clean:
 	rm -f muster libmuster.a src/*.o src/*.d tests/unit/*.o tests/unit/*.d
 	rm -f tests/unit/runner $(HELPERS) MUSTER-CFLAGS
-	rm -rf tests/trash
+	rm -f tests/fuzz/fuzz-tmpl bench/tmpl-bench
+	rm -rf tests/trash tests/fuzz/work
 
 distclean: clean
 	rm -rf configure config.mak.autogen config.log config.status \
@@ -134,3 +135,34 @@ distclean: clean
 .PHONY: all check demo install uninstall clean distclean FORCE
 
 -include $(wildcard src/*.d tests/unit/*.d)
+
+# Not part of `make check`: the libFuzzer harness (clang) and the benchmark.
+#   make fuzz                      build tests/fuzz/fuzz-tmpl
+#   make fuzz FUZZ_TIME=600        ... and run it for that many seconds
+#   make bench                     build and run bench/tmpl-bench
+FUZZ_CC ?= clang
+FUZZ_FLAGS ?= -g -O1 -fsanitize=fuzzer,address,undefined \
+	-fno-sanitize-recover=undefined
+FUZZ_TIME ?=
+FUZZ_SRC = $(filter src/tmpl%.c src/util.c,$(LIB_SRC))
+
+tests/fuzz/fuzz-tmpl: tests/fuzz/fuzz-tmpl.c $(FUZZ_SRC) $(wildcard src/*.h)
+	$(FUZZ_CC) -std=c11 -D_GNU_SOURCE $(FUZZ_FLAGS) $(DEP_CFLAGS) -Isrc \
+		-o $@ tests/fuzz/fuzz-tmpl.c $(FUZZ_SRC) $(DEP_LIBS) -lm
+
+fuzz: tests/fuzz/fuzz-tmpl
+	@if test -n "$(FUZZ_TIME)"; then \
+		mkdir -p tests/fuzz/work && \
+		tests/fuzz/fuzz-tmpl -max_total_time=$(FUZZ_TIME) \
+			-max_len=4096 -rss_limit_mb=2048 -timeout=10 \
+			-dict=tests/fuzz/tmpl.dict \
+			tests/fuzz/work tests/fuzz/corpus-tmpl; fi
+
+bench/tmpl-bench: bench/tmpl-bench.c libmuster.a
+	$(CC) $(ALL_CFLAGS) -O2 $(ALL_LDFLAGS) -o $@ bench/tmpl-bench.c \
+		libmuster.a $(DEP_LIBS) -lm
+
+bench: bench/tmpl-bench
+	./bench/tmpl-bench
+
+.PHONY: fuzz bench

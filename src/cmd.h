@@ -46,5 +46,6 @@ int	 cmd_usage(const struct cmd *);
 #define CMD_DECL(n)	int cmd_##n(struct ctx *, int, char **)
 CMD_DECL(version);
 CMD_DECL(help);
+CMD_DECL(render);
 
 #endif

@@ -1,0 +1,138 @@
+/* tmpl-walk.c: tmpl_walk_fields: the field chains a template reads. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "tmpl-int.h"
+
+struct walker {
+	const struct tmpl	 *t;
+	void			(*fn)(void *, const char *const *, size_t,
+				    int, int);
+	void			 *arg;
+};
+
+static void	visit(struct walker *, const struct node *, int);
+
+static void
+report(struct walker *w, const struct node *at, const char *const *a,
+    size_t n, const char *const *b, size_t m)
+{
+	const char	**v;
+	struct tmpl_error e;
+
+	if (n + m == 0)
+		return;
+	v = xreallocarray(NULL, n + m, sizeof *v);
+	if (n > 0)
+		memcpy(v, a, n * sizeof *v);
+	if (m > 0)
+		memcpy(v + n, b, m * sizeof *v);
+	tmpl_seterr(&e, w->t->src, w->t->len, at->pos, "%s", "");
+	w->fn(w->arg, v, n + m, e.line, e.col);
+	free(v);
+}
+
+/* The chain of a field read from the root, or NULL. */
+static const struct node *
+root_chain(const struct node *n, int root)
+{
+	if (n->type == N_FIELD && root && n->u.field.n > 0)
+		return n;
+	if (n->type == N_VAR && n->u.field.var == 0 && n->u.field.n > 0)
+		return n;
+	return NULL;
+}
+
+/* index .a "b" "c": the constant keys extend the chain of .a */
+static int
+visit_index(struct walker *w, const struct node *cmd, int root)
+{
+	const struct node	*f, **k;
+	const char		**keys;
+	unsigned		 i, n = 0;
+
+	if (cmd->u.list.n < 2 || cmd->u.list.v[0]->type != N_FUNC ||
+	    strcmp(cmd->u.list.v[0]->u.fn->name, "index") != 0 ||
+	    (f = root_chain(cmd->u.list.v[1], root)) == NULL)
+		return 0;
+	k = (const struct node **)cmd->u.list.v + 2;
+	while (2 + n < cmd->u.list.n && k[n]->type == N_STRING)
+		n++;
+	keys = xreallocarray(NULL, n + 1, sizeof *keys);
+	for (i = 0; i < n; i++)
+		keys[i] = k[i]->u.text.s;
+	report(w, f, f->u.field.ident, f->u.field.n, keys, n);
+	free(keys);
+	for (i = 2 + n; i < cmd->u.list.n; i++)
+		visit(w, cmd->u.list.v[i], root);
+	return 1;
+}
+
+static void
+visit_chain(struct walker *w, const struct node *n, int root)
+{
+	const struct node	*b = n->u.field.base, *c, *f;
+
+	if (b->type == N_PIPE && b->u.pipe.ncmds == 1 &&
+	    b->u.pipe.ndecl == 0 &&
+	    (c = b->u.pipe.cmds[0])->u.list.n == 1 &&
+	    (f = root_chain(c->u.list.v[0], root)) != NULL) {
+		report(w, f, f->u.field.ident, f->u.field.n, n->u.field.ident,
+		    n->u.field.n);
+		return;
+	}
+	visit(w, b, root);
+}
+
+static void
+visit(struct walker *w, const struct node *n, int root)
+{
+	const struct node	*f;
+	unsigned		 i;
+
+	if (n == NULL)
+		return;
+	switch (n->type) {
+	case N_LIST:
+		for (i = 0; i < n->u.list.n; i++)
+			visit(w, n->u.list.v[i], root);
+		break;
+	case N_ACTION:
+		visit(w, n->u.action, root);
+		break;
+	case N_IF: case N_WITH: case N_RANGE:
+		visit(w, n->u.ctl.pipe, root);
+		visit(w, n->u.ctl.list, n->type == N_IF ? root : 0);
+		visit(w, n->u.ctl.elselist, root);
+		break;
+	case N_TEMPLATE:
+		visit(w, n->u.call.pipe, root);
+		break;
+	case N_PIPE:
+		for (i = 0; i < n->u.pipe.ncmds; i++)
+			visit(w, n->u.pipe.cmds[i], root);
+		break;
+	case N_CMD:
+		if (visit_index(w, n, root))
+			break;
+		for (i = 0; i < n->u.list.n; i++)
+			visit(w, n->u.list.v[i], root);
+		break;
+	case N_FIELD: case N_VAR:
+		if ((f = root_chain(n, root)) != NULL)
+			report(w, f, f->u.field.ident, f->u.field.n, NULL, 0);
+		break;
+	case N_CHAIN:
+		visit_chain(w, n, root);
+		break;
+	}
+}
+
+void
+tmpl_walk_fields(const struct tmpl *t, void (*fn)(void *arg,
+    const char *const *chain, size_t n, int line, int col), void *arg)
+{
+	struct walker	w = { t, fn, arg };
+
+	visit(&w, t->root, 1);
+}
