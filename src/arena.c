@@ -7,8 +7,9 @@
 #include "arena.h"
 #include "util.h"
 
-#define CHUNK_SIZE	(64 * 1024)
-#define ALIGN		16
+#define FIRST_CHUNK	1024		/* a template's arena stays small */
+#define HUGE_CHUNK	(2 << 20)	/* a transparent huge page */
+#define ALIGN		8
 
 struct arena_chunk {
 	struct arena_chunk	*next;
@@ -31,12 +32,15 @@ arena_alloc(struct arena *a, size_t n)
 	n = (n + ALIGN - 1) & ~(size_t)(ALIGN - 1);
 	if (n == 0)
 		n = ALIGN;
+	a->used += n;
 	if (a->p != NULL && (size_t)(a->end - a->p) >= n) {
 		p = a->p;
 		a->p += n;
-		return p;
+		return memset(p, 0, n);
 	}
-	if (n > CHUNK_SIZE / 4) {
+	if (a->next == 0)
+		a->next = FIRST_CHUNK;
+	if (n > a->next / 4) {
 		/* A big block gets a chunk of its own behind the current one. */
 		c = xcalloc(1, sizeof *c + n);
 		if (a->chunks != NULL) {
@@ -46,13 +50,19 @@ arena_alloc(struct arena *a, size_t n)
 			a->chunks = c;
 		return c->data;
 	}
-	size = sizeof *c + CHUNK_SIZE;
-	c = xcalloc(1, size);
+	/*
+	 * Chunks double up to a huge page.  They are not zeroed: each
+	 * allocation is, as it is made.
+	 */
+	size = a->next;
+	c = size >= HUGE_CHUNK ? xmalloc_huge(size) : xmalloc(size);
+	if (a->next < HUGE_CHUNK)
+		a->next *= 2;
 	c->next = a->chunks;
 	a->chunks = c;
 	a->p = (char *)c->data + n;
 	a->end = (char *)c + size;
-	return c->data;
+	return memset(c->data, 0, n);
 }
 
 void *
@@ -119,4 +129,6 @@ arena_release(struct arena *a)
 	a->chunks = NULL;
 	a->cleanups = NULL;
 	a->p = a->end = NULL;
+	a->next = 0;
+	a->used = 0;
 }

@@ -11,8 +11,10 @@ struct arena {
 	struct arena_chunk	*chunks;
 	struct arena_cleanup	*cleanups;
 	char			*p, *end;
+	size_t			 next;		/* size of the next chunk */
+	size_t			 used;		/* bytes handed out so far */
 };
-#define ARENA_INIT	{ NULL, NULL, NULL, NULL }
+#define ARENA_INIT	{ NULL, NULL, NULL, NULL, 0, 0 }
 
 /* Returns zeroed, aligned memory that lives until arena_release(). */
 void	*arena_alloc(struct arena *, size_t);

@@ -6,9 +6,24 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "project.h"
 #include "util.h"
 
 const struct cmd	cmds[] = {
+	{ "list", cmd_list, "list [workflows|tools|serviceclasses] [--json]",
+	  "list definitions with their descriptions",
+	  "Without a kind, lists every workflow, tool and service class.\n" },
+	{ "show", cmd_show, "show WORKFLOW [--json]",
+	  "show a workflow's arguments, steps and edges", "" },
+	{ "graph", cmd_graph, "graph WORKFLOW [--format=dot|text]",
+	  "print a workflow's step graph",
+	  "--format=dot (the default) prints Graphviz; --format=text prints\n"
+	  "the steps in the order they may run, each with what it waits for.\n" },
+	{ "validate", cmd_validate, "validate [FILE...]",
+	  "check definitions and report every problem",
+	  "Without FILEs, checks the whole project.  With FILEs, checks them\n"
+	  "(and what they refer to in the project) and reports only their\n"
+	  "problems.  Exit 0 when valid, 2 otherwise.\n" },
 	{ "version", cmd_version, "version",
 	  "print muster's version", "" },
 	{ "render", cmd_render, "render [--data FILE|-] "
@@ -152,5 +167,38 @@ cmd_find(const char *name)
 	for (i = 0; i < ncmds; i++)
 		if (strcmp(cmds[i].name, name) == 0)
 			return &cmds[i];
+	return NULL;
+}
+
+int
+cmd_load(struct ctx *ctx, struct project **out)
+{
+	int	missing;
+
+	*out = project_load(ctx->dir, NULL, 0, &missing);
+	if (*out != NULL)
+		return 0;
+	if (missing && ctx->dir != NULL)
+		error("no .muster folder in '%s' or any parent", ctx->dir);
+	else if (missing)
+		error("no .muster folder here or in any parent");
+	return EXIT_USAGE;
+}
+
+struct workflow *
+cmd_workflow(struct project *p, const char *name)
+{
+	struct workflow	*w = project_workflow(p, name);
+	const char	*names[256], *sg;
+	size_t		 i;
+
+	if (w != NULL)
+		return w;
+	for (i = 0; i < p->nworkflows && i < nitems(names); i++)
+		names[i] = p->workflows[i]->name;
+	if ((sg = suggest(name, names, i)) != NULL)
+		error("no workflow '%s' (did you mean '%s'?)", name, sg);
+	else
+		error("no workflow '%s'; see 'muster list workflows'", name);
 	return NULL;
 }

@@ -43,9 +43,23 @@ int	 ctx_option(struct ctx *, int c, const char *arg);
 /* Prints "muster: usage: muster SYNOPSIS" for c and returns 2. */
 int	 cmd_usage(const struct cmd *);
 
+struct project;
+/*
+ * Loads the project (reporting every problem) for a command.  Returns 0,
+ * or the exit code to return.
+ */
+int	 cmd_load(struct ctx *, struct project **);
+struct workflow;
+/* Returns the workflow called name, or NULL after an error (with a hint). */
+struct workflow	*cmd_workflow(struct project *, const char *name);
+
 #define CMD_DECL(n)	int cmd_##n(struct ctx *, int, char **)
 CMD_DECL(version);
 CMD_DECL(help);
 CMD_DECL(render);
+CMD_DECL(list);
+CMD_DECL(show);
+CMD_DECL(validate);
+CMD_DECL(graph);
 
 #endif

@@ -33,12 +33,9 @@ main(int argc, char **argv)
 	struct option			 opts[16];
 	struct ctx			 ctx = { 0 };
 	const struct cmd		*c;
-	const char			*e;
 	size_t				 n;
 	int				 opt;
 
-	if ((e = getenv("MUSTER_DIR")) != NULL && *e != '\0')
-		ctx.dir = e;
 	ctx_resolve_color(&ctx);
 	for (n = 0; ctx_options[n].name != NULL; n++)
 		opts[n] = ctx_options[n];

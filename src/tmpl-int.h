@@ -5,20 +5,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "arena.h"
 #include "tmpl.h"
 #include "util.h"
 
 struct json_object;
 
-/* An arena: many small allocations freed in one call. */
-struct arena_blk;
-struct arena {
-	struct arena_blk	*head;
-	size_t			 used;		/* bytes handed out so far */
-};
-void		*arena_alloc(struct arena *, size_t);
-char		*arena_strndup(struct arena *, const char *, size_t);
-void		 arena_release(struct arena *);
 
 /* Tokens, as Go's text/template/parse lexer makes them. */
 enum tok {

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <time.h>
 
 #include "util.h"
@@ -108,6 +109,46 @@ error_set_sink(void (*fn)(const char *, size_t, void *), void *arg)
 	sink_arg = arg;
 }
 
+static struct buf	*capture;
+static size_t		 capture_from;
+static void		(*saved_sink)(const char *, size_t, void *);
+static void		 *saved_arg;
+
+static void
+capture_sink(const char *line, size_t len, void *arg)
+{
+	struct buf	*b = arg;
+
+	if (len >= 8 && strncmp(line, "muster: ", 8) == 0) {
+		line += 8;
+		len -= 8;
+	}
+	if (len > 0 && line[len - 1] == '\n')
+		len--;
+	if (b->len > capture_from)
+		buf_adds(b, "; ");
+	buf_add(b, line, len);
+}
+
+void
+error_capture(struct buf *b)
+{
+	saved_sink = sink;
+	saved_arg = sink_arg;
+	capture = b;
+	capture_from = b->len;
+	sink = capture_sink;
+	sink_arg = b;
+}
+
+void
+error_capture_end(void)
+{
+	sink = saved_sink;
+	sink_arg = saved_arg;
+	capture = NULL;
+}
+
 void
 bug(const char *file, int line, const char *fmt, ...)
 {
@@ -149,6 +190,19 @@ xreallocarray(void *p, size_t n, size_t sz)
 	p = realloc(p, n * sz != 0 ? n * sz : 1);
 	if (p == NULL)
 		fatal("out of memory allocating %zu x %zu bytes", n, sz);
+	return p;
+}
+
+void *
+xmalloc_huge(size_t n)
+{
+	void	*p;
+
+	if (posix_memalign(&p, 2 << 20, n) != 0)
+		fatal("out of memory allocating %zu bytes", n);
+#ifdef MADV_HUGEPAGE
+	madvise(p, n, MADV_HUGEPAGE);
+#endif
 	return p;
 }
 

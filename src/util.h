@@ -14,6 +14,8 @@
 #define NORETURN
 #endif
 
+struct buf;
+
 #define nitems(a)	(sizeof(a) / sizeof((a)[0]))
 
 /* Exit codes of SPEC.md section 7. */
@@ -51,6 +53,12 @@ unsigned	 error_count(void);
  * NULL restores stderr.  fn gets the whole line, newline included.
  */
 void		 error_set_sink(void (*fn)(const char *, size_t, void *), void *);
+/*
+ * Until error_capture_end(), messages are appended to b instead of printed,
+ * without their "muster: " prefix and joined by "; ".
+ */
+void		 error_capture(struct buf *b);
+void		 error_capture_end(void);
 void		 bug(const char *, int, const char *, ...) PRINTF(3, 4) NORETURN;
 #define BUG(...)	bug(__FILE__, __LINE__, __VA_ARGS__)
 
@@ -61,6 +69,11 @@ void		*xreallocarray(void *, size_t, size_t);
 char		*xstrdup(const char *);
 char		*xstrndup(const char *, size_t);
 void		*xmemdup(const void *, size_t);
+/*
+ * n bytes (a multiple of 2 MiB) aligned for transparent huge pages, so that
+ * touching them costs one page fault per 2 MiB; free with free().
+ */
+void		*xmalloc_huge(size_t n);
 /* Returns a new string; caller frees. */
 char		*xasprintf(const char *, ...) PRINTF(1, 2);
 char		*xvasprintf(const char *, va_list) PRINTF(1, 0);

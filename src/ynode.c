@@ -249,7 +249,7 @@ on_scalar(struct builder *b, yaml_event_t *ev)
 
 	n->s = arena_strndup(b->arena, (const char *)ev->data.scalar.value,
 	    ev->data.scalar.length);
-	n->len = ev->data.scalar.length;
+	n->len = (uint32_t)ev->data.scalar.length;
 	switch (ev->data.scalar.style) {
 	case YAML_PLAIN_SCALAR_STYLE:
 		n->style = 0;
@@ -358,7 +358,7 @@ on_end(struct builder *b)
 		w += b->kidweights[i];
 	n->items = arena_array(b->arena, count, sizeof *n->items);
 	memcpy(n->items, b->kids + f->first, count * sizeof *n->items);
-	n->n = n->kind == YNODE_MAP ? count / 2 : count;
+	n->n = (uint32_t)(n->kind == YNODE_MAP ? count / 2 : count);
 	b->nkids = f->first;
 	if (f->anchor != NULL) {
 		f->anchor->open = 0;
@@ -503,9 +503,22 @@ ynode_load_buf(struct arena *a, const char *name, const char *buf,
 	return rc;
 }
 
+/* "4 MiB", "1.5 MiB", "512 KiB": a size for messages. */
+static const char *
+human_size(char *buf, size_t len, size_t n)
+{
+	if (n % (1 << 20) == 0)
+		snprintf(buf, len, "%zu MiB", n >> 20);
+	else if (n % 1024 == 0)
+		snprintf(buf, len, "%zu KiB", n >> 10);
+	else
+		snprintf(buf, len, "%zu bytes", n);
+	return buf;
+}
+
 int
 ynode_load_file(struct arena *a, const char *path, const char *name,
-    struct ydoc **docs, size_t *n)
+    size_t max, struct ydoc **docs, size_t *n)
 {
 	struct stat	 st;
 	char		*buf;
@@ -525,10 +538,12 @@ ynode_load_file(struct arena *a, const char *path, const char *name,
 		close(fd);
 		return error("'%s' is not a regular file", name);
 	}
-	if (st.st_size > YNODE_MAX_FILE) {
+	if ((uintmax_t)st.st_size > max) {
+		char	hs[32];
+
 		close(fd);
-		return error("'%s' is too large (%lld bytes; the limit is "
-		    "4 MiB)", name, (long long)st.st_size);
+		return error("'%s' is too large (%lld bytes; the limit is %s)",
+		    name, (long long)st.st_size, human_size(hs, sizeof hs, max));
 	}
 	/* The bytes stay in the arena: template errors point into them. */
 	buf = arena_alloc(a, (size_t)st.st_size + 1);

@@ -8,7 +8,8 @@
 struct arena;
 
 /* Limits on what a definition file may be. */
-#define YNODE_MAX_FILE		(4 << 20)	/* bytes */
+#define YNODE_MAX_FILE		(4 << 20)	/* bytes, unless configured */
+#define YNODE_MAX_FILE_CAP	(64 << 20)	/* the most it may be set to */
 #define YNODE_MAX_DEPTH		64		/* nested sequences and mappings */
 #define YNODE_MAX_EXPANSION	100000		/* nodes added by aliases */
 
@@ -29,14 +30,14 @@ enum yscalar {
 };
 
 struct ynode {
-	enum ynode_kind	  kind;
-	enum yscalar	  type;		/* scalars only */
-	int		  line, col;	/* from 1 */
-	int		  style;	/* scalars: 0 plain, 1 quoted, 2 block */
 	const char	 *s;		/* scalars: the text, NUL-terminated */
-	size_t		  len;		/* scalars: its length (may hold NULs) */
 	struct ynode	**items;	/* seq: n items; map: key, value, ... */
-	size_t		  n;		/* seq: items; map: pairs */
+	int		  line, col;	/* from 1 */
+	uint32_t	  len;		/* scalars: its length (may hold NULs) */
+	uint32_t	  n;		/* seq: items; map: pairs */
+	unsigned char	  kind;		/* enum ynode_kind */
+	unsigned char	  type;		/* enum yscalar; scalars only */
+	unsigned char	  style;	/* scalars: 0 plain, 1 quoted, 2 block */
 };
 
 /* A map's i-th key and value. */
@@ -52,12 +53,12 @@ struct ydoc {
 
 /*
  * Reads the file at path (shown as name in messages), checks it (a regular
- * file, at most YNODE_MAX_FILE bytes, UTF-8 without NUL bytes) and parses
- * every document into nodes that live in the arena.  Reports each problem
- * with loc_error() and returns -1, or 0 with *docs (in the arena) and *n.
+ * file, at most max bytes, UTF-8 without NUL bytes) and parses every
+ * document into nodes that live in the arena.  Reports each problem with
+ * loc_error() and returns -1, or 0 with *docs (in the arena) and *n.
  */
 int	ynode_load_file(struct arena *, const char *path, const char *name,
-	    struct ydoc **docs, size_t *n);
+	    size_t max, struct ydoc **docs, size_t *n);
 /* The same for bytes already in memory. */
 int	ynode_load_buf(struct arena *, const char *name, const char *buf,
 	    size_t len, struct ydoc **docs, size_t *n);

@@ -115,3 +115,13 @@ test_done() {
 		"scratch kept in $TRASH"
 	exit 1
 }
+
+# test_line_count OP N FILE: the number of lines of FILE compares to N.
+test_line_count() {
+	n=$(wc -l <"$3")
+	if ! test "$n" "$1" "$2"; then
+		echo "test_line_count: $3 has $n lines, not $1 $2:" >&2
+		cat "$3" >&2
+		return 1
+	fi
+}

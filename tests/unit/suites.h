@@ -1,3 +1,4 @@
 /* suites.h: every unit suite, one line each: SUITE(module). */
 SUITE(util)
 SUITE(ynode)
+SUITE(schema)

@@ -119,7 +119,7 @@ END_TEST
 START_TEST(hmap_many)
 {
 	struct hmap	m = HMAP_INIT;
-	char		keys[2000][8];
+	char		keys[2000][16];
 	int		i;
 
 	for (i = 0; i < 2000; i++) {

@@ -1,0 +1,28 @@
+/* args.h: `--arg K=V` and `--args-file F`, turned into a checked input. */
+#ifndef MUSTER_ARGS_H
+#define MUSTER_ARGS_H
+
+#include <stddef.h>
+
+struct json_object;
+struct schema;
+
+struct args {
+	const char	**kv;		/* "K=V" strings, as given */
+	size_t		  n, cap;
+	const char	 *file;		/* --args-file, or NULL */
+};
+#define ARGS_INIT	{ NULL, 0, 0, NULL }
+
+/* Records one --arg; the string must outlive a. */
+void	args_add(struct args *, const char *kv);
+/*
+ * Builds the input for schema s: the file's map, then each --arg on top,
+ * converted to the declared types, checked, defaults filled in.  Reports
+ * every problem (one line each) and returns -1, or 0 with *out new.
+ */
+int	args_input(const struct args *, const struct schema *,
+	    struct json_object **out);
+void	args_release(struct args *);
+
+#endif

@@ -1,0 +1,465 @@
+/* check.c: references across definitions: tools, steps, results, classes. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "builtin.h"
+#include "graph.h"
+#include "project.h"
+#include "tmpl.h"
+
+/* Resolves a `tool:` name to a Tool file, a built-in or a workflow. */
+static int
+resolve_tool(struct project *p, const char *name, const struct loc *l,
+    enum tool_ref *ref, struct tool **tool, struct workflow **callee,
+    int *builtin)
+{
+	const char	*cands[512], *sg;
+	size_t		 n = 0, i;
+
+	if (strncmp(name, "workflow_", 9) == 0) {
+		if ((*callee = project_workflow(p, name + 9)) != NULL) {
+			*ref = TOOL_WORKFLOW;
+			return 0;
+		}
+		for (i = 0; i < p->nworkflows && n < nitems(cands); i++)
+			cands[n++] = p->workflows[i]->name;
+		sg = suggest(name + 9, cands, n);
+		return sg ? loc_error(l, "unknown workflow '%s' in tool '%s' "
+		    "(did you mean 'workflow_%s'?)", name + 9, name, sg) :
+		    loc_error(l, "unknown workflow '%s' in tool '%s'",
+		    name + 9, name);
+	}
+	if ((*builtin = builtin_find(name)) >= 0) {
+		*ref = TOOL_BUILTIN;
+		return 0;
+	}
+	if ((*tool = project_tool(p, name)) != NULL) {
+		*ref = TOOL_FILE;
+		return 0;
+	}
+	for (i = 0; i < p->ntools && n < nitems(cands); i++)
+		cands[n++] = p->tools[i]->name;
+	for (i = 0; i < nbuiltins && n < nitems(cands); i++)
+		cands[n++] = builtin_name(i);
+	if ((sg = suggest(name, cands, n)) != NULL)
+		return loc_error(l, "unknown tool '%s' (did you mean '%s'?)",
+		    name, sg);
+	return loc_error(l, "unknown tool '%s'", name);
+}
+
+static int
+check_tool_name(struct project *p, const char *name, const struct loc *l)
+{
+	enum tool_ref		 ref;
+	struct tool		*t;
+	struct workflow		*w;
+	int			 b;
+
+	return resolve_tool(p, name, l, &ref, &t, &w, &b);
+}
+
+/* What the results check needs while walking one step's templates. */
+struct refs {
+	struct workflow		*w;
+	const struct step	*reader;	/* NULL: may read any step */
+	const char		*field;
+	const struct tstr	*where;
+	int			 rc;
+};
+
+/* The step `.results.<name>` means: an id, or a forEach id_<index>. */
+static const struct step *
+result_step(const struct workflow *w, const char *name)
+{
+	const struct step	*s = hmap_get(&w->ids, name);
+	const char		*u;
+
+	if (s != NULL)
+		return s;
+	if ((u = strrchr(name, '_')) == NULL || u[1] == '\0' ||
+	    strspn(u + 1, "0123456789") != strlen(u + 1))
+		return NULL;
+	s = hmap_getn(&w->ids, name, (size_t)(u - name));
+	return s != NULL && s->parent != NULL &&
+	    s->parent->kind == STEP_FOREACH ? s : NULL;
+}
+
+/* True when step x has finished whenever step s starts. */
+static bool
+runs_before(const struct workflow *w, const struct step *s,
+    const struct step *x)
+{
+	const struct step	*ts = s->parent ? s->parent : s;
+	const struct step	*tx = x->parent ? x->parent : x;
+	size_t			 i;
+
+	if (ts == tx) {
+		/* Siblings: a forEach body runs in order, parallel does not. */
+		if (ts->kind != STEP_FOREACH || s == ts)
+			return false;
+		for (i = 0; i < ts->nsub && ts->sub[i] != s; i++)
+			if (ts->sub[i] == x)
+				return true;
+		return false;
+	}
+	return graph_before(w, ts, tx);
+}
+
+static void
+on_field(void *arg, const char *const *chain, size_t n, int line, int col)
+{
+	struct refs		*r = arg;
+	const struct step	*x;
+	struct loc		 l = r->where->loc;
+
+	if (n < 2 || (strcmp(chain[0], "results") != 0 &&
+	    strcmp(chain[0], "steps") != 0))
+		return;
+	if (line == 1)
+		l.col += col - 1;
+	if ((x = result_step(r->w, chain[1])) == NULL) {
+		if (r->reader != NULL)
+			r->rc = loc_error(&l, "step '%s' reads .%s.%s, but "
+			    "workflow '%s' has no step '%s'", r->reader->id,
+			    chain[0], chain[1], r->w->name, chain[1]);
+		else
+			r->rc = loc_error(&l, "'%s' reads .%s.%s, but workflow "
+			    "'%s' has no step '%s'", r->field, chain[0],
+			    chain[1], r->w->name, chain[1]);
+		return;
+	}
+	if (r->reader == NULL || runs_before(r->w, r->reader, x))
+		return;
+	if (x->parent != NULL && x->parent == r->reader->parent)
+		r->rc = loc_error(&l, "step '%s' reads .%s.%s, but '%s' runs "
+		    "alongside it in '%s'", r->reader->id, chain[0], chain[1],
+		    x->id, x->parent->id);
+	else
+		r->rc = loc_error(&l, "step '%s' reads .%s.%s but does not "
+		    "depend on '%s'; add it to dependsOn", r->reader->id,
+		    chain[0], chain[1], (x->parent ? x->parent : x)->id);
+}
+
+static void
+refs_tstr(struct refs *r, const struct tstr *t, const char *field)
+{
+	if (t->t == NULL)
+		return;
+	r->where = t;
+	r->field = field;
+	tmpl_walk_fields(t->t, on_field, r);
+}
+
+static void
+refs_tval(struct refs *r, const struct tval *v, const char *field)
+{
+	size_t	i;
+
+	if (v == NULL)
+		return;
+	if (v->kind == TV_TMPL)
+		refs_tstr(r, &v->str, field);
+	for (i = 0; i < v->n && v->kind != TV_TMPL && v->kind != TV_CONST; i++)
+		refs_tval(r, v->items[i], field);
+}
+
+static void
+refs_expect(struct refs *r, const struct expect *e)
+{
+	size_t	i;
+
+	for (i = 0; i < e->n; i++)
+		refs_tval(r, e->values[i], "jsonPath");
+}
+
+static int
+check_condition(struct project *p, struct workflow *w, struct step *s,
+    struct refs *r)
+{
+	struct condition	*c = s->cond;
+	int			 rc = 0;
+
+	if (c->kind == COND_TEMPLATE)
+		refs_tstr(r, &c->tmpl, "condition");
+	else if (c->kind == COND_TOOL) {
+		rc = resolve_tool(p, c->tool, &c->tool_loc, &c->tool_ref,
+		    &c->tool_def, &c->callee, &c->builtin);
+		refs_tval(r, c->args, "condition");
+	} else {
+		c->from = hmap_get(&w->ids, c->from_step);
+		if (c->from == NULL)
+			rc = loc_error(&c->from_loc, "the condition of step "
+			    "'%s' reads unknown step '%s'", s->id, c->from_step);
+		else if (r->reader != NULL && !runs_before(w, s, c->from))
+			rc = loc_error(&c->from_loc, "the condition of step "
+			    "'%s' reads step '%s' but the step does not depend "
+			    "on it; add it to dependsOn", s->id, c->from_step);
+	}
+	refs_expect(r, &c->expect);
+	refs_expect(r, &c->expect_not);
+	return rc;
+}
+
+static int
+check_step(struct project *p, struct workflow *w, struct step *s,
+    bool cleanup)
+{
+	struct refs	r = { w, cleanup ? NULL : s, NULL, NULL, 0 };
+	size_t		i;
+	int		rc = 0;
+
+	if (s->kind == STEP_TOOL)
+		rc = resolve_tool(p, s->tool_name, &s->tool_loc, &s->tool_ref,
+		    &s->tool, &s->callee, &s->builtin);
+	refs_tval(&r, s->args, "args");
+	refs_tstr(&r, &s->run, "run");
+	refs_tstr(&r, &s->items, "items");
+	refs_tval(&r, s->items_const, "items");
+	refs_tval(&r, s->env, "env");
+	refs_tstr(&r, &s->workdir, "workdir");
+	if (s->cond != NULL)
+		rc |= check_condition(p, w, s, &r);
+	for (i = 0; i < s->nsub; i++)
+		rc |= check_step(p, w, s->sub[i], cleanup);
+	return rc | r.rc;
+}
+
+static int
+check_workflow(struct project *p, struct workflow *w)
+{
+	struct refs	r = { w, NULL, NULL, NULL, 0 };
+	size_t		i;
+	int		rc;
+
+	if ((rc = graph_resolve(w, &p->arena)) < 0)
+		return -1;	/* reference checks need a sound graph */
+	for (i = 0; i < w->nsteps; i++)
+		rc |= check_step(p, w, w->steps[i], false);
+	for (i = 0; i < w->non_failure; i++)
+		rc |= check_step(p, w, w->on_failure[i], true);
+	refs_tval(&r, w->output, "output");
+	return rc | r.rc;
+}
+
+/*
+ * Workflows that call each other through workflow_<name> steps would
+ * never end; so would service classes that depend on each other.  Both
+ * are found by one iterative depth-first walk over "calls" edges.
+ */
+struct walk {
+	size_t		  n;
+	size_t		(*nedges)(void *, size_t);
+	size_t		(*edge)(void *, size_t, size_t, const struct loc **);
+	const char	*(*name)(void *, size_t);
+	const char	 *what;
+	void		 *arg;
+};
+
+static void
+report_walk_cycle(const struct walk *g, const size_t *stack, size_t top,
+    size_t u, const struct loc *l)
+{
+	struct buf	b = BUF_INIT;
+	size_t		k = 0;
+
+	while (stack[k] != u)
+		k++;
+	for (; k < top; k++)
+		buf_printf(&b, "'%s' -> ", g->name(g->arg, stack[k]));
+	buf_printf(&b, "'%s'", g->name(g->arg, u));
+	loc_error(l, "%s cycle: %s", g->what, buf_str(&b));
+	buf_release(&b);
+}
+
+static int
+walk_cycles(const struct walk *g)
+{
+	unsigned char	*mark = xcalloc(g->n + 1, 1);
+	size_t		*stack = xcalloc(g->n + 1, sizeof *stack);
+	size_t		*next = xcalloc(g->n + 1, sizeof *next);
+	size_t		 i, top;
+	int		 rc = 0;
+
+	for (i = 0; i < g->n; i++) {
+		if (mark[i])
+			continue;
+		top = 0;
+		stack[top++] = i;
+		mark[i] = 1;
+		next[i] = 0;
+		while (top > 0) {
+			size_t			 v = stack[top - 1], u;
+			const struct loc	*l;
+
+			if (next[v] == g->nedges(g->arg, v)) {
+				mark[v] = 2;
+				top--;
+				continue;
+			}
+			u = g->edge(g->arg, v, next[v]++, &l);
+			if (u == (size_t)-1 || mark[u] == 2)
+				continue;
+			if (mark[u] == 1) {
+				report_walk_cycle(g, stack, top, u, l);
+				rc = -1;
+				continue;
+			}
+			mark[u] = 1;
+			next[u] = 0;
+			stack[top++] = u;
+		}
+	}
+	free(mark);
+	free(stack);
+	free(next);
+	return rc;
+}
+
+/* Workflow call edges: the workflow_<name> steps, at any level. */
+static void
+collect_calls(const struct step *s, const struct step ***out, size_t *n,
+    size_t *cap)
+{
+	size_t	i;
+
+	if (s->kind == STEP_TOOL && s->tool_ref == TOOL_WORKFLOW) {
+		xgrow(out, cap, *n + 1, sizeof **out);
+		(*out)[(*n)++] = s;
+	}
+	for (i = 0; i < s->nsub; i++)
+		collect_calls(s->sub[i], out, n, cap);
+}
+
+struct calls {
+	struct project		 *p;
+	const struct step	***calls;
+	size_t			 *ncalls;
+};
+
+static size_t
+call_count(void *arg, size_t v)
+{
+	return ((struct calls *)arg)->ncalls[v];
+}
+
+static size_t
+call_edge(void *arg, size_t v, size_t k, const struct loc **l)
+{
+	struct calls		*c = arg;
+	const struct step	*s = c->calls[v][k];
+	size_t			 i;
+
+	*l = &s->tool_loc;
+	for (i = 0; i < c->p->nworkflows; i++)
+		if (c->p->workflows[i] == s->callee)
+			return i;
+	return (size_t)-1;
+}
+
+static const char *
+workflow_name(void *arg, size_t v)
+{
+	return ((struct calls *)arg)->p->workflows[v]->name;
+}
+
+static int
+check_calls(struct project *p)
+{
+	struct calls	 c = { p, NULL, NULL };
+	struct walk	 g = { p->nworkflows, call_count, call_edge,
+			    workflow_name, "workflow call", &c };
+	size_t		 i, j, cap;
+	int		 rc;
+
+	c.calls = xcalloc(p->nworkflows + 1, sizeof *c.calls);
+	c.ncalls = xcalloc(p->nworkflows + 1, sizeof *c.ncalls);
+	for (i = 0; i < p->nworkflows; i++) {
+		cap = 0;
+		for (j = 0; j < p->workflows[i]->nsteps; j++)
+			collect_calls(p->workflows[i]->steps[j], &c.calls[i],
+			    &c.ncalls[i], &cap);
+	}
+	rc = walk_cycles(&g);
+	for (i = 0; i < p->nworkflows; i++)
+		free(c.calls[i]);
+	free(c.calls);
+	free(c.ncalls);
+	return rc;
+}
+
+static size_t
+dep_count(void *arg, size_t v)
+{
+	return ((struct project *)arg)->classes[v]->ndeps;
+}
+
+static size_t
+dep_edge(void *arg, size_t v, size_t k, const struct loc **l)
+{
+	struct project		*p = arg;
+	struct service_class	*c = p->classes[v];
+	size_t			 i;
+
+	*l = &c->dep_locs[k];
+	for (i = 0; i < p->nclasses; i++)
+		if (p->classes[i] == c->dep_classes[k])
+			return i;
+	return (size_t)-1;
+}
+
+static const char *
+class_name(void *arg, size_t v)
+{
+	return ((struct project *)arg)->classes[v]->name;
+}
+
+static int
+check_class(struct project *p, struct service_class *c)
+{
+	struct lifecycle	*lc[] = { c->start, c->stop, c->restart,
+				    c->status, c->health_tool };
+	size_t			 i;
+	int			 rc = 0;
+
+	c->dep_classes = arena_array(&p->arena, c->ndeps,
+	    sizeof *c->dep_classes);
+	for (i = 0; i < c->ndeps; i++) {
+		c->dep_classes[i] = project_class(p, c->deps[i]);
+		if (c->dep_classes[i] == NULL)
+			rc = loc_error(&c->dep_locs[i], "service class '%s' "
+			    "depends on unknown service class '%s'", c->name,
+			    c->deps[i]);
+		else if (c->dep_classes[i] == c)
+			rc = loc_error(&c->dep_locs[i], "service class '%s' "
+			    "depends on itself", c->name);
+	}
+	for (i = 0; i < nitems(lc); i++)
+		if (lc[i] != NULL)
+			rc |= check_tool_name(p, lc[i]->tool, &lc[i]->loc);
+	return rc;
+}
+
+int
+project_check(struct project *p)
+{
+	struct walk	g = { p->nclasses, dep_count, dep_edge, class_name,
+			    "service class dependency", p };
+	size_t		i;
+	int		rc = 0, crc = 0;
+
+	for (i = 0; i < p->nworkflows; i++)
+		if (!p->workflows[i]->broken)
+			rc |= check_workflow(p, p->workflows[i]);
+		else
+			rc = -1;
+	if (rc == 0)
+		rc = check_calls(p);
+	for (i = 0; i < p->nclasses; i++)
+		if (!p->classes[i]->broken)
+			crc |= check_class(p, p->classes[i]);
+		else
+			crc = -1;
+	if (crc == 0)
+		crc = walk_cycles(&g);
+	return rc | crc;
+}

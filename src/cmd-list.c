@@ -1,0 +1,159 @@
+/* cmd-list.c: `muster list [workflows|tools|serviceclasses]`. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "cmd.h"
+#include "project.h"
+#include "value.h"
+
+/* One kind of definition, seen through its name and description. */
+struct kind {
+	const char	*name;
+	size_t		 n;
+	const char	*(*item)(const struct project *, size_t, const char **,
+			    const char **);
+};
+
+static const char *
+workflow_item(const struct project *p, size_t i, const char **desc,
+    const char **file)
+{
+	*desc = p->workflows[i]->description;
+	*file = p->workflows[i]->file;
+	return p->workflows[i]->name;
+}
+
+static const char *
+tool_item(const struct project *p, size_t i, const char **desc,
+    const char **file)
+{
+	*desc = p->tools[i]->description;
+	*file = p->tools[i]->file;
+	return p->tools[i]->name;
+}
+
+static const char *
+class_item(const struct project *p, size_t i, const char **desc,
+    const char **file)
+{
+	*desc = p->classes[i]->description;
+	*file = p->classes[i]->file;
+	return p->classes[i]->name;
+}
+
+/* Definitions sorted by name, for stable output. */
+static int
+by_name(const void *a, const void *b)
+{
+	return strcmp(((const char *const *)a)[0], ((const char *const *)b)[0]);
+}
+
+static const char **
+sorted(const struct project *p, const struct kind *k)
+{
+	const char	**rows = xcalloc(k->n + 1, 3 * sizeof *rows);
+	size_t		  i;
+
+	for (i = 0; i < k->n; i++)
+		rows[3 * i] = k->item(p, i, &rows[3 * i + 1], &rows[3 * i + 2]);
+	qsort(rows, k->n, 3 * sizeof *rows, by_name);
+	return rows;
+}
+
+static void
+print_text(const struct project *p, const struct kind *k, int heading)
+{
+	const char	**rows = sorted(p, k);
+	size_t		  i, w = 4;
+
+	for (i = 0; i < k->n; i++)
+		if (strlen(rows[3 * i]) > w)
+			w = strlen(rows[3 * i]);
+	if (heading)
+		printf("%s:\n", k->name);
+	for (i = 0; i < k->n; i++) {
+		const char	*d = rows[3 * i + 1];
+
+		printf("%s%-*s%s%s\n", heading ? "  " : "", d ? (int)w : 0,
+		    rows[3 * i], d ? "  " : "", d ? d : "");
+	}
+	free(rows);
+}
+
+static struct json_object *
+to_json(const struct project *p, const struct kind *k)
+{
+	struct json_object	*a = json_object_new_array();
+	const char		**rows = sorted(p, k);
+	size_t			  i;
+
+	for (i = 0; i < k->n; i++) {
+		struct json_object	*o = json_object_new_object();
+
+		json_set(o, "name", json_str(rows[3 * i]));
+		json_set(o, "description", json_str(rows[3 * i + 1]));
+		json_set(o, "file", json_str(rows[3 * i + 2]));
+		json_object_array_add(a, o);
+	}
+	free(rows);
+	return a;
+}
+
+int
+cmd_list(struct ctx *ctx, int argc, char **argv)
+{
+	struct project	*p;
+	struct kind	 kinds[3];
+	size_t		 i, first = 0, last = 3;
+	int		 rc;
+
+	if (cmd_getopt(ctx, argc, argv, "", NULL) != -1 || argc - optind > 1)
+		return cmd_usage(cmd_find("list"));
+	if (optind < argc) {
+		const char *const	names[] = { "workflows", "tools",
+					    "serviceclasses" };
+
+		for (first = 0; first < 3; first++)
+			if (strcmp(argv[optind], names[first]) == 0 ||
+			    strncmp(argv[optind], names[first],
+			    strlen(names[first]) - 1) == 0)
+				break;
+		if (first == 3) {
+			const char	*sg = suggest(argv[optind], names, 3);
+
+			error("cannot list '%s'%s%s%s", argv[optind],
+			    sg ? " (did you mean '" : "", sg ? sg : "",
+			    sg ? "'?)" : "; use workflows, tools or "
+			    "serviceclasses");
+			return EXIT_USAGE;
+		}
+		last = first + 1;
+	}
+	if ((rc = cmd_load(ctx, &p)) != 0)
+		return rc;
+	kinds[0] = (struct kind){ "workflows", p->nworkflows, workflow_item };
+	kinds[1] = (struct kind){ "tools", p->ntools, tool_item };
+	kinds[2] = (struct kind){ "serviceclasses", p->nclasses, class_item };
+	if (ctx->json) {
+		struct json_object	*o = json_object_new_object();
+
+		if (last - first == 1) {
+			json_object_put(o);
+			o = to_json(p, &kinds[first]);
+		} else {
+			for (i = first; i < last; i++)
+				json_set(o, kinds[i].name,
+				    to_json(p, &kinds[i]));
+		}
+		json_print(stdout, o);
+		json_object_put(o);
+	} else
+		for (i = first; i < last; i++)
+			print_text(p, &kinds[i], last - first > 1);
+	project_free(p);
+	return 0;
+}

@@ -1,0 +1,486 @@
+/* load.c: decoding YAML nodes into model fields, with precise errors. */
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "load.h"
+#include "tmpl.h"
+
+struct loc
+load_loc(const struct loader *ld, const struct ynode *n)
+{
+	struct loc	l = { ld->file, n->line, n->col };
+
+	return l;
+}
+
+int
+load_type_error(struct loader *ld, const struct ynode *n, const char *name,
+    const char *want)
+{
+	struct loc	l = load_loc(ld, n);
+
+	return loc_error(&l, "'%s' must be %s, not %s", name, want,
+	    ynode_describe(n));
+}
+
+bool
+load_typo(const struct loader *ld, int i)
+{
+	return (ld->typos >> i) & 1;
+}
+
+static int
+unknown_field(struct loader *ld, const struct ynode *key, const char *what,
+    const struct field *fields, size_t n)
+{
+	const char	*names[64], *s;
+	size_t		 field[64];
+	struct loc	 l = load_loc(ld, key);
+	size_t		 i, k = 0;
+
+	for (i = 0; i < n && k + 1 < nitems(names); i++) {
+		field[k] = i;
+		names[k++] = fields[i].name;
+		if (fields[i].alias != NULL) {
+			field[k] = i;
+			names[k++] = fields[i].alias;
+		}
+	}
+	s = suggest(key->s, names, k);
+	if (s == NULL)
+		return loc_error(&l, "unknown field '%s' in %s", key->s, what);
+	for (i = 0; i < k; i++)
+		if (names[i] == s && field[i] < 64)
+			ld->typos |= (uint64_t)1 << field[i];
+	return loc_error(&l, "unknown field '%s' in %s (did you mean '%s'?)",
+	    key->s, what, s);
+}
+
+int
+load_fields(struct loader *ld, const struct ynode *map, const char *what,
+    const struct field *fields, size_t n, const struct ynode **slot)
+{
+	return load_fieldsf(ld, map, "%s", what, fields, n, slot);
+}
+
+int
+load_fieldsf(struct loader *ld, const struct ynode *map, const char *fmt,
+    const char *arg, const struct field *fields, size_t n,
+    const struct ynode **slot)
+{
+	char			 what[160];
+	const struct ynode	*keyof[64];
+	size_t			 i, j;
+	int			 rc = 0;
+
+	for (j = 0; j < n; j++)
+		slot[j] = NULL;
+	ld->typos = 0;
+	if (map->kind != YNODE_MAP) {
+		snprintf(what, sizeof what, fmt, arg);
+		struct loc	l = load_loc(ld, map);
+
+		return loc_error(&l, "%s must be a mapping, not %s", what,
+		    ynode_describe(map));
+	}
+	for (i = 0; i < map->n; i++) {
+		const struct ynode	*k = YMAP_KEY(map, i);
+
+		for (j = 0; j < n; j++)
+			if (strcmp(k->s, fields[j].name) == 0 ||
+			    (fields[j].alias != NULL &&
+			    strcmp(k->s, fields[j].alias) == 0))
+				break;
+		if (j == n) {
+			/* The name of the map is only made for messages. */
+			snprintf(what, sizeof what, fmt, arg);
+			rc = unknown_field(ld, k, what, fields, n);
+			continue;
+		}
+		if (slot[j] != NULL) {
+			struct loc	l = load_loc(ld, k);
+
+			rc = loc_error(&l, "'%s' and '%s' are the same field",
+			    keyof[j]->s, k->s);
+			continue;
+		}
+		slot[j] = YMAP_VAL(map, i);
+		keyof[j] = k;
+	}
+	return rc;
+}
+
+int
+load_str(struct loader *ld, const struct ynode *n, const char *name,
+    const char **out)
+{
+	struct loc	l;
+
+	if (n->kind != YNODE_SCALAR || n->type == YS_NULL)
+		return load_type_error(ld, n, name, "a string");
+	if (strlen(n->s) != n->len) {
+		l = load_loc(ld, n);
+		return loc_error(&l, "'%s' contains a NUL byte", name);
+	}
+	*out = n->s;
+	return 0;
+}
+
+int
+load_bool(struct loader *ld, const struct ynode *n, const char *name,
+    bool *out)
+{
+	if (n->kind != YNODE_SCALAR || n->type != YS_BOOL)
+		return load_type_error(ld, n, name, "true or false");
+	*out = n->s[0] == 't' || n->s[0] == 'T';
+	return 0;
+}
+
+/* Parses an integer scalar (decimal, 0x hex, 0o octal) into *v. */
+static int
+parse_int(const struct ynode *n, int64_t *v)
+{
+	const char	*s = n->s;
+	char		*end;
+	int		 base = 10;
+
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'o')) {
+		base = s[1] == 'x' ? 16 : 8;
+		s += 2;
+	}
+	errno = 0;
+	*v = strtoll(s, &end, base);
+	return errno == 0 && *end == '\0' ? 0 : -1;
+}
+
+int
+load_int(struct loader *ld, const struct ynode *n, const char *name,
+    int64_t min, int64_t max, int64_t *out)
+{
+	struct loc	l = load_loc(ld, n);
+	int64_t		v;
+
+	if (n->kind != YNODE_SCALAR || n->type != YS_INT)
+		return load_type_error(ld, n, name, "an integer");
+	if (parse_int(n, &v) < 0 || v < min || v > max)
+		return loc_error(&l, "'%s' must be between %" PRId64 " and %"
+		    PRId64 ", not %s", name, min, max, n->s);
+	*out = v;
+	return 0;
+}
+
+int
+load_duration(struct loader *ld, const struct ynode *n, const char *name,
+    int64_t *ns)
+{
+	struct loc	 l = load_loc(ld, n);
+	const char	*why;
+
+	if (n->kind != YNODE_SCALAR || n->type == YS_NULL ||
+	    n->type == YS_BOOL)
+		return load_type_error(ld, n, name,
+		    "a duration such as 30s or 1h30m");
+	if (duration_parse(n->s, ns, &why) < 0)
+		return loc_error(&l, "bad duration '%s' for '%s': %s", n->s,
+		    name, why);
+	return 0;
+}
+
+int
+load_strs(struct loader *ld, const struct ynode *n, const char *name,
+    const char ***out, struct loc **locs, size_t *count)
+{
+	size_t	i;
+	int	rc = 0;
+
+	if (n->kind != YNODE_SEQ)
+		return load_type_error(ld, n, name, "a list of strings");
+	*out = arena_array(ld->a, n->n, sizeof **out);
+	if (locs != NULL)
+		*locs = arena_array(ld->a, n->n, sizeof **locs);
+	for (i = 0; i < n->n; i++) {
+		if (load_str(ld, n->items[i], name, &(*out)[i]) < 0)
+			rc = -1;
+		if (locs != NULL)
+			(*locs)[i] = load_loc(ld, n->items[i]);
+	}
+	*count = n->n;
+	return rc;
+}
+
+int
+load_name(struct loader *ld, const struct ynode *n, const char *what,
+    const char **out)
+{
+	struct loc	 l = load_loc(ld, n);
+	const char	*s;
+	size_t		 len;
+
+	if (load_str(ld, n, what, &s) < 0)
+		return -1;
+	len = strlen(s);
+	if (len == 0 || len > 63 || strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "abcdefghijklmnopqrstuvwxyz0123456789_.-") != len ||
+	    s[0] == '.' || s[0] == '-')
+		return loc_error(&l, "bad %s '%s': use 1 to 63 letters, digits, "
+		    "'_', '.' or '-', not starting with '.' or '-'", what, s);
+	*out = s;
+	return 0;
+}
+
+/*
+ * Where line tl, column tc of a scalar's text sits in the file.  Exact on
+ * the scalar's first line and for block scalars; other multi-line scalars
+ * get the start of the line.
+ */
+static struct loc
+text_loc(const struct loader *ld, const struct ynode *n, int tl, int tc)
+{
+	struct loc	 l = load_loc(ld, n);
+	const char	*p, *end;
+	int		 line, indent = 0;
+
+	if (tl <= 0)
+		return l;
+	if (n->style != 2) {
+		if (tl == 1)
+			l.col += tc - 1 + (n->style == 1);
+		else {
+			l.line += tl - 1;
+			l.col = 1;
+		}
+		return l;
+	}
+	/* A block scalar's text starts on the line after its indicator. */
+	l.line += tl;
+	p = ld->text;
+	end = ld->text + ld->textlen;
+	for (line = 1; p < end && line < l.line; p++)
+		if (*p == '\n')
+			line++;
+	while (p + indent < end && p[indent] == ' ')
+		indent++;
+	l.col = indent + tc;
+	return l;
+}
+
+int
+load_tstr(struct loader *ld, const struct ynode *n, const char *name,
+    struct tstr *out)
+{
+	struct tmpl_error	 err;
+	const char		*s;
+	struct loc		 l;
+
+	if (load_str(ld, n, name, &s) < 0)
+		return -1;
+	out->src = s;
+	out->loc = load_loc(ld, n);
+	out->t = NULL;
+	if (strstr(s, "{{") == NULL)
+		return 0;
+	if ((out->t = tmpl_parse(s, n->len, &err)) == NULL) {
+		l = text_loc(ld, n, err.line, err.col);
+		return loc_error(&l, "template: %s", err.msg);
+	}
+	arena_defer(ld->a, (void (*)(void *))tmpl_free, out->t);
+	return 0;
+}
+
+int
+load_argv(struct loader *ld, const struct ynode *n, const char *name,
+    struct tstr **out, size_t *count)
+{
+	struct loc	l = load_loc(ld, n);
+	size_t		i;
+	int		rc = 0;
+
+	if (n->kind != YNODE_SEQ)
+		return load_type_error(ld, n, name, "a list of strings");
+	if (n->n == 0)
+		return loc_error(&l, "'%s' must not be empty", name);
+	*out = arena_array(ld->a, n->n, sizeof **out);
+	for (i = 0; i < n->n; i++) {
+		const struct ynode	*it = n->items[i];
+
+		/* An argv element written as a number is its text. */
+		if (it->kind == YNODE_SCALAR && it->type != YS_NULL)
+			rc |= load_tstr(ld, it, name, &(*out)[i]);
+		else
+			rc = load_type_error(ld, it, name, "a string");
+	}
+	*count = n->n;
+	return rc;
+}
+
+static void
+put_json(void *p)
+{
+	json_object_put(p);
+}
+
+static struct json_object *
+scalar_json(struct loader *ld, const struct ynode *n, const char *name)
+{
+	struct loc	l = load_loc(ld, n);
+	int64_t		i;
+	double		d;
+	char		*end;
+
+	switch (n->type) {
+	case YS_NULL:
+		return NULL;
+	case YS_BOOL:
+		return json_object_new_boolean(n->s[0] == 't' ||
+		    n->s[0] == 'T');
+	case YS_INT:
+		if (parse_int(n, &i) < 0) {
+			loc_error(&l, "integer %s in '%s' is out of range",
+			    n->s, name);
+			return NULL;
+		}
+		return json_object_new_int64(i);
+	case YS_FLOAT:
+		d = strtod(n->s, &end);
+		if (!isfinite(d) || strchr(n->s, 'n') || strchr(n->s, 'N')) {
+			loc_error(&l, "'%s' in '%s' is not a finite number",
+			    n->s, name);
+			return NULL;
+		}
+		return json_object_new_double(d);
+	default:
+		return json_object_new_string_len(n->s, (int)n->len);
+	}
+}
+
+/* Converts n; *bad is set after an error (NULL alone means JSON null). */
+static struct json_object *
+to_json(struct loader *ld, const struct ynode *n, const char *name, int *bad)
+{
+	struct json_object	*o;
+	size_t			 i;
+
+	if (n->kind == YNODE_SCALAR) {
+		unsigned	before = error_count();
+
+		o = scalar_json(ld, n, name);
+		if (error_count() != before)
+			*bad = 1;
+		return o;
+	}
+	if (n->kind == YNODE_SEQ) {
+		o = json_object_new_array_ext((int)n->n);
+		for (i = 0; i < n->n; i++)
+			json_object_array_add(o,
+			    to_json(ld, n->items[i], name, bad));
+		return o;
+	}
+	o = json_object_new_object();
+	for (i = 0; i < n->n; i++)
+		json_object_object_add(o, YMAP_KEY(n, i)->s,
+		    to_json(ld, YMAP_VAL(n, i), name, bad));
+	return o;
+}
+
+struct json_object *
+load_json(struct loader *ld, const struct ynode *n, const char *name)
+{
+	struct json_object	*o;
+	int			 bad = 0;
+
+	o = to_json(ld, n, name, &bad);
+	if (bad) {
+		json_object_put(o);
+		return NULL;
+	}
+	if (o != NULL)
+		arena_defer(ld->a, put_json, o);
+	return o;
+}
+
+/* True when a string anywhere inside n holds "{{". */
+static bool
+has_template(const struct ynode *n)
+{
+	size_t	i;
+
+	if (n->kind == YNODE_SCALAR)
+		return n->type == YS_STR && strstr(n->s, "{{") != NULL;
+	for (i = 0; i < (n->kind == YNODE_MAP ? 2 * n->n : n->n); i++)
+		if (has_template(n->items[i]))
+			return true;
+	return false;
+}
+
+int
+load_tval(struct loader *ld, const struct ynode *n, const char *name,
+    struct tval **out)
+{
+	struct tval	*v = arena_alloc(ld->a, sizeof *v);
+	size_t		 i;
+	int		 rc = 0;
+
+	*out = v;
+	v->loc = load_loc(ld, n);
+	if (!has_template(n)) {
+		unsigned	before = error_count();
+
+		v->kind = TV_CONST;
+		v->json = load_json(ld, n, name);
+		return error_count() == before ? 0 : -1;
+	}
+	if (n->kind == YNODE_SCALAR) {
+		v->kind = TV_TMPL;
+		return load_tstr(ld, n, name, &v->str);
+	}
+	v->n = n->n;
+	v->items = arena_array(ld->a, n->n, sizeof *v->items);
+	if (n->kind == YNODE_SEQ) {
+		v->kind = TV_LIST;
+		for (i = 0; i < n->n; i++)
+			rc |= load_tval(ld, n->items[i], name, &v->items[i]);
+		return rc;
+	}
+	v->kind = TV_MAP;
+	v->keys = arena_array(ld->a, n->n, sizeof *v->keys);
+	for (i = 0; i < n->n; i++) {
+		v->keys[i] = YMAP_KEY(n, i)->s;
+		rc |= load_tval(ld, YMAP_VAL(n, i), name, &v->items[i]);
+	}
+	return rc;
+}
+
+int
+load_env(struct loader *ld, const struct ynode *n, const char *name,
+    struct tval **out)
+{
+	struct loc	l;
+	size_t		i;
+	int		rc = 0;
+
+	if (n->kind != YNODE_MAP)
+		return load_type_error(ld, n, name, "a mapping of names to "
+		    "values");
+	for (i = 0; i < n->n; i++) {
+		const struct ynode	*k = YMAP_KEY(n, i), *v = YMAP_VAL(n, i);
+		size_t			 len = strlen(k->s);
+
+		l = load_loc(ld, k);
+		if (len == 0 || strspn(k->s, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+		    "abcdefghijklmnopqrstuvwxyz0123456789_") != len ||
+		    (k->s[0] >= '0' && k->s[0] <= '9'))
+			rc = loc_error(&l, "bad environment variable name "
+			    "'%s'", k->s);
+		if (v->kind != YNODE_SCALAR || v->type == YS_NULL)
+			rc = load_type_error(ld, v, k->s, "a string");
+	}
+	if (rc < 0)
+		return -1;
+	return load_tval(ld, n, name, out);
+}

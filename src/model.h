@@ -1,0 +1,306 @@
+/* model.h: workflows, steps, tools and service classes as loaded. */
+#ifndef MUSTER_MODEL_H
+#define MUSTER_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "arena.h"
+#include "hmap.h"
+#include "util.h"
+
+struct json_object;
+struct tmpl;
+typedef struct pcre2_real_code_8 pcre2_code_8;
+
+/* A string that may hold {{ }} actions, parsed once at load time. */
+struct tstr {
+	const char	*src;		/* NULL when the field is absent */
+	struct tmpl	*t;
+	struct loc	 loc;
+};
+
+/*
+ * A JSON-shaped value whose string leaves may be templates: step args,
+ * env maps, output blocks.  Constants are kept as json-c values.
+ */
+enum tval_kind {
+	TV_CONST,	/* json: no template anywhere inside */
+	TV_TMPL,	/* a templated string */
+	TV_MAP,
+	TV_LIST
+};
+
+struct tval {
+	enum tval_kind		 kind;
+	struct loc		 loc;
+	struct json_object	*json;	/* TV_CONST */
+	struct tstr		 str;	/* TV_TMPL */
+	const char		**keys;	/* TV_MAP: n keys */
+	struct tval		**items;	/* TV_MAP, TV_LIST: n items */
+	size_t			 n;
+};
+
+enum arg_type {
+	ARG_STRING,
+	ARG_INTEGER,
+	ARG_NUMBER,
+	ARG_BOOLEAN,
+	ARG_OBJECT,
+	ARG_ARRAY
+};
+
+/* One declared argument of a workflow, tool or service class. */
+struct arg {
+	const char		*name;
+	struct loc		 loc;
+	enum arg_type		 type;
+	bool			 required, secret;
+	const char		*description;
+	struct json_object	*def;		/* default, or NULL */
+	struct json_object	*enums;		/* array of allowed values, or NULL */
+	pcre2_code_8		*pattern;
+	const char		*pattern_src;
+	bool			 has_min, has_max;
+	double			 min, max;
+	int64_t			 min_len, max_len;	/* -1 when unset */
+};
+
+struct schema {
+	struct arg	*args;
+	size_t		 n;
+};
+
+/* What a `tool:` name resolved to. */
+enum tool_ref {
+	TOOL_FILE,	/* a Tool definition */
+	TOOL_BUILTIN,	/* core_* */
+	TOOL_WORKFLOW	/* workflow_<name> */
+};
+
+struct workflow;
+struct tool;
+
+/* A condition's expectation: `expect` or `expectNot`. */
+struct expect {
+	bool		 set;
+	bool		 success;	/* defaults to true */
+	bool		 success_set;
+	const char	**paths;	/* jsonPath keys */
+	struct tval	**values;	/* their expected values */
+	size_t		 n;
+	struct loc	 loc;
+};
+
+enum cond_kind {
+	COND_NONE,
+	COND_TEMPLATE,	/* a string, or {template: ...} */
+	COND_TOOL,	/* {tool, args} */
+	COND_FROM_STEP	/* {fromStep} */
+};
+
+struct condition {
+	enum cond_kind	 kind;
+	struct loc	 loc;
+	struct tstr	 tmpl;
+	const char	*tool;
+	struct loc	 tool_loc;
+	enum tool_ref	 tool_ref;	/* resolved */
+	struct tool	*tool_def;
+	struct workflow	*callee;
+	int		 builtin;
+	struct tval	*args;
+	const char	*from_step;
+	struct loc	 from_loc;
+	struct step	*from;		/* resolved */
+	struct expect	 expect, expect_not;
+};
+
+enum backoff {
+	BACKOFF_CONSTANT,
+	BACKOFF_LINEAR,
+	BACKOFF_EXPONENTIAL
+};
+
+struct retry {
+	int		 attempts;	/* 1: no retries */
+	int64_t		 delay_ns, max_delay_ns;
+	enum backoff	 backoff;
+};
+
+enum step_kind {
+	STEP_TOOL,
+	STEP_RUN,
+	STEP_FOREACH,
+	STEP_PARALLEL
+};
+
+struct workflow;
+struct tool;
+
+struct step {
+	const char	 *id;
+	struct loc	  loc;
+	unsigned	  index;	/* among the workflow's top-level steps */
+	enum step_kind	  kind;
+	const char	 *description;
+	/* STEP_TOOL */
+	const char	 *tool_name;
+	struct loc	  tool_loc;
+	enum tool_ref	  tool_ref;
+	struct tool	 *tool;		/* TOOL_FILE */
+	struct workflow	 *callee;	/* TOOL_WORKFLOW */
+	int		  builtin;	/* TOOL_BUILTIN: its index */
+	struct tval	 *args;
+	/* STEP_RUN */
+	struct tstr	  run;
+	/* STEP_FOREACH and STEP_PARALLEL */
+	struct tstr	  items;	/* forEach items template */
+	struct tval	 *items_const;	/* or a literal list */
+	const char	 *as;		/* loop variable, default "item" */
+	int		  max_parallel;	/* forEach: 1 unless set */
+	struct step	**sub;
+	size_t		  nsub;
+	/* Common fields */
+	const char	**deps;		/* dependsOn, as written */
+	struct loc	 *dep_locs;
+	size_t		  ndeps;
+	struct step	**dep_steps;	/* resolved */
+	struct condition *cond;
+	struct retry	  retry;
+	int64_t		  timeout_ns;	/* 0: none */
+	bool		  allow_failure;
+	bool		  output;
+	struct tval	 *env;		/* map of name to string */
+	struct tstr	  workdir;
+	struct step	 *parent;	/* forEach/parallel container, or NULL */
+	uint64_t	  hash;		/* of its definition, for resume */
+};
+
+enum concurrency {
+	CONCURRENCY_ALLOW,
+	CONCURRENCY_FORBID,
+	CONCURRENCY_WAIT
+};
+
+struct workflow {
+	const char	 *name;
+	struct loc	  loc;
+	const char	 *file;
+	const char	 *description;
+	struct schema	  args;
+	int64_t		  timeout_ns;
+	int		  max_parallel;	/* 0: no cap */
+	enum concurrency  concurrency;
+	struct step	**steps;	/* top-level, in file order */
+	size_t		  nsteps;
+	struct step	**on_failure;
+	size_t		  non_failure;
+	struct tval	 *output;
+	struct hmap	  ids;		/* every step id (all levels) */
+	bool		  explicit_deps;	/* some step declares dependsOn */
+	bool		  broken;	/* had load errors: not cross-checked */
+};
+
+struct tool {
+	const char	*name;
+	struct loc	 loc;
+	const char	*file;
+	const char	*description;
+	struct schema	 args;
+	struct tstr	*command;	/* argv, each element a template */
+	size_t		 ncommand;
+	struct tstr	 run;
+	struct tval	*env;
+	struct tstr	 workdir;
+	int64_t		 timeout_ns;
+	uint64_t	 hash;
+};
+
+/* A lifecycle tool call of a service class. */
+struct lifecycle {
+	const char	*tool;
+	struct loc	 loc;
+	struct tval	*args;
+	const char	**out_names;	/* outputs: name -> dotted path */
+	const char	**out_paths;
+	size_t		  nout;
+	struct expect	 expect, expect_not;	/* healthCheck only */
+};
+
+enum probe_kind {
+	PROBE_NONE,
+	PROBE_HTTP,
+	PROBE_TCP,
+	PROBE_EXEC,
+	PROBE_TOOL
+};
+
+struct service_class {
+	const char	*name;
+	struct loc	 loc;
+	const char	*file;
+	const char	*description;
+	struct schema	 args;
+	struct tstr	 default_name;
+	const char	**deps;		/* dependencies: class names */
+	struct loc	 *dep_locs;
+	size_t		  ndeps;
+	struct service_class **dep_classes;
+	/* daemon */
+	struct tstr	*daemon_cmd;
+	size_t		 ndaemon_cmd;
+	struct tval	*daemon_env;
+	struct tstr	 daemon_workdir;
+	int		 stop_signal;
+	int64_t		 stop_timeout_ns;
+	/* lifecycle tools */
+	struct lifecycle *start, *stop, *restart, *status, *health_tool;
+	/* health check */
+	bool		 health_enabled;
+	enum probe_kind	 probe;
+	struct tstr	 http_path, http_host, http_port, http_scheme;
+	struct tstr	 tcp_host, tcp_port;
+	struct tstr	*exec_cmd;
+	size_t		 nexec_cmd;
+	int64_t		 interval_ns;
+	int		 failure_threshold, success_threshold;
+	int64_t		 create_timeout_ns, delete_timeout_ns;
+	int64_t		 health_timeout_ns;
+	struct tval	*outputs;
+	bool		 broken;	/* had load errors: not cross-checked */
+};
+
+/* The optional .muster/config.yaml. */
+struct config {
+	int		 jobs;		/* -1: unset */
+	const char	*color;		/* NULL, "auto", "always", "never" */
+	const char	*state_dir;	/* NULL: .muster/state */
+	bool		 fsync;
+	struct tval	*env;
+	size_t		 max_file;	/* largest definition file, bytes */
+};
+
+/* Everything one load of a .muster folder built; one arena. */
+struct project {
+	struct arena		 arena;
+	const char		*root;		/* the folder holding .muster */
+	const char		*dir;		/* the .muster folder */
+	struct workflow		**workflows;
+	size_t			 nworkflows, wcap;
+	struct tool		**tools;
+	size_t			 ntools, tcap;
+	struct service_class	**classes;
+	size_t			 nclasses, ccap;
+	struct hmap		 workflow_names, tool_names, class_names;
+	struct config		 config;
+};
+
+struct workflow		*project_workflow(const struct project *, const char *);
+struct tool		*project_tool(const struct project *, const char *);
+struct service_class	*project_class(const struct project *, const char *);
+
+const char		*arg_type_name(enum arg_type);
+
+#endif

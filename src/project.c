@@ -1,0 +1,567 @@
+/* project.c: finding .muster, reading its files, dispatching documents by kind. */
+#include <dirent.h>
+#include <errno.h>
+#include <stddef.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "load.h"
+#include "project.h"
+
+static const char *const folders[] = { "workflows", "tools", "serviceclasses" };
+
+_Static_assert(offsetof(struct workflow, loc) == offsetof(struct tool, loc) &&
+    offsetof(struct workflow, loc) == offsetof(struct service_class, loc),
+    "add_name() finds every definition's loc at one offset");
+
+static int
+is_dir(const char *path)
+{
+	struct stat	st;
+
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* "a/./b" -> "a/b"; a leading "./" goes. */
+static char *
+join(const char *a, const char *b)
+{
+	if (a == NULL || strcmp(a, ".") == 0 || *a == '\0')
+		return xstrdup(b);
+	return xasprintf("%s%s%s", a, a[strlen(a) - 1] == '/' ? "" : "/", b);
+}
+
+int
+project_find(const char *cdir, char **root, char **dir)
+{
+	const char	*env = getenv("MUSTER_DIR");
+	char		*base, *d, real[PATH_MAX];
+	struct stat	 st;
+	dev_t		 dev;
+
+	if (env != NULL && *env != '\0' && cdir == NULL) {
+		if (!is_dir(env))
+			return error("MUSTER_DIR '%s' is not a folder", env);
+		*dir = xstrdup(env);
+		*root = xasprintf("%s/..", env);
+		return 0;
+	}
+	if (cdir != NULL && !is_dir(cdir))
+		return error("-C '%s': no such folder", cdir);
+	base = xstrdup(cdir ? cdir : ".");
+	if (stat(base, &st) < 0) {
+		free(base);
+		return error("cannot stat '%s':", cdir ? cdir : ".");
+	}
+	dev = st.st_dev;
+	/* Upwards like git, but not across a file system boundary. */
+	for (;;) {
+		d = join(base, ".muster");
+		if (is_dir(d)) {
+			*root = base;
+			*dir = d;
+			return 0;
+		}
+		free(d);
+		if (realpath(base, real) == NULL || strcmp(real, "/") == 0)
+			break;
+		d = strcmp(base, ".") == 0 ? xstrdup("..") :
+		    xasprintf("%s/..", base);
+		free(base);
+		base = d;
+		if (stat(base, &st) < 0 || st.st_dev != dev)
+			break;
+	}
+	free(base);
+	*root = *dir = NULL;
+	return 1;
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int
+yaml_name(const char *n)
+{
+	size_t	len = strlen(n);
+
+	return n[0] != '.' && ((len > 5 && strcmp(n + len - 5, ".yaml") == 0) ||
+	    (len > 4 && strcmp(n + len - 4, ".yml") == 0));
+}
+
+/* Appends the definition files of folder dir to *files, sorted by name. */
+static int
+list_folder(const char *dir, char ***files, size_t *n, size_t *cap)
+{
+	DIR		*d = opendir(dir);
+	struct dirent	*e;
+	size_t		 first = *n;
+
+	if (d == NULL)
+		return errno == ENOENT ? 0 :
+		    error("cannot read folder '%s':", dir);
+	while ((e = readdir(d)) != NULL) {
+		if (!yaml_name(e->d_name))
+			continue;
+		xgrow(files, cap, *n + 1, sizeof **files);
+		(*files)[(*n)++] = join(dir, e->d_name);
+	}
+	closedir(d);
+	qsort(*files + first, *n - first, sizeof **files, cmp_str);
+	return 0;
+}
+
+/* The file name without folder and extension: the default metadata.name. */
+static const char *
+base_name(struct arena *a, const char *path)
+{
+	const char	*b = strrchr(path, '/');
+	size_t		 len;
+
+	b = b ? b + 1 : path;
+	len = strlen(b);
+	if (len > 5 && strcmp(b + len - 5, ".yaml") == 0)
+		len -= 5;
+	else if (len > 4 && strcmp(b + len - 4, ".yml") == 0)
+		len -= 4;
+	return arena_strndup(a, b, len);
+}
+
+enum { DF_API, DF_KIND, DF_METADATA, DF_SPEC, DF_STATUS, DF_COUNT };
+static const struct field	doc_fields[DF_COUNT] = {
+	[DF_API] = { "apiVersion", NULL }, [DF_KIND] = { "kind", NULL },
+	[DF_METADATA] = { "metadata", NULL }, [DF_SPEC] = { "spec", NULL },
+	[DF_STATUS] = { "status", NULL },
+};
+
+static const struct field	meta_fields[] = {
+	{ "name", NULL }, { "namespace", NULL }, { "labels", NULL },
+	{ "annotations", NULL },
+};
+
+static const char *const	kinds[] = { "Workflow", "Tool", "ServiceClass" };
+
+static int
+check_header(struct loader *ld, const struct ydoc *doc,
+    const struct ynode *const *f, int *kind)
+{
+	struct loc	 l = { ld->file, doc->root->line, doc->root->col };
+	const char	*s, *sg;
+	size_t		 i;
+
+	if (f[DF_API] == NULL)
+		return loc_error(&l, "no 'apiVersion' (use %s)",
+		    MUSTER_API_VERSION);
+	if (load_str(ld, f[DF_API], "apiVersion", &s) < 0)
+		return -1;
+	if (strcmp(s, MUSTER_API_VERSION) != 0) {
+		l = load_loc(ld, f[DF_API]);
+		return loc_error(&l, "unknown apiVersion '%s' (use %s)", s,
+		    MUSTER_API_VERSION);
+	}
+	if (f[DF_KIND] == NULL)
+		return loc_error(&l, "no 'kind' (use Workflow, Tool or "
+		    "ServiceClass)");
+	if (load_str(ld, f[DF_KIND], "kind", &s) < 0)
+		return -1;
+	for (i = 0; i < nitems(kinds); i++)
+		if (strcmp(s, kinds[i]) == 0) {
+			*kind = (int)i;
+			return 0;
+		}
+	l = load_loc(ld, f[DF_KIND]);
+	if ((sg = suggest(s, kinds, nitems(kinds))) != NULL)
+		return loc_error(&l, "unknown kind '%s' (did you mean '%s'?)",
+		    s, sg);
+	return loc_error(&l, "unknown kind '%s' (use Workflow, Tool or "
+	    "ServiceClass)", s);
+}
+
+/* Registers a definition's name; duplicates and reserved names fail. */
+static int
+add_name(struct loader *ld, struct hmap *names, const char *kind,
+    const char *name, struct loc *l, void *def)
+{
+	void		*old;
+
+	if (strcmp(kind, "tool") == 0 && (strncmp(name, "core_", 5) == 0 ||
+	    strncmp(name, "workflow_", 9) == 0))
+		return loc_error(l, "tool name '%s' is reserved: 'core_' and "
+		    "'workflow_' name built-in tools", name);
+	if ((old = hmap_put(names, name, def)) != NULL) {
+		/* Every kind of definition keeps its loc at one offset. */
+		loc_error(l, "duplicate %s '%s'", kind, name);
+		loc_note((struct loc *)((char *)old +
+		    offsetof(struct workflow, loc)), "first defined here");
+		return -1;
+	}
+	return 0;
+}
+
+static int
+load_definition(struct loader *ld, int kind, const char *name, struct loc l,
+    const struct ynode *spec)
+{
+	struct project	*p = ld->p;
+	int		 rc;
+
+	if (kind == 0) {
+		struct workflow	*w = arena_alloc(ld->a, sizeof *w);
+
+		w->name = name;
+		w->loc = l;
+		w->file = ld->file;
+		rc = load_workflow(ld, spec, w);
+		w->broken = rc != 0;
+		rc |= add_name(ld, &p->workflow_names, "workflow", name, &w->loc,
+		    w);
+		xgrow(&p->workflows, &p->wcap, p->nworkflows + 1,
+		    sizeof *p->workflows);
+		p->workflows[p->nworkflows++] = w;
+		return rc;
+	}
+	if (kind == 1) {
+		struct tool	*t = arena_alloc(ld->a, sizeof *t);
+
+		t->name = name;
+		t->loc = l;
+		t->file = ld->file;
+		rc = load_tool(ld, spec, t);
+		rc |= add_name(ld, &p->tool_names, "tool", name, &t->loc, t);
+		xgrow(&p->tools, &p->tcap, p->ntools + 1, sizeof *p->tools);
+		p->tools[p->ntools++] = t;
+		return rc;
+	}
+	{
+		struct service_class	*c = arena_alloc(ld->a, sizeof *c);
+
+		c->name = name;
+		c->loc = l;
+		c->file = ld->file;
+		rc = load_class(ld, spec, c);
+		c->broken = rc != 0;
+		rc |= add_name(ld, &p->class_names, "service class", name,
+		    &c->loc, c);
+		xgrow(&p->classes, &p->ccap, p->nclasses + 1,
+		    sizeof *p->classes);
+		p->classes[p->nclasses++] = c;
+		return rc;
+	}
+}
+
+static int
+load_document(struct loader *ld, const struct ydoc *doc, const char *path)
+{
+	const struct ynode	*f[DF_COUNT], *m[nitems(meta_fields)];
+	const char		*name;
+	struct loc		 l = { ld->file, doc->root->line,
+				    doc->root->col };
+	int			 kind = 0, rc, spec_typo;
+
+	if (load_fields(ld, doc->root, "a definition", doc_fields, DF_COUNT,
+	    f) < 0 && doc->root->kind != YNODE_MAP)
+		return -1;
+	spec_typo = load_typo(ld, DF_SPEC);
+	if (check_header(ld, doc, f, &kind) < 0)
+		return -1;
+	name = base_name(ld->a, path);
+	rc = 0;
+	if (f[DF_METADATA] != NULL) {
+		rc = load_fields(ld, f[DF_METADATA], "metadata", meta_fields,
+		    nitems(meta_fields), m);
+		if (m[0] != NULL) {
+			l = load_loc(ld, m[0]);
+			if (load_name(ld, m[0], "name", &name) < 0)
+				return -1;
+		}
+	}
+	if (f[DF_SPEC] == NULL)
+		return spec_typo ? -1 : loc_error(&l, "%s '%s' "
+		    "has no 'spec'", kinds[kind], name);
+	return load_definition(ld, kind, name, l, f[DF_SPEC]) | rc;
+}
+
+/* Loads one file of definitions; path is also its name in messages. */
+static int
+load_file(struct project *p, const char *path)
+{
+	struct loader	 ld = { .p = p, .a = &p->arena };
+	struct ydoc	*docs;
+	size_t		 n, i;
+	int		 rc = 0;
+
+	ld.file = arena_strdup(&p->arena, path);
+	if (ynode_load_file(&p->arena, path, ld.file, p->config.max_file,
+	    &docs, &n) < 0)
+		return -1;
+	for (i = 0; i < n; i++) {
+		if (docs[i].root == NULL)
+			continue;	/* an empty document, as after '---' */
+		ld.text = docs[i].text;
+		ld.textlen = docs[i].textlen;
+		rc |= load_document(&ld, &docs[i], path);
+	}
+	return rc;
+}
+
+enum {
+	CF_JOBS, CF_COLOR, CF_STATE_DIR, CF_FSYNC, CF_ENV, CF_MAX_FILE,
+	CF_COUNT
+};
+static const struct field	config_fields[CF_COUNT] = {
+	[CF_JOBS] = { "jobs", NULL }, [CF_COLOR] = { "color", NULL },
+	[CF_STATE_DIR] = { "stateDir", "state_dir" },
+	[CF_FSYNC] = { "fsync", NULL }, [CF_ENV] = { "env", NULL },
+	[CF_MAX_FILE] = { "maxFileSize", "max_file_size" },
+};
+
+/* maxFileSize: bytes, or a number of KiB or MiB ("16MiB"). */
+static int
+load_size(struct loader *ld, const struct ynode *n, size_t *out)
+{
+	struct loc	 l = load_loc(ld, n);
+	char		*end;
+	double		 v;
+
+	if (n->kind != YNODE_SCALAR || (n->type != YS_INT &&
+	    n->type != YS_STR))
+		return load_type_error(ld, n, "maxFileSize", "a size such as "
+		    "16MiB");
+	v = strtod(n->s, &end);
+	if (strcmp(end, "KiB") == 0)
+		v *= 1024;
+	else if (strcmp(end, "MiB") == 0)
+		v *= 1024 * 1024;
+	else if (*end != '\0' || end == n->s)
+		return loc_error(&l, "bad size '%s' for 'maxFileSize' (use "
+		    "bytes, KiB or MiB)", n->s);
+	if (v < 1024 || v > YNODE_MAX_FILE_CAP)
+		return loc_error(&l, "'maxFileSize' must be between 1KiB and "
+		    "64MiB, not %s", n->s);
+	*out = (size_t)v;
+	return 0;
+}
+
+static int
+load_config(struct project *p)
+{
+	struct loader		 ld = { .p = p, .a = &p->arena };
+	const struct ynode	*f[CF_COUNT];
+	struct ydoc		*docs;
+	struct config		*c = &p->config;
+	char			*path = join(p->dir, "config.yaml");
+	size_t			 n;
+	int64_t			 v;
+	int			 rc;
+
+	c->jobs = -1;
+	c->max_file = YNODE_MAX_FILE;
+	ld.file = arena_strdup(&p->arena, path);
+	free(path);
+	if (access(ld.file, F_OK) < 0)
+		return 0;
+	if (ynode_load_file(&p->arena, ld.file, ld.file, YNODE_MAX_FILE,
+	    &docs, &n) < 0)
+		return -1;
+	if (n == 0 || docs[0].root == NULL)
+		return 0;
+	ld.text = docs[0].text;
+	ld.textlen = docs[0].textlen;
+	rc = load_fields(&ld, docs[0].root, "config.yaml", config_fields,
+	    CF_COUNT, f);
+	if (f[CF_JOBS] != NULL && load_int(&ld, f[CF_JOBS], "jobs", 0, 100000,
+	    &v) == 0)
+		c->jobs = (int)v;
+	else if (f[CF_JOBS] != NULL)
+		rc = -1;
+	if (f[CF_COLOR] != NULL && load_str(&ld, f[CF_COLOR], "color",
+	    &c->color) == 0 && strcmp(c->color, "auto") != 0 &&
+	    strcmp(c->color, "always") != 0 && strcmp(c->color, "never") != 0) {
+		struct loc	l = load_loc(&ld, f[CF_COLOR]);
+
+		rc = loc_error(&l, "unknown color '%s' (use auto, always or "
+		    "never)", c->color);
+	}
+	if (f[CF_STATE_DIR] != NULL)
+		rc |= load_str(&ld, f[CF_STATE_DIR], "stateDir", &c->state_dir);
+	if (f[CF_FSYNC] != NULL)
+		rc |= load_bool(&ld, f[CF_FSYNC], "fsync", &c->fsync);
+	if (f[CF_ENV] != NULL)
+		rc |= load_env(&ld, f[CF_ENV], "env", &c->env);
+	if (f[CF_MAX_FILE] != NULL)
+		rc |= load_size(&ld, f[CF_MAX_FILE], &c->max_file);
+	return rc < 0 ? -1 : 0;
+}
+
+/* Prints only messages about the files named on the command line. */
+struct only_files {
+	char	**names;
+	size_t	  n;
+	int	  last_kept;	/* a note belongs to the error before it */
+};
+
+static void
+filter_sink(const char *line, size_t len, void *arg)
+{
+	struct only_files	*o = arg;
+	size_t			 i;
+	int			 keep = strncmp(line, "muster: ", 8) == 0;
+
+	for (i = 0; i < o->n && !keep; i++) {
+		size_t	k = strlen(o->names[i]);
+
+		keep = strncmp(line, o->names[i], k) == 0 && line[k] == ':';
+	}
+	if (strstr(line, ": note: ") != NULL && !keep)
+		keep = o->last_kept;
+	else
+		o->last_kept = keep;
+	if (keep)
+		fwrite(line, 1, len, stderr);
+}
+
+/* The project's name for path when it is one of its files, else path. */
+static char *
+project_name_of(char **files, size_t n, const char *path)
+{
+	char	real[PATH_MAX], other[PATH_MAX];
+	size_t	i;
+
+	if (realpath(path, real) == NULL)
+		return xstrdup(path);
+	for (i = 0; i < n; i++)
+		if (realpath(files[i], other) != NULL &&
+		    strcmp(real, other) == 0)
+			return xstrdup(files[i]);
+	return xstrdup(path);
+}
+
+static void
+free_strs(char **v, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+static int
+load_all(struct project *p, char **extra, size_t nextra)
+{
+	struct only_files	 o = { NULL, 0, 0 };
+	char			**files = NULL;
+	size_t			  n = 0, cap = 0, i, j;
+	int			  rc = 0;
+
+	for (i = 0; p->dir != NULL && i < nitems(folders); i++) {
+		char	*d = join(p->dir, folders[i]);
+
+		rc |= list_folder(d, &files, &n, &cap);
+		free(d);
+	}
+	if (nextra > 0) {
+		o.names = xcalloc(nextra, sizeof *o.names);
+		for (i = 0; i < nextra; i++)
+			o.names[o.n++] = project_name_of(files, n, extra[i]);
+		for (i = 0; i < nextra; i++) {
+			for (j = 0; j < n; j++)
+				if (strcmp(files[j], o.names[i]) == 0)
+					break;
+			if (j == n) {
+				xgrow(&files, &cap, n + 1, sizeof *files);
+				files[n++] = xstrdup(o.names[i]);
+			}
+		}
+		error_set_sink(filter_sink, &o);
+	}
+	if (p->dir != NULL)
+		rc |= load_config(p);
+	else
+		p->config.max_file = YNODE_MAX_FILE;
+	for (i = 0; i < n; i++)
+		rc |= load_file(p, files[i]);
+	if (rc == 0)
+		rc = project_check(p);
+	else
+		project_check(p);
+	error_set_sink(NULL, NULL);
+	free_strs(files, n);
+	free_strs(o.names, o.n);
+	return rc;
+}
+
+struct project *
+project_load(const char *cdir, char **extra, size_t nextra, int *missing)
+{
+	struct project	*p = xcalloc(1, sizeof *p);
+	char		*root, *dir;
+	unsigned	 before = error_count();
+	int		 r;
+
+	*missing = 0;
+	if ((r = project_find(cdir, &root, &dir)) < 0) {
+		free(p);
+		return NULL;
+	}
+	if (r > 0 && nextra == 0) {
+		*missing = 1;
+		free(p);
+		return NULL;
+	}
+	if (r == 0) {
+		p->root = arena_strdup(&p->arena, root);
+		p->dir = arena_strdup(&p->arena, dir);
+		free(root);
+		free(dir);
+	}
+	if (load_all(p, extra, nextra) < 0 || error_count() != before) {
+		project_free(p);
+		return NULL;
+	}
+	return p;
+}
+
+void
+project_free(struct project *p)
+{
+	size_t	i;
+
+	if (p == NULL)
+		return;
+	for (i = 0; i < p->nworkflows; i++)
+		hmap_release(&p->workflows[i]->ids);
+	hmap_release(&p->workflow_names);
+	hmap_release(&p->tool_names);
+	hmap_release(&p->class_names);
+	free(p->workflows);
+	free(p->tools);
+	free(p->classes);
+	arena_release(&p->arena);
+	free(p);
+}
+
+struct workflow *
+project_workflow(const struct project *p, const char *name)
+{
+	return hmap_get(&p->workflow_names, name);
+}
+
+struct tool *
+project_tool(const struct project *p, const char *name)
+{
+	return hmap_get(&p->tool_names, name);
+}
+
+struct service_class *
+project_class(const struct project *p, const char *name)
+{
+	return hmap_get(&p->class_names, name);
+}

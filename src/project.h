@@ -1,0 +1,31 @@
+/* project.h: finding a project's .muster folder and loading all of it. */
+#ifndef MUSTER_PROJECT_H
+#define MUSTER_PROJECT_H
+
+#include "model.h"
+
+#define MUSTER_API_VERSION	"muster.giantswarm.io/v1alpha1"
+
+/*
+ * Finds the .muster folder: $MUSTER_DIR when set (the folder itself), else
+ * DIR/.muster for `-C DIR`, else .muster in the current folder or the
+ * nearest parent.  Returns 0 with new strings in *root and *dir (paths as
+ * the user would type them), or -1 after an error.
+ */
+int		 project_find(const char *cdir, char **root, char **dir);
+
+/*
+ * Loads every definition of the project found from cdir, plus the files in
+ * extra (which may lie outside it), and checks them all.  Every problem is
+ * reported; when extra is given, only problems in those files.  Returns the
+ * project, or NULL after errors (exit 2) or when no project was found and
+ * extra is empty (*missing set).
+ */
+struct project	*project_load(const char *cdir, char **extra, size_t nextra,
+		    int *missing);
+void		 project_free(struct project *);
+
+/* Checks references across the loaded definitions (check.c). */
+int		 project_check(struct project *);
+
+#endif
