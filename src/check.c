@@ -1,4 +1,5 @@
 /* check.c: references across definitions: tools, steps, results, classes. */
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -7,9 +8,28 @@
 #include "project.h"
 #include "tmpl.h"
 
-/* Resolves a `tool:` name to a Tool file, a built-in or a workflow. */
+/* A loc_error, or a plain error when there is no place to point at. */
 static int
-resolve_tool(struct project *p, const char *name, const struct loc *l,
+where_error(const struct loc *l, const char *fmt, ...) PRINTF(2, 3);
+
+static int
+where_error(const struct loc *l, const char *fmt, ...)
+{
+	struct buf	b = BUF_INIT;
+	va_list		ap;
+	int		rc;
+
+	va_start(ap, fmt);
+	buf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	rc = l != NULL ? loc_error(l, "%s", buf_str(&b)) :
+	    error("%s", buf_str(&b));
+	buf_release(&b);
+	return rc;
+}
+
+int
+project_resolve_tool(struct project *p, const char *name, const struct loc *l,
     enum tool_ref *ref, struct tool **tool, struct workflow **callee,
     int *builtin)
 {
@@ -24,9 +44,9 @@ resolve_tool(struct project *p, const char *name, const struct loc *l,
 		for (i = 0; i < p->nworkflows && n < nitems(cands); i++)
 			cands[n++] = p->workflows[i]->name;
 		sg = suggest(name + 9, cands, n);
-		return sg ? loc_error(l, "unknown workflow '%s' in tool '%s' "
+		return sg ? where_error(l, "unknown workflow '%s' in tool '%s' "
 		    "(did you mean 'workflow_%s'?)", name + 9, name, sg) :
-		    loc_error(l, "unknown workflow '%s' in tool '%s'",
+		    where_error(l, "unknown workflow '%s' in tool '%s'",
 		    name + 9, name);
 	}
 	if ((*builtin = builtin_find(name)) >= 0) {
@@ -42,9 +62,9 @@ resolve_tool(struct project *p, const char *name, const struct loc *l,
 	for (i = 0; i < nbuiltins && n < nitems(cands); i++)
 		cands[n++] = builtin_name(i);
 	if ((sg = suggest(name, cands, n)) != NULL)
-		return loc_error(l, "unknown tool '%s' (did you mean '%s'?)",
+		return where_error(l, "unknown tool '%s' (did you mean '%s'?)",
 		    name, sg);
-	return loc_error(l, "unknown tool '%s'", name);
+	return where_error(l, "unknown tool '%s'", name);
 }
 
 static int
@@ -55,7 +75,7 @@ check_tool_name(struct project *p, const char *name, const struct loc *l)
 	struct workflow		*w;
 	int			 b;
 
-	return resolve_tool(p, name, l, &ref, &t, &w, &b);
+	return project_resolve_tool(p, name, l, &ref, &t, &w, &b);
 }
 
 /* What the results check needs while walking one step's templates. */
@@ -110,13 +130,11 @@ on_field(void *arg, const char *const *chain, size_t n, int line, int col)
 {
 	struct refs		*r = arg;
 	const struct step	*x;
-	struct loc		 l = r->where->loc;
+	struct loc		 l = tstr_loc(r->where, line, col);
 
 	if (n < 2 || (strcmp(chain[0], "results") != 0 &&
 	    strcmp(chain[0], "steps") != 0))
 		return;
-	if (line == 1)
-		l.col += col - 1;
 	if ((x = result_step(r->w, chain[1])) == NULL) {
 		if (r->reader != NULL)
 			r->rc = loc_error(&l, "step '%s' reads .%s.%s, but "
@@ -182,7 +200,7 @@ check_condition(struct project *p, struct workflow *w, struct step *s,
 	if (c->kind == COND_TEMPLATE)
 		refs_tstr(r, &c->tmpl, "condition");
 	else if (c->kind == COND_TOOL) {
-		rc = resolve_tool(p, c->tool, &c->tool_loc, &c->tool_ref,
+		rc = project_resolve_tool(p, c->tool, &c->tool_loc, &c->tool_ref,
 		    &c->tool_def, &c->callee, &c->builtin);
 		refs_tval(r, c->args, "condition");
 	} else {
@@ -209,7 +227,7 @@ check_step(struct project *p, struct workflow *w, struct step *s,
 	int		rc = 0;
 
 	if (s->kind == STEP_TOOL)
-		rc = resolve_tool(p, s->tool_name, &s->tool_loc, &s->tool_ref,
+		rc = project_resolve_tool(p, s->tool_name, &s->tool_loc, &s->tool_ref,
 		    &s->tool, &s->callee, &s->builtin);
 	refs_tval(&r, s->args, "args");
 	refs_tstr(&r, &s->run, "run");

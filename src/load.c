@@ -235,38 +235,41 @@ load_name(struct loader *ld, const struct ynode *n, const char *what,
 }
 
 /*
- * Where line tl, column tc of a scalar's text sits in the file.  Exact on
- * the scalar's first line and for block scalars; other multi-line scalars
- * get the start of the line.
+ * Where a scalar's text starts in the file: after its quote, or for a
+ * block scalar on the next line, after its indentation.
  */
-static struct loc
-text_loc(const struct loader *ld, const struct ynode *n, int tl, int tc)
+static void
+text_start(const struct loader *ld, const struct ynode *n, struct tstr *t)
 {
-	struct loc	 l = load_loc(ld, n);
 	const char	*p, *end;
 	int		 line, indent = 0;
 
-	if (tl <= 0)
-		return l;
-	if (n->style != 2) {
-		if (tl == 1)
-			l.col += tc - 1 + (n->style == 1);
-		else {
-			l.line += tl - 1;
-			l.col = 1;
-		}
-		return l;
-	}
-	/* A block scalar's text starts on the line after its indicator. */
-	l.line += tl;
+	t->line = n->line;
+	t->col = n->col + (n->style == 1);
+	t->indent = 0;
+	if (n->style != 2 || ld->text == NULL)
+		return;
 	p = ld->text;
 	end = ld->text + ld->textlen;
-	for (line = 1; p < end && line < l.line; p++)
+	for (line = 1; p < end && line < n->line + 1; p++)
 		if (*p == '\n')
 			line++;
 	while (p + indent < end && p[indent] == ' ')
 		indent++;
-	l.col = indent + tc;
+	t->line = n->line + 1;
+	t->col = indent + 1;
+	t->indent = indent;
+}
+
+struct loc
+tstr_loc(const struct tstr *t, int tl, int tc)
+{
+	struct loc	l = t->loc;
+
+	if (tl <= 0)
+		return l;
+	l.line = t->line + tl - 1;
+	l.col = tl == 1 ? t->col + tc - 1 : t->indent + tc;
 	return l;
 }
 
@@ -283,10 +286,11 @@ load_tstr(struct loader *ld, const struct ynode *n, const char *name,
 	out->src = s;
 	out->loc = load_loc(ld, n);
 	out->t = NULL;
+	text_start(ld, n, out);
 	if (strstr(s, "{{") == NULL)
 		return 0;
 	if ((out->t = tmpl_parse(s, n->len, &err)) == NULL) {
-		l = text_loc(ld, n, err.line, err.col);
+		l = tstr_loc(out, err.line, err.col);
 		return loc_error(&l, "template: %s", err.msg);
 	}
 	arena_defer(ld->a, (void (*)(void *))tmpl_free, out->t);

@@ -18,7 +18,9 @@ typedef struct pcre2_real_code_8 pcre2_code_8;
 struct tstr {
 	const char	*src;		/* NULL when the field is absent */
 	struct tmpl	*t;
-	struct loc	 loc;
+	struct loc	 loc;		/* the scalar in its file */
+	int		 line, col;	/* where its text starts */
+	int		 indent;	/* a block scalar's, else 0 */
 };
 
 /*
@@ -302,5 +304,7 @@ struct tool		*project_tool(const struct project *, const char *);
 struct service_class	*project_class(const struct project *, const char *);
 
 const char		*arg_type_name(enum arg_type);
+/* Where line tl, column tc of a template's text is in its file. */
+struct loc		 tstr_loc(const struct tstr *, int tl, int tc);
 
 #endif

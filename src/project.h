@@ -27,5 +27,12 @@ void		 project_free(struct project *);
 
 /* Checks references across the loaded definitions (check.c). */
 int		 project_check(struct project *);
+/*
+ * Resolves a tool name: a Tool file, a core_* built-in or workflow_<name>.
+ * Reports an unknown one at l (or as a plain error when l is NULL).
+ */
+int		 project_resolve_tool(struct project *, const char *name,
+		    const struct loc *l, enum tool_ref *, struct tool **,
+		    struct workflow **, int *builtin);
 
 #endif
