@@ -7,6 +7,7 @@
 #include "args.h"
 #include "load.h"
 #include "schema.h"
+#include "value.h"
 
 void
 args_add(struct args *a, const char *kv)
@@ -101,4 +102,40 @@ args_input(const struct args *a, const struct schema *s,
 	json_object_put(bad);
 	buf_release(&why);
 	return rc;
+}
+
+struct json_object *
+args_loose(const struct args *a)
+{
+	struct json_object	*in;
+	struct buf		 why = BUF_INIT;
+	size_t			 i;
+
+	if (a->file != NULL) {
+		if ((in = read_file(a->file)) == NULL)
+			return NULL;
+	} else
+		in = json_object_new_object();
+	for (i = 0; i < a->n; i++) {
+		const char		*eq = strchr(a->kv[i], '=');
+		struct json_object	*v;
+		char			*name;
+		int			 ok;
+
+		if (eq == NULL || eq == a->kv[i]) {
+			error("--arg '%s': expected NAME=VALUE", a->kv[i]);
+			json_object_put(in);
+			in = NULL;
+			break;
+		}
+		v = json_parse(eq + 1, strlen(eq + 1), &ok, &why);
+		if (!ok)
+			v = json_object_new_string(eq + 1);
+		name = xstrndup(a->kv[i], (size_t)(eq - a->kv[i]));
+		json_object_object_add(in, name, v);
+		free(name);
+		buf_truncate(&why, 0);
+	}
+	buf_release(&why);
+	return in;
 }

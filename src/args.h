@@ -23,6 +23,11 @@ void	args_add(struct args *, const char *kv);
  */
 int	args_input(const struct args *, const struct schema *,
 	    struct json_object **out);
+/*
+ * The same without a schema (a built-in tool): a value that reads as JSON
+ * (5, true, [1]) is that, anything else a string.  NULL after an error.
+ */
+struct json_object *args_loose(const struct args *);
 void	args_release(struct args *);
 
 #endif

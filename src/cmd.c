@@ -10,6 +10,26 @@
 #include "util.h"
 
 const struct cmd	cmds[] = {
+	{ "run", cmd_run, "run WORKFLOW [--arg K=V]... [--args-file F] [-j N] "
+	  "[-n] [-k] [--timeout D] [--fsync]",
+	  "run a workflow",
+	  "Checks the arguments against the workflow's, then runs its steps\n"
+	  "(at most N processes at once; default: the number of CPUs, 0 for\n"
+	  "no limit) and records the run under .muster/state/executions.\n"
+	  "  --arg K=V       an argument, converted to its declared type\n"
+	  "  --args-file F   arguments from a YAML or JSON mapping\n"
+	  "  -n, --dry-run   print the plan; run and write nothing\n"
+	  "  -k, --keep-going  run every step that does not depend on a failed one\n"
+	  "  --timeout D     stop the run after D (e.g. 10m); exit 124\n"
+	  "  --fsync         make every record survive a power cut\n"
+	  "Exit: 0 done, 1 a step failed, 2 bad arguments or definitions,\n"
+	  "4 the record cannot be written, 124 timed out, 128+N signal N.\n" },
+	{ "status", cmd_status, "status [ID] [--json]",
+	  "show an execution's record (the latest without ID)", "" },
+	{ "call", cmd_call, "call TOOL [--arg K=V]... [--args-file F]",
+	  "run one tool and print its result",
+	  "Runs TOOL (a Tool file, a core_* built-in or workflow_<name>) once,\n"
+	  "streams its output and prints its result as JSON.\n" },
 	{ "list", cmd_list, "list [workflows|tools|serviceclasses] [--json]",
 	  "list definitions with their descriptions",
 	  "Without a kind, lists every workflow, tool and service class.\n" },
@@ -43,7 +63,8 @@ const struct cmd	cmds[] = {
 };
 const unsigned		ncmds = nitems(cmds);
 
-enum { OPT_COLOR = 256, OPT_JSON };
+/* Above every command's own option values (which start at 256). */
+enum { OPT_COLOR = 1000, OPT_JSON };
 
 const struct option	ctx_options[] = {
 	{ "directory",	required_argument,	NULL,	'C' },

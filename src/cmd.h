@@ -61,5 +61,10 @@ CMD_DECL(list);
 CMD_DECL(show);
 CMD_DECL(validate);
 CMD_DECL(graph);
+CMD_DECL(run);
+CMD_DECL(status);
+CMD_DECL(call);
+/* Parses -j N: 0 means no limit.  0, or -1 after an error. */
+int	 cmd_parse_jobs(const char *, int *);
 
 #endif

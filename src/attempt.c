@@ -1,0 +1,630 @@
+/* attempt.c: one try of a job: its process, output, exit, retries. */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <json-c/json.h>
+
+#include "builtin.h"
+#include "progress.h"
+#include "record.h"
+#include "run.h"
+#include "tool.h"
+#include "value.h"
+
+#define OUT_CAP		(16 << 20)	/* stdout kept for the result */
+#define KILL_GRACE	(2 * (int64_t)1000000000)
+
+void	attempt_start(struct exec *, struct job *);
+
+/* pid -> job: open addressing with backward-shift deletion. */
+struct pidmap {
+	pid_t		*pid;
+	struct job	**job;
+	size_t		 n, cap;
+};
+
+static size_t
+pid_slot(const struct pidmap *m, pid_t pid)
+{
+	size_t	i = ((size_t)pid * 2654435761u) & (m->cap - 1);
+
+	while (m->pid[i] != 0 && m->pid[i] != pid)
+		i = (i + 1) & (m->cap - 1);
+	return i;
+}
+
+static void
+pid_put(struct exec *x, pid_t pid, struct job *j)
+{
+	struct pidmap	*m = x->pids;
+	size_t		 i, oldcap;
+
+	if (m == NULL)
+		m = x->pids = xcalloc(1, sizeof *m);
+	if ((m->n + 1) * 2 > m->cap) {
+		pid_t		*op = m->pid;
+		struct job	**oj = m->job;
+
+		oldcap = m->cap;
+		m->cap = m->cap ? m->cap * 2 : 64;
+		m->pid = xcalloc(m->cap, sizeof *m->pid);
+		m->job = xcalloc(m->cap, sizeof *m->job);
+		for (i = 0; i < oldcap; i++)
+			if (op[i] != 0) {
+				size_t	s = pid_slot(m, op[i]);
+
+				m->pid[s] = op[i];
+				m->job[s] = oj[i];
+			}
+		free(op);
+		free(oj);
+	}
+	i = pid_slot(m, pid);
+	m->pid[i] = pid;
+	m->job[i] = j;
+	m->n++;
+}
+
+static void
+pid_del(struct exec *x, pid_t pid)
+{
+	struct pidmap	*m = x->pids;
+	size_t		 i = pid_slot(m, pid), k;
+
+	if (m->pid[i] == 0)
+		return;
+	m->n--;
+	for (k = (i + 1) & (m->cap - 1); m->pid[k] != 0;
+	    k = (k + 1) & (m->cap - 1)) {
+		size_t	home = ((size_t)m->pid[k] * 2654435761u) & (m->cap - 1);
+
+		/* Move k back to i when i lies on its probe path. */
+		if ((k > i && (home <= i || home > k)) ||
+		    (k < i && home <= i && home > k)) {
+			m->pid[i] = m->pid[k];
+			m->job[i] = m->job[k];
+			i = k;
+		}
+	}
+	m->pid[i] = 0;
+	m->job[i] = NULL;
+}
+
+struct job *
+job_by_pid(struct exec *x, pid_t pid)
+{
+	size_t	i;
+
+	if (x->pids == NULL || x->pids->cap == 0)
+		return NULL;
+	i = pid_slot(x->pids, pid);
+	return x->pids->pid[i] == pid ? x->pids->job[i] : NULL;
+}
+
+void
+pidmap_free(struct pidmap *m)
+{
+	if (m == NULL)
+		return;
+	free(m->pid);
+	free(m->job);
+	free(m);
+}
+
+void
+drop_args_file(struct job *j)
+{
+	if (j->proc.args_file == NULL)
+		return;
+	unlink(j->proc.args_file);
+	free(j->proc.args_file);
+	j->proc.args_file = NULL;
+}
+
+/* The call a job (or its condition tool) makes. */
+static void
+make_call(struct exec *x, struct job *j, struct json_object *root,
+    struct call *c)
+{
+	const struct step	*s = j->step;
+
+	memset(c, 0, sizeof *c);
+	c->p = x->p;
+	c->root = root;
+	c->wf_input = x->input;
+	c->exec_id = x->dir != NULL ? x->id : NULL;
+	c->workflow = x->w->name;
+	c->key = j->key;
+	c->attempt = j->attempt;
+	c->out_file = j->proc.out_file;
+	c->args_file = j->proc.args_file;
+	c->self = x->self;
+	c->jobs = x->limit;
+	if (j->in_cond) {
+		c->ref = s->cond->tool_ref;
+		c->tool = s->cond->tool_def;
+		c->callee = s->cond->callee;
+		c->builtin = s->cond->builtin;
+		c->name = s->cond->tool;
+		c->args = s->cond->args;
+		return;
+	}
+	c->step_env = s->env;
+	c->workdir = &s->workdir;
+	if (s->kind == STEP_RUN) {
+		c->run = &s->run;
+		c->name = "run";
+		return;
+	}
+	c->ref = s->tool_ref;
+	c->tool = s->tool;
+	c->callee = s->callee;
+	c->builtin = s->builtin;
+	c->name = s->tool_name;
+	c->args = s->args;
+}
+
+/* An attempt that could not even start (or a built-in) has ended. */
+static void	attempt_end(struct exec *, struct job *, int ok,
+		    struct json_object *result, const char *why);
+
+static int
+spawn_proc(struct exec *x, struct job *j, struct invocation *inv)
+{
+	struct proc_req	r = { 0 };
+	size_t		tag = j->seq;
+
+	r.argv = inv->argv.v;
+	r.envp = inv->env.v;
+	r.dir = inv->dir;
+	r.capture = 1;
+	r.out_fd = -1;
+	if (proc_start(&r, &j->proc.child) < 0)
+		return -1;
+	j->proc.open = 2;
+	j->proc.exited = false;
+	proc_watch(j->proc.child.out, (uint64_t)tag << 1);
+	proc_watch(j->proc.child.err, (uint64_t)tag << 1 | 1);
+	pid_put(x, j->proc.child.pid, j);
+	x->running++;
+	return 0;
+}
+
+static int64_t
+timeout_of(const struct job *j, const struct invocation *inv)
+{
+	if (j->in_cond)
+		return inv->timeout_ns;
+	return j->step->timeout_ns > 0 ? j->step->timeout_ns : inv->timeout_ns;
+}
+
+/* Where a child workflow's input goes: private, removed after it ran. */
+static void
+args_file(struct exec *x, struct job *j)
+{
+	const struct step	*s = j->step;
+	char			 tmp[] = "/tmp/muster-args-XXXXXX";
+	int			 fd;
+
+	drop_args_file(j);
+	if ((j->in_cond ? (s->cond->tool_ref != TOOL_WORKFLOW) :
+	    (s->kind != STEP_TOOL || s->tool_ref != TOOL_WORKFLOW)))
+		return;
+	if (x->dir != NULL) {
+		j->proc.args_file = xasprintf("%s/out/%s.%d.args.json", x->dir,
+		    j->key, j->attempt);
+		return;
+	}
+	if ((fd = mkostemp(tmp, O_CLOEXEC)) >= 0) {
+		close(fd);
+		j->proc.args_file = xstrdup(tmp);
+	}
+}
+
+void
+attempt_start(struct exec *x, struct job *j)
+{
+	struct invocation	 inv;
+	struct json_object	*root = job_root(x, j), *res = NULL;
+	struct buf		 err = BUF_INIT;
+	struct call		 c;
+
+	if (!j->in_cond) {
+		j->attempt++;
+		j->status = ST_RUNNING;
+		if (!x->opt.no_record && record_job(x, j) < 0)
+			x->io_failed = x->stopping = true;
+	}
+	free(j->proc.out_file);
+	j->proc.out_file = x->dir == NULL ? NULL : xasprintf("%s/out/%s.%d%s",
+	    x->dir, j->key, j->attempt, j->in_cond ? ".cond" : "");
+	args_file(x, j);
+	make_call(x, j, root, &c);
+	if (tool_prepare(&c, &inv, &err) < 0) {
+		json_object_put(root);
+		attempt_end(x, j, 0, NULL, buf_str(&err));
+		buf_release(&err);
+		return;
+	}
+	json_object_put(root);
+	if (!j->in_cond) {
+		json_object_put(j->input);
+		j->input = json_object_get(inv.input);
+	}
+	if (inv.kind == INV_BUILTIN) {
+		progress_step(x->prog, x, j, SE_STARTED);
+		int	ok = builtin_call(x->p, inv.builtin, inv.input, &res,
+			    &err) == 0;
+
+		invocation_release(&inv);
+		attempt_end(x, j, ok, res, ok ? NULL : buf_str(&err));
+		json_object_put(res);
+		buf_release(&err);
+		return;
+	}
+	if (spawn_proc(x, j, &inv) < 0) {
+		buf_printf(&err, "cannot run '%s': %s", inv.argv.v[0],
+		    strerror(errno));
+		invocation_release(&inv);
+		attempt_end(x, j, 0, NULL, buf_str(&err));
+		buf_release(&err);
+		return;
+	}
+	j->phase = j->in_cond ? PH_COND : PH_RUN;
+	j->deadline = timeout_of(j, &inv) > 0 ? clock_mono_ns() +
+	    timeout_of(j, &inv) : 0;
+	j->timed_out = false;
+	j->kill_at = 0;
+	active_add(x, j);
+	progress_step(x->prog, x, j, SE_STARTED);
+	if (!x->opt.no_record && !j->in_cond && record_job_pid(x, j) < 0)
+		x->io_failed = x->stopping = true;
+	invocation_release(&inv);
+	buf_release(&err);
+}
+
+/* Opens a log file on the first byte a stream writes. */
+static int
+log_fd(struct exec *x, struct job *j, int s)
+{
+	char	*name;
+
+	if (j->proc.log[s] >= 0 || x->dir == NULL)
+		return j->proc.log[s];
+	name = j->attempt > 1 || j->in_cond ? xasprintf("logs/%s%s.%d.%s",
+	    j->key, j->in_cond ? ".cond" : "", j->attempt, s ? "err" : "out") :
+	    xasprintf("logs/%s.%s", j->key, s ? "err" : "out");
+	j->proc.log[s] = openat(x->dirfd, name, O_WRONLY | O_CREAT | O_APPEND |
+	    O_CLOEXEC | O_NOFOLLOW, 0600);
+	free(name);
+	return j->proc.log[s];
+}
+
+static void
+write_all(int fd, const char *p, size_t len)
+{
+	while (len > 0) {
+		ssize_t	w = write(fd, p, len);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return;
+		p += w;
+		len -= (size_t)w;
+	}
+}
+
+/* Bytes a process wrote on stream s (0 out, 1 err); last at its end. */
+static void
+consume(struct exec *x, struct job *j, int s, const char *p, size_t len,
+    int last)
+{
+	struct run_proc	*pr = &j->proc;
+	struct buf	 masked = BUF_INIT, *line = &pr->line[s];
+	int		 fd;
+	char		*nl;
+
+	if (s == 0) {
+		if (pr->out.len + len <= OUT_CAP)
+			buf_add(&pr->out, p, len);
+		else
+			pr->out_cut = true;
+	}
+	mask_stream(x->mask, &pr->mstream[s], p, len, last, &masked);
+	if (masked.len > 0 && (fd = log_fd(x, j, s)) >= 0)
+		write_all(fd, masked.s, masked.len);
+	buf_release(&masked);
+	if (!x->prog->stream)
+		return;
+	buf_add(line, p, len);
+	while ((nl = memchr(buf_str(line), '\n', line->len)) != NULL) {
+		progress_output(x->prog, x, j, s + 1, line->s,
+		    (size_t)(nl - line->s));
+		memmove(line->s, nl + 1, line->len - (size_t)(nl - line->s) - 1);
+		buf_truncate(line, line->len - (size_t)(nl - line->s) - 1);
+	}
+	if (last && line->len > 0) {
+		progress_output(x->prog, x, j, s + 1, line->s, line->len);
+		buf_truncate(line, 0);
+	}
+}
+
+static void
+close_stream(struct exec *x, struct job *j, int s)
+{
+	int	*fd = s ? &j->proc.child.err : &j->proc.child.out;
+
+	if (*fd < 0)
+		return;
+	proc_unwatch(*fd);
+	close(*fd);
+	*fd = -1;
+	j->proc.open--;
+	consume(x, j, s, "", 0, 1);
+	if (j->proc.log[s] >= 0) {
+		close(j->proc.log[s]);
+		j->proc.log[s] = -1;
+	}
+}
+
+void
+job_read(struct exec *x, struct job *j, int s)
+{
+	char	buf[65536];
+	int	fd = s ? j->proc.child.err : j->proc.child.out;
+	ssize_t	n;
+
+	if (fd < 0)
+		return;
+	for (;;) {
+		n = read(fd, buf, sizeof buf);
+		if (n > 0) {
+			consume(x, j, s, buf, (size_t)n, 0);
+			continue;
+		}
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == EAGAIN)
+			return;
+		close_stream(x, j, s);
+		return;
+	}
+}
+
+/* "exit status 3", "killed by SIGKILL", "timed out after 5s". */
+static void
+describe_exit(struct buf *b, struct job *j, int status, int64_t timeout)
+{
+	if (j->timed_out && timeout > 0) {
+		buf_adds(b, "timed out after ");
+		duration_format(b, timeout);
+	} else if (WIFEXITED(status))
+		buf_printf(b, "exit status %d", WEXITSTATUS(status));
+	else if (WIFSIGNALED(status))
+		buf_printf(b, "killed by SIG%s", sigabbrev_np(WTERMSIG(status)));
+	else
+		buf_adds(b, "ended oddly");
+}
+
+/* Merges $MUSTER_OUTPUT (one JSON object, or key=value lines) into r. */
+static void
+merge_output_file(struct json_object *r, const char *path)
+{
+	struct json_object	*o;
+	struct buf		 b = BUF_INIT, why = BUF_INIT;
+	char			 chunk[4096], *line, *save;
+	ssize_t			 n;
+	int			 fd, ok;
+
+	if (path == NULL || (fd = open(path, O_RDONLY | O_CLOEXEC |
+	    O_NOFOLLOW)) < 0)
+		return;
+	while ((n = read(fd, chunk, sizeof chunk)) > 0 && b.len < (1 << 20))
+		buf_add(&b, chunk, (size_t)n);
+	close(fd);
+	/* Read once into the result (which is masked when stored): gone. */
+	unlink(path);
+	o = json_parse(buf_str(&b), b.len, &ok, &why);
+	if (ok && json_object_is_type(o, json_type_object)) {
+		json_object_object_foreach(o, k, v)
+			json_set(r, k, json_object_get(v));
+	} else
+		for (line = strtok_r(b.s, "\n", &save); line != NULL;
+		    line = strtok_r(NULL, "\n", &save)) {
+			char	*eq = strchr(line, '=');
+
+			if (eq == NULL || eq == line)
+				continue;
+			*eq = '\0';
+			line[strcspn(line, "\r")] = '\0';
+			eq[1 + strcspn(eq + 1, "\r")] = '\0';
+			json_set(r, line, json_object_new_string(eq + 1));
+		}
+	json_object_put(o);
+	buf_release(&b);
+	buf_release(&why);
+}
+
+struct json_object *
+job_result(struct job *j)
+{
+	struct run_proc		*pr = &j->proc;
+	struct json_object	*r = NULL;
+	struct buf		 why = BUF_INIT;
+	size_t			 len = pr->out.len;
+	int			 ok = 0;
+
+	if (len > 0 && !pr->out_cut)
+		r = json_parse(pr->out.s, len, &ok, &why);
+	buf_release(&why);
+	if (!ok || r == NULL) {
+		json_object_put(r);
+		while (len > 0 && (pr->out.s[len - 1] == '\n' ||
+		    pr->out.s[len - 1] == '\r'))
+			len--;
+		r = json_object_new_object();
+		json_set(r, "stdout", json_object_new_string_len(
+		    len ? pr->out.s : "", (int)len));
+	} else if (!json_object_is_type(r, json_type_object) &&
+	    pr->out_file != NULL && access(pr->out_file, F_OK) == 0) {
+		/* Keys cannot go on top of a list or a number: keep the text. */
+		json_object_put(r);
+		r = json_object_new_object();
+		json_set(r, "stdout", json_object_new_string_len(pr->out.s,
+		    (int)len));
+	}
+	if (json_object_is_type(r, json_type_object))
+		merge_output_file(r, pr->out_file);
+	return r;
+}
+
+static int64_t
+backoff(const struct retry *r, int attempt)
+{
+	int64_t	d = r->delay_ns;
+	int	i;
+
+	if (r->backoff == BACKOFF_LINEAR)
+		d = r->delay_ns * attempt;
+	else if (r->backoff == BACKOFF_EXPONENTIAL)
+		for (i = 1; i < attempt && d < INT64_MAX / 4; i++)
+			d *= 2;
+	if (r->max_delay_ns > 0 && d > r->max_delay_ns)
+		d = r->max_delay_ns;
+	return d;
+}
+
+static void
+attempt_end(struct exec *x, struct job *j, int ok, struct json_object *res,
+    const char *why)
+{
+	struct buf	err = BUF_INIT;
+	int		pass;
+
+	if (j->in_cond) {
+		j->in_cond = false;
+		pass = cond_after(x, j, ok, res, &err);
+		if (pass < 0)
+			job_finish(x, j, ST_FAILED, buf_str(&err));
+		else if (pass == 0)
+			job_finish(x, j, ST_SKIPPED, "condition is false");
+		else {
+			j->cond_done = true;
+			job_start(x, j);
+		}
+		buf_release(&err);
+		return;
+	}
+	if (ok) {
+		json_object_put(j->result);
+		j->result = json_object_get(res);
+		job_finish(x, j, ST_COMPLETED, NULL);
+		return;
+	}
+	free(j->error);
+	j->error = xstrdup(why ? why : "failed");
+	if (j->attempt < j->step->retry.attempts && !x->stopping) {
+		j->ended_ns = clock_mono_ns();
+		j->status = ST_FAILED;
+		if (!x->opt.no_record && record_job(x, j) < 0)
+			x->io_failed = x->stopping = true;
+		progress_step(x->prog, x, j, SE_RETRYING);
+		j->phase = PH_RETRY;
+		j->deadline = clock_mono_ns() + backoff(&j->step->retry,
+		    j->attempt);
+		active_add(x, j);
+		return;
+	}
+	job_finish(x, j, ST_FAILED, NULL);
+}
+
+void
+job_exited(struct exec *x, struct job *j, int status)
+{
+	struct json_object	*res = NULL;
+	struct buf		 why = BUF_INIT;
+	int			 ok;
+	int64_t			 t = j->deadline;
+
+	pid_del(x, j->proc.child.pid);
+	x->running--;
+	active_del(x, j);
+	/* Killed on purpose: what is left of its group goes too. */
+	if (j->timed_out || x->signal != 0 || x->timed_out)
+		proc_kill_group(j->proc.child.pid, SIGKILL);
+	/* What it wrote before it ended is in the pipes: take it, then go. */
+	job_read(x, j, 0);
+	job_read(x, j, 1);
+	close_stream(x, j, 0);
+	close_stream(x, j, 1);
+	j->proc.exited = true;
+	j->proc.status = status;
+	drop_args_file(j);
+	ok = WIFEXITED(status) && WEXITSTATUS(status) == 0 && !j->timed_out;
+	if (!j->in_cond)
+		j->exit_code = WIFEXITED(status) ? WEXITSTATUS(status) :
+		    WIFSIGNALED(status) ? 128 + WTERMSIG(status) : -1;
+	if (ok && !j->in_cond)
+		res = job_result(j);
+	else if (j->in_cond)
+		res = job_result(j);
+	if (!ok) {
+		if (j->timed_out)
+			t = j->step->timeout_ns;
+		if (x->signal != 0 && !j->timed_out)
+			buf_printf(&why, "interrupted by SIG%s",
+			    sigabbrev_np(x->signal));
+		else if (x->timed_out && !j->timed_out)
+			buf_adds(&why, "the workflow timed out");
+		else
+			describe_exit(&why, j, status, t);
+	}
+	buf_release(&j->proc.out);
+	j->proc.out_cut = false;
+	attempt_end(x, j, ok, res, why.len ? buf_str(&why) : NULL);
+	json_object_put(res);
+	buf_release(&why);
+}
+
+void
+job_kill(struct exec *x, struct job *j, int sig, int64_t grace)
+{
+	if (j->phase != PH_RUN && j->phase != PH_COND)
+		return;
+	proc_kill_group(j->proc.child.pid, sig);
+	if (sig != SIGKILL && j->kill_at == 0)
+		j->kill_at = clock_mono_ns() + grace;
+	(void)x;
+}
+
+void
+job_deadline(struct exec *x, struct job *j)
+{
+	int64_t	now = clock_mono_ns();
+
+	if (j->phase == PH_RETRY) {
+		active_del(x, j);
+		j->deadline = 0;
+		if (x->stopping)
+			job_finish(x, j, ST_FAILED, NULL);
+		else
+			job_ready(x, j);
+		return;
+	}
+	if (j->kill_at != 0 && now >= j->kill_at) {
+		proc_kill_group(j->proc.child.pid, SIGKILL);
+		j->kill_at = 0;
+		return;
+	}
+	if (j->deadline != 0 && now >= j->deadline && !j->timed_out) {
+		j->timed_out = true;
+		job_kill(x, j, SIGTERM, KILL_GRACE);
+	}
+}

@@ -1,0 +1,102 @@
+/* cmd-call.c: `muster call TOOL`: one tool, run once, its result printed. */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "args.h"
+#include "cmd.h"
+#include "project.h"
+#include "run.h"
+#include "value.h"
+
+enum { OPT_ARG = 256, OPT_ARGS_FILE };
+
+static const struct option	call_opts[] = {
+	{ "arg",	required_argument,	NULL,	OPT_ARG },
+	{ "args-file",	required_argument,	NULL,	OPT_ARGS_FILE },
+	{ NULL,		0,			NULL,	0 }
+};
+
+/* A one-step workflow around the tool, in the project's arena. */
+static struct workflow *
+wrap(struct project *p, const char *name, const struct args *a,
+    struct json_object **input)
+{
+	struct workflow	*w = arena_alloc(&p->arena, sizeof *w);
+	struct step	*s = arena_alloc(&p->arena, sizeof *s);
+	struct tval	*v = arena_alloc(&p->arena, sizeof *v);
+
+	w->name = "call";
+	w->nsteps = 1;
+	w->steps = arena_alloc(&p->arena, sizeof *w->steps);
+	w->steps[0] = s;
+	s->id = arena_strdup(&p->arena, name);
+	s->kind = STEP_TOOL;
+	s->tool_name = s->id;
+	s->retry.attempts = 1;
+	if (project_resolve_tool(p, name, NULL, &s->tool_ref, &s->tool,
+	    &s->callee, &s->builtin) < 0)
+		return NULL;
+	/* Typed by the tool's schema where it has one. */
+	if (s->tool_ref == TOOL_BUILTIN)
+		*input = args_loose(a);
+	else if (args_input(a, s->tool_ref == TOOL_FILE ? &s->tool->args :
+	    &s->callee->args, input) < 0)
+		*input = NULL;
+	if (*input == NULL)
+		return NULL;
+	v->kind = TV_CONST;
+	v->json = *input;
+	s->args = v;
+	return w;
+}
+
+int
+cmd_call(struct ctx *ctx, int argc, char **argv)
+{
+	struct args		 a = ARGS_INIT;
+	struct run_opts		 o = { .no_record = true };
+	struct project		*p = NULL;
+	struct workflow		*w;
+	struct json_object	*input = NULL, *empty;
+	struct exec		 x;
+	int			 c, rc;
+
+	while ((c = cmd_getopt(ctx, argc, argv, "", call_opts)) != -1) {
+		if (c == OPT_ARG)
+			args_add(&a, optarg);
+		else if (c == OPT_ARGS_FILE)
+			a.file = optarg;
+		else
+			goto usage;
+	}
+	if (optind + 1 != argc)
+		goto usage;
+	if ((rc = cmd_load(ctx, &p)) != 0)
+		goto out;
+	rc = EXIT_USAGE;
+	if ((w = wrap(p, argv[optind], &a, &input)) == NULL)
+		goto out;
+	empty = json_object_new_object();
+	exec_prepare(&x, p, w, empty, &o);
+	json_object_put(empty);
+	x.verbose = ctx->verbose > 0 ? ctx->verbose : -1;
+	x.color = ctx->color;
+	x.json = 0;
+	rc = exec_run(&x);
+	if (x.jobs[0]->result != NULL && x.jobs[0]->status == ST_COMPLETED)
+		json_print(stdout, x.jobs[0]->result);
+	else if (x.jobs[0]->error != NULL && rc != 0)
+		error("%s: %s", argv[optind], x.jobs[0]->error);
+	exec_release(&x);
+out:
+	json_object_put(input);
+	project_free(p);
+	args_release(&a);
+	return rc;
+usage:
+	args_release(&a);
+	return cmd_usage(cmd_find("call"));
+}

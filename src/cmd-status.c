@@ -1,0 +1,139 @@
+/* cmd-status.c: `muster status [ID]`: an execution's record. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "cmd.h"
+#include "project.h"
+#include "record.h"
+#include "value.h"
+
+static const char *
+field(struct json_object *o, const char *key)
+{
+	struct json_object	*v = json_object_object_get(o, key);
+
+	return v != NULL ? json_object_get_string(v) : NULL;
+}
+
+static void
+print_steps(struct json_object *steps)
+{
+	size_t	i, w = 4;
+
+	for (i = 0; i < json_object_array_length(steps); i++) {
+		size_t	n = strlen(field(json_object_array_get_idx(steps, i),
+			    "step_id"));
+
+		if (n > w)
+			w = n;
+	}
+	for (i = 0; i < json_object_array_length(steps); i++) {
+		struct json_object	*s = json_object_array_get_idx(steps, i);
+		const char		*ms = field(s, "duration_ms");
+		const char		*err = field(s, "error");
+		const char		*ex = field(s, "exit_code");
+
+		printf("  %-*s  %-9s", (int)w, field(s, "step_id"),
+		    field(s, "status"));
+		if (ms != NULL)
+			printf("  %sms", ms);
+		if (json_object_get_int(json_object_object_get(s,
+		    "attempts")) > 1)
+			printf("  %s attempts", field(s, "attempts"));
+		if (ex != NULL && strcmp(ex, "0") != 0)
+			printf("  exit %s", ex);
+		if (err != NULL)
+			printf("  %s", err);
+		putchar('\n');
+	}
+}
+
+static void
+print_text(struct json_object *doc)
+{
+	const char	*v;
+
+	printf("execution %s: workflow %s, %s\n", field(doc, "execution_id"),
+	    field(doc, "workflow_name"), field(doc, "status"));
+	printf("started %s", field(doc, "started_at"));
+	if ((v = field(doc, "completed_at")) != NULL)
+		printf(", ended %s (%sms)", v, field(doc, "duration_ms"));
+	putchar('\n');
+	if ((v = field(doc, "parent_execution_id")) != NULL)
+		printf("called by execution %s\n", v);
+	printf("input: %s\n", json_object_to_json_string_ext(
+	    json_object_object_get(doc, "input"), JSON_C_TO_STRING_PLAIN |
+		    JSON_C_TO_STRING_NOSLASHESCAPE));
+	if ((v = field(doc, "error")) != NULL)
+		printf("error: %s\n", v);
+	printf("steps:\n");
+	print_steps(json_object_object_get(doc, "steps"));
+	if (json_object_object_get(doc, "result") != NULL)
+		printf("result: %s\n", json_object_to_json_string_ext(
+		    json_object_object_get(doc, "result"),
+		    JSON_C_TO_STRING_PLAIN |
+		    JSON_C_TO_STRING_NOSLASHESCAPE));
+}
+
+/* The newest execution that no other one started, or NULL. */
+static const char *
+latest_top(const char *state, char ***ids, size_t *n)
+{
+	size_t	i;
+
+	if (record_list(state, ids, n) < 0)
+		return NULL;
+	for (i = 0; i < *n; i++) {
+		struct json_object	*s = record_summary(state, (*ids)[i]);
+		int			 child = json_object_object_get(s,
+					    "parent_execution_id") != NULL;
+
+		json_object_put(s);
+		if (!child)
+			return (*ids)[i];
+	}
+	error("no executions yet");
+	return NULL;
+}
+
+int
+cmd_status(struct ctx *ctx, int argc, char **argv)
+{
+	struct json_object	*doc;
+	struct project		*p;
+	char			*state, **ids = NULL;
+	const char		*id;
+	size_t			 n = 0, i;
+	int			 rc;
+
+	if (cmd_getopt(ctx, argc, argv, "", NULL) != -1 || argc - optind > 1)
+		return cmd_usage(cmd_find("status"));
+	if ((rc = cmd_load(ctx, &p)) != 0)
+		return rc;
+	state = record_state_dir(p);
+	if (optind < argc)
+		id = argv[optind];
+	else if ((id = latest_top(state, &ids, &n)) == NULL) {
+		rc = EXIT_STATE;
+		goto out;
+	}
+	if ((rc = record_read(state, id, &doc)) != 0)
+		goto out;
+	record_public(doc);
+	if (ctx->json)
+		json_print(stdout, doc);
+	else
+		print_text(doc);
+	json_object_put(doc);
+out:
+	for (i = 0; i < n; i++)
+		free(ids[i]);
+	free(ids);
+	free(state);
+	project_free(p);
+	return rc;
+}

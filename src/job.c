@@ -1,0 +1,410 @@
+/* job.c: the life of a job: ready, conditions, containers, done. */
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "progress.h"
+#include "record.h"
+#include "render.h"
+#include "run.h"
+#include "value.h"
+
+void	attempt_start(struct exec *, struct job *);
+
+struct job *
+job_new(struct exec *x, struct step *s, char *key, struct job *parent)
+{
+	struct job	*j = xcalloc(1, sizeof *j);
+
+	j->step = s;
+	j->key = key;
+	j->parent = parent;
+	j->iter = -1;
+	j->exit_code = -1;
+	j->proc.child.pid = -1;
+	j->proc.child.out = j->proc.child.err = -1;
+	j->proc.log[0] = j->proc.log[1] = -1;
+	xgrow(&x->jobs, &x->jobcap, x->njobs + 1, sizeof *x->jobs);
+	j->seq = x->njobs;
+	x->jobs[x->njobs++] = j;
+	return j;
+}
+
+void
+job_free(struct job *j)
+{
+	drop_args_file(j);
+	free(j->key);
+	free(j->error);
+	free(j->kids);
+	free(j->proc.out_file);
+	buf_release(&j->proc.out);
+	buf_release(&j->proc.line[0]);
+	buf_release(&j->proc.line[1]);
+	mask_stream_release(&j->proc.mstream[0]);
+	mask_stream_release(&j->proc.mstream[1]);
+	json_object_put(j->vars);
+	json_object_put(j->input);
+	json_object_put(j->result);
+	json_object_put(j->items);
+	free(j);
+}
+
+void
+job_ready(struct exec *x, struct job *j)
+{
+	if (x->rtail - x->rhead == x->rcap) {
+		/* Grow the ring, keeping its order. */
+		size_t		 cap = x->rcap ? x->rcap * 2 : 64, i;
+		struct job	**r = xcalloc(cap, sizeof *r);
+
+		for (i = 0; i < x->rtail - x->rhead; i++)
+			r[i] = x->ready[(x->rhead + i) % x->rcap];
+		free(x->ready);
+		x->ready = r;
+		x->rtail -= x->rhead;
+		x->rhead = 0;
+		x->rcap = cap;
+	}
+	x->ready[x->rtail++ % x->rcap] = j;
+	j->phase = PH_READY;
+}
+
+void
+active_add(struct exec *x, struct job *j)
+{
+	xgrow(&x->active, &x->activecap, x->nactive + 1, sizeof *x->active);
+	j->slot = x->nactive;
+	x->active[x->nactive++] = j;
+}
+
+void
+active_del(struct exec *x, struct job *j)
+{
+	struct job	*last = x->active[--x->nactive];
+
+	x->active[j->slot] = last;
+	last->slot = j->slot;
+}
+
+struct json_object *
+job_root(struct exec *x, struct job *j)
+{
+	const struct job	*v = j;
+
+	while (v != NULL && v->vars == NULL)
+		v = v->parent;
+	if (v == NULL)
+		return json_object_get(x->root);
+	return render_root(x->input, x->results, x->steps,
+	    json_object_object_get(x->root, "execution"), v->vars);
+}
+
+/* .steps.<key>: what a template may ask of a finished step. */
+static void
+publish(struct exec *x, struct job *j)
+{
+	struct json_object	*s = json_object_new_object();
+
+	json_set(s, "status", json_str(status_name(j->status)));
+	json_set(s, "exitCode", j->exit_code >= 0 ?
+	    json_object_new_int(j->exit_code) : NULL);
+	json_set(s, "attempts", json_object_new_int(j->attempt));
+	json_set(s, "durationMs", json_object_new_int64(j->started_ns ?
+	    (j->ended_ns - j->started_ns) / 1000000 : 0));
+	json_set(x->steps, j->key, s);
+	if (j->status != ST_COMPLETED || j->result == NULL)
+		return;
+	json_set(x->results, j->key, json_object_get(j->result));
+	if (j->iter >= 0) {
+		/* A forEach iteration: .results.<id> holds the last one. */
+		struct json_object	*last;
+
+		if (!json_object_object_get_ex(x->last_iter, j->step->id,
+		    &last) || json_object_get_int(last) <= j->iter) {
+			json_set(x->results, j->step->id,
+			    json_object_get(j->result));
+			json_set(x->steps, j->step->id, json_object_get(s));
+			json_set(x->last_iter, j->step->id,
+			    json_object_new_int(j->iter));
+		}
+	}
+}
+
+static void	kid_done(struct exec *, struct job *, bool ok);
+
+/* Lets what waits for j go on (ok) or never (a failure for real). */
+static void
+release(struct exec *x, struct job *j, bool ok)
+{
+	size_t	k;
+
+	if (!ok) {
+		x->failed = true;
+		if (!x->opt.keep_going)
+			x->stopping = true;
+	}
+	if (j->cleanup) {
+		x->cleanup = NULL;
+		x->ncleanup++;
+		return;
+	}
+	if (j->parent != NULL) {
+		kid_done(x, j, ok);
+		return;
+	}
+	for (k = x->users_start[j->index]; k < x->users_start[j->index + 1];
+	    k++) {
+		struct job	*u = x->top[x->users[k]];
+
+		if (!ok)
+			u->blocked = true;
+		else if (--u->waiting == 0 && !u->blocked)
+			job_ready(x, u);
+	}
+}
+
+void
+job_finish(struct exec *x, struct job *j, enum status st, const char *why)
+{
+	static const enum step_event	ev[] = { [ST_COMPLETED] = SE_COMPLETED,
+		[ST_FAILED] = SE_FAILED, [ST_SKIPPED] = SE_SKIPPED };
+	bool				ok;
+
+	if (why != NULL) {
+		free(j->error);
+		j->error = xstrdup(why);
+	}
+	j->status = st;
+	j->phase = PH_DONE;
+	j->ended_ns = clock_mono_ns();
+	j->ended_wall = clock_wall_ns();
+	if (j->started_ns == 0)
+		j->started_ns = j->ended_ns;
+	if (!x->opt.no_record && record_job(x, j) < 0)
+		x->io_failed = x->stopping = true;
+	publish(x, j);
+	progress_step(x->prog, x, j, ev[st]);
+	ok = st != ST_FAILED || j->step->allow_failure || j->cleanup;
+	release(x, j, ok);
+}
+
+/* A container's result: forEach a list of iterations, parallel a map. */
+static struct json_object *
+container_result(struct job *c)
+{
+	struct json_object	*r;
+	size_t			 i;
+
+	if (c->step->kind == STEP_PARALLEL) {
+		r = json_object_new_object();
+		for (i = 0; i < c->nkids; i++)
+			if (c->kids[i]->result != NULL)
+				json_set(r, c->kids[i]->step->id,
+				    json_object_get(c->kids[i]->result));
+		return r;
+	}
+	r = json_object_new_array();
+	for (i = 0; i < c->nkids; i++) {
+		struct job		*k = c->kids[i];
+		struct json_object	*it;
+
+		if ((size_t)k->iter >= json_object_array_length(r))
+			json_object_array_put_idx(r, (size_t)k->iter,
+			    json_object_new_object());
+		it = json_object_array_get_idx(r, (size_t)k->iter);
+		if (k->result != NULL)
+			json_set(it, k->step->id, json_object_get(k->result));
+	}
+	return r;
+}
+
+static void
+container_done(struct exec *x, struct job *c)
+{
+	if (c->kid_failed) {
+		job_finish(x, c, ST_FAILED, "a step inside it failed");
+		return;
+	}
+	c->result = container_result(c);
+	job_finish(x, c, ST_COMPLETED, NULL);
+}
+
+static void
+kid_done(struct exec *x, struct job *k, bool ok)
+{
+	struct job	*c = k->parent;
+	unsigned	 i;
+
+	if (!ok && !c->kid_failed) {
+		c->kid_failed = true;
+		/* A forEach stops at its first failure: the rest never run. */
+		if (c->step->kind == STEP_FOREACH)
+			for (i = 0; i < c->nkids; i++)
+				if (c->kids[i]->phase == PH_WAITING ||
+				    c->kids[i]->phase == PH_READY) {
+					c->kids[i]->blocked = true;
+					c->kids_left--;
+				}
+	}
+	for (i = 0; i < k->nnext; i++)
+		if (ok && --k->next[i]->waiting == 0 && !k->next[i]->blocked)
+			job_ready(x, k->next[i]);
+	if (--c->kids_left == 0)
+		container_done(x, c);
+}
+
+/* The list a forEach walks, from a literal list or a template. */
+static struct json_object *
+foreach_items(struct exec *x, struct job *c, struct buf *err)
+{
+	struct json_object	*root = job_root(x, c), *v = NULL, *p;
+	struct tval		 t = { .kind = TV_TMPL };
+	struct buf		 why = BUF_INIT;
+	int			 ok;
+
+	if (c->step->items_const != NULL)
+		render_value(c->step->items_const, root, &v, err);
+	else {
+		t.str = c->step->items;
+		render_value(&t, root, &v, err);
+	}
+	json_object_put(root);
+	/* "{{ toJson .x }}" renders a string holding the list: parse it. */
+	if (json_object_is_type(v, json_type_string)) {
+		p = json_parse(json_object_get_string(v),
+		    (size_t)json_object_get_string_len(v), &ok, &why);
+		if (ok && json_object_is_type(p, json_type_array)) {
+			json_object_put(v);
+			v = p;
+		} else
+			json_object_put(p);
+	}
+	buf_release(&why);
+	if (err->len == 0 && !json_object_is_type(v, json_type_array))
+		buf_printf(err, "forEach items of step '%s' must be a list, "
+		    "not %s", c->step->id, json_object_is_type(v,
+		    json_type_null) ? "null" : json_object_get_type(v) ==
+		    json_type_string ? "a string" : "a value of another type");
+	if (err->len > 0) {
+		json_object_put(v);
+		return NULL;
+	}
+	return v;
+}
+
+static struct job *
+add_kid(struct exec *x, struct job *c, struct step *s, int iter)
+{
+	struct job	*k = job_new(x, s, iter < 0 ? xstrdup(s->id) :
+			    xasprintf("%s_%d", s->id, iter), c);
+
+	k->iter = iter;
+	k->index = (unsigned)c->nkids;
+	c->kids[c->nkids++] = k;
+	return k;
+}
+
+static void
+foreach_expand(struct exec *x, struct job *c, size_t n)
+{
+	size_t	m = c->step->max_parallel > 0 ? (size_t)c->step->max_parallel :
+		    n, i, k, ns = c->step->nsub;
+
+	c->kids = xcalloc(n * ns + 1, sizeof *c->kids);
+	for (i = 0; i < n; i++) {
+		struct json_object	*vars = json_object_new_object();
+		char			*idx = xasprintf("%s_index", c->step->as);
+
+		json_set(vars, c->step->as, json_object_get(
+		    json_object_array_get_idx(c->items, i)));
+		json_set(vars, idx, json_object_new_int64((int64_t)i));
+		free(idx);
+		for (k = 0; k < ns; k++) {
+			struct job	*kid = add_kid(x, c, c->step->sub[k],
+					    (int)i);
+
+			if (k == 0)
+				kid->vars = json_object_get(vars);
+			else {
+				/* A body runs in order. */
+				kid->vars = json_object_get(vars);
+				kid->waiting = 1;
+				c->kids[c->nkids - 2]->next[
+				    c->kids[c->nkids - 2]->nnext++] = kid;
+			}
+		}
+		json_object_put(vars);
+		/* At most m iterations at once: i waits for i - m. */
+		if (i >= m) {
+			struct job	*prev = c->kids[(i - m) * ns + ns - 1];
+
+			c->kids[i * ns]->waiting++;
+			prev->next[prev->nnext++] = c->kids[i * ns];
+		}
+	}
+	c->kids_left = n * ns;
+	for (i = 0; i < c->nkids; i++)
+		if (c->kids[i]->waiting == 0)
+			job_ready(x, c->kids[i]);
+}
+
+static void
+container_start(struct exec *x, struct job *c)
+{
+	struct buf	err = BUF_INIT;
+	size_t		i;
+
+	c->status = ST_RUNNING;
+	c->phase = PH_CHILDREN;
+	if (!x->opt.no_record && record_job(x, c) < 0)
+		x->io_failed = x->stopping = true;
+	if (c->step->kind == STEP_PARALLEL) {
+		c->kids = xcalloc(c->step->nsub + 1, sizeof *c->kids);
+		for (i = 0; i < c->step->nsub; i++)
+			job_ready(x, add_kid(x, c, c->step->sub[i], -1));
+		c->kids_left = c->nkids;
+	} else {
+		if ((c->items = foreach_items(x, c, &err)) == NULL) {
+			job_finish(x, c, ST_FAILED, buf_str(&err));
+			buf_release(&err);
+			return;
+		}
+		foreach_expand(x, c, json_object_array_length(c->items));
+	}
+	buf_release(&err);
+	if (c->kids_left == 0) {
+		c->result = container_result(c);
+		job_finish(x, c, ST_COMPLETED, NULL);
+	}
+}
+
+void
+job_start(struct exec *x, struct job *j)
+{
+	struct buf	err = BUF_INIT;
+	int		pass = 1;
+
+	if (j->attempt == 0 && j->started_ns == 0) {
+		j->started_ns = clock_mono_ns();
+		j->started_wall = clock_wall_ns();
+	}
+	if (j->step->cond != NULL && !j->cond_done) {
+		pass = cond_now(x, j, &err);
+		j->cond_done = pass == 1;
+	}
+	if (pass < 0) {
+		job_finish(x, j, ST_FAILED, buf_str(&err));
+	} else if (pass == 0) {
+		job_finish(x, j, ST_SKIPPED, "condition is false");
+	} else if (pass == 2) {
+		j->in_cond = true;
+		attempt_start(x, j);
+	} else if (j->step->kind == STEP_FOREACH ||
+	    j->step->kind == STEP_PARALLEL)
+		container_start(x, j);
+	else
+		attempt_start(x, j);
+	buf_release(&err);
+}

@@ -1,0 +1,63 @@
+/* journal.h: append-only files of checksummed records, and atomic replaces. */
+#ifndef MUSTER_JOURNAL_H
+#define MUSTER_JOURNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+/*
+ * A record on disk is one line: "<length> <crc32c hex> <payload>\n", the
+ * length and checksum being those of the payload.  Records are appended
+ * with one write(2) each.  On replay, a last record that is incomplete or
+ * whose checksum fails is a torn tail (a crash during its write) and is
+ * dropped; any other damage is corruption and is reported, never skipped.
+ */
+struct journal {
+	int	fd;
+	int	sync;		/* fdatasync after every append */
+	char	*path;
+};
+
+enum {
+	JOURNAL_SYNC = 1 << 0	/* survive a power cut, not just a crash */
+};
+
+/* Opens path for appending (creating it 0600). 0, or -1 after an error. */
+int	journal_open(struct journal *, int dirfd, const char *name,
+	    const char *shown, unsigned flags);
+/* Appends one record; 0, or -1 after an error (disk full, I/O). */
+int	journal_append(struct journal *, const char *payload, size_t len);
+void	journal_close(struct journal *);
+
+/* What a replay found. */
+struct journal_scan {
+	size_t	records;
+	off_t	good;		/* bytes up to the end of the last good record */
+	off_t	torn;		/* bytes of torn tail dropped */
+	off_t	bad_at;		/* with a -1 return: where corruption starts */
+};
+
+/*
+ * Calls fn for every intact record of the file, in order.  Returns 0
+ * (with a torn tail counted in scan->torn), -1 when fn fails, or -2 when
+ * the file is corrupt before its tail (scan->bad_at).  The whole file is
+ * read at once; its bytes are valid during the calls.
+ */
+int	journal_replay(int dirfd, const char *name,
+	    int (*fn)(void *, const char *, size_t), void *arg,
+	    struct journal_scan *);
+/* Cuts a torn tail off, so that appends continue after good records. */
+int	journal_truncate(int dirfd, const char *name, off_t good);
+
+/*
+ * Replaces name in dirfd with data: written to a temporary file (0600),
+ * synced when sync is set, renamed over name, folder synced when sync is
+ * set.  A crash leaves the old or the new file.  0, or -1 with errno set.
+ */
+int	state_replace(int dirfd, const char *name, const void *data,
+	    size_t len, int sync);
+
+uint32_t crc32c(uint32_t, const void *, size_t);
+
+#endif

@@ -1,0 +1,211 @@
+/* plan.c: `muster run -n`: the plan of a run, written and run nowhere. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "graph.h"
+#include "mask.h"
+#include "plan.h"
+#include "render.h"
+#include "tmpl.h"
+#include "value.h"
+
+/* A value as written, templates as their source. */
+static struct json_object *
+source(const struct tval *v)
+{
+	struct json_object	*o;
+	size_t			 i;
+
+	switch (v->kind) {
+	case TV_CONST:
+		return json_object_get(v->json);
+	case TV_TMPL:
+		return json_object_new_string(v->str.src);
+	case TV_LIST:
+		o = json_object_new_array();
+		for (i = 0; i < v->n; i++)
+			json_object_array_add(o, source(v->items[i]));
+		return o;
+	case TV_MAP:
+		o = json_object_new_object();
+		for (i = 0; i < v->n; i++)
+			json_set(o, v->keys[i], source(v->items[i]));
+		return o;
+	}
+	return NULL;
+}
+
+/* Rendered where the input decides it, else its source, leaf by leaf. */
+static struct json_object *
+best(const struct tval *v, struct json_object *root)
+{
+	struct json_object	*o;
+	struct buf		 err = BUF_INIT;
+	size_t			 i;
+
+	if (v->kind == TV_LIST || v->kind == TV_MAP) {
+		o = v->kind == TV_LIST ? json_object_new_array() :
+		    json_object_new_object();
+		for (i = 0; i < v->n; i++) {
+			if (v->kind == TV_LIST)
+				json_object_array_add(o, best(v->items[i],
+				    root));
+			else
+				json_set(o, v->keys[i], best(v->items[i],
+				    root));
+		}
+		return o;
+	}
+	if (render_value(v, root, &o, &err) < 0)
+		o = source(v);
+	buf_release(&err);
+	return o;
+}
+
+static struct json_object *
+plan_step(const struct step *s, struct json_object *root)
+{
+	struct json_object	*o = json_object_new_object(), *d;
+	struct buf		 b = BUF_INIT, err = BUF_INIT;
+	size_t			 k;
+	static const char *const kinds[] = { "tool", "run", "forEach",
+				    "parallel" };
+
+	json_set(o, "id", json_str(s->id));
+	json_set(o, "kind", json_str(kinds[s->kind]));
+	if (s->kind == STEP_TOOL) {
+		json_set(o, "tool", json_str(s->tool_name));
+		json_set(o, "args", s->args ? best(s->args, root) :
+		    json_object_new_object());
+	} else if (s->kind == STEP_RUN) {
+		if (render_text(&s->run, root, TMPL_SHELL, &b, &err) < 0) {
+			buf_truncate(&b, 0);
+			buf_adds(&b, s->run.src);
+		}
+		json_set(o, "run", json_str(buf_str(&b)));
+	} else if (s->kind == STEP_FOREACH) {
+		struct tval	t = { .kind = TV_TMPL, .str = s->items };
+
+		json_set(o, "items", best(s->items_const ? s->items_const : &t,
+		    root));
+		json_set(o, "as", json_str(s->as));
+		json_set(o, "maxParallel", json_object_new_int(s->max_parallel));
+	}
+	d = json_object_new_array();
+	for (k = 0; k < s->ndeps && s->parent == NULL; k++)
+		json_object_array_add(d, json_str(s->dep_steps[k]->id));
+	json_set(o, "dependsOn", d);
+	if (s->cond != NULL && s->cond->kind == COND_TEMPLATE) {
+		buf_truncate(&b, 0);
+		buf_truncate(&err, 0);
+		json_set(o, "condition", json_str(s->cond->tmpl.src));
+		if (render_text(&s->cond->tmpl, root, 0, &b, &err) == 0)
+			json_set(o, "skip", json_object_new_boolean(
+			    strcmp(buf_str(&b), "false") == 0));
+	}
+	if (s->nsub > 0) {
+		d = json_object_new_array();
+		for (k = 0; k < s->nsub; k++)
+			json_object_array_add(d, plan_step(s->sub[k], root));
+		json_set(o, "steps", d);
+	}
+	buf_release(&b);
+	buf_release(&err);
+	return o;
+}
+
+static void
+print_step(struct json_object *s, int indent)
+{
+	struct json_object	*v, *d = json_object_object_get(s, "dependsOn");
+	const char		*kind = json_object_get_string(
+				    json_object_object_get(s, "kind"));
+	size_t			 k;
+
+	printf("%*s%s: ", indent, "", json_object_get_string(
+	    json_object_object_get(s, "id")));
+	if (strcmp(kind, "tool") == 0)
+		printf("tool %s %s", json_object_get_string(
+		    json_object_object_get(s, "tool")),
+		    json_object_to_json_string_ext(json_object_object_get(s,
+		    "args"), JSON_C_TO_STRING_PLAIN |
+		    JSON_C_TO_STRING_NOSLASHESCAPE));
+	else if (strcmp(kind, "run") == 0)
+		printf("run %s", json_object_get_string(
+		    json_object_object_get(s, "run")));
+	else if (strcmp(kind, "forEach") == 0)
+		printf("for each %s in %s", json_object_get_string(
+		    json_object_object_get(s, "as")),
+		    json_object_to_json_string_ext(json_object_object_get(s,
+		    "items"), JSON_C_TO_STRING_PLAIN |
+		    JSON_C_TO_STRING_NOSLASHESCAPE));
+	else
+		printf("in parallel");
+	for (k = 0; k < json_object_array_length(d); k++)
+		printf("%s%s", k ? ", " : "; after ", json_object_get_string(
+		    json_object_array_get_idx(d, k)));
+	if ((v = json_object_object_get(s, "condition")) != NULL)
+		printf("; if %s", json_object_get_string(v));
+	if ((v = json_object_object_get(s, "skip")) != NULL)
+		printf(json_object_get_boolean(v) ? " (false: skipped)" :
+		    " (true)");
+	putchar('\n');
+	d = json_object_object_get(s, "steps");
+	for (k = 0; d != NULL && k < json_object_array_length(d); k++)
+		print_step(json_object_array_get_idx(d, k), indent + 2);
+}
+
+int
+plan_print(struct project *p, struct workflow *w, struct json_object *input,
+    int json)
+{
+	struct json_object	*root, *e, *plan, *steps, *cleanup, *out;
+	struct step		**order = xcalloc(w->nsteps + 1, sizeof *order);
+	struct mask		*m = mask_new();
+	size_t			 i;
+
+	(void)p;
+	e = json_object_new_object();
+	json_set(e, "id", json_str("(dry run)"));
+	json_set(e, "workflow", json_str(w->name));
+	root = render_root(input, NULL, NULL, e, NULL);
+	json_object_put(e);
+	graph_order(w, order);
+	plan = json_object_new_object();
+	steps = json_object_new_array();
+	cleanup = json_object_new_array();
+	json_set(plan, "workflow", json_str(w->name));
+	json_set(plan, "input", json_object_get(input));
+	for (i = 0; i < w->nsteps; i++)
+		json_object_array_add(steps, plan_step(order[i], root));
+	for (i = 0; i < w->non_failure; i++)
+		json_object_array_add(cleanup, plan_step(w->on_failure[i],
+		    root));
+	json_set(plan, "steps", steps);
+	json_set(plan, "onFailure", cleanup);
+	mask_add_secrets(m, &w->args, input);
+	out = mask_json(m, plan);
+	if (json)
+		json_print(stdout, out);
+	else {
+		printf("plan of workflow %s (dry run: nothing runs, nothing is "
+		    "written)\n", w->name);
+		steps = json_object_object_get(out, "steps");
+		for (i = 0; i < json_object_array_length(steps); i++)
+			print_step(json_object_array_get_idx(steps, i), 2);
+		cleanup = json_object_object_get(out, "onFailure");
+		if (json_object_array_length(cleanup) > 0)
+			printf("on failure:\n");
+		for (i = 0; i < json_object_array_length(cleanup); i++)
+			print_step(json_object_array_get_idx(cleanup, i), 2);
+	}
+	json_object_put(out);
+	json_object_put(plan);
+	json_object_put(root);
+	mask_free(m);
+	free(order);
+	return 0;
+}

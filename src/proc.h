@@ -1,0 +1,75 @@
+/* proc.h: child processes: starting, watching, signalling, reaping. */
+#ifndef MUSTER_PROC_H
+#define MUSTER_PROC_H
+
+#include <stdint.h>
+#include <sys/types.h>
+
+/* What to start. */
+struct proc_req {
+	char *const	*argv;		/* argv[0] is looked up in PATH */
+	char *const	*envp;
+	const char	*dir;		/* working folder, or NULL */
+	int		 capture;	/* stdout and stderr to pipes (else inherit) */
+	int		 new_session;	/* setsid: a daemon, not a step */
+	int		 out_fd;	/* with !capture: stdout and stderr here (-1: inherit) */
+};
+
+/* A started child. */
+struct child {
+	pid_t	pid;		/* also its process group */
+	int	out, err;	/* our ends of its stdout and stderr, or -1 */
+};
+
+/*
+ * Starts a child in a process group of its own, stdin /dev/null, no other
+ * descriptors.  Returns 0, or -1 with errno set (the child could not be
+ * started, e.g. the program does not exist: ENOENT).
+ */
+int	proc_start(const struct proc_req *, struct child *);
+
+/*
+ * Prepares the event loop: blocks SIGCHLD, SIGINT, SIGTERM and SIGHUP and
+ * returns an epoll descriptor watching a signalfd for them.
+ */
+int	proc_loop_init(void);
+void	proc_loop_release(void);
+/* Watches fd for input, with tag handed back by proc_wait(). */
+int	proc_watch(int fd, uint64_t tag);
+void	proc_unwatch(int fd);
+
+/* One thing that happened while waiting. */
+struct proc_event {
+	enum {
+		PROC_EV_TIMEOUT,	/* the deadline passed */
+		PROC_EV_READ,		/* a watched fd is readable or closed */
+		PROC_EV_CHILD,		/* a child exited: pid, status */
+		PROC_EV_SIGNAL		/* SIGINT, SIGTERM or SIGHUP: sig */
+	} kind;
+	uint64_t	tag;
+	pid_t		pid;
+	int		status;		/* as from waitpid */
+	int		sig;
+};
+
+/*
+ * Waits until something happens or deadline (monotonic ns; 0 = none)
+ * passes; fills up to n events (every exited child is reaped) and returns
+ * how many, or -1 on error.
+ */
+int	proc_wait(int64_t deadline, struct proc_event *, int n);
+
+/* Sends sig to the process group of pid (and SIGCONT after SIGTERM). */
+void	proc_kill_group(pid_t, int sig);
+
+/* The start time of pid from /proc (clock ticks since boot), or 0. */
+uint64_t proc_start_time(pid_t);
+/* This boot's id, from /proc/sys/kernel/random/boot_id, or "". */
+const char *proc_boot_id(void);
+
+/* Makes sure this process may have n more descriptors open, if it can. */
+void	proc_raise_fd_limit(void);
+/* The number of descriptors this process may open. */
+long	proc_fd_limit(void);
+
+#endif

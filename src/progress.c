@@ -1,0 +1,386 @@
+/* progress.c: what a run shows while it goes, and its summary. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <json-c/json.h>
+
+#include "exec.h"
+#include "mask.h"
+#include "progress.h"
+#include "record.h"
+#include "value.h"
+
+#define RED	"\033[31m"
+#define GREEN	"\033[32m"
+#define YELLOW	"\033[33m"
+#define BOLD	"\033[1m"
+#define RESET	"\033[0m"
+
+void
+progress_init(struct progress *pr, int verbose, int color, int json)
+{
+	const char	*term = getenv("TERM");
+
+	memset(pr, 0, sizeof *pr);
+	pr->verbose = verbose;
+	pr->color = color;
+	pr->stream = verbose > 0;
+	if (json)
+		pr->mode = PROGRESS_JSON;
+	else if (isatty(STDERR_FILENO) && (term == NULL ||
+	    strcmp(term, "dumb") != 0))
+		pr->mode = PROGRESS_TTY;
+	else
+		pr->mode = PROGRESS_PLAIN;
+}
+
+static const char *
+paint(const struct progress *pr, const char *c)
+{
+	return pr->color ? c : "";
+}
+
+void
+progress_clear(struct progress *pr)
+{
+	if (pr->line_shown) {
+		fputs("\r\033[K", stderr);
+		pr->line_shown = 0;
+	}
+}
+
+static void
+stamp(char *buf, size_t len)
+{
+	time_t		t = time(NULL);
+	struct tm	tm;
+
+	localtime_r(&t, &tm);
+	strftime(buf, len, "%Y-%m-%d %H:%M:%S", &tm);
+}
+
+/* Prints one masked line to stderr: timestamped in plain mode. */
+static void
+say(struct progress *pr, struct exec *x, const char *fmt, ...)
+	PRINTF(3, 4);
+
+static void
+say(struct progress *pr, struct exec *x, const char *fmt, ...)
+{
+	struct buf	line = BUF_INIT, out = BUF_INIT;
+	char		t[32];
+	va_list		ap;
+
+	va_start(ap, fmt);
+	buf_vprintf(&line, fmt, ap);
+	va_end(ap);
+	mask_copy(x->mask, &out, line.s, line.len);
+	progress_clear(pr);
+	if (pr->mode == PROGRESS_PLAIN) {
+		stamp(t, sizeof t);
+		fprintf(stderr, "%s %s\n", t, buf_str(&out));
+	} else
+		fprintf(stderr, "%s\n", buf_str(&out));
+	buf_release(&line);
+	buf_release(&out);
+}
+
+/* The live line: "[3/10] running migrate, smoke". */
+static void
+status_line(struct progress *pr, struct exec *x)
+{
+	struct buf	b = BUF_INIT;
+	size_t		i, shown = 0;
+
+	if (pr->mode != PROGRESS_TTY || pr->verbose < 0)
+		return;
+	buf_printf(&b, "[%zu/%zu] running", pr->done, pr->total);
+	for (i = 0; i < x->nactive && b.len < 70; i++)
+		if (x->active[i]->phase == PH_RUN ||
+		    x->active[i]->phase == PH_COND)
+			buf_printf(&b, "%s %s", shown++ ? "," : "",
+			    x->active[i]->key);
+	if (shown == 0)
+		buf_truncate(&b, b.len - strlen(" running"));
+	fprintf(stderr, "\r%s\033[K", buf_str(&b));
+	pr->line_shown = 1;
+	buf_release(&b);
+}
+
+static void
+json_event(struct exec *x, const char *event, struct job *j,
+    struct json_object *extra)
+{
+	struct json_object	*o = json_object_new_object(), *m;
+	char			 t[40];
+
+	record_time(t, sizeof t, clock_wall_ns());
+	json_set(o, "event", json_str(event));
+	json_set(o, "time", json_str(t));
+	json_set(o, "execution_id", json_str(x->id));
+	if (j != NULL)
+		json_set(o, "step", json_str(j->key));
+	if (extra != NULL) {
+		json_object_object_foreach(extra, k, v)
+			json_set(o, k, json_object_get(v));
+		json_object_put(extra);
+	}
+	m = mask_json(x->mask, o);
+	json_print(stdout, m);
+	fflush(stdout);
+	json_object_put(m);
+	json_object_put(o);
+}
+
+void
+progress_run_started(struct progress *pr, struct exec *x)
+{
+	pr->total = x->njobs;
+	if (pr->mode == PROGRESS_JSON) {
+		struct json_object	*e = json_object_new_object();
+
+		json_set(e, "workflow", json_str(x->w->name));
+		json_set(e, "steps", json_object_new_int64((int64_t)x->njobs));
+		json_event(x, "run_started", NULL, e);
+	}
+	status_line(pr, x);
+}
+
+static void
+duration(struct buf *b, const struct job *j)
+{
+	int64_t	ns = j->ended_ns - j->started_ns;
+
+	/* Milliseconds are enough for people. */
+	duration_format(b, ns - ns % 1000000);
+}
+
+static struct json_object *
+step_json(const struct job *j, enum step_event ev)
+{
+	struct json_object	*e = json_object_new_object();
+
+	json_set(e, "attempt", json_object_new_int(j->attempt));
+	if (ev == SE_STARTED)
+		return e;
+	if (j->started_ns != 0)
+		json_set(e, "duration_ms", json_object_new_int64(
+		    (j->ended_ns - j->started_ns) / 1000000));
+	if (j->exit_code >= 0)
+		json_set(e, "exit_code", json_object_new_int(j->exit_code));
+	if (j->error != NULL)
+		json_set(e, "error", json_str(j->error));
+	return e;
+}
+
+void
+progress_step(struct progress *pr, struct exec *x, struct job *j,
+    enum step_event ev)
+{
+	static const char *const	 events[] = { "step_started",
+		"step_completed", "step_failed", "step_retrying",
+		"step_skipped", "step_reused" };
+	struct buf			 d = BUF_INIT;
+
+	if (ev != SE_STARTED && ev != SE_RETRYING)
+		pr->done++;
+	if (pr->mode == PROGRESS_JSON) {
+		json_event(x, events[ev], j, step_json(j, ev));
+		return;
+	}
+	if (ev != SE_STARTED && j->started_ns != 0)
+		duration(&d, j);
+	if (pr->verbose < 0 && ev != SE_FAILED)
+		goto out;
+	switch (ev) {
+	case SE_STARTED:
+		if (pr->mode == PROGRESS_PLAIN)
+			say(pr, x, "%s: started%s", j->key, j->attempt > 1 ?
+			    " again" : "");
+		break;
+	case SE_COMPLETED:
+		if (pr->mode == PROGRESS_PLAIN || pr->verbose > 0)
+			say(pr, x, "%s: %scompleted%s in %s", j->key,
+			    paint(pr, GREEN), paint(pr, RESET), buf_str(&d));
+		break;
+	case SE_FAILED:
+		say(pr, x, "%s: %sfailed%s after %s: %s%s", j->key,
+		    paint(pr, RED), paint(pr, RESET), buf_str(&d),
+		    j->error ? j->error : "failed", j->step->allow_failure ||
+		    j->cleanup ? " (allowed)" : "");
+		break;
+	case SE_RETRYING:
+		say(pr, x, "%s: attempt %d of %d failed after %s: %s; trying "
+		    "again", j->key, j->attempt, j->step->retry.attempts,
+		    buf_str(&d), j->error ? j->error : "failed");
+		break;
+	case SE_SKIPPED:
+		say(pr, x, "%s: %sskipped%s (%s)", j->key, paint(pr, YELLOW),
+		    paint(pr, RESET), j->error ? j->error : "condition false");
+		break;
+	case SE_REUSED:
+		if (pr->verbose > 0)
+			say(pr, x, "%s: completed before; kept", j->key);
+		break;
+	}
+out:
+	buf_release(&d);
+	status_line(pr, x);
+}
+
+void
+progress_output(struct progress *pr, struct exec *x, struct job *j,
+    int stream, const char *s, size_t len)
+{
+	struct buf	out = BUF_INIT;
+
+	if (!pr->stream || pr->mode == PROGRESS_JSON)
+		return;
+	mask_copy(x->mask, &out, s, len);
+	progress_clear(pr);
+	fprintf(stderr, "%s[%s]%s %s\n", paint(pr, stream == 2 ? YELLOW : ""),
+	    j->key, paint(pr, stream == 2 ? RESET : ""), buf_str(&out));
+	buf_release(&out);
+	status_line(pr, x);
+}
+
+/* The log of a job worth reading: stderr's if it wrote any, else stdout's. */
+static char *
+log_path(struct exec *x, struct job *j)
+{
+	struct stat	st;
+	char		*p;
+	int		 i;
+
+	for (i = 1; i >= 0; i--) {
+		p = xasprintf("%s/logs/%s%s", x->dir, j->key,
+		    i ? ".err" : ".out");
+		if (stat(p, &st) == 0 && st.st_size > 0)
+			return p;
+		free(p);
+	}
+	return NULL;
+}
+
+static int
+by_end(const void *a, const void *b)
+{
+	const struct job	*x = *(struct job *const *)a;
+	const struct job	*y = *(struct job *const *)b;
+
+	return x->ended_ns < y->ended_ns ? -1 : x->ended_ns > y->ended_ns;
+}
+
+/* Failures in the order they happened, each with its log. */
+static void
+summary_failures(struct progress *pr, struct exec *x)
+{
+	struct job	**failed = xcalloc(x->njobs + 1, sizeof *failed);
+	size_t		  i, n = 0;
+
+	for (i = 0; i < x->njobs; i++)
+		if (x->jobs[i]->status == ST_FAILED)
+			failed[n++] = x->jobs[i];
+	qsort(failed, n, sizeof *failed, by_end);
+	for (i = 0; i < n; i++) {
+		char	*log = x->dir ? log_path(x, failed[i]) : NULL;
+
+		say(pr, x, "  failed: %s%s%s: %s%s", i == 0 ?
+		    paint(pr, BOLD) : "", failed[i]->key, i == 0 ?
+		    paint(pr, RESET) : "", failed[i]->error ? failed[i]->error :
+		    "failed", failed[i]->step->allow_failure ||
+		    failed[i]->cleanup ? " (allowed)" : "");
+		if (log != NULL)
+			say(pr, x, "          log: %s", log);
+		free(log);
+	}
+	free(failed);
+}
+
+static void
+summary_lists(struct progress *pr, struct exec *x)
+{
+	struct buf	 skipped = BUF_INIT, notrun = BUF_INIT;
+	size_t		 i;
+
+	summary_failures(pr, x);
+	for (i = 0; i < x->njobs; i++) {
+		struct job	*j = x->jobs[i];
+
+		if (j->status == ST_SKIPPED)
+			buf_printf(&skipped, "%s%s", skipped.len ? ", " : "",
+			    j->key);
+		else if (j->status == ST_PENDING && !j->cleanup)
+			buf_printf(&notrun, "%s%s", notrun.len ? ", " : "",
+			    j->key);
+		if (j->step->output && j->result != NULL &&
+		    j->status == ST_COMPLETED)
+			say(pr, x, "  result of %s: %s", j->key,
+			    json_object_to_json_string_ext(j->result,
+			    JSON_C_TO_STRING_PLAIN |
+		    JSON_C_TO_STRING_NOSLASHESCAPE));
+	}
+	if (skipped.len)
+		say(pr, x, "  skipped: %s", buf_str(&skipped));
+	if (notrun.len)
+		say(pr, x, "  not run: %s", buf_str(&notrun));
+	buf_release(&skipped);
+	buf_release(&notrun);
+}
+
+static void
+counts(struct buf *b, struct exec *x)
+{
+	size_t	n[5] = { 0 }, i;
+
+	for (i = 0; i < x->njobs; i++)
+		if (!x->jobs[i]->cleanup && x->jobs[i]->step->kind != STEP_FOREACH)
+			n[x->jobs[i]->status]++;
+	buf_printf(b, "%zu completed", n[ST_COMPLETED]);
+	if (n[ST_FAILED])
+		buf_printf(b, ", %zu failed", n[ST_FAILED]);
+	if (n[ST_SKIPPED])
+		buf_printf(b, ", %zu skipped", n[ST_SKIPPED]);
+	if (n[ST_PENDING] + n[ST_RUNNING])
+		buf_printf(b, ", %zu not run", n[ST_PENDING] + n[ST_RUNNING]);
+}
+
+void
+progress_run_finished(struct progress *pr, struct exec *x)
+{
+	struct buf	b = BUF_INIT, d = BUF_INIT;
+	int64_t		ns = clock_mono_ns() - x->started_ns;
+
+	progress_clear(pr);
+	if (pr->mode == PROGRESS_JSON) {
+		struct json_object	*e = json_object_new_object();
+
+		json_set(e, "status", json_str(exec_status_name(x->status)));
+		json_set(e, "exit_code", json_object_new_int(x->exit_code));
+		json_set(e, "duration_ms", json_object_new_int64(ns / 1000000));
+		if (x->result != NULL)
+			json_set(e, "result", json_object_get(x->result));
+		if (x->error != NULL)
+			json_set(e, "error", json_str(x->error));
+		json_event(x, "run_finished", NULL, e);
+	}
+	if (pr->verbose < 0 && x->status == EX_COMPLETED)
+		return;
+	duration_format(&d, ns - ns % 1000000);
+	counts(&b, x);
+	say(pr, x, "muster: %s %s%s%s in %s: %s", x->w->name,
+	    paint(pr, x->status == EX_COMPLETED ? GREEN : RED),
+	    x->timed_out ? "timed out" : exec_status_name(x->status),
+	    paint(pr, RESET), buf_str(&d), buf_str(&b));
+	if (x->error != NULL)
+		say(pr, x, "  error: %s", x->error);
+	summary_lists(pr, x);
+	if (x->status != EX_COMPLETED && x->dir != NULL)
+		say(pr, x, "  resume: muster resume %s", x->id);
+	buf_release(&b);
+	buf_release(&d);
+}

@@ -1,0 +1,46 @@
+/* progress.h: what a run shows while it goes, and its summary. */
+#ifndef MUSTER_PROGRESS_H
+#define MUSTER_PROGRESS_H
+
+#include <stddef.h>
+
+struct exec;
+struct job;
+
+enum progress_mode {
+	PROGRESS_PLAIN,		/* a timestamped line per event (cron, hooks) */
+	PROGRESS_TTY,		/* a live status line */
+	PROGRESS_JSON		/* a JSON object per event on stdout */
+};
+
+struct progress {
+	enum progress_mode	 mode;
+	int			 verbose;	/* -1 quiet, 1 stream output */
+	int			 color;
+	int			 stream;	/* show step output with [step] */
+	int			 line_shown;	/* a status line is on screen */
+	size_t			 done, total;
+};
+
+enum step_event {
+	SE_STARTED,
+	SE_COMPLETED,
+	SE_FAILED,
+	SE_RETRYING,
+	SE_SKIPPED,
+	SE_REUSED	/* completed in an earlier run of the execution */
+};
+
+void	progress_init(struct progress *, int verbose, int color, int json);
+void	progress_run_started(struct progress *, struct exec *);
+void	progress_step(struct progress *, struct exec *, struct job *,
+	    enum step_event);
+/* A line (without its newline) a step wrote, on stream 1 or 2. */
+void	progress_output(struct progress *, struct exec *, struct job *,
+	    int stream, const char *, size_t);
+/* The summary, after the run's record is final. */
+void	progress_run_finished(struct progress *, struct exec *);
+/* Clears the status line before something else prints. */
+void	progress_clear(struct progress *);
+
+#endif

@@ -1,0 +1,293 @@
+/* record.c: an execution's record on disk: its folder, journal and summary. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <json-c/json.h>
+
+#include "exec.h"
+#include "mask.h"
+#include "record.h"
+#include "value.h"
+
+#define RECORD_VERSION	1
+
+char *
+record_state_dir(const struct project *p)
+{
+	const char	*s = p->config.state_dir;
+
+	if (s == NULL)
+		return xasprintf("%s/state", p->dir);
+	if (s[0] == '/' || strcmp(p->root, ".") == 0)
+		return xstrdup(s);
+	return xasprintf("%s/%s", p->root, s);
+}
+
+bool
+record_id_ok(const char *id)
+{
+	size_t	len = strlen(id);
+
+	/* YYYYMMDD-HHMMSS-xxxx, and nothing that could leave the folder. */
+	return len >= 20 && len < 32 && id[0] != '.' && id[0] != '-' &&
+	    strspn(id, "0123456789abcdef-") == len;
+}
+
+void
+record_time(char *buf, size_t len, int64_t wall_ns)
+{
+	time_t		t = (time_t)(wall_ns / 1000000000);
+	struct tm	tm;
+	size_t		n;
+
+	gmtime_r(&t, &tm);
+	n = strftime(buf, len, "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(buf + n, len - n, ".%03dZ",
+	    (int)(wall_ns / 1000000 % 1000));
+}
+
+/* mkdir -p for the state folders, each 0700. */
+static int
+make_dirs(const char *path)
+{
+	char	*p = xstrdup(path), *s;
+	int	 rc = 0;
+
+	for (s = p + 1; ; s++) {
+		if (*s != '/' && *s != '\0')
+			continue;
+		{
+			char	c = *s;
+
+			*s = '\0';
+			if (mkdir(p, 0700) < 0 && errno != EEXIST) {
+				rc = error("cannot create folder '%s':", p);
+				break;
+			}
+			*s = c;
+		}
+		if (*s == '\0')
+			break;
+	}
+	free(p);
+	return rc;
+}
+
+static void
+new_id(char *id, size_t len)
+{
+	unsigned char	r[2] = { 0, 0 };
+	time_t		t = time(NULL);
+	struct tm	tm;
+
+	if (getrandom(r, sizeof r, 0) != sizeof r) {
+		r[0] = (unsigned char)getpid();
+		r[1] = (unsigned char)clock_mono_ns();
+	}
+	gmtime_r(&t, &tm);
+	strftime(id, len, "%Y%m%d-%H%M%S", &tm);
+	snprintf(id + 15, len - 15, "-%02x%02x", r[0], r[1]);
+}
+
+/* Serialises v, with the run's secrets masked. */
+static void
+add_json(struct exec *x, struct buf *b, struct json_object *v)
+{
+	struct json_object	*m = mask_json(x->mask, v);
+
+	json_to_buf(b, m);
+	json_object_put(m);
+}
+
+static int
+append(struct exec *x, struct buf *b)
+{
+	int	rc = journal_append(&x->journal, b->s, b->len);
+
+	buf_release(b);
+	return rc;
+}
+
+static void
+add_str(struct exec *x, struct buf *b, const char *key, const char *s)
+{
+	struct json_object	*v = json_object_new_string(s);
+
+	buf_printf(b, ",\"%s\":", key);
+	add_json(x, b, v);
+	json_object_put(v);
+}
+
+static int
+write_summary(struct exec *x)
+{
+	struct buf	b = BUF_INIT;
+	char		t[40];
+	int		rc;
+
+	buf_printf(&b, "{\"execution_id\":\"%s\",\"workflow_name\":\"%s\","
+	    "\"status\":\"%s\"", x->id, x->w->name,
+	    exec_status_name(x->status));
+	record_time(t, sizeof t, x->started_wall);
+	buf_printf(&b, ",\"started_at\":\"%s\"", t);
+	if (x->status != EX_RUNNING) {
+		record_time(t, sizeof t, clock_wall_ns());
+		buf_printf(&b, ",\"completed_at\":\"%s\",\"duration_ms\":%lld",
+		    t, (long long)((clock_mono_ns() - x->started_ns) /
+		    1000000));
+	}
+	if (x->opt.parent != NULL)
+		buf_printf(&b, ",\"parent_execution_id\":\"%s\"", x->opt.parent);
+	buf_printf(&b, ",\"pid\":%d}\n", (int)getpid());
+	rc = state_replace(x->dirfd, "summary.json", b.s, b.len, x->opt.fsync);
+	if (rc < 0)
+		error("cannot write '%s/summary.json':", x->dir);
+	buf_release(&b);
+	return rc;
+}
+
+int
+record_create(struct exec *x)
+{
+	char	*state = record_state_dir(x->p), *execs;
+	int	 efd, tries;
+
+	execs = xasprintf("%s/executions", state);
+	free(state);
+	if (make_dirs(execs) < 0) {
+		free(execs);
+		return -1;
+	}
+	if ((efd = open(execs, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
+		error("cannot open '%s':", execs);
+		free(execs);
+		return -1;
+	}
+	for (tries = 0; tries < 100; tries++) {
+		new_id(x->id, sizeof x->id);
+		if (mkdirat(efd, x->id, 0700) == 0 || errno != EEXIST)
+			break;
+	}
+	x->dir = xasprintf("%s/%s", execs, x->id);
+	free(execs);
+	x->dirfd = openat(efd, x->id, O_RDONLY | O_DIRECTORY | O_CLOEXEC |
+	    O_NOFOLLOW);
+	close(efd);
+	if (x->dirfd < 0 || mkdirat(x->dirfd, "logs", 0700) < 0 ||
+	    mkdirat(x->dirfd, "out", 0700) < 0)
+		return error("cannot create '%s':", x->dir);
+	if (journal_open(&x->journal, x->dirfd, "journal", x->dir,
+	    x->opt.fsync ? JOURNAL_SYNC : 0) < 0)
+		return -1;
+	{
+		struct buf	b = BUF_INIT;
+		char		t[40];
+		size_t		i;
+
+		record_time(t, sizeof t, x->started_wall);
+		buf_printf(&b, "{\"t\":\"start\",\"v\":%d,\"id\":\"%s\","
+		    "\"workflow\":\"%s\",\"at\":\"%s\",\"pid\":%d",
+		    RECORD_VERSION, x->id, x->w->name, t, (int)getpid());
+		if (x->opt.parent != NULL)
+			buf_printf(&b, ",\"parent\":\"%s\"", x->opt.parent);
+		buf_adds(&b, ",\"input\":");
+		add_json(x, &b, x->input);
+		buf_adds(&b, ",\"secrets\":[");
+		for (i = 0; i < x->w->args.n; i++)
+			if (x->w->args.args[i].secret)
+				buf_printf(&b, "%s\"%s\"", b.s[b.len - 1] ==
+				    '[' ? "" : ",", x->w->args.args[i].name);
+		buf_adds(&b, "]}");
+		if (append(x, &b) < 0)
+			return -1;
+	}
+	return write_summary(x);
+}
+
+int
+record_job(struct exec *x, struct job *j)
+{
+	struct buf	b = BUF_INIT;
+	char		t[40];
+
+	record_time(t, sizeof t, clock_wall_ns());
+	buf_printf(&b, "{\"t\":\"step\",\"k\":\"%s\",\"s\":\"%s\",\"a\":%d,"
+	    "\"at\":\"%s\"", j->key, status_name(j->status), j->attempt, t);
+	if (j->step->kind == STEP_TOOL)
+		add_str(x, &b, "tool", j->step->tool_name);
+	if (j->status == ST_RUNNING) {
+		buf_addc(&b, '}');
+		return append(x, &b);
+	}
+	if (j->started_wall != 0) {
+		record_time(t, sizeof t, j->started_wall);
+		buf_printf(&b, ",\"from\":\"%s\",\"ms\":%lld", t,
+		    (long long)((j->ended_ns - j->started_ns) / 1000000));
+	}
+	if (j->exit_code >= 0)
+		buf_printf(&b, ",\"exit\":%d", j->exit_code);
+	if (j->input != NULL) {
+		buf_adds(&b, ",\"input\":");
+		add_json(x, &b, j->input);
+	}
+	if (j->result != NULL && j->status == ST_COMPLETED) {
+		buf_adds(&b, ",\"result\":");
+		add_json(x, &b, j->result);
+	}
+	if (j->error != NULL)
+		add_str(x, &b, "error", j->error);
+	buf_addc(&b, '}');
+	return append(x, &b);
+}
+
+int
+record_job_pid(struct exec *x, struct job *j)
+{
+	struct buf	b = BUF_INIT;
+
+	buf_printf(&b, "{\"t\":\"pid\",\"k\":\"%s\",\"pid\":%d,\"ps\":%llu,"
+	    "\"boot\":\"%s\"}", j->key, (int)j->proc.child.pid,
+	    (unsigned long long)proc_start_time(j->proc.child.pid),
+	    proc_boot_id());
+	return append(x, &b);
+}
+
+int
+record_end(struct exec *x)
+{
+	struct buf	b = BUF_INIT;
+	char		t[40];
+
+	record_time(t, sizeof t, clock_wall_ns());
+	buf_printf(&b, "{\"t\":\"end\",\"s\":\"%s\",\"at\":\"%s\",\"ms\":%lld",
+	    exec_status_name(x->status), t,
+	    (long long)((clock_mono_ns() - x->started_ns) / 1000000));
+	if (x->result != NULL) {
+		buf_adds(&b, ",\"result\":");
+		add_json(x, &b, x->result);
+	}
+	if (x->error != NULL)
+		add_str(x, &b, "error", x->error);
+	buf_addc(&b, '}');
+	if (append(x, &b) < 0)
+		return -1;
+	return write_summary(x);
+}
+
+void
+record_close(struct exec *x)
+{
+	if (x->journal.path != NULL)
+		journal_close(&x->journal);
+	if (x->dirfd >= 0)
+		close(x->dirfd);
+	x->dirfd = -1;
+}

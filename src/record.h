@@ -1,0 +1,50 @@
+/* record.h: an execution's record on disk: its folder, journal and summary. */
+#ifndef MUSTER_RECORD_H
+#define MUSTER_RECORD_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct exec;
+struct job;
+struct json_object;
+struct project;
+
+/* The state folder of a project (".muster/state" unless configured). */
+char	*record_state_dir(const struct project *);
+/* True when id has the shape of an execution id (no path can hide in it). */
+bool	 record_id_ok(const char *id);
+
+/*
+ * Creates the execution's folder (0700) under a new id, opens its journal
+ * and records the start.  0, or -1 after an error (exit 4).
+ */
+int	 record_create(struct exec *);
+/* Records a job's state change: "running", its pid, or where it ended. */
+int	 record_job(struct exec *, struct job *);
+int	 record_job_pid(struct exec *, struct job *);
+/* Records the end of the run and writes the summary. */
+int	 record_end(struct exec *);
+void	 record_close(struct exec *);
+
+/* RFC 3339 UTC time with milliseconds, from wall-clock nanoseconds. */
+void	 record_time(char *buf, size_t len, int64_t wall_ns);
+
+/*
+ * Reads execution id of the state folder into the status document of
+ * SPEC.md section 5 (*out, new).  Returns 0, or the exit code after an
+ * error: 3 unknown or corrupt.  A torn tail is dropped silently.
+ */
+int	 record_read(const char *state_dir, const char *id,
+	    struct json_object **out);
+/* Removes the fields only muster itself reads ("_pid", ...) from a doc. */
+void	 record_public(struct json_object *doc);
+/*
+ * The summary of one execution (summary.json, or the journal when a
+ * crash left none): id, workflow_name, status, started_at, ... (new).
+ */
+struct json_object *record_summary(const char *state_dir, const char *id);
+/* The ids of every execution in the state folder, newest first. */
+int	 record_list(const char *state_dir, char ***ids, size_t *n);
+
+#endif

@@ -1,0 +1,124 @@
+/* render.c: templates of a workflow rendered against a run's data. */
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "render.h"
+#include "tmpl.h"
+#include "value.h"
+
+static const char *const roots[] = { "input", "results", "steps", "vars",
+    "execution" };
+
+struct json_object *
+render_root(struct json_object *input, struct json_object *results,
+    struct json_object *steps, struct json_object *execution,
+    struct json_object *vars)
+{
+	struct json_object	*r = json_object_new_object();
+	size_t			 i;
+
+	json_set(r, "input", json_object_get(input));
+	json_set(r, "results", json_object_get(results));
+	json_set(r, "steps", json_object_get(steps));
+	json_set(r, "vars", vars != NULL ? json_object_get(vars) :
+	    json_object_new_object());
+	json_set(r, "execution", json_object_get(execution));
+	if (!json_object_is_type(input, json_type_object))
+		return r;
+	json_object_object_foreach(input, k, v) {
+		for (i = 0; i < nitems(roots); i++)
+			if (strcmp(k, roots[i]) == 0)
+				break;
+		if (i == nitems(roots))
+			json_set(r, k, json_object_get(v));
+	}
+	return r;
+}
+
+static void
+tmpl_fail(struct buf *err, const struct tstr *t, const struct tmpl_error *e)
+{
+	struct loc	l = tstr_loc(t, e->line, e->col);
+
+	buf_printf(err, "%s:%d:%d: %s", l.file, l.line, l.col, e->msg);
+}
+
+int
+render_text(const struct tstr *t, struct json_object *root, unsigned flags,
+    struct buf *out, struct buf *err)
+{
+	struct tmpl_error	e;
+
+	if (t->t == NULL) {
+		buf_adds(out, t->src);
+		return 0;
+	}
+	if (tmpl_render(t->t, root, flags, out, &e) == 0)
+		return 0;
+	tmpl_fail(err, t, &e);
+	return -1;
+}
+
+int
+render_value(const struct tval *v, struct json_object *root,
+    struct json_object **out, struct buf *err)
+{
+	struct json_object	*o;
+	struct tmpl_error	 e;
+	size_t			 i;
+
+	*out = NULL;
+	switch (v->kind) {
+	case TV_CONST:
+		*out = json_object_get(v->json);
+		return 0;
+	case TV_TMPL:
+		if (tmpl_eval(v->str.t, root, 0, out, &e) == 0)
+			return 0;
+		tmpl_fail(err, &v->str, &e);
+		return -1;
+	case TV_LIST:
+		o = json_object_new_array_ext((int)v->n);
+		for (i = 0; i < v->n; i++) {
+			struct json_object	*item;
+
+			if (render_value(v->items[i], root, &item, err) < 0) {
+				json_object_put(o);
+				return -1;
+			}
+			json_object_array_add(o, item);
+		}
+		*out = o;
+		return 0;
+	case TV_MAP:
+		o = json_object_new_object();
+		for (i = 0; i < v->n; i++) {
+			struct json_object	*item;
+
+			if (render_value(v->items[i], root, &item, err) < 0) {
+				json_object_put(o);
+				return -1;
+			}
+			json_set(o, v->keys[i], item);
+		}
+		*out = o;
+		return 0;
+	}
+	return -1;
+}
+
+void
+render_plain(struct buf *b, struct json_object *v)
+{
+	switch (json_object_get_type(v)) {
+	case json_type_string:
+		buf_add(b, json_object_get_string(v),
+		    (size_t)json_object_get_string_len(v));
+		break;
+	case json_type_null:
+		break;
+	default:
+		json_to_buf(b, v);
+	}
+}

@@ -1,0 +1,32 @@
+/* render.h: templates of a workflow rendered against a run's data. */
+#ifndef MUSTER_RENDER_H
+#define MUSTER_RENDER_H
+
+#include "model.h"
+
+struct buf;
+struct json_object;
+
+/*
+ * The template data of a run: .input, .results, .steps, .vars and
+ * .execution, plus each argument at the top level where its name is free.
+ * The objects are shared (new references), so later results show.
+ */
+struct json_object	*render_root(struct json_object *input,
+			    struct json_object *results,
+			    struct json_object *steps,
+			    struct json_object *execution,
+			    struct json_object *vars);
+/*
+ * Renders v: strings that are one whole action keep their JSON type.
+ * Returns 0 with *out (new), or -1 with "FILE:LINE:COL: MESSAGE" in err.
+ */
+int	render_value(const struct tval *v, struct json_object *root,
+	    struct json_object **out, struct buf *err);
+/* Renders a templated string (flags as for tmpl_render) onto out. */
+int	render_text(const struct tstr *, struct json_object *root,
+	    unsigned flags, struct buf *out, struct buf *err);
+/* A JSON scalar as text ("3", "true"); objects and arrays as JSON. */
+void	render_plain(struct buf *, struct json_object *);
+
+#endif

@@ -1,0 +1,60 @@
+/* run.h: running an execution: what the loop, jobs and conditions share. */
+#ifndef MUSTER_RUN_H
+#define MUSTER_RUN_H
+
+#include "exec.h"
+
+struct buf;
+
+/*
+ * Sets an execution up to run w with input (checked; a new reference is
+ * taken): its jobs, graph and limits.  0, or -1 after an error.
+ */
+int	 exec_prepare(struct exec *, struct project *, struct workflow *,
+	    struct json_object *input, const struct run_opts *);
+/* Runs it; returns muster's exit code (or dies of a forwarded signal). */
+int	 exec_run(struct exec *);
+void	 exec_release(struct exec *);
+
+/* job.c: the life of one job. */
+struct job	*job_new(struct exec *, struct step *, char *key,
+		    struct job *parent);
+void	 job_ready(struct exec *, struct job *);
+void	 job_start(struct exec *, struct job *);
+void	 job_read(struct exec *, struct job *, int stream);
+void	 job_exited(struct exec *, struct job *, int status);
+/* The deadline of an active job passed: a timeout or a retry. */
+void	 job_deadline(struct exec *, struct job *);
+/* Ends a job that will not run (again): status and reason. */
+void	 job_finish(struct exec *, struct job *, enum status, const char *);
+void	 job_kill(struct exec *, struct job *, int sig, int64_t grace);
+struct job *job_by_pid(struct exec *, pid_t);
+void	 pidmap_free(struct pidmap *);
+/* Removes a child workflow's input file, if the job has one. */
+void	 drop_args_file(struct job *);
+void	 job_free(struct job *);
+/* active list bookkeeping */
+void	 active_add(struct exec *, struct job *);
+void	 active_del(struct exec *, struct job *);
+/* The result of a job's process from its stdout and $MUSTER_OUTPUT. */
+struct json_object *job_result(struct job *);
+
+/* cond.c: conditions. */
+/*
+ * Decides a template or fromStep condition now: 1 pass, 0 skip, -1 error
+ * (in err).  A tool condition returns 2: its tool must run first.
+ */
+int	 cond_now(struct exec *, struct job *, struct buf *err);
+/* Decides a tool condition from its run: 1 pass, 0 skip, -1 error. */
+int	 cond_after(struct exec *, struct job *, int success,
+	    struct json_object *result, struct buf *err);
+/* Checks expect/expectNot against a success flag and a result. */
+int	 cond_expect(struct exec *, struct job *, const struct condition *,
+	    int success, struct json_object *result, struct buf *err);
+/* Looks path ("a.b[0].c") up in v; NULL when it is not there. */
+struct json_object *json_path(struct json_object *v, const char *path);
+
+/* The template data for a job (its loop variables included); new. */
+struct json_object *job_root(struct exec *, struct job *);
+
+#endif
