@@ -99,9 +99,8 @@ check: muster tests/unit/runner $(HELPERS)
 		$(SHELL_PATH) tests/run.sh
 
 demo: muster
-	./muster -C examples/deploy validate
-	./muster -C examples/deploy list
-	./muster -C examples/deploy show deploy
+	./muster -C examples/deploy run deploy --arg env=staging
+	./muster -C examples/deploy status
 
 install: muster
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \

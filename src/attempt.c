@@ -217,8 +217,8 @@ args_file(struct exec *x, struct job *j)
 	    (s->kind != STEP_TOOL || s->tool_ref != TOOL_WORKFLOW)))
 		return;
 	if (x->dir != NULL) {
-		j->proc.args_file = xasprintf("%s/out/%s.%d.args.json", x->dir,
-		    j->key, j->attempt);
+		j->proc.args_file = xasprintf("%s/out/%s.%d.args.json",
+		    x->dir_abs, j->key, j->attempt);
 		return;
 	}
 	if ((fd = mkostemp(tmp, O_CLOEXEC)) >= 0) {
@@ -243,7 +243,7 @@ attempt_start(struct exec *x, struct job *j)
 	}
 	free(j->proc.out_file);
 	j->proc.out_file = x->dir == NULL ? NULL : xasprintf("%s/out/%s.%d%s",
-	    x->dir, j->key, j->attempt, j->in_cond ? ".cond" : "");
+	    x->dir_abs, j->key, j->attempt, j->in_cond ? ".cond" : "");
 	args_file(x, j);
 	make_call(x, j, root, &c);
 	if (tool_prepare(&c, &inv, &err) < 0) {

@@ -197,8 +197,20 @@ cmd_load(struct ctx *ctx, struct project **out)
 	int	missing;
 
 	*out = project_load(ctx->dir, NULL, 0, &missing);
-	if (*out != NULL)
+	if (*out != NULL) {
+		/* config.yaml's colour, unless the command line chose: it
+		 * stands between the environment and --color. */
+		const char	*c = (*out)->config.color;
+
+		const char	*no = getenv("NO_COLOR");
+
+		if (c != NULL && ctx->color_opt == 0 && strcmp(c, "never") == 0)
+			ctx->color = 0;
+		else if (c != NULL && ctx->color_opt == 0 &&
+		    strcmp(c, "always") == 0 && (no == NULL || *no == '\0'))
+			ctx->color = 1;
 		return 0;
+	}
 	if (missing && ctx->dir != NULL)
 		error("no .muster folder in '%s' or any parent", ctx->dir);
 	else if (missing)

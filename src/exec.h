@@ -115,7 +115,8 @@ struct exec {
 	struct workflow		*w;
 	struct run_opts		 opt;
 	char			 id[32];
-	char			*dir;		/* the execution's folder */
+	char			*dir;		/* the execution's folder, as shown */
+	char			*dir_abs;	/* the same, for child processes */
 	int			 dirfd;
 	struct journal		 journal;
 	struct json_object	*input;		/* arguments, defaults applied */

@@ -184,6 +184,8 @@ record_create(struct exec *x)
 	if (x->dirfd < 0 || mkdirat(x->dirfd, "logs", 0700) < 0 ||
 	    mkdirat(x->dirfd, "out", 0700) < 0)
 		return error("cannot create '%s':", x->dir);
+	if ((x->dir_abs = realpath(x->dir, NULL)) == NULL)
+		return error("cannot resolve '%s':", x->dir);
 	if (journal_open(&x->journal, x->dirfd, "journal", x->dir,
 	    x->opt.fsync ? JOURNAL_SYNC : 0) < 0)
 		return -1;

@@ -435,6 +435,7 @@ exec_release(struct exec *x)
 	json_object_put(x->result);
 	mask_free(x->mask);
 	free(x->dir);
+	free(x->dir_abs);
 	free(x->error);
 	free(x->self);
 	memset(x, 0, sizeof *x);

@@ -32,6 +32,14 @@ test_expect_success 'results: JSON stdout, plain stdout, and $MUSTER_OUTPUT' '
 	test_cmp expect out
 '
 
+test_expect_success 'run from another folder with -C: the same results' '
+	mkdir -p elsewhere &&
+	(cd elsewhere && muster -C .. -q run chain) &&
+	echo "app:1/3/hello/v2/1/completed/0" >expect &&
+	test_cmp expect out &&
+	test ! -e elsewhere/out
+'
+
 test_expect_success 'a field that is one action keeps its JSON type' '
 	use typed &&
 	muster -q run typed 2>err || { cat err; false; } &&
