@@ -98,6 +98,12 @@ check: muster tests/unit/runner $(HELPERS)
 	@MUSTER="$(CURDIR)/muster" VALGRIND="$(VALGRIND)" \
 		$(SHELL_PATH) tests/run.sh
 
+# 1,000 rounds of kill -9 and resume (tests/crash.py); not part of check.
+STRESS_ROUNDS ?= 1000
+stress: muster
+	python3 tests/crash.py --muster ./muster --rounds $(STRESS_ROUNDS) \
+		--workdir $${TMPDIR:-/tmp}/muster-stress
+
 demo: muster
 	./muster -C examples/deploy run deploy --arg env=staging
 	./muster -C examples/deploy status
@@ -131,7 +137,7 @@ distclean: clean
 	rm -rf configure config.mak.autogen config.log config.status \
 		autom4te.cache
 
-.PHONY: all check demo install uninstall clean distclean FORCE
+.PHONY: all check demo stress install uninstall clean distclean FORCE
 
 -include $(wildcard src/*.d tests/unit/*.d)
 

@@ -306,7 +306,7 @@ log_fd(struct exec *x, struct job *j, int s)
 	return j->proc.log[s];
 }
 
-static void
+static int
 write_all(int fd, const char *p, size_t len)
 {
 	while (len > 0) {
@@ -315,10 +315,11 @@ write_all(int fd, const char *p, size_t len)
 		if (w < 0 && errno == EINTR)
 			continue;
 		if (w <= 0)
-			return;
+			return -1;
 		p += w;
 		len -= (size_t)w;
 	}
+	return 0;
 }
 
 /* Bytes a process wrote on stream s (0 out, 1 err); last at its end. */
@@ -338,8 +339,14 @@ consume(struct exec *x, struct job *j, int s, const char *p, size_t len,
 			pr->out_cut = true;
 	}
 	mask_stream(x->mask, &pr->mstream[s], p, len, last, &masked);
-	if (masked.len > 0 && (fd = log_fd(x, j, s)) >= 0)
-		write_all(fd, masked.s, masked.len);
+	if (masked.len > 0 && x->dir != NULL && !x->io_failed &&
+	    ((fd = log_fd(x, j, s)) < 0 || write_all(fd, masked.s,
+	    masked.len) < 0)) {
+		/* A log is part of the record: losing it stops the run. */
+		error("cannot write the log of step '%s' in '%s/logs':",
+		    j->key, x->dir);
+		x->io_failed = x->stopping = true;
+	}
 	buf_release(&masked);
 	if (!x->prog->stream)
 		return;
@@ -578,7 +585,9 @@ job_exited(struct exec *x, struct job *j, int status)
 	if (!ok) {
 		if (j->timed_out)
 			t = j->step->timeout_ns;
-		if (x->signal != 0 && !j->timed_out)
+		if (x->cancelled && !j->timed_out)
+			buf_adds(&why, "cancelled");
+		else if (x->signal != 0 && !j->timed_out)
 			buf_printf(&why, "interrupted by SIG%s",
 			    sigabbrev_np(x->signal));
 		else if (x->timed_out && !j->timed_out)

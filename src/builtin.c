@@ -189,6 +189,8 @@ execution_list(struct project *p, struct json_object *args,
 	for (i = 0; i < n; i++) {
 		struct json_object	*s = record_summary(state, ids[i]);
 
+		if (s != NULL)
+			record_liveness(state, ids[i], s);
 		if (s != NULL && (wf == NULL || strcmp(wf,
 		    json_object_get_string(json_object_object_get(s,
 		    "workflow_name"))) == 0) && status_matches(s, st)) {
@@ -267,6 +269,8 @@ execution_get(struct project *p, struct json_object *args,
 	error_capture(err);
 	rc = record_read(state, id, &doc);
 	error_capture_end();
+	if (rc == 0)
+		record_liveness(state, id, doc);
 	free(state);
 	if (rc != 0)
 		return -1;

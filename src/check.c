@@ -227,8 +227,11 @@ check_step(struct project *p, struct workflow *w, struct step *s,
 	int		rc = 0;
 
 	if (s->kind == STEP_TOOL)
-		rc = project_resolve_tool(p, s->tool_name, &s->tool_loc, &s->tool_ref,
-		    &s->tool, &s->callee, &s->builtin);
+		rc = project_resolve_tool(p, s->tool_name, &s->tool_loc,
+		    &s->tool_ref, &s->tool, &s->callee, &s->builtin);
+	/* A step is changed by an edit to its tool too. */
+	if (rc == 0 && s->kind == STEP_TOOL && s->tool_ref == TOOL_FILE)
+		s->hash = s->hash * 0x100000001b3ULL ^ s->tool->hash;
 	refs_tval(&r, s->args, "args");
 	refs_tstr(&r, &s->run, "run");
 	refs_tstr(&r, &s->items, "items");

@@ -79,27 +79,6 @@ print_text(struct json_object *doc)
 		    JSON_C_TO_STRING_NOSLASHESCAPE));
 }
 
-/* The newest execution that no other one started, or NULL. */
-static const char *
-latest_top(const char *state, char ***ids, size_t *n)
-{
-	size_t	i;
-
-	if (record_list(state, ids, n) < 0)
-		return NULL;
-	for (i = 0; i < *n; i++) {
-		struct json_object	*s = record_summary(state, (*ids)[i]);
-		int			 child = json_object_object_get(s,
-					    "parent_execution_id") != NULL;
-
-		json_object_put(s);
-		if (!child)
-			return (*ids)[i];
-	}
-	error("no executions yet");
-	return NULL;
-}
-
 int
 cmd_status(struct ctx *ctx, int argc, char **argv)
 {
@@ -117,12 +96,13 @@ cmd_status(struct ctx *ctx, int argc, char **argv)
 	state = record_state_dir(p);
 	if (optind < argc)
 		id = argv[optind];
-	else if ((id = latest_top(state, &ids, &n)) == NULL) {
+	else if ((id = record_latest(state, &ids, &n)) == NULL) {
 		rc = EXIT_STATE;
 		goto out;
 	}
 	if ((rc = record_read(state, id, &doc)) != 0)
 		goto out;
+	record_liveness(state, id, doc);
 	record_public(doc);
 	if (ctx->json)
 		json_print(stdout, doc);

@@ -24,8 +24,36 @@ const struct cmd	cmds[] = {
 	  "  --fsync         make every record survive a power cut\n"
 	  "Exit: 0 done, 1 a step failed, 2 bad arguments or definitions,\n"
 	  "4 the record cannot be written, 124 timed out, 128+N signal N.\n" },
+	{ "resume", cmd_resume, "resume ID|--last [-j N] [-k] [--from STEP] "
+	  "[--arg SECRET=V]...",
+	  "finish an execution that failed or was stopped",
+	  "Runs what did not complete: failed, interrupted and pending steps.\n"
+	  "A step that completed is kept, and its recorded result feeds the\n"
+	  "templates, unless its definition changed since (then it and what\n"
+	  "depends on it run again).  --from STEP runs STEP and what depends\n"
+	  "on it again.  Secret arguments are never recorded: give them again\n"
+	  "with --arg.  Steps of the interrupted run that still run are\n"
+	  "waited for first.  Exit codes as for run; 75 when the execution is\n"
+	  "locked by a muster still working on it.\n" },
 	{ "status", cmd_status, "status [ID] [--json]",
 	  "show an execution's record (the latest without ID)", "" },
+	{ "history", cmd_history, "history [--workflow W] [--status S] "
+	  "[--limit N] [--json]",
+	  "list past executions, newest first",
+	  "--limit N shows at most N (default 20, 0 for all).  A run whose\n"
+	  "runner died shows as interrupted.\n" },
+	{ "logs", cmd_logs, "logs ID [STEP] [--follow]",
+	  "print what an execution's steps wrote",
+	  "--follow keeps printing what arrives until the execution ends.\n" },
+	{ "cancel", cmd_cancel, "cancel ID",
+	  "stop a running execution; it records cancelled",
+	  "Its runner stops as on SIGTERM: its steps get SIGTERM, then\n"
+	  "SIGKILL, and the execution can be resumed.\n" },
+	{ "gc", cmd_gc, "gc [--older-than D] [--keep N]",
+	  "delete executions that no longer run",
+	  "Keeps the newest N (default 100 when neither option is given) and\n"
+	  "those started less than D ago (a duration, or days: 30d); never\n"
+	  "touches a running one.\n" },
 	{ "call", cmd_call, "call TOOL [--arg K=V]... [--args-file F]",
 	  "run one tool and print its result",
 	  "Runs TOOL (a Tool file, a core_* built-in or workflow_<name>) once,\n"

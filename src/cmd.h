@@ -62,6 +62,11 @@ CMD_DECL(show);
 CMD_DECL(validate);
 CMD_DECL(graph);
 CMD_DECL(run);
+CMD_DECL(resume);
+CMD_DECL(history);
+CMD_DECL(logs);
+CMD_DECL(cancel);
+CMD_DECL(gc);
 CMD_DECL(status);
 CMD_DECL(call);
 /* Parses -j N: 0 means no limit.  0, or -1 after an error. */

@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "hmap.h"
 #include "journal.h"
 #include "mask.h"
 #include "model.h"
@@ -75,6 +76,7 @@ struct job {
 	bool		  blocked;	/* a dependency failed: never runs */
 	bool		  cleanup;	/* an onFailure step */
 	bool		  reused;	/* completed in an earlier run */
+	bool		  forced;	/* must run again: an upstream step ran */
 	int		  attempt;
 	int		  exit_code;	/* -1: none (signal, not started) */
 	char		 *error;
@@ -137,6 +139,13 @@ struct exec {
 	bool			 timed_out;
 	bool			 io_failed;	/* the record cannot be written */
 	char			*self;		/* muster's own executable */
+	/* resume */
+	bool			 resumed;
+	struct hmap		 prior;		/* key -> its recorded step */
+	struct json_object	*prior_doc;
+	const char		*from;		/* --from: run it again */
+	bool			 cancelled;	/* muster cancel asked for it */
+	int			 lock_fd, wflock_fd;
 	int64_t			 started_ns, started_wall, deadline;
 	/* jobs */
 	struct job		**jobs;		/* every job, in creation order */

@@ -1,4 +1,5 @@
 /* job.c: the life of a job: ready, conditions, containers, done. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -158,6 +159,8 @@ release(struct exec *x, struct job *j, bool ok)
 	    k++) {
 		struct job	*u = x->top[x->users[k]];
 
+		if (!j->reused)
+			u->forced = true;
 		if (!ok)
 			u->blocked = true;
 		else if (--u->waiting == 0 && !u->blocked)
@@ -248,9 +251,12 @@ kid_done(struct exec *x, struct job *k, bool ok)
 					c->kids_left--;
 				}
 	}
-	for (i = 0; i < k->nnext; i++)
+	for (i = 0; i < k->nnext; i++) {
+		if (!k->reused)
+			k->next[i]->forced = true;
 		if (ok && --k->next[i]->waiting == 0 && !k->next[i]->blocked)
 			job_ready(x, k->next[i]);
+	}
 	if (--c->kids_left == 0)
 		container_done(x, c);
 }
@@ -301,6 +307,7 @@ add_kid(struct exec *x, struct job *c, struct step *s, int iter)
 			    xasprintf("%s_%d", s->id, iter), c);
 
 	k->iter = iter;
+	k->forced = c->forced && !c->reused;
 	k->index = (unsigned)c->nkids;
 	c->kids[c->nkids++] = k;
 	return k;
@@ -380,11 +387,52 @@ container_start(struct exec *x, struct job *c)
 	}
 }
 
+/*
+ * Resuming: a step recorded completed (or skipped) is kept when its
+ * definition is the same and nothing it depends on ran again.
+ */
+static bool
+job_reuse(struct exec *x, struct job *j)
+{
+	struct json_object	*p = hmap_get(&x->prior, j->key), *v;
+	const char		*st, *h;
+	char			 mine[20];
+
+	if (p == NULL || j->forced)
+		return false;
+	st = json_object_get_string(json_object_object_get(p, "status"));
+	if (strcmp(st, "completed") != 0 && strcmp(st, "skipped") != 0)
+		return false;
+	h = json_object_get_string(json_object_object_get(p, "_h"));
+	snprintf(mine, sizeof mine, "%016llx",
+	    (unsigned long long)j->step->hash);
+	if (h == NULL || strcmp(h, mine) != 0) {
+		progress_clear(x->prog);
+		fprintf(stderr, "muster: step '%s' changed since it %s; it runs "
+		    "again, and so does what depends on it\n", j->key, st);
+		return false;
+	}
+	j->reused = true;
+	j->status = st[0] == 'c' ? ST_COMPLETED : ST_SKIPPED;
+	j->phase = PH_DONE;
+	j->attempt = json_object_get_int(json_object_object_get(p,
+	    "attempts"));
+	if ((v = json_object_object_get(p, "result")) != NULL)
+		j->result = json_object_get(v);
+	publish(x, j);
+	progress_step(x->prog, x, j, SE_REUSED);
+	release(x, j, true);
+	return true;
+}
+
 void
 job_start(struct exec *x, struct job *j)
 {
 	struct buf	err = BUF_INIT;
 	int		pass = 1;
+
+	if (x->resumed && j->attempt == 0 && job_reuse(x, j))
+		return;
 
 	if (j->attempt == 0 && j->started_ns == 0) {
 		j->started_ns = clock_mono_ns();

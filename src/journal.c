@@ -39,15 +39,22 @@ journal_open(struct journal *j, int dirfd, const char *name,
     const char *shown, unsigned flags)
 {
 	j->sync = (flags & JOURNAL_SYNC) != 0;
-	j->path = xstrdup(shown);
+	j->broken = 0;
+	j->path = xasprintf("%s/%s", shown, name);
 	j->fd = openat(dirfd, name, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC |
 	    O_NOFOLLOW, 0600);
-	if (j->fd < 0) {
-		error("cannot open '%s':", shown);
+	if (j->fd < 0 || (j->size = lseek(j->fd, 0, SEEK_END)) < 0) {
+		error("cannot open '%s':", j->path);
+		if (j->fd >= 0)
+			close(j->fd);
+		j->fd = -1;
 		free(j->path);
 		j->path = NULL;
 		return -1;
 	}
+	/* A new journal's folder entry must last as long as its records. */
+	if (j->sync && j->size == 0 && fsync(dirfd) < 0)
+		return error("cannot sync the folder of '%s':", j->path);
 	return 0;
 }
 
@@ -56,8 +63,10 @@ journal_append(struct journal *j, const char *payload, size_t len)
 {
 	char	head[32], *rec;
 	size_t	hl, total, off = 0;
-	int	n;
+	int	n, e;
 
+	if (j->broken)
+		return error("'%s' cannot be written any more", j->path);
 	n = snprintf(head, sizeof head, "%zu %08x ", len,
 	    crc32c(0, payload, len));
 	hl = (size_t)n;
@@ -73,14 +82,23 @@ journal_append(struct journal *j, const char *payload, size_t len)
 		if (w < 0 && errno == EINTR)
 			continue;
 		if (w < 0) {
+			/* Part of a record must not stay for the next one to
+			 * follow: cut it off, or write no more. */
+			e = errno;
 			free(rec);
+			if (ftruncate(j->fd, j->size) < 0)
+				j->broken = 1;
+			errno = e;
 			return error("cannot write '%s':", j->path);
 		}
 		off += (size_t)w;
 	}
 	free(rec);
-	if (j->sync && fdatasync(j->fd) < 0)
+	if (j->sync && fdatasync(j->fd) < 0) {
+		j->broken = 1;
 		return error("cannot sync '%s':", j->path);
+	}
+	j->size += (off_t)total;
 	return 0;
 }
 

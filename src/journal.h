@@ -16,6 +16,8 @@
 struct journal {
 	int	fd;
 	int	sync;		/* fdatasync after every append */
+	int	broken;		/* an append failed and could not be undone */
+	off_t	size;		/* bytes of whole records */
 	char	*path;
 };
 

@@ -23,6 +23,7 @@ load_tool(struct loader *ld, const struct ynode *spec, struct tool *t)
 	char			*what;
 	int			 rc;
 
+	t->hash = ynode_hash(spec);
 	what = arena_printf(ld->a, "the spec of tool '%s'", t->name);
 	if ((rc = load_fields(ld, spec, what, tool_fields, TF_COUNT, f)) < 0 &&
 	    spec->kind != YNODE_MAP)

@@ -464,6 +464,7 @@ load_step(struct loader *ld, struct workflow *w, const struct ynode *n,
 		return NULL;
 	}
 	s->loc = load_loc(ld, f[SF_ID]);
+	s->hash = ynode_hash(n);
 	if (step_kind(ld, n, f, s, level) < 0) {
 		*rc = -1;
 		return s;

@@ -1,4 +1,5 @@
 /* proc.c: child processes; the only file that starts them or waits for them. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -294,4 +295,56 @@ proc_fd_limit(void)
 	if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur == RLIM_INFINITY)
 		return 1 << 20;
 	return (long)rl.rlim_cur;
+}
+
+/* True when the NUL-separated environ text holds exactly the entry kv. */
+static int
+environ_has(const char *env, size_t len, const char *kv, size_t kvlen)
+{
+	const char	*p = env, *end = env + len;
+
+	while (p < end) {
+		size_t	n = strnlen(p, (size_t)(end - p));
+
+		if (n == kvlen && memcmp(p, kv, kvlen) == 0)
+			return 1;
+		p += n + 1;
+	}
+	return 0;
+}
+
+size_t
+proc_with_env(const char *kv, pid_t *out, size_t max)
+{
+	DIR		*d = opendir("/proc");
+	struct dirent	*e;
+	char		 path[64], *buf = xmalloc(1 << 18);
+	size_t		 found = 0, kvlen = strlen(kv);
+	pid_t		 self = getpid();
+
+	if (d == NULL) {
+		free(buf);
+		return 0;
+	}
+	while ((e = readdir(d)) != NULL) {
+		pid_t	pid = (pid_t)strtol(e->d_name, NULL, 10);
+		ssize_t	n;
+		int	fd;
+
+		if (pid <= 0 || pid == self)
+			continue;
+		snprintf(path, sizeof path, "/proc/%d/environ", (int)pid);
+		if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+			continue;
+		n = read(fd, buf, (1 << 18) - 1);
+		close(fd);
+		if (n <= 0 || !environ_has(buf, (size_t)n, kv, kvlen))
+			continue;
+		if (found < max)
+			out[found] = pid;
+		found++;
+	}
+	closedir(d);
+	free(buf);
+	return found;
 }

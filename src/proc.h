@@ -67,6 +67,12 @@ uint64_t proc_start_time(pid_t);
 /* This boot's id, from /proc/sys/kernel/random/boot_id, or "". */
 const char *proc_boot_id(void);
 
+/*
+ * Finds live processes (not this one) whose environment holds the entry
+ * kv ("NAME=value"): up to max pids into out; returns how many there are.
+ */
+size_t	proc_with_env(const char *kv, pid_t *out, size_t max);
+
 /* Makes sure this process may have n more descriptors open, if it can. */
 void	proc_raise_fd_limit(void);
 /* The number of descriptors this process may open. */

@@ -10,6 +10,7 @@
 #include <json-c/json.h>
 
 #include "journal.h"
+#include "lock.h"
 #include "record.h"
 #include "util.h"
 #include "value.h"
@@ -80,6 +81,7 @@ on_step(struct reader *r, struct json_object *rec)
 	copy(s, "status", rec, "s");
 	copy(s, "tool", rec, "tool");
 	copy(s, "attempts", rec, "a");
+	copy(s, "_h", rec, "h");
 	if (strcmp(st, "running") == 0) {
 		if (get(s, "started_at") == NULL)
 			copy(s, "started_at", rec, "at");
@@ -131,6 +133,14 @@ on_record(void *arg, const char *p, size_t len)
 		copy(s, "_pid", rec, "pid");
 		copy(s, "_pstart", rec, "ps");
 		copy(s, "_boot", rec, "boot");
+	} else if (strcmp(t, "resume") == 0) {
+		/* Running again: what the last end said no longer holds. */
+		json_set(d, "status", json_str("running"));
+		json_set(d, "completed_at", NULL);
+		json_set(d, "duration_ms", NULL);
+		json_set(d, "result", NULL);
+		json_set(d, "error", NULL);
+		copy(d, "_pid", rec, "pid");
 	} else if (strcmp(t, "end") == 0) {
 		copy(d, "status", rec, "s");
 		copy(d, "completed_at", rec, "at");
@@ -353,4 +363,52 @@ record_summary(const char *state_dir, const char *id)
 	copy(o, "pid", doc, "_pid");
 	json_object_put(doc);
 	return o;
+}
+
+const char *
+record_latest(const char *state, char ***ids, size_t *n)
+{
+	size_t	i;
+
+	if (record_list(state, ids, n) < 0)
+		return NULL;
+	for (i = 0; i < *n; i++) {
+		struct json_object	*s = record_summary(state, (*ids)[i]);
+		int			 child = json_object_object_get(s,
+					    "parent_execution_id") != NULL;
+
+		json_object_put(s);
+		if (!child)
+			return (*ids)[i];
+	}
+	error("no executions yet");
+	return NULL;
+}
+
+void
+record_liveness(const char *state_dir, const char *id,
+    struct json_object *doc)
+{
+	const char	*st = json_object_get_string(json_object_object_get(doc,
+			    "status"));
+	char		*dir;
+	int		 fd;
+	pid_t		 holder;
+
+	if (st == NULL || strcmp(st, "running") != 0)
+		return;
+	dir = xasprintf("%s/executions/%s", state_dir, id);
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	free(dir);
+	if (fd < 0)
+		return;
+	holder = lock_holder(fd, "lock");
+	close(fd);
+	if (holder == 0) {
+		json_set(doc, "status", json_str("interrupted"));
+		if (json_object_object_get(doc, "error") == NULL &&
+		    json_object_object_get_ex(doc, "error", NULL))
+			json_set(doc, "error", json_str("its runner stopped "
+			    "before the end; muster resume finishes it"));
+	}
 }

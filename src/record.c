@@ -13,6 +13,7 @@
 #include <json-c/json.h>
 
 #include "exec.h"
+#include "lock.h"
 #include "mask.h"
 #include "record.h"
 #include "value.h"
@@ -52,6 +53,21 @@ record_time(char *buf, size_t len, int64_t wall_ns)
 	n = strftime(buf, len, "%Y-%m-%dT%H:%M:%S", &tm);
 	snprintf(buf + n, len - n, ".%03dZ",
 	    (int)(wall_ns / 1000000 % 1000));
+}
+
+int64_t
+record_parse_time(const char *s)
+{
+	struct tm	tm;
+	const char	*p;
+	int		ms = 0;
+
+	memset(&tm, 0, sizeof tm);
+	if (s == NULL || (p = strptime(s, "%Y-%m-%dT%H:%M:%S", &tm)) == NULL)
+		return 0;
+	if (*p == '.')
+		ms = atoi(p + 1);
+	return ((int64_t)timegm(&tm) * 1000 + ms) * 1000000;
 }
 
 /* mkdir -p for the state folders, each 0700. */
@@ -141,7 +157,7 @@ write_summary(struct exec *x)
 	if (x->status != EX_RUNNING) {
 		record_time(t, sizeof t, clock_wall_ns());
 		buf_printf(&b, ",\"completed_at\":\"%s\",\"duration_ms\":%lld",
-		    t, (long long)((clock_mono_ns() - x->started_ns) /
+		    t, (long long)((clock_wall_ns() - x->started_wall) /
 		    1000000));
 	}
 	if (x->opt.parent != NULL)
@@ -154,64 +170,208 @@ write_summary(struct exec *x)
 	return rc;
 }
 
+/*
+ * Opens (making it first) a folder of the state, 0700, refusing to follow
+ * a symbolic link at its end.  Returns the descriptor or -1.
+ */
+static int
+open_state(const char *path)
+{
+	int	fd;
+
+	if (make_dirs(path) < 0)
+		return -1;
+	fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0 && errno == ELOOP)
+		error("'%s' is a symbolic link, which muster does not follow",
+		    path);
+	else if (fd < 0)
+		error("cannot open '%s':", path);
+	return fd;
+}
+
+/* The journal's first record: what ran, with what, by whom. */
+static int
+record_start(struct exec *x)
+{
+	struct buf	b = BUF_INIT;
+	char		t[40];
+	size_t		i;
+
+	record_time(t, sizeof t, x->started_wall);
+	buf_printf(&b, "{\"t\":\"start\",\"v\":%d,\"id\":\"%s\","
+	    "\"workflow\":\"%s\",\"at\":\"%s\",\"pid\":%d", RECORD_VERSION,
+	    x->id, x->w->name, t, (int)getpid());
+	if (x->opt.parent != NULL)
+		buf_printf(&b, ",\"parent\":\"%s\"", x->opt.parent);
+	buf_adds(&b, ",\"input\":");
+	add_json(x, &b, x->input);
+	buf_adds(&b, ",\"secrets\":[");
+	for (i = 0; i < x->w->args.n; i++)
+		if (x->w->args.args[i].secret)
+			buf_printf(&b, "%s\"%s\"", b.s[b.len - 1] == '[' ? "" :
+			    ",", x->w->args.args[i].name);
+	buf_adds(&b, "]}");
+	return append(x, &b);
+}
+
+/* Opens the journal, and names the folder for messages and children. */
+static int
+open_journal(struct exec *x)
+{
+	if ((x->dir_abs = realpath(x->dir, NULL)) == NULL)
+		return error("cannot resolve '%s':", x->dir);
+	return journal_open(&x->journal, x->dirfd, "journal", x->dir,
+	    x->opt.fsync ? JOURNAL_SYNC : 0);
+}
+
+/* Removes folder name in dirfd and what it holds, following no link. */
+static int
+remove_tree(int dirfd, const char *name, int depth)
+{
+	struct dirent	*e;
+	DIR		*d;
+	int		 fd, rc = 0;
+
+	fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC |
+	    O_NOFOLLOW);
+	if (fd < 0 || depth > 4 || (d = fdopendir(fd)) == NULL) {
+		if (fd >= 0)
+			close(fd);
+		return unlinkat(dirfd, name, 0);
+	}
+	while ((e = readdir(d)) != NULL) {
+		struct stat	st;
+
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		if (fstatat(fd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+		    S_ISDIR(st.st_mode))
+			rc |= remove_tree(fd, e->d_name, depth + 1);
+		else
+			rc |= unlinkat(fd, e->d_name, 0);
+	}
+	closedir(d);
+	return rc | unlinkat(dirfd, name, AT_REMOVEDIR);
+}
+
+int
+record_remove(int dirfd, const char *name)
+{
+	return remove_tree(dirfd, name, 0);
+}
+
+/*
+ * An execution appears whole or not at all: it is built in a hidden
+ * folder, its start recorded, then renamed to its id.
+ */
 int
 record_create(struct exec *x)
 {
-	char	*state = record_state_dir(x->p), *execs;
-	int	 efd, tries;
+	char	*state = record_state_dir(x->p), *execs, tmp[48];
+	pid_t	 holder;
+	int	 efd, tries, rc = -1;
 
 	execs = xasprintf("%s/executions", state);
 	free(state);
-	if (make_dirs(execs) < 0) {
-		free(execs);
-		return -1;
-	}
-	if ((efd = open(execs, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
-		error("cannot open '%s':", execs);
+	if ((efd = open_state(execs)) < 0) {
 		free(execs);
 		return -1;
 	}
 	for (tries = 0; tries < 100; tries++) {
 		new_id(x->id, sizeof x->id);
-		if (mkdirat(efd, x->id, 0700) == 0 || errno != EEXIST)
+		snprintf(tmp, sizeof tmp, ".%s.new", x->id);
+		if (faccessat(efd, x->id, F_OK, AT_SYMLINK_NOFOLLOW) < 0 &&
+		    mkdirat(efd, tmp, 0700) == 0)
 			break;
 	}
-	x->dir = xasprintf("%s/%s", execs, x->id);
-	free(execs);
-	x->dirfd = openat(efd, x->id, O_RDONLY | O_DIRECTORY | O_CLOEXEC |
+	x->dir = xasprintf("%s/%s", execs, tmp);
+	x->dirfd = openat(efd, tmp, O_RDONLY | O_DIRECTORY | O_CLOEXEC |
 	    O_NOFOLLOW);
-	close(efd);
 	if (x->dirfd < 0 || mkdirat(x->dirfd, "logs", 0700) < 0 ||
 	    mkdirat(x->dirfd, "out", 0700) < 0)
-		return error("cannot create '%s':", x->dir);
-	if ((x->dir_abs = realpath(x->dir, NULL)) == NULL)
-		return error("cannot resolve '%s':", x->dir);
-	if (journal_open(&x->journal, x->dirfd, "journal", x->dir,
-	    x->opt.fsync ? JOURNAL_SYNC : 0) < 0)
-		return -1;
-	{
-		struct buf	b = BUF_INIT;
-		char		t[40];
-		size_t		i;
-
-		record_time(t, sizeof t, x->started_wall);
-		buf_printf(&b, "{\"t\":\"start\",\"v\":%d,\"id\":\"%s\","
-		    "\"workflow\":\"%s\",\"at\":\"%s\",\"pid\":%d",
-		    RECORD_VERSION, x->id, x->w->name, t, (int)getpid());
-		if (x->opt.parent != NULL)
-			buf_printf(&b, ",\"parent\":\"%s\"", x->opt.parent);
-		buf_adds(&b, ",\"input\":");
-		add_json(x, &b, x->input);
-		buf_adds(&b, ",\"secrets\":[");
-		for (i = 0; i < x->w->args.n; i++)
-			if (x->w->args.args[i].secret)
-				buf_printf(&b, "%s\"%s\"", b.s[b.len - 1] ==
-				    '[' ? "" : ",", x->w->args.args[i].name);
-		buf_adds(&b, "]}");
-		if (append(x, &b) < 0)
-			return -1;
+		error("cannot create '%s':", x->dir);
+	else if (lock_take(x->dirfd, "lock", 0, &x->lock_fd, &holder) !=
+	    LOCK_TAKEN)
+		error("cannot lock '%s/lock':", x->dir);
+	else if (open_journal(x) == 0 && record_start(x) == 0 &&
+	    write_summary(x) == 0) {
+		if (renameat(efd, tmp, efd, x->id) < 0)
+			error("cannot create '%s/%s':", execs, x->id);
+		else if (x->opt.fsync && fsync(efd) < 0)
+			error("cannot sync '%s':", execs);
+		else
+			rc = 0;
 	}
+	free(x->dir);
+	x->dir = xasprintf("%s/%s", execs, rc == 0 ? x->id : tmp);
+	if (rc < 0)
+		record_remove(efd, tmp);
+	else {
+		/* The journal and children know the folder by its name. */
+		free(x->dir_abs);
+		free(x->journal.path);
+		x->dir_abs = realpath(x->dir, NULL);
+		x->journal.path = xasprintf("%s/journal", x->dir);
+		if (x->dir_abs == NULL)
+			rc = error("cannot resolve '%s':", x->dir);
+	}
+	close(efd);
+	free(execs);
+	return rc;
+}
+
+int
+record_reopen(struct exec *x)
+{
+	struct buf	b = BUF_INIT;
+	char		t[40];
+
+	if (open_journal(x) < 0)
+		return -1;
+	record_time(t, sizeof t, clock_wall_ns());
+	buf_printf(&b, "{\"t\":\"resume\",\"at\":\"%s\",\"pid\":%d}", t,
+	    (int)getpid());
+	if (append(x, &b) < 0)
+		return -1;
 	return write_summary(x);
+}
+
+int
+record_lock_workflow(struct exec *x)
+{
+	char	*state, *locks, *name;
+	pid_t	 holder;
+	int	 fd, r, wait = x->w->concurrency == CONCURRENCY_WAIT;
+
+	if (x->w->concurrency == CONCURRENCY_ALLOW)
+		return 0;
+	state = record_state_dir(x->p);
+	locks = xasprintf("%s/locks", state);
+	free(state);
+	fd = open_state(locks);
+	free(locks);
+	if (fd < 0)
+		return EXIT_IO;
+	name = xasprintf("%s.lock", x->w->name);
+	r = lock_take(fd, name, 0, &x->wflock_fd, &holder);
+	if (r == LOCK_BUSY && wait) {
+		fprintf(stderr, "muster: workflow '%s' is running (pid %d); "
+		    "waiting for it to end\n", x->w->name, (int)holder);
+		r = lock_take(fd, name, 1, &x->wflock_fd, &holder);
+	}
+	free(name);
+	close(fd);
+	if (r == LOCK_BUSY) {
+		error("workflow '%s' is already running (pid %d), and its "
+		    "concurrency is forbid", x->w->name, (int)holder);
+		return EXIT_LOCKED;
+	}
+	if (r < 0) {
+		error("cannot lock workflow '%s':", x->w->name);
+		return EXIT_IO;
+	}
+	return 0;
 }
 
 int
@@ -222,7 +382,8 @@ record_job(struct exec *x, struct job *j)
 
 	record_time(t, sizeof t, clock_wall_ns());
 	buf_printf(&b, "{\"t\":\"step\",\"k\":\"%s\",\"s\":\"%s\",\"a\":%d,"
-	    "\"at\":\"%s\"", j->key, status_name(j->status), j->attempt, t);
+	    "\"at\":\"%s\",\"h\":\"%016llx\"", j->key, status_name(j->status),
+	    j->attempt, t, (unsigned long long)j->step->hash);
 	if (j->step->kind == STEP_TOOL)
 		add_str(x, &b, "tool", j->step->tool_name);
 	if (j->status == ST_RUNNING) {
@@ -271,7 +432,7 @@ record_end(struct exec *x)
 	record_time(t, sizeof t, clock_wall_ns());
 	buf_printf(&b, "{\"t\":\"end\",\"s\":\"%s\",\"at\":\"%s\",\"ms\":%lld",
 	    exec_status_name(x->status), t,
-	    (long long)((clock_mono_ns() - x->started_ns) / 1000000));
+	    (long long)((clock_wall_ns() - x->started_wall) / 1000000));
 	if (x->result != NULL) {
 		buf_adds(&b, ",\"result\":");
 		add_json(x, &b, x->result);
@@ -291,5 +452,9 @@ record_close(struct exec *x)
 		journal_close(&x->journal);
 	if (x->dirfd >= 0)
 		close(x->dirfd);
-	x->dirfd = -1;
+	if (x->lock_fd >= 0)
+		close(x->lock_fd);
+	if (x->wflock_fd >= 0)
+		close(x->wflock_fd);
+	x->dirfd = x->lock_fd = x->wflock_fd = -1;
 }

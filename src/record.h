@@ -20,6 +20,15 @@ bool	 record_id_ok(const char *id);
  * and records the start.  0, or -1 after an error (exit 4).
  */
 int	 record_create(struct exec *);
+/* Appends to an existing execution being resumed (x->dir, x->dirfd set). */
+int	 record_reopen(struct exec *);
+/*
+ * Takes the workflow's lock when its concurrency is forbid or wait.
+ * Returns 0, or the exit code after an error (75 when forbidden).
+ */
+int	 record_lock_workflow(struct exec *);
+/* Removes folder name in dirfd with what it holds, following no link. */
+int	 record_remove(int dirfd, const char *name);
 /* Records a job's state change: "running", its pid, or where it ended. */
 int	 record_job(struct exec *, struct job *);
 int	 record_job_pid(struct exec *, struct job *);
@@ -29,6 +38,8 @@ void	 record_close(struct exec *);
 
 /* RFC 3339 UTC time with milliseconds, from wall-clock nanoseconds. */
 void	 record_time(char *buf, size_t len, int64_t wall_ns);
+/* The reverse: nanoseconds, or 0 when s is not such a time. */
+int64_t	 record_parse_time(const char *s);
 
 /*
  * Reads execution id of the state folder into the status document of
@@ -37,6 +48,13 @@ void	 record_time(char *buf, size_t len, int64_t wall_ns);
  */
 int	 record_read(const char *state_dir, const char *id,
 	    struct json_object **out);
+/*
+ * A record or summary says "running" until its end is written: when no
+ * process holds the execution's lock any more, its runner died, and the
+ * status is made "interrupted".  doc is a status document or a summary.
+ */
+void	 record_liveness(const char *state_dir, const char *id,
+	    struct json_object *doc);
 /* Removes the fields only muster itself reads ("_pid", ...) from a doc. */
 void	 record_public(struct json_object *doc);
 /*
@@ -44,6 +62,12 @@ void	 record_public(struct json_object *doc);
  * crash left none): id, workflow_name, status, started_at, ... (new).
  */
 struct json_object *record_summary(const char *state_dir, const char *id);
+/*
+ * The newest execution not started by another one (a workflow_ step): an
+ * entry of *ids (from record_list(), which the caller frees), or NULL
+ * after saying there is none.
+ */
+const char *record_latest(const char *state_dir, char ***ids, size_t *n);
 /* The ids of every execution in the state folder, newest first. */
 int	 record_list(const char *state_dir, char ***ids, size_t *n);
 

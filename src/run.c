@@ -61,7 +61,7 @@ exec_prepare(struct exec *x, struct project *p, struct workflow *w,
 	x->p = p;
 	x->w = w;
 	x->opt = *o;
-	x->dirfd = -1;
+	x->dirfd = x->lock_fd = x->wflock_fd = -1;
 	x->journal.fd = -1;
 	x->input = json_object_get(input);
 	x->results = json_object_new_object();
@@ -174,10 +174,13 @@ on_signal(struct exec *x, int sig)
 		return;
 	}
 	x->signal = sig;
+	/* muster cancel leaves a mark, then sends SIGTERM. */
+	x->cancelled = sig == SIGTERM && x->dirfd >= 0 &&
+	    faccessat(x->dirfd, "cancel", F_OK, 0) == 0;
 	progress_clear(x->prog);
-	fprintf(stderr, "muster: SIG%s: stopping the steps that run\n",
-	    sigabbrev_np(sig));
-	stop_all(x, sig, "interrupted");
+	fprintf(stderr, "muster: %s: stopping the steps that run\n",
+	    x->cancelled ? "cancelled" : sigabbrev_np(sig));
+	stop_all(x, sig, x->cancelled ? "cancelled" : "interrupted");
 }
 
 static void
@@ -314,8 +317,11 @@ sweep(struct exec *x)
 static void
 conclude(struct exec *x)
 {
-	if (x->signal != 0)
-		x->status = EX_INTERRUPTED;
+	if (x->signal != 0) {
+		x->status = x->cancelled ? EX_CANCELLED : EX_INTERRUPTED;
+		if (x->cancelled)
+			unlinkat(x->dirfd, "cancel", 0);
+	}
 	else if (x->failed || x->timed_out || x->io_failed)
 		x->status = EX_FAILED;
 	else if (make_result(x) < 0)
@@ -358,15 +364,19 @@ exec_run(struct exec *x)
 	int			 rc;
 
 	x->started_ns = clock_mono_ns();
-	x->started_wall = clock_wall_ns();
+	if (x->started_wall == 0)	/* a resume keeps the first start */
+		x->started_wall = clock_wall_ns();
 	x->prog = &prog;
 	/* From here a signal waits for the loop instead of killing muster. */
 	if (proc_loop_init() < 0)
 		return error("cannot watch processes:"), EXIT_IO;
 	if (!x->opt.no_record) {
-		if (record_create(x) < 0)
+		if ((rc = record_lock_workflow(x)) != 0)
+			return rc;
+		if ((x->resumed ? record_reopen(x) : record_create(x)) < 0)
 			return EXIT_IO;
-		fprintf(stderr, "muster: execution %s\n", x->id);
+		fprintf(stderr, "muster: %sexecution %s\n", x->resumed ?
+		    "resuming " : "", x->id);
 	}
 	record_time(t, sizeof t, x->started_wall);
 	e = json_object_new_object();
@@ -438,6 +448,8 @@ exec_release(struct exec *x)
 	free(x->dir_abs);
 	free(x->error);
 	free(x->self);
+	hmap_release(&x->prior);
+	json_object_put(x->prior_doc);
 	memset(x, 0, sizeof *x);
-	x->dirfd = -1;
+	x->dirfd = x->lock_fd = x->wflock_fd = -1;
 }

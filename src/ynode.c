@@ -605,3 +605,52 @@ ynode_library_version(void)
 {
 	return yaml_get_version_string();
 }
+
+static uint64_t
+mix(uint64_t h, const void *p, size_t n)
+{
+	const unsigned char	*c = p;
+
+	while (n-- > 0) {
+		h ^= *c++;
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
+
+/* Iterative: depth is at most YNODE_MAX_DEPTH, but aliases share nodes. */
+uint64_t
+ynode_hash(const struct ynode *root)
+{
+	const struct ynode	*stack[YNODE_MAX_DEPTH + 2];
+	size_t			 next[YNODE_MAX_DEPTH + 2], top = 0;
+	uint64_t		 h = 0xcbf29ce484222325ULL;
+	unsigned char		 tag;
+
+	stack[top] = root;
+	next[top++] = 0;
+	while (top > 0) {
+		const struct ynode	*n = stack[top - 1];
+		size_t			 count;
+
+		if (next[top - 1] == 0) {
+			tag = (unsigned char)(n->kind << 4 | n->type);
+			h = mix(h, &tag, 1);
+			if (n->kind == YNODE_SCALAR) {
+				h = mix(mix(h, &n->len, sizeof n->len), n->s,
+				    n->len);
+				top--;
+				continue;
+			}
+			h = mix(h, &n->n, sizeof n->n);
+		}
+		count = n->kind == YNODE_MAP ? 2 * (size_t)n->n : n->n;
+		if (next[top - 1] == count || top == nitems(next)) {
+			top--;
+			continue;
+		}
+		stack[top] = n->items[next[top - 1]++];
+		next[top++] = 0;
+	}
+	return h;
+}

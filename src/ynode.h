@@ -67,6 +67,11 @@ int	ynode_load_buf(struct arena *, const char *name, const char *buf,
 struct ynode	*ynode_get(const struct ynode *m, const char *key);
 /* "a string", "a mapping", "an integer"...: for messages. */
 const char	*ynode_describe(const struct ynode *);
+/*
+ * A hash of what n says (kinds, keys, scalars; not where it is), so that
+ * an edit to a definition can be told from no edit.
+ */
+uint64_t	 ynode_hash(const struct ynode *);
 /* The libyaml version, for `muster version`. */
 const char	*ynode_library_version(void);
 

@@ -125,3 +125,25 @@ test_line_count() {
 		return 1
 	fi
 }
+
+# start_bg ARGS...: starts muster in the background with stderr to ./err
+# and SIGINT at its default (a script's background jobs start with it
+# ignored); its pid is $bg_pid.  Use it as a command of its own, not at
+# the end of an && chain (which `&` would send to the background whole).
+start_bg() {
+	env --default-signal=INT "$MUSTER" "$@" 2>err &
+	bg_pid=$!
+}
+
+# stop_bg SIG SECS: sends SIG to it after SECS; its exit code goes to ./rc.
+stop_bg() {
+	sleep "$2"
+	kill -"$1" $bg_pid
+	wait $bg_pid
+	echo $? >rc
+}
+
+# The execution id muster printed in ./err.
+bg_id() {
+	sed -n "s/^muster: execution //p" err
+}

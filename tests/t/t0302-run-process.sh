@@ -65,21 +65,6 @@ no_survivors() {
 	return 0
 }
 
-# Starts muster in the background (stderr to err) with SIGINT at its
-# default (a script's background jobs start with it ignored).
-start_bg() {
-	env --default-signal=INT "$MUSTER" "$@" 2>err &
-	bg_pid=$!
-}
-
-# Sends signal $1 to it after $2 seconds; its exit code goes to ./rc.
-stop_bg() {
-	sleep "$2"
-	kill -"$1" $bg_pid
-	wait $bg_pid
-	echo $? >rc
-}
-
 test_expect_success 'SIGINT: forwarded, stubborn steps killed, dies of SIGINT (130)' '
 	use sleepy &&
 	start_bg run sleepy &&

@@ -1,0 +1,145 @@
+/* cmd-gc.c: `muster gc`: delete old executions that no longer run. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <json-c/json.h>
+
+#include "cmd.h"
+#include "lock.h"
+#include "project.h"
+#include "record.h"
+
+enum { OPT_OLDER = 256, OPT_KEEP };
+
+static const struct option	gc_opts[] = {
+	{ "older-than",	required_argument,	NULL,	OPT_OLDER },
+	{ "keep",	required_argument,	NULL,	OPT_KEEP },
+	{ NULL,		0,			NULL,	0 }
+};
+
+/* "30d" for days, or a Go duration. */
+static int
+parse_age(const char *s, int64_t *ns)
+{
+	const char	*why;
+	char		*end;
+	long		 days = strtol(s, &end, 10);
+
+	if (end != s && strcmp(end, "d") == 0 && days >= 0) {
+		*ns = (int64_t)days * 86400 * 1000000000;
+		return 0;
+	}
+	if (duration_parse(s, ns, &why) == 0)
+		return 0;
+	return error("--older-than '%s': %s (or a number of days, like 30d)",
+	    s, why);
+}
+
+/* Hidden folders a crash left while creating an execution. */
+static size_t
+leftovers(int efd)
+{
+	DIR		*d;
+	struct dirent	*e;
+	size_t		 n = 0, len;
+	int		 fd;
+
+	if (efd < 0 || (fd = dup(efd)) < 0 || (d = fdopendir(fd)) == NULL)
+		return 0;
+	while ((e = readdir(d)) != NULL) {
+		int	dfd;
+
+		len = strlen(e->d_name);
+		if (e->d_name[0] != '.' || len < 5 ||
+		    strcmp(e->d_name + len - 4, ".new") != 0)
+			continue;
+		dfd = openat(efd, e->d_name, O_RDONLY | O_DIRECTORY |
+		    O_CLOEXEC | O_NOFOLLOW);
+		if (dfd >= 0 && lock_holder(dfd, "lock") == 0 &&
+		    record_remove(efd, e->d_name) == 0)
+			n++;
+		if (dfd >= 0)
+			close(dfd);
+	}
+	closedir(d);
+	return n;
+}
+
+int
+cmd_gc(struct ctx *ctx, int argc, char **argv)
+{
+	struct project	*p;
+	char		*state, *execs, **ids = NULL, *end;
+	int64_t		 age = -1, now = clock_wall_ns();
+	long		 keep = -1, kept = 0;
+	size_t		 n = 0, i, removed = 0;
+	int		 c, rc, efd;
+
+	while ((c = cmd_getopt(ctx, argc, argv, "", gc_opts)) != -1) {
+		if (c == OPT_OLDER && parse_age(optarg, &age) == 0)
+			continue;
+		if (c == OPT_KEEP && (keep = strtol(optarg, &end, 10)) >= 0 &&
+		    *optarg != '\0' && *end == '\0')
+			continue;
+		if (c == OPT_KEEP)
+			error("--keep: expected a number, not '%s'", optarg);
+		return cmd_usage(cmd_find("gc"));
+	}
+	if (optind != argc)
+		return cmd_usage(cmd_find("gc"));
+	if (age < 0 && keep < 0)
+		keep = 100;
+	if ((rc = cmd_load(ctx, &p)) != 0)
+		return rc;
+	state = record_state_dir(p);
+	execs = xasprintf("%s/executions", state);
+	efd = open(execs, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	if (efd >= 0 && record_list(state, &ids, &n) < 0)
+		rc = EXIT_IO;
+	for (i = 0; i < n; i++) {
+		struct json_object	*s = record_summary(state, ids[i]);
+		int64_t			 at = record_parse_time(
+					    json_object_get_string(
+					    json_object_object_get(s,
+					    "started_at")));
+		int			 dfd = openat(efd, ids[i], O_RDONLY |
+					    O_DIRECTORY | O_CLOEXEC |
+					    O_NOFOLLOW);
+		int			 busy = dfd >= 0 &&
+					    lock_holder(dfd, "lock") != 0;
+
+		if (dfd >= 0)
+			close(dfd);
+		json_object_put(s);
+		/* Newest first: the first `keep` stay, running ones always. */
+		if (busy || ((keep < 0 || kept < keep) && (age < 0 ||
+		    (at != 0 && now - at < age)))) {
+			kept++;
+			free(ids[i]);
+			continue;
+		}
+		if (record_remove(efd, ids[i]) < 0)
+			rc = error("cannot remove execution %s:", ids[i]);
+		else
+			removed++;
+		free(ids[i]);
+	}
+	free(ids);
+	removed += leftovers(efd);
+	if (ctx->verbose >= 0)
+		fprintf(stderr, "muster: removed %zu execution%s, kept %ld\n",
+		    removed, removed == 1 ? "" : "s", kept);
+	if (efd >= 0)
+		close(efd);
+	free(execs);
+	free(state);
+	project_free(p);
+	return rc < 0 ? EXIT_IO : rc;
+}

@@ -1,0 +1,117 @@
+/* cmd-history.c: `muster history`: past executions, newest first. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "cmd.h"
+#include "project.h"
+#include "record.h"
+#include "value.h"
+
+enum { OPT_WORKFLOW = 256, OPT_STATUS, OPT_LIMIT };
+
+static const struct option	history_opts[] = {
+	{ "workflow",	required_argument,	NULL,	OPT_WORKFLOW },
+	{ "status",	required_argument,	NULL,	OPT_STATUS },
+	{ "limit",	required_argument,	NULL,	OPT_LIMIT },
+	{ NULL,		0,			NULL,	0 }
+};
+
+static const char *
+field(struct json_object *o, const char *key)
+{
+	struct json_object	*v = json_object_object_get(o, key);
+
+	return v != NULL ? json_object_get_string(v) : NULL;
+}
+
+static void
+print_row(struct json_object *s)
+{
+	const char	*ms = field(s, "duration_ms"), *parent;
+	struct buf	 d = BUF_INIT;
+
+	if (ms != NULL)
+		duration_format(&d, (int64_t)atoll(ms) * 1000000);
+	printf("%-20s  %-12s  %-11s  %-24s  %s", field(s, "execution_id"),
+	    field(s, "workflow_name"), field(s, "status"),
+	    field(s, "started_at"), ms != NULL ? buf_str(&d) : "-");
+	if ((parent = field(s, "parent_execution_id")) != NULL)
+		printf("  (called by %s)", parent);
+	putchar('\n');
+	buf_release(&d);
+}
+
+int
+cmd_history(struct ctx *ctx, int argc, char **argv)
+{
+	struct project		*p;
+	struct json_object	*list = json_object_new_array();
+	const char		*wf = NULL, *st = NULL;
+	char			*state, **ids = NULL, *end;
+	long			 limit = 20, shown = 0;
+	size_t			 n = 0, i;
+	int			 c, rc;
+
+	while ((c = cmd_getopt(ctx, argc, argv, "", history_opts)) != -1)
+		switch (c) {
+		case OPT_WORKFLOW:
+			wf = optarg;
+			break;
+		case OPT_STATUS:
+			st = optarg;
+			break;
+		case OPT_LIMIT:
+			limit = strtol(optarg, &end, 10);
+			if (*optarg == '\0' || *end != '\0' || limit < 0) {
+				error("--limit: expected a number, not '%s'",
+				    optarg);
+				json_object_put(list);
+				return EXIT_USAGE;
+			}
+			break;
+		default:
+			json_object_put(list);
+			return cmd_usage(cmd_find("history"));
+		}
+	if (optind != argc) {
+		json_object_put(list);
+		return cmd_usage(cmd_find("history"));
+	}
+	if ((rc = cmd_load(ctx, &p)) != 0) {
+		json_object_put(list);
+		return rc;
+	}
+	state = record_state_dir(p);
+	if (record_list(state, &ids, &n) < 0)
+		rc = EXIT_IO;
+	for (i = 0; i < n; i++) {
+		struct json_object	*s = record_summary(state, ids[i]);
+
+		if (s != NULL) {
+			record_liveness(state, ids[i], s);
+			json_object_object_del(s, "pid");
+		}
+		if (s != NULL && (limit == 0 || shown < limit) &&
+		    (wf == NULL || strcmp(wf, field(s, "workflow_name")) == 0) &&
+		    (st == NULL || strcmp(st, field(s, "status")) == 0)) {
+			json_object_array_add(list, json_object_get(s));
+			shown++;
+		}
+		json_object_put(s);
+		free(ids[i]);
+	}
+	free(ids);
+	if (ctx->json)
+		json_print(stdout, list);
+	else
+		for (i = 0; i < json_object_array_length(list); i++)
+			print_row(json_object_array_get_idx(list, i));
+	json_object_put(list);
+	free(state);
+	project_free(p);
+	return rc;
+}

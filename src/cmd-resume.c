@@ -1,0 +1,318 @@
+/* cmd-resume.c: `muster resume ID|--last`: finish an execution. */
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <json-c/json.h>
+
+#include "args.h"
+#include "cmd.h"
+#include "journal.h"
+#include "lock.h"
+#include "proc.h"
+#include "project.h"
+#include "record.h"
+#include "run.h"
+#include "schema.h"
+#include "value.h"
+
+enum { OPT_LAST = 256, OPT_FROM, OPT_ARG, OPT_FSYNC };
+
+static const struct option	resume_opts[] = {
+	{ "last",	no_argument,		NULL,	OPT_LAST },
+	{ "from",	required_argument,	NULL,	OPT_FROM },
+	{ "arg",	required_argument,	NULL,	OPT_ARG },
+	{ "jobs",	required_argument,	NULL,	'j' },
+	{ "keep-going",	no_argument,		NULL,	'k' },
+	{ "fsync",	no_argument,		NULL,	OPT_FSYNC },
+	{ NULL,		0,			NULL,	0 }
+};
+
+struct resume {
+	struct args	 args;		/* --arg: secrets given again */
+	struct run_opts	 o;
+	int		 jobs;
+	int		 last;
+	const char	*from;
+};
+
+static int
+parse(struct ctx *ctx, int argc, char **argv, struct resume *r)
+{
+	int	c;
+
+	r->jobs = -1;
+	while ((c = cmd_getopt(ctx, argc, argv, "j:k", resume_opts)) != -1)
+		switch (c) {
+		case OPT_LAST:
+			r->last = 1;
+			break;
+		case OPT_FROM:
+			r->from = optarg;
+			break;
+		case OPT_ARG:
+			args_add(&r->args, optarg);
+			break;
+		case OPT_FSYNC:
+			r->o.fsync = true;
+			break;
+		case 'j':
+			if (cmd_parse_jobs(optarg, &r->jobs) < 0)
+				return -1;
+			break;
+		case 'k':
+			r->o.keep_going = true;
+			break;
+		default:
+			return -1;
+		}
+	return optind + !r->last == argc ? 0 : -1;
+}
+
+/*
+ * The recorded input, with the secrets (recorded as ***) given again with
+ * --arg; the other arguments are the run's and cannot change.
+ */
+static int
+input_of(struct json_object *doc, const struct workflow *w,
+    const struct args *a, struct json_object **out)
+{
+	struct json_object	*in = json_object_object_get(doc, "input");
+	struct json_object	*sec = json_object_object_get(doc, "_secrets");
+	struct json_object	*all = json_object_new_object(), *v;
+	struct buf		 why = BUF_INIT;
+	size_t			 i;
+	int			 rc = 0;
+
+	json_object_object_foreach(in, k, val)
+		json_set(all, k, json_object_get(val));
+	for (i = 0; i < a->n; i++) {
+		const char		*eq = strchr(a->kv[i], '=');
+		char			*name = eq ? xstrndup(a->kv[i],
+					    (size_t)(eq - a->kv[i])) : NULL;
+		const struct arg	*arg = name ? schema_find(&w->args,
+					    name) : NULL;
+
+		if (arg == NULL || !arg->secret)
+			rc = error("--arg '%s': only secret arguments are given "
+			    "again on resume; the others are the run's",
+			    name ? name : a->kv[i]);
+		else if ((v = schema_convert(arg, eq + 1, &why)) == NULL) {
+			rc = error("argument '%s' %s", name, buf_str(&why));
+			buf_truncate(&why, 0);
+		} else
+			json_set(all, name, v);
+		free(name);
+	}
+	for (i = 0; sec != NULL && i < json_object_array_length(sec); i++) {
+		const char	*name = json_object_get_string(
+				    json_object_array_get_idx(sec, i));
+
+		if ((v = json_object_object_get(all, name)) != NULL &&
+		    json_object_is_type(v, json_type_string) &&
+		    strcmp(json_object_get_string(v), "***") == 0)
+			rc = error("the execution had secret argument '%s', "
+			    "which is never kept: give it again with --arg "
+			    "%s=VALUE", name, name);
+	}
+	buf_release(&why);
+	if (rc == 0)
+		rc = schema_apply(&w->args, all, NULL, out);
+	json_object_put(all);
+	return rc;
+}
+
+/* Steps of the last run may still run: wait until none is left. */
+static void
+wait_survivors(const char *id)
+{
+	char	kv[64];
+	pid_t	pids[8];
+	size_t	n;
+	int	said = 0;
+
+	snprintf(kv, sizeof kv, "MUSTER_EXECUTION_ID=%s", id);
+	while ((n = proc_with_env(kv, pids, nitems(pids))) > 0) {
+		if (!said++)
+			fprintf(stderr, "muster: %zu process%s of the last run "
+			    "of %s still run%s (pid %d); waiting for them to "
+			    "end\n", n, n == 1 ? "" : "es", id, n == 1 ? "s" :
+			    "", (int)pids[0]);
+		usleep(100000);
+	}
+}
+
+/* Every recorded step by key, for job_reuse(). */
+static void
+index_steps(struct exec *x, struct json_object *doc)
+{
+	struct json_object	*steps = json_object_object_get(doc, "steps");
+	size_t			 i;
+
+	for (i = 0; i < json_object_array_length(steps); i++) {
+		struct json_object	*s = json_object_array_get_idx(steps, i);
+		const char		*st = json_object_get_string(
+					    json_object_object_get(s, "status"));
+		struct json_object	*res;
+
+		hmap_put(&x->prior, json_object_get_string(
+		    json_object_object_get(s, "step_id")), s);
+		/* Templates may read what completed before. */
+		if (strcmp(st, "completed") == 0 &&
+		    json_object_object_get_ex(s, "result", &res))
+			json_set(x->results, json_object_get_string(
+			    json_object_object_get(s, "step_id")),
+			    json_object_get(res));
+	}
+}
+
+/* Opens and locks the execution, cutting a torn tail off its journal. */
+static int
+open_execution(const char *state, const char *id, int *dirfd, int *lockfd)
+{
+	struct journal_scan	 scan;
+	char			*dir = xasprintf("%s/executions/%s", state, id);
+	pid_t			 holder;
+	int			 r;
+
+	*dirfd = *lockfd = -1;
+	if (!record_id_ok(id) || (*dirfd = open(dir, O_RDONLY | O_DIRECTORY |
+	    O_CLOEXEC | O_NOFOLLOW)) < 0) {
+		error("no execution '%s'", id);
+		free(dir);
+		return EXIT_STATE;
+	}
+	r = lock_take(*dirfd, "lock", 0, lockfd, &holder);
+	if (r != LOCK_TAKEN) {
+		if (r == LOCK_BUSY)
+			error("execution %s is locked by pid %d", id,
+			    (int)holder);
+		else
+			error("cannot lock '%s/lock':", dir);
+		free(dir);
+		return r == LOCK_BUSY ? EXIT_LOCKED : EXIT_IO;
+	}
+	r = journal_replay(*dirfd, "journal", NULL, NULL, &scan);
+	if (r == -2) {
+		error("execution '%s' is corrupt: bad record at byte %lld of "
+		    "'%s/journal'", id, (long long)scan.bad_at, dir);
+		free(dir);
+		return EXIT_STATE;
+	}
+	if (r == 0 && scan.torn > 0) {
+		/* A crash cut the last record short: it never happened. */
+		if (journal_truncate(*dirfd, "journal", scan.good) < 0) {
+			error("cannot repair '%s/journal':", dir);
+			free(dir);
+			return EXIT_IO;
+		}
+		fprintf(stderr, "muster: dropped the last record of '%s/journal' "
+		    "(%lld bytes, cut short by a crash)\n", dir,
+		    (long long)scan.torn);
+	}
+	free(dir);
+	return 0;
+}
+
+static int
+find_from(struct exec *x, const char *from)
+{
+	struct workflow	*w = x->w;
+	size_t		 i;
+
+	for (i = 0; i < w->nsteps; i++)
+		if (strcmp(w->steps[i]->id, from) == 0) {
+			x->top[i]->forced = true;
+			fprintf(stderr, "muster: --from %s: it runs again, and so "
+			    "does what depends on it\n", from);
+			return 0;
+		}
+	error("--from: workflow '%s' has no step '%s'", w->name, from);
+	return -1;
+}
+
+int
+cmd_resume(struct ctx *ctx, int argc, char **argv)
+{
+	struct resume		 r = { .args = ARGS_INIT };
+	struct project		*p = NULL;
+	struct workflow		*w;
+	struct json_object	*doc = NULL, *input = NULL;
+	struct exec		 x;
+	char			*state = NULL, **ids = NULL;
+	const char		*id, *st;
+	size_t			 n = 0, i;
+	int			 rc, dirfd = -1, lockfd = -1;
+
+	if (parse(ctx, argc, argv, &r) < 0) {
+		args_release(&r.args);
+		return cmd_usage(cmd_find("resume"));
+	}
+	if ((rc = cmd_load(ctx, &p)) != 0)
+		goto out;
+	state = record_state_dir(p);
+	rc = EXIT_STATE;
+	if ((id = r.last ? record_latest(state, &ids, &n) : argv[optind]) ==
+	    NULL)
+		goto out;
+	if ((rc = open_execution(state, id, &dirfd, &lockfd)) != 0 ||
+	    (rc = record_read(state, id, &doc)) != 0)
+		goto out;
+	st = json_object_get_string(json_object_object_get(doc, "status"));
+	if (strcmp(st, "completed") == 0 && r.from == NULL) {
+		fprintf(stderr, "muster: execution %s completed; there is "
+		    "nothing to resume\n", id);
+		rc = 0;
+		goto out;
+	}
+	rc = EXIT_USAGE;
+	if ((w = project_workflow(p, json_object_get_string(
+	    json_object_object_get(doc, "workflow_name")))) == NULL) {
+		error("execution %s ran workflow '%s', which is no longer "
+		    "defined", id, json_object_get_string(
+		    json_object_object_get(doc, "workflow_name")));
+		goto out;
+	}
+	if (input_of(doc, w, &r.args, &input) < 0)
+		goto out;
+	wait_survivors(id);
+	r.o.jobs = r.jobs >= 0 ? r.jobs : p->config.jobs >= 0 ?
+	    p->config.jobs : (int)sysconf(_SC_NPROCESSORS_ONLN);
+	r.o.fsync = r.o.fsync || p->config.fsync;
+	r.o.parent = json_object_get_string(json_object_object_get(doc,
+	    "parent_execution_id"));
+	exec_prepare(&x, p, w, input, &r.o);
+	x.resumed = true;
+	x.started_wall = record_parse_time(json_object_get_string(
+	    json_object_object_get(doc, "started_at")));
+	snprintf(x.id, sizeof x.id, "%s", id);
+	x.dir = xasprintf("%s/executions/%s", state, id);
+	x.dirfd = dirfd;
+	x.lock_fd = lockfd;
+	dirfd = lockfd = -1;
+	x.prior_doc = json_object_get(doc);
+	index_steps(&x, doc);
+	x.verbose = ctx->verbose;
+	x.color = ctx->color;
+	x.json = ctx->json;
+	if (r.from == NULL || find_from(&x, r.from) == 0)
+		rc = exec_run(&x);
+	exec_release(&x);
+out:
+	if (dirfd >= 0)
+		close(dirfd);
+	if (lockfd >= 0)
+		close(lockfd);
+	for (i = 0; i < n; i++)
+		free(ids[i]);
+	free(ids);
+	free(state);
+	json_object_put(doc);
+	json_object_put(input);
+	project_free(p);
+	args_release(&r.args);
+	return rc;
+}

@@ -1,0 +1,80 @@
+/* lock.c: kernel locks on executions and workflows, released on death. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include "lock.h"
+#include "util.h"
+
+static pid_t
+read_pid(int fd)
+{
+	char	buf[32];
+	ssize_t	n = pread(fd, buf, sizeof buf - 1, 0);
+
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	return (pid_t)strtol(buf, NULL, 10);
+}
+
+int
+lock_take(int dirfd, const char *name, int wait, int *out, pid_t *holder)
+{
+	char	buf[32];
+	int	fd, n;
+
+	*out = -1;
+	*holder = 0;
+	fd = openat(dirfd, name, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW,
+	    0600);
+	if (fd < 0)
+		return -1;
+	while (flock(fd, LOCK_EX | (wait ? 0 : LOCK_NB)) < 0) {
+		if (errno == EINTR)
+			continue;
+		if (errno == EWOULDBLOCK) {
+			*holder = read_pid(fd);
+			close(fd);
+			return LOCK_BUSY;
+		}
+		n = errno;
+		close(fd);
+		errno = n;
+		return -1;
+	}
+	/* Only for messages: the kernel knows who holds the lock. */
+	n = snprintf(buf, sizeof buf, "%d\n", (int)getpid());
+	if (ftruncate(fd, 0) < 0 || pwrite(fd, buf, (size_t)n, 0) != n) {
+		n = errno;
+		close(fd);
+		errno = n;
+		return -1;
+	}
+	*out = fd;
+	return LOCK_TAKEN;
+}
+
+pid_t
+lock_holder(int dirfd, const char *name)
+{
+	pid_t	pid;
+	int	fd;
+
+	fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return errno == ENOENT ? 0 : -1;
+	if (flock(fd, LOCK_SH | LOCK_NB) == 0) {
+		close(fd);
+		return 0;
+	}
+	pid = errno == EWOULDBLOCK ? read_pid(fd) : -1;
+	if (pid == 0)
+		pid = 1;	/* held, by a pid it has not written yet */
+	close(fd);
+	return pid;
+}

@@ -1,0 +1,26 @@
+/* lock.h: kernel locks on executions and workflows, released on death. */
+#ifndef MUSTER_LOCK_H
+#define MUSTER_LOCK_H
+
+#include <sys/types.h>
+
+enum {
+	LOCK_TAKEN = 0,
+	LOCK_BUSY = 1
+};
+
+/*
+ * Takes an exclusive flock on dirfd/name (created 0600, never through a
+ * symlink, close-on-exec so no child holds it), waiting for it when wait
+ * is set.  Writes this pid into it.  Returns LOCK_TAKEN with *fd, LOCK_BUSY
+ * with the holder's pid in *holder (0 when unknown), or -1 after an error.
+ */
+int	lock_take(int dirfd, const char *name, int wait, int *fd,
+	    pid_t *holder);
+/*
+ * Without taking it: the pid holding the lock, 0 when it is free (or the
+ * file does not exist), -1 after an error.
+ */
+pid_t	lock_holder(int dirfd, const char *name);
+
+#endif
