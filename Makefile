@@ -130,7 +130,7 @@ configure: configure.ac
 clean:
 	rm -f muster libmuster.a src/*.o src/*.d tests/unit/*.o tests/unit/*.d
 	rm -f tests/unit/runner $(HELPERS) MUSTER-CFLAGS
-	rm -f tests/fuzz/fuzz-tmpl bench/tmpl-bench
+	rm -f tests/fuzz/fuzz-tmpl bench/tmpl-bench bench/journal-bench
 	rm -rf tests/trash tests/fuzz/work
 
 distclean: clean
@@ -165,6 +165,10 @@ fuzz: tests/fuzz/fuzz-tmpl
 
 bench/tmpl-bench: bench/tmpl-bench.c libmuster.a
 	$(CC) $(ALL_CFLAGS) -O2 $(ALL_LDFLAGS) -o $@ bench/tmpl-bench.c \
+		libmuster.a $(DEP_LIBS) -lm
+
+bench/journal-bench: bench/journal-bench.c libmuster.a
+	$(CC) $(ALL_CFLAGS) -O2 $(ALL_LDFLAGS) -o $@ bench/journal-bench.c \
 		libmuster.a $(DEP_LIBS) -lm
 
 bench: bench/tmpl-bench

@@ -253,7 +253,8 @@ attempt_start(struct exec *x, struct job *j)
 		return;
 	}
 	json_object_put(root);
-	if (!j->in_cond) {
+	if (!j->in_cond && c.run == NULL) {
+		/* A tool's arguments; a run: step has none of its own. */
 		json_object_put(j->input);
 		j->input = json_object_get(inv.input);
 	}

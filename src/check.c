@@ -132,6 +132,8 @@ on_field(void *arg, const char *const *chain, size_t n, int line, int col)
 	const struct step	*x;
 	struct loc		 l = tstr_loc(r->where, line, col);
 
+	if (n >= 1 && strcmp(chain[0], "steps") == 0)
+		r->w->reads_steps = true;
 	if (n < 2 || (strcmp(chain[0], "results") != 0 &&
 	    strcmp(chain[0], "steps") != 0))
 		return;
@@ -204,6 +206,7 @@ check_condition(struct project *p, struct workflow *w, struct step *s,
 		    &c->tool_def, &c->callee, &c->builtin);
 		refs_tval(r, c->args, "condition");
 	} else {
+		w->reads_steps = true;	/* a fromStep looks at .steps */
 		c->from = hmap_get(&w->ids, c->from_step);
 		if (c->from == NULL)
 			rc = loc_error(&c->from_loc, "the condition of step "

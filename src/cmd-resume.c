@@ -145,28 +145,20 @@ wait_survivors(const char *id)
 	}
 }
 
-/* Every recorded step by key, for job_reuse(). */
+/* Templates may read what completed before, forEach iterations too. */
 static void
-index_steps(struct exec *x, struct json_object *doc)
+preload_results(struct exec *x, const struct prior *pr)
 {
-	struct json_object	*steps = json_object_object_get(doc, "steps");
-	size_t			 i;
+	char	key[128];
+	size_t	i;
 
-	for (i = 0; i < json_object_array_length(steps); i++) {
-		struct json_object	*s = json_object_array_get_idx(steps, i);
-		const char		*st = json_object_get_string(
-					    json_object_object_get(s, "status"));
-		struct json_object	*res;
-
-		hmap_put(&x->prior, json_object_get_string(
-		    json_object_object_get(s, "step_id")), s);
-		/* Templates may read what completed before. */
-		if (strcmp(st, "completed") == 0 &&
-		    json_object_object_get_ex(s, "result", &res))
-			json_set(x->results, json_object_get_string(
-			    json_object_object_get(s, "step_id")),
-			    json_object_get(res));
-	}
+	for (i = 0; i < pr->n; i++)
+		if (pr->all[i].result != NULL && pr->all[i].keylen < sizeof key) {
+			memcpy(key, pr->all[i].key, pr->all[i].keylen);
+			key[pr->all[i].keylen] = '\0';
+			json_set(x->results, key,
+			    json_object_get(pr->all[i].result));
+		}
 }
 
 /* Opens and locks the execution, cutting a torn tail off its journal. */
@@ -240,7 +232,8 @@ cmd_resume(struct ctx *ctx, int argc, char **argv)
 	struct resume		 r = { .args = ARGS_INIT };
 	struct project		*p = NULL;
 	struct workflow		*w;
-	struct json_object	*doc = NULL, *input = NULL;
+	struct json_object	*doc, *input = NULL;
+	struct prior		 pr = { 0 };
 	struct exec		 x;
 	char			*state = NULL, **ids = NULL;
 	const char		*id, *st;
@@ -259,8 +252,9 @@ cmd_resume(struct ctx *ctx, int argc, char **argv)
 	    NULL)
 		goto out;
 	if ((rc = open_execution(state, id, &dirfd, &lockfd)) != 0 ||
-	    (rc = record_read(state, id, &doc)) != 0)
+	    (rc = record_prior(state, id, &pr)) != 0)
 		goto out;
+	doc = pr.doc;
 	st = json_object_get_string(json_object_object_get(doc, "status"));
 	if (strcmp(st, "completed") == 0 && r.from == NULL) {
 		fprintf(stderr, "muster: execution %s completed; there is "
@@ -293,8 +287,8 @@ cmd_resume(struct ctx *ctx, int argc, char **argv)
 	x.dirfd = dirfd;
 	x.lock_fd = lockfd;
 	dirfd = lockfd = -1;
-	x.prior_doc = json_object_get(doc);
-	index_steps(&x, doc);
+	x.prior = &pr;
+	preload_results(&x, &pr);
 	x.verbose = ctx->verbose;
 	x.color = ctx->color;
 	x.json = ctx->json;
@@ -310,7 +304,7 @@ out:
 		free(ids[i]);
 	free(ids);
 	free(state);
-	json_object_put(doc);
+	prior_release(&pr);
 	json_object_put(input);
 	project_free(p);
 	args_release(&r.args);

@@ -8,6 +8,7 @@
 
 #include "hmap.h"
 #include "journal.h"
+#include "record.h"
 #include "mask.h"
 #include "model.h"
 #include "proc.h"
@@ -141,8 +142,7 @@ struct exec {
 	char			*self;		/* muster's own executable */
 	/* resume */
 	bool			 resumed;
-	struct hmap		 prior;		/* key -> its recorded step */
-	struct json_object	*prior_doc;
+	struct prior		*prior;		/* what the record says */
 	const char		*from;		/* --from: run it again */
 	bool			 cancelled;	/* muster cancel asked for it */
 	int			 lock_fd, wflock_fd;

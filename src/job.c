@@ -89,25 +89,81 @@ active_del(struct exec *x, struct job *j)
 	last->slot = j->slot;
 }
 
+/*
+ * Inside a forEach iteration, .results.<id> of a sub-step is this
+ * iteration's.  Iterations that overlap (maxParallel > 1) get their own
+ * view: the results so far, with the iteration's on top.
+ */
+static struct json_object *
+iteration_results(struct exec *x, const struct job *j)
+{
+	const struct job	*c = j->parent;
+	struct json_object	*r;
+	size_t			 i;
+
+	if (c == NULL || c->step->kind != STEP_FOREACH ||
+	    c->step->max_parallel == 1)
+		return json_object_get(x->results);
+	r = json_object_new_object();
+	json_object_object_foreach(x->results, k, v)
+		json_set(r, k, json_object_get(v));
+	for (i = 0; i < c->nkids; i++)
+		if (c->kids[i]->iter == j->iter &&
+		    c->kids[i]->status == ST_COMPLETED &&
+		    c->kids[i]->result != NULL)
+			json_set(r, c->kids[i]->step->id,
+			    json_object_get(c->kids[i]->result));
+	return r;
+}
+
 struct json_object *
 job_root(struct exec *x, struct job *j)
 {
+	struct json_object	*results, *root;
 	const struct job	*v = j;
 
 	while (v != NULL && v->vars == NULL)
 		v = v->parent;
 	if (v == NULL)
 		return json_object_get(x->root);
-	return render_root(x->input, x->results, x->steps,
+	results = iteration_results(x, j);
+	root = render_root(x->input, results, x->steps,
 	    json_object_object_get(x->root, "execution"), v->vars);
+	json_object_put(results);
+	return root;
+}
+
+/* A forEach iteration: .results.<id> (and .steps.<id>) hold the last one. */
+static void
+publish_last(struct exec *x, struct job *j)
+{
+	struct json_object	*last, *s;
+
+	if (json_object_object_get_ex(x->last_iter, j->step->id, &last) &&
+	    json_object_get_int(last) > j->iter)
+		return;
+	json_set(x->results, j->step->id, json_object_get(j->result));
+	if (json_object_object_get_ex(x->steps, j->key, &s))
+		json_set(x->steps, j->step->id, json_object_get(s));
+	json_set(x->last_iter, j->step->id, json_object_new_int(j->iter));
 }
 
 /* .steps.<key>: what a template may ask of a finished step. */
 static void
 publish(struct exec *x, struct job *j)
 {
-	struct json_object	*s = json_object_new_object();
+	struct json_object	*s;
 
+	if (!x->w->reads_steps) {
+		/* No template asks: only results are kept. */
+		if (j->status == ST_COMPLETED && j->result != NULL) {
+			json_set(x->results, j->key, json_object_get(j->result));
+			if (j->iter >= 0)
+				publish_last(x, j);
+		}
+		return;
+	}
+	s = json_object_new_object();
 	json_set(s, "status", json_str(status_name(j->status)));
 	json_set(s, "exitCode", j->exit_code >= 0 ?
 	    json_object_new_int(j->exit_code) : NULL);
@@ -118,19 +174,8 @@ publish(struct exec *x, struct job *j)
 	if (j->status != ST_COMPLETED || j->result == NULL)
 		return;
 	json_set(x->results, j->key, json_object_get(j->result));
-	if (j->iter >= 0) {
-		/* A forEach iteration: .results.<id> holds the last one. */
-		struct json_object	*last;
-
-		if (!json_object_object_get_ex(x->last_iter, j->step->id,
-		    &last) || json_object_get_int(last) <= j->iter) {
-			json_set(x->results, j->step->id,
-			    json_object_get(j->result));
-			json_set(x->steps, j->step->id, json_object_get(s));
-			json_set(x->last_iter, j->step->id,
-			    json_object_new_int(j->iter));
-		}
-	}
+	if (j->iter >= 0)
+		publish_last(x, j);
 }
 
 static void	kid_done(struct exec *, struct job *, bool ok);
@@ -394,19 +439,15 @@ container_start(struct exec *x, struct job *c)
 static bool
 job_reuse(struct exec *x, struct job *j)
 {
-	struct json_object	*p = hmap_get(&x->prior, j->key), *v;
-	const char		*st, *h;
-	char			 mine[20];
+	struct prior_step	*p = hmap_get(&x->prior->steps, j->key);
+	const char		*st;
 
 	if (p == NULL || j->forced)
 		return false;
-	st = json_object_get_string(json_object_object_get(p, "status"));
+	st = p->status;
 	if (strcmp(st, "completed") != 0 && strcmp(st, "skipped") != 0)
 		return false;
-	h = json_object_get_string(json_object_object_get(p, "_h"));
-	snprintf(mine, sizeof mine, "%016llx",
-	    (unsigned long long)j->step->hash);
-	if (h == NULL || strcmp(h, mine) != 0) {
+	if (p->hash != j->step->hash) {
 		progress_clear(x->prog);
 		fprintf(stderr, "muster: step '%s' changed since it %s; it runs "
 		    "again, and so does what depends on it\n", j->key, st);
@@ -415,10 +456,9 @@ job_reuse(struct exec *x, struct job *j)
 	j->reused = true;
 	j->status = st[0] == 'c' ? ST_COMPLETED : ST_SKIPPED;
 	j->phase = PH_DONE;
-	j->attempt = json_object_get_int(json_object_object_get(p,
-	    "attempts"));
-	if ((v = json_object_object_get(p, "result")) != NULL)
-		j->result = json_object_get(v);
+	j->attempt = p->attempts;
+	if (p->result != NULL)
+		j->result = json_object_get(p->result);
 	publish(x, j);
 	progress_step(x->prog, x, j, SE_REUSED);
 	release(x, j, true);

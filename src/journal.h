@@ -41,6 +41,20 @@ struct journal_scan {
 };
 
 /*
+ * Reads the whole file and checks its records' framing and checksums: the
+ * bytes (the caller frees them) up to the end of the last good record, or
+ * NULL with *rc -1 (errno set) or -2 (corrupt before its tail, scan->bad_at).
+ */
+char	*journal_load(int dirfd, const char *name, size_t *len,
+	    struct journal_scan *, int *rc);
+/*
+ * Steps through the records of loaded bytes: the payload of the record at
+ * *off, which moves to the next one.  0 at the end.
+ */
+int	journal_next(const char *buf, size_t len, size_t *off,
+	    const char **payload, size_t *plen);
+
+/*
  * Calls fn for every intact record of the file, in order.  Returns 0
  * (with a torn tail counted in scan->torn), -1 when fn fails, or -2 when
  * the file is corrupt before its tail (scan->bad_at).  The whole file is

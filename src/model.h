@@ -203,6 +203,7 @@ struct workflow {
 	struct hmap	  ids;		/* every step id (all levels) */
 	bool		  explicit_deps;	/* some step declares dependsOn */
 	bool		  broken;	/* had load errors: not cross-checked */
+	bool		  reads_steps;	/* some template reads .steps */
 };
 
 struct tool {

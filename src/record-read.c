@@ -4,11 +4,13 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <string.h>
 #include <unistd.h>
 
 #include <json-c/json.h>
 
+#include "hmap.h"
 #include "journal.h"
 #include "lock.h"
 #include "record.h"
@@ -19,7 +21,7 @@
 struct reader {
 	struct json_object	*doc;
 	struct json_object	*steps;		/* the doc's array */
-	struct json_object	*by_key;	/* key -> step object */
+	struct hmap		 by_key;	/* key -> step object */
 	const char		*path;
 	int			 bad;
 };
@@ -44,27 +46,19 @@ copy(struct json_object *d, const char *to, struct json_object *o,
 		json_set(d, to, json_object_get(v));
 }
 
+/* A step's object: fields are added as records give them (see fill()). */
 static struct json_object *
 step_of(struct reader *r, const char *key)
 {
-	struct json_object	*s = get(r->by_key, key);
+	struct json_object	*s = hmap_get(&r->by_key, key), *id;
 
 	if (s != NULL)
 		return s;
 	s = json_object_new_object();
-	json_set(s, "step_id", json_str(key));
-	json_set(s, "tool", NULL);
-	json_set(s, "status", json_str("pending"));
-	json_set(s, "started_at", NULL);
-	json_set(s, "completed_at", NULL);
-	json_set(s, "duration_ms", NULL);
-	json_set(s, "attempts", json_object_new_int(0));
-	json_set(s, "exit_code", NULL);
-	json_set(s, "input", NULL);
-	json_set(s, "result", NULL);
-	json_set(s, "error", NULL);
+	id = json_str(key);
+	json_set(s, "step_id", id);
 	json_object_array_add(r->steps, s);
-	json_set(r->by_key, key, json_object_get(s));
+	hmap_put(&r->by_key, json_object_get_string(id), s);
 	return s;
 }
 
@@ -85,7 +79,7 @@ on_step(struct reader *r, struct json_object *rec)
 	if (strcmp(st, "running") == 0) {
 		if (get(s, "started_at") == NULL)
 			copy(s, "started_at", rec, "at");
-		json_set(s, "completed_at", NULL);
+		json_object_object_del(s, "completed_at");
 		return;
 	}
 	if (get(rec, "from") != NULL && get(s, "started_at") == NULL)
@@ -94,8 +88,10 @@ on_step(struct reader *r, struct json_object *rec)
 	copy(s, "duration_ms", rec, "ms");
 	copy(s, "exit_code", rec, "exit");
 	copy(s, "input", rec, "input");
-	json_set(s, "result", json_object_get(get(rec, "result")));
-	json_set(s, "error", json_object_get(get(rec, "error")));
+	json_object_object_del(s, "result");
+	json_object_object_del(s, "error");
+	copy(s, "result", rec, "result");
+	copy(s, "error", rec, "error");
 }
 
 static int
@@ -152,12 +148,116 @@ on_record(void *arg, const char *p, size_t len)
 	return 0;
 }
 
+/* The latest step and pid records of one step key, in the loaded bytes. */
+struct latest {
+	const char	*step, *pid;
+	size_t		 steplen, pidlen;
+};
+
+/*
+ * Our own records start '{"t":"step","k":"KEY"' or '{"t":"pid","k":"KEY"':
+ * the key is found without parsing the rest.  Returns its length, or 0.
+ */
+static size_t
+record_key(const char *p, size_t len, const char *type, const char **key)
+{
+	char	prefix[32];
+	size_t	n = (size_t)snprintf(prefix, sizeof prefix,
+		    "{\"t\":\"%s\",\"k\":\"", type), k;
+
+	if (len <= n || memcmp(p, prefix, n) != 0)
+		return 0;
+	for (k = n; k < len && p[k] != '"' && p[k] != '\\'; k++)
+		;
+	if (k == len || p[k] != '"')
+		return 0;
+	*key = p + n;
+	return k - n;
+}
+
+/* Parses one record into the document; -1 when it is not good JSON. */
+static int
+take(struct reader *r, const char *p, size_t len)
+{
+	return on_record(r, p, len);
+}
+
+/*
+ * Only the last record of each step tells where it stands, so records of
+ * steps are found by their key and parsed once per step (resuming a large
+ * execution must be quick); the run's own records are parsed as they come.
+ */
+static int
+read_records(struct reader *r, const char *buf, size_t len)
+{
+	struct hmap	  keys = HMAP_INIT;
+	struct latest	**order = NULL;
+	const char	 *p, *key;
+	size_t		  off = 0, plen, klen, n = 0, cap = 0, i;
+	int		  rc = 0;
+
+	while (rc == 0 && journal_next(buf, len, &off, &p, &plen)) {
+		struct latest	*l;
+		int		 pid = 0;
+
+		if ((klen = record_key(p, plen, "step", &key)) == 0 &&
+		    (klen = record_key(p, plen, "pid", &key)) > 0)
+			pid = 1;
+		if (klen == 0) {
+			rc = take(r, p, plen);
+			continue;
+		}
+		if ((l = hmap_getn(&keys, key, klen)) == NULL) {
+			l = xcalloc(1, sizeof *l);
+			hmap_putn(&keys, key, klen, l);
+			xgrow(&order, &cap, n + 1, sizeof *order);
+			order[n++] = l;
+		}
+		if (pid) {
+			l->pid = p;
+			l->pidlen = plen;
+		} else {
+			l->step = p;
+			l->steplen = plen;
+			l->pid = NULL;	/* a later attempt's pid comes later */
+		}
+	}
+	for (i = 0; i < n; i++) {
+		if (rc == 0 && order[i]->step != NULL)
+			rc = take(r, order[i]->step, order[i]->steplen);
+		if (rc == 0 && order[i]->pid != NULL)
+			rc = take(r, order[i]->pid, order[i]->pidlen);
+		free(order[i]);
+	}
+	free(order);
+	hmap_release(&keys);
+	return rc;
+}
+
+static struct json_object *
+new_doc(const char *id)
+{
+	struct json_object	*d = json_object_new_object();
+
+	json_set(d, "execution_id", json_str(id));
+	json_set(d, "workflow_name", NULL);
+	json_set(d, "status", NULL);
+	json_set(d, "started_at", NULL);
+	json_set(d, "completed_at", NULL);
+	json_set(d, "duration_ms", NULL);
+	json_set(d, "input", NULL);
+	json_set(d, "result", NULL);
+	json_set(d, "error", NULL);
+	return d;
+}
+
 int
 record_read(const char *state_dir, const char *id, struct json_object **out)
 {
 	struct reader		 r = { 0 };
 	struct journal_scan	 scan;
-	char			*dir;
+	char			*dir, *buf = NULL;
+	size_t			 len = 0;
 	int			 dfd, rc;
 
 	*out = NULL;
@@ -168,45 +268,38 @@ record_read(const char *state_dir, const char *id, struct json_object **out)
 	dir = xasprintf("%s/executions/%s", state_dir, id);
 	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
 	if (dfd < 0) {
-		if (errno == ENOENT)
+		rc = errno;
+		if (rc == ENOENT)
 			error("no execution '%s'", id);
 		else
 			error("cannot open '%s':", dir);
 		free(dir);
-		return errno == ENOENT ? EXIT_STATE : EXIT_IO;
+		return rc == ENOENT ? EXIT_STATE : EXIT_IO;
 	}
-	r.doc = json_object_new_object();
-	json_set(r.doc, "execution_id", json_str(id));
-	json_set(r.doc, "workflow_name", NULL);
-	json_set(r.doc, "status", NULL);
-	json_set(r.doc, "started_at", NULL);
-	json_set(r.doc, "completed_at", NULL);
-	json_set(r.doc, "duration_ms", NULL);
-	json_set(r.doc, "input", NULL);
-	json_set(r.doc, "result", NULL);
-	json_set(r.doc, "error", NULL);
+	buf = journal_load(dfd, "journal", &len, &scan, &rc);
+	close(dfd);
+	if (buf == NULL && rc == -1) {
+		error("cannot read '%s/journal':", dir);
+		free(dir);
+		return EXIT_IO;
+	}
+	r.doc = new_doc(id);
 	r.steps = json_object_new_array();
 	json_set(r.doc, "steps", r.steps);
-	r.by_key = json_object_new_object();
 	r.path = dir;
-	rc = journal_replay(dfd, "journal", on_record, &r, &scan);
-	close(dfd);
-	json_object_put(r.by_key);
-	if (rc == -1 && !r.bad) {
-		error("cannot read '%s/journal':", dir);
-		rc = EXIT_IO;
-	} else if (rc < 0 || get(r.doc, "workflow_name") == NULL) {
+	if (buf != NULL)
+		rc = read_records(&r, buf, len);
+	hmap_release(&r.by_key);
+	free(buf);
+	if (rc < 0 || get(r.doc, "workflow_name") == NULL) {
 		error("execution '%s' is corrupt: bad record at byte %lld of "
-		    "'%s/journal'", id, (long long)(r.bad ? scan.good :
-		    scan.bad_at), dir);
-		rc = EXIT_STATE;
-	} else
-		rc = 0;
-	free(dir);
-	if (rc != 0) {
+		    "'%s/journal'", id, (long long)(buf == NULL ? scan.bad_at :
+		    r.bad ? scan.good : 0), dir);
 		json_object_put(r.doc);
-		return rc;
+		free(dir);
+		return EXIT_STATE;
 	}
+	free(dir);
 	*out = r.doc;
 	return 0;
 }
@@ -311,6 +404,35 @@ strip(struct json_object *o)
 	}
 }
 
+/* Every field of SPEC.md's step record, null where a record gave none. */
+static void
+fill(struct json_object *step)
+{
+	static const char *const keys[] = { "step_id", "tool", "status",
+	    "started_at", "completed_at", "duration_ms", "attempts",
+	    "exit_code", "input", "result", "error" };
+	struct json_object	*o = json_object_new_object(), *v;
+	size_t			 i;
+
+	for (i = 0; i < nitems(keys); i++) {
+		v = get(step, keys[i]);
+		json_set(o, keys[i], v != NULL ? json_object_get(v) :
+		    strcmp(keys[i], "attempts") == 0 ?
+		    json_object_new_int(0) : NULL);
+	}
+	/* Rebuilt in the documented order, replacing the fields in place. */
+	json_object_object_foreach(step, k, val) {
+		(void)val;
+		if (k[0] == '_')
+			continue;
+	}
+	for (i = 0; i < nitems(keys); i++)
+		json_object_object_del(step, keys[i]);
+	json_object_object_foreach(o, k2, v2)
+		json_set(step, k2, json_object_get(v2));
+	json_object_put(o);
+}
+
 void
 record_public(struct json_object *doc)
 {
@@ -318,8 +440,11 @@ record_public(struct json_object *doc)
 	size_t			 i;
 
 	strip(doc);
-	for (i = 0; steps != NULL && i < json_object_array_length(steps); i++)
+	for (i = 0; steps != NULL && i < json_object_array_length(steps);
+	    i++) {
 		strip(json_object_array_get_idx(steps, i));
+		fill(json_object_array_get_idx(steps, i));
+	}
 }
 
 struct json_object *
@@ -411,4 +536,135 @@ record_liveness(const char *state_dir, const char *id,
 			json_set(doc, "error", json_str("its runner stopped "
 			    "before the end; muster resume finishes it"));
 	}
+}
+
+/* The value after "key": in a record of ours, or NULL. */
+static const char *
+field_at(const char *p, size_t len, const char *key)
+{
+	char		 pat[32];
+	const char	*end = p + len, *at;
+	size_t		 n = (size_t)snprintf(pat, sizeof pat, "\"%s\":", key);
+
+	/* '"key":' outside a string: inside one every quote is escaped. */
+	for (at = p; (at = memmem(at, (size_t)(end - at), pat, n)) != NULL;
+	    at += n)
+		if (at > p && (at[-1] == ',' || at[-1] == '{'))
+			return at + n;
+	return NULL;
+}
+
+static void
+prior_step(struct json_tokener *tok, struct prior_step *ps, const char *p,
+    size_t len)
+{
+	const char		*v;
+	size_t			 n;
+
+	if ((v = field_at(p, len, "s")) != NULL && *v == '"') {
+		n = strcspn(v + 1, "\"");
+		snprintf(ps->status, sizeof ps->status, "%.*s", (int)n, v + 1);
+	}
+	if ((v = field_at(p, len, "a")) != NULL)
+		ps->attempts = atoi(v);
+	if ((v = field_at(p, len, "h")) != NULL && *v == '"')
+		ps->hash = strtoull(v + 1, NULL, 16);
+	json_object_put(ps->result);
+	ps->result = NULL;
+	if (strcmp(ps->status, "completed") != 0 ||
+	    (v = field_at(p, len, "result")) == NULL)
+		return;
+	/* json-c stops at the end of the value: the rest is not read. */
+	json_tokener_reset(tok);
+	ps->result = json_tokener_parse_ex(tok, v, (int)(p + len - v));
+}
+
+
+static int
+prior_records(struct prior *pr, struct reader *r, size_t len)
+{
+	struct hmap	 index = HMAP_INIT;	/* key -> position + 1 */
+	struct json_tokener *tok = json_tokener_new();
+	const char	*p, *key;
+	size_t		 off = 0, plen, klen, cap = 0, i;
+	int		 rc = 0;
+
+	while (rc == 0 && journal_next(pr->buf, len, &off, &p, &plen)) {
+		struct prior_step	*ps;
+		uintptr_t		 at;
+
+		if ((klen = record_key(p, plen, "step", &key)) == 0) {
+			if (record_key(p, plen, "pid", &key) == 0)
+				rc = take(r, p, plen);
+			continue;
+		}
+		if ((at = (uintptr_t)hmap_getn(&index, key, klen)) == 0) {
+			xgrow(&pr->all, &cap, pr->n + 1, sizeof *pr->all);
+			memset(&pr->all[pr->n], 0, sizeof *pr->all);
+			pr->all[pr->n].key = key;
+			pr->all[pr->n].keylen = klen;
+			at = ++pr->n;
+			hmap_putn(&index, key, klen, (void *)at);
+		}
+		ps = &pr->all[at - 1];
+		prior_step(tok, ps, p, plen);
+	}
+	json_tokener_free(tok);
+	hmap_release(&index);
+	for (i = 0; i < pr->n; i++)
+		hmap_putn(&pr->steps, pr->all[i].key, pr->all[i].keylen,
+		    &pr->all[i]);
+	return rc;
+}
+
+int
+record_prior(const char *state_dir, const char *id, struct prior *pr)
+{
+	struct reader		 r = { 0 };
+	struct journal_scan	 scan;
+	char			*dir;
+	size_t			 len = 0;
+	int			 dfd, rc;
+
+	memset(pr, 0, sizeof *pr);
+	if (!record_id_ok(id)) {
+		error("no execution '%s'", id);
+		return EXIT_STATE;
+	}
+	dir = xasprintf("%s/executions/%s", state_dir, id);
+	if ((dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC |
+	    O_NOFOLLOW)) < 0) {
+		error("no execution '%s'", id);
+		free(dir);
+		return EXIT_STATE;
+	}
+	pr->buf = journal_load(dfd, "journal", &len, &scan, &rc);
+	close(dfd);
+	r.doc = pr->doc = new_doc(id);
+	if (pr->buf != NULL)
+		rc = prior_records(pr, &r, len);
+	if (rc < 0 || get(pr->doc, "workflow_name") == NULL) {
+		error("execution '%s' is corrupt: bad record at byte %lld of "
+		    "'%s/journal'", id, (long long)(pr->buf == NULL ?
+		    scan.bad_at : scan.good), dir);
+		free(dir);
+		prior_release(pr);
+		return EXIT_STATE;
+	}
+	free(dir);
+	return 0;
+}
+
+void
+prior_release(struct prior *pr)
+{
+	size_t	i;
+
+	for (i = 0; i < pr->n; i++)
+		json_object_put(pr->all[i].result);
+	free(pr->all);
+	hmap_release(&pr->steps);
+	json_object_put(pr->doc);
+	free(pr->buf);
+	memset(pr, 0, sizeof *pr);
 }

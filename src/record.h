@@ -5,6 +5,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "hmap.h"
+
 struct exec;
 struct job;
 struct json_object;
@@ -68,6 +70,33 @@ struct json_object *record_summary(const char *state_dir, const char *id);
  * after saying there is none.
  */
 const char *record_latest(const char *state_dir, char ***ids, size_t *n);
+/* What resume needs of a recorded step. */
+struct prior_step {
+	const char		*key;		/* into the journal's bytes */
+	size_t			 keylen;
+	char			 status[12];	/* its last recorded status */
+	uint64_t		 hash;		/* of its definition then */
+	int			 attempts;
+	struct json_object	*result;	/* when completed */
+};
+
+/* What resume needs of a recorded execution. */
+struct prior {
+	struct json_object	*doc;		/* as record_read(), without steps */
+	struct hmap		 steps;		/* key -> struct prior_step */
+	struct prior_step	*all;
+	size_t			 n;
+	char			*buf;		/* the journal; keys point into it */
+};
+
+/*
+ * Reads execution id for resume: the run's record and, for each step, its
+ * last status, definition hash, attempts and (completed) result.  Only
+ * what is needed is parsed, so a large execution resumes quickly.
+ * Returns 0, or the exit code after an error (3 unknown or corrupt).
+ */
+int	 record_prior(const char *state_dir, const char *id, struct prior *);
+void	 prior_release(struct prior *);
 /* The ids of every execution in the state folder, newest first. */
 int	 record_list(const char *state_dir, char ***ids, size_t *n);
 

@@ -271,7 +271,6 @@ make_result(struct exec *x)
 {
 	struct buf	err = BUF_INIT;
 	size_t		i;
-	bool		chosen = false;
 
 	if (x->w->output != NULL) {
 		if (render_value(x->w->output, x->root, &x->result, &err) == 0)
@@ -281,18 +280,13 @@ make_result(struct exec *x)
 		buf_release(&err);
 		return -1;
 	}
+	/* Without an output block: the steps marked `output: true`. */
 	x->result = json_object_new_object();
 	for (i = 0; i < x->njobs; i++) {
 		struct job	*j = x->jobs[i];
 
-		if (j->step->output && j->result != NULL) {
+		if (j->step->output && j->result != NULL)
 			json_set(x->result, j->key, json_object_get(j->result));
-			chosen = true;
-		}
-	}
-	if (!chosen) {
-		json_object_put(x->result);
-		x->result = json_object_get(x->results);
 	}
 	return 0;
 }
@@ -448,8 +442,6 @@ exec_release(struct exec *x)
 	free(x->dir_abs);
 	free(x->error);
 	free(x->self);
-	hmap_release(&x->prior);
-	json_object_put(x->prior_doc);
 	memset(x, 0, sizeof *x);
 	x->dirfd = x->lock_fd = x->wflock_fd = -1;
 }

@@ -1,4 +1,5 @@
 /* value.c: JSON values (json-c) as muster reads and prints them. */
+#include <stdlib.h>
 #include <string.h>
 
 #include <json-c/json.h>
@@ -8,16 +9,29 @@
 
 #define FLAGS	(JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE)
 
+/* One tokener for every parse: reading a journal parses thousands. */
+static struct json_tokener	*tok;
+
+static void
+free_tokener(void)
+{
+	json_tokener_free(tok);
+	tok = NULL;
+}
+
 struct json_object *
 json_parse(const char *s, size_t len, int *ok, struct buf *why)
 {
-	struct json_tokener	*tok = json_tokener_new_ex(64);
 	struct json_object	*o;
 	enum json_tokener_error	 e;
 	size_t			 end;
 
-	if (tok == NULL)
-		fatal("out of memory parsing JSON");
+	if (tok == NULL) {
+		if ((tok = json_tokener_new_ex(64)) == NULL)
+			fatal("out of memory parsing JSON");
+		atexit(free_tokener);
+	} else
+		json_tokener_reset(tok);
 	json_tokener_set_flags(tok, JSON_TOKENER_STRICT |
 	    JSON_TOKENER_VALIDATE_UTF8);
 	o = json_tokener_parse_ex(tok, s, (int)len);
@@ -48,7 +62,6 @@ json_parse(const char *s, size_t len, int *ok, struct buf *why)
 	json_object_put(o);
 	o = NULL;
 done:
-	json_tokener_free(tok);
 	return o;
 }
 

@@ -2,3 +2,4 @@
 SUITE(util)
 SUITE(ynode)
 SUITE(schema)
+SUITE(journal)
