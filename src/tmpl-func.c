@@ -39,10 +39,15 @@ fn_len(struct exec *x, struct tval *a, int n, struct tval *r)
 	return 0;
 }
 
-/* Go's indexArg. */
+/* Go's indexArg; slice passes its indexes without unwrapping interfaces,
+ * so there a number straight from the data is refused (iface). */
 static int
-index_arg(struct exec *x, const struct tval *v, size_t cap, int64_t *out)
+index_arg(struct exec *x, const struct tval *v, size_t cap, int iface,
+    int64_t *out)
 {
+	if (iface && v->iface && v->kind != TV_NIL)
+		return exec_fail(x, "cannot index slice/array with type "
+		    "interface {}");
 	if (v->kind == TV_INT)
 		*out = v->u.i;
 	else if (v->kind == TV_UINT)
@@ -94,7 +99,7 @@ fn_index(struct exec *x, struct tval *a, int n, struct tval *r)
 		case TV_NIL:
 			return exec_fail(x, "index of nil pointer");
 		case TV_LIST: case TV_STRING:
-			if (index_arg(x, &a[k], tval_len(&item), &i) < 0)
+			if (index_arg(x, &a[k], tval_len(&item), 0, &i) < 0)
 				return -1;
 			if ((size_t)i == tval_len(&item))
 				return exec_fail(x, "index out of range: %lld",
@@ -154,7 +159,7 @@ fn_slice(struct exec *x, struct tval *a, int n, struct tval *r)
 	cap = tval_len(&a[0]);
 	idx[1] = (int64_t)cap;
 	for (k = 1; k < n; k++)
-		if (index_arg(x, &a[k], cap, &idx[k - 1]) < 0)
+		if (index_arg(x, &a[k], cap, 1, &idx[k - 1]) < 0)
 			return -1;
 	if (idx[0] > idx[1])
 		return exec_fail(x, "invalid slice index: %lld > %lld",

@@ -212,9 +212,7 @@ shortest_float(struct buf *b, double v, char verb)
 void
 print_float(struct buf *b, double v, char verb, int prec)
 {
-	char	tmp[64];
 	char	cfmt[8];
-	size_t	start;
 	char	*e;
 
 	if (isnan(v)) {
@@ -240,24 +238,24 @@ print_float(struct buf *b, double v, char verb, int prec)
 		    v == 0 ? -1074 : ex - 53);
 		return;
 	}
+	if (prec > 1000)
+		prec = 1000;
 	if (verb == 'x' || verb == 'X') {
+		struct buf	h = BUF_INIT;
+
 		if (prec < 0)
-			snprintf(tmp, sizeof tmp, verb == 'x' ? "%a" : "%A", v);
+			buf_printf(&h, verb == 'x' ? "%a" : "%A", v);
 		else
-			snprintf(tmp, sizeof tmp, verb == 'x' ? "%.*a" : "%.*A",
-			    prec, v);
-		e = strchr(tmp, verb == 'x' ? 'p' : 'P');
-		start = b->len;
-		buf_add(b, tmp, (size_t)(e - tmp) + 2);
+			buf_printf(&h, verb == 'x' ? "%.*a" : "%.*A", prec, v);
+		e = strchr(h.s, verb == 'x' ? 'p' : 'P');
+		buf_add(b, h.s, (size_t)(e - h.s) + 2);
 		if (strlen(e + 2) < 2)
 			buf_addc(b, '0');
 		buf_adds(b, e + 2);
-		(void)start;
+		buf_release(&h);
 		return;
 	}
 	snprintf(cfmt, sizeof cfmt, "%%.*%c", verb == 'F' ? 'f' : verb);
-	if (prec > 1000)
-		prec = 1000;
 	{
 		int	 n = snprintf(NULL, 0, cfmt, prec, v);
 		char	*p = buf_reserve(b, (size_t)n);
