@@ -712,6 +712,7 @@ walk(struct exec *x, const struct tval *dot, const struct node *n)
 	}
 	switch (n->type) {
 	case N_TEXT:
+		at(x, n);
 		return emit_text(x, n->u.text.s, n->u.text.n);
 	case N_ACTION:
 		if (eval_pipe(x, dot, n->u.action, &v) < 0)
