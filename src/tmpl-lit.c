@@ -309,7 +309,8 @@ simplify_complex(struct number *num)
 	if (num->c[1] == 0) {
 		num->is_float = 1;
 		num->f = num->c[0];
-		if (!num->is_int && (double)(int64_t)num->f == num->f) {
+		if (!num->is_int && num->f >= -9.2e18 && num->f <= 9.2e18 &&
+		    (double)(int64_t)num->f == num->f) {
 			num->is_int = 1;
 			num->i = (int64_t)num->f;
 		}
