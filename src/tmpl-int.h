@@ -102,6 +102,8 @@ enum ntype {
 
 struct tfunc;
 struct node;
+struct exec;
+struct shstate;
 
 struct number {
 	unsigned	 is_int:1, is_uint:1, is_float:1, is_complex:1;
@@ -174,8 +176,6 @@ struct tmpl {
 void	 tmpl_seterr(struct tmpl_error *, const char *src, size_t len,
 	    unsigned pos, const char *fmt, ...) PRINTF(5, 6);
 
-/* Execution state of one rendering. */
-struct exec;
 
 enum ptype { P_ANY, P_STRING, P_INT };
 
@@ -204,6 +204,48 @@ TFN(fn_b64enc); TFN(fn_b64dec); TFN(fn_regexmatch); TFN(fn_regexrepl);
 TFN(fn_required);
 /* Sprig's strval: a string as is, anything else as %v. */
 int	 tval_strval(struct exec *, const struct tval *, struct tval *out);
+
+/* Work one rendering may do before it is stopped. */
+#define MAX_STEPS	50000000ULL
+#define MAX_SCRATCH	((size_t)TMPL_MAX_OUTPUT * 16)
+
+/* The state of one rendering (tmpl-exec.c; expressions in tmpl-eval.c). */
+struct var {
+	int		 id;
+	struct tval	 v;
+};
+
+struct exec {
+	const struct tmpl	*t;
+	unsigned		 flags;
+	struct buf		*out;
+	size_t			 start;
+	struct var		*vars, small[16];
+	size_t			 nvars, capvars, vbase;
+	unsigned		 depth;
+	uint64_t		 steps;
+	struct arena		 scratch;
+	void			**owned;
+	size_t			 nowned, capowned;
+	struct json_object	**keep;
+	size_t			 nkeep, capkeep;
+	struct tmpl_error	*err;
+	unsigned		 pos, end;
+	const char		*calling;
+	struct shstate		*sh;
+	struct buf		 tmp;
+};
+
+/* Notes the node being evaluated, for error positions. */
+void	 exec_at(struct exec *, const struct node *);
+/* One level deeper; -1 past TMPL_MAX_DEPTH. */
+int	 exec_depth_in(struct exec *);
+int	 exec_push_var(struct exec *, int id, const struct tval *);
+/* The innermost variable id of the current template, or NULL (failed). */
+struct var *exec_find_var(struct exec *, int id);
+/* Evaluates a pipeline, declaring or assigning its variables. */
+int	 eval_pipe(struct exec *, const struct tval *dot, const struct node *,
+	    struct tval *out);
 
 /* exec services for the function library */
 int	 exec_fail(struct exec *, const char *fmt, ...) PRINTF(2, 3);

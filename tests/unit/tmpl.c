@@ -219,6 +219,25 @@ START_TEST(render_appends_and_rolls_back)
 }
 END_TEST
 
+START_TEST(nul_bytes)
+{
+	static const char	text[] = "a\0b{{\"x\\x00y\"}}";
+	static const char	action[] = "{{ \0 }}";
+	struct tmpl_error	 err;
+	struct tmpl		*t = tmpl_parse(text, sizeof text - 1, &err);
+	struct buf		 out = BUF_INIT;
+
+	ck_assert(t != NULL);
+	ck_assert_int_eq(tmpl_render(t, NULL, 0, &out, &err), 0);
+	ck_assert_uint_eq(out.len, 6);
+	ck_assert(memcmp(out.s, "a\0bx\0y", 6) == 0);
+	tmpl_free(t);
+	ck_assert(tmpl_parse(action, sizeof action - 1, &err) == NULL);
+	ck_assert_str_eq(err.msg, "unrecognized character in action: U+0000");
+	buf_release(&out);
+}
+END_TEST
+
 START_TEST(render_null_data)
 {
 	struct tmpl_error	 err;
@@ -348,6 +367,7 @@ tmpl_suite(void)
 	tcase_add_test(tc, parse_error_position);
 	tcase_add_test(tc, render_appends_and_rolls_back);
 	tcase_add_test(tc, render_null_data);
+	tcase_add_test(tc, nul_bytes);
 	tcase_add_test(tc, depth_limit);
 	tcase_add_test(tc, output_limit);
 	tcase_add_test(tc, deep_data_prints_with_an_error);
