@@ -241,9 +241,10 @@ call_func(struct exec *x, const struct tval *dot, const struct node *fnode,
 {
 	const struct tfunc	*fn = fnode->u.fn;
 	struct tval		 small[6], *args = small;
-	int			 nargs = cmd != NULL ? (int)cmd->u.list.n - 1 : 0;
-	int			 numin = nargs + (final != NULL), r;
+	int			 nargs, numin, r;
 
+	nargs = cmd != NULL ? (int)cmd->u.list.n - 1 : 0;
+	numin = nargs + (final != NULL);
 	exec_at(x, fnode);
 	if (fn->variadic && numin < fn->nfixed - 1)
 		return exec_fail(x, "wrong number of args for %s: want at "
@@ -330,7 +331,8 @@ eval_pipe(struct exec *x, const struct tval *dot, const struct node *pipe,
 			exec_push_var(x, pipe->u.pipe.decl[i], &v);
 		else {
 			exec_at(x, pipe);
-			if ((var = exec_find_var(x, pipe->u.pipe.decl[i])) == NULL)
+			var = exec_find_var(x, pipe->u.pipe.decl[i]);
+			if (var == NULL)
 				return -1;
 			var->v = v;
 		}

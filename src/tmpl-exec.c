@@ -75,12 +75,6 @@ exec_keep(struct exec *x, struct json_object *j)
 }
 
 int
-exec_depth_ok(struct exec *x, unsigned depth)
-{
-	return x->depth + depth <= TMPL_MAX_DEPTH;
-}
-
-int
 exec_depth_in(struct exec *x)
 {
 	if (++x->depth > TMPL_MAX_DEPTH)
@@ -233,7 +227,8 @@ range_items(struct exec *x, const struct node *n, const struct tval *v,
 		for (i = 0; i < cnt && r == 0; i++) {
 			k.kind = TV_INT;
 			k.u.i = (int64_t)i;
-			tval_from_json(&e, json_object_array_get_idx(v->u.j, i));
+			tval_from_json(&e,
+			    json_object_array_get_idx(v->u.j, i));
 			r = iteration(x, n, &k, &e, mark);
 		}
 		return r < 0 ? -1 : 0;
@@ -407,9 +402,6 @@ exec_release(struct exec *x)
 	for (i = 0; i < x->nkeep; i++)
 		json_object_put(x->keep[i]);
 	free(x->keep);
-	for (i = 0; i < x->nowned; i++)
-		free(x->owned[i]);
-	free(x->owned);
 	if (x->vars != x->small)
 		free(x->vars);
 	arena_release(&x->scratch);

@@ -518,7 +518,7 @@ fn_urlquery(struct exec *x, struct tval *a, int n, struct tval *r)
 	for (i = 0; i < s.len; i++) {
 		c = (unsigned char)s.s[i];
 		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		    (c >= '0' && c <= '9') || strchr("-_.~", c) != NULL)
+		    (c >= '0' && c <= '9') || IN_SET("-_.~", c))
 			buf_addc(&b, c);
 		else if (c == ' ')
 			buf_addc(&b, '+');

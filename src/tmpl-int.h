@@ -4,11 +4,15 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "tmpl.h"
 #include "util.h"
 
 struct json_object;
+
+/* c is one of the bytes of set; never true for NUL, unlike strchr(). */
+#define IN_SET(set, c)	((c) != 0 && strchr((set), (c)) != NULL)
 
 /* An arena: many small allocations freed in one call. */
 struct arena_blk;
@@ -71,7 +75,7 @@ enum { TLOC_UTC, TLOC_LOCAL, TLOC_FIXED };
  * the AST or the rendering's scratch memory. */
 struct tval {
 	unsigned char	 kind;
-	unsigned char	 iface;		/* Go: an interface{} from a container */
+	unsigned char	 iface;		/* an interface{} from a container */
 	union {
 		int			 b;
 		int64_t			 i;
@@ -110,7 +114,7 @@ struct number {
 	int64_t		 i;
 	uint64_t	 u;
 	double		 f, c[2];
-	struct tval	 ideal;		/* its value where the type is unknown */
+	struct tval	 ideal;		/* the value where no type is asked */
 	int		 overflow;	/* ideal is "overflows int" */
 };
 
@@ -119,9 +123,9 @@ struct node {
 	unsigned	 pos, end;	/* byte span in the source */
 	union {
 		struct { struct node **v; unsigned n; } list;	/* LIST, CMD */
-		struct { const char *s; size_t n; } text;	/* TEXT, STRING */
+		struct { const char *s; size_t n; } text; /* TEXT, STRING */
 		struct node	*action;			/* ACTION */
-		struct {					/* IF RANGE WITH */
+		struct {				/* IF RANGE WITH */
 			struct node	*pipe, *list, *elselist;
 		} ctl;
 		struct {					/* TEMPLATE */
@@ -135,7 +139,7 @@ struct node {
 			unsigned	  ndecl;
 			int		  assign;
 		} pipe;
-		struct {			/* FIELD, VAR (var >= 0), CHAIN */
+		struct {		/* FIELD, VAR (var >= 0), CHAIN */
 			const char	**ident;
 			unsigned	  n;
 			int		  var;
@@ -225,8 +229,6 @@ struct exec {
 	unsigned		 depth;
 	uint64_t		 steps;
 	struct arena		 scratch;
-	void			**owned;
-	size_t			 nowned, capowned;
 	struct json_object	**keep;
 	size_t			 nkeep, capkeep;
 	struct tmpl_error	*err;
@@ -253,7 +255,6 @@ void	*exec_alloc(struct exec *, size_t);
 char	*exec_strdup(struct exec *, const char *, size_t);
 /* Keeps a json-c object alive until the rendering ends. */
 struct json_object *exec_keep(struct exec *, struct json_object *);
-int	 exec_depth_ok(struct exec *, unsigned depth);
 void	 tval_str(struct tval *, const char *, size_t);
 
 /* fmt's flags for one verb. */

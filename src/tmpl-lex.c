@@ -208,7 +208,7 @@ at_terminator(struct lexer *l)
 	if (l->pos >= l->len)
 		return 1;
 	c = l->src[l->pos];
-	if (is_space(c) || strchr(".,|:()", c) != NULL)
+	if (is_space(c) || IN_SET(".,|:()", c))
 		return 1;
 	return starts(l, l->pos, "}}");
 }
@@ -486,7 +486,7 @@ lex_inside(struct lexer *l)
 	c = l->src[l->pos];
 	if (is_space(c))
 		return lex_space(l);
-	if (c != '\0' && strchr("=:|\"'`$.()", c) != NULL)
+	if (IN_SET("=:|\"'`$.()", c))
 		return lex_punct(l, c);
 	if (c == '+' || c == '-' || (c >= '0' && c <= '9'))
 		return lex_number(l);

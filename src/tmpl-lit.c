@@ -349,7 +349,7 @@ contains_any(const char *s, size_t n, const char *set)
 	size_t	i;
 
 	for (i = 0; i < n; i++)
-		if (strchr(set, s[i]) != NULL)
+		if (IN_SET(set, s[i]))
 			return 1;
 	return 0;
 }

@@ -94,7 +94,8 @@ void
 parse_depth(struct parser *p, unsigned pos)
 {
 	if (++p->depth > TMPL_MAX_DEPTH)
-		parse_error(p, pos, "nesting too deep (limit %d)", TMPL_MAX_DEPTH);
+		parse_error(p, pos, "nesting too deep (limit %d)",
+		    TMPL_MAX_DEPTH);
 }
 
 static const char *
@@ -164,7 +165,7 @@ is_empty_list(const struct node *l)
 		if (n->type != N_TEXT)
 			return 0;
 		for (k = 0; k < n->u.text.n; k++)
-			if (strchr(" \t\r\n", n->u.text.s[k]) == NULL)
+			if (!IN_SET(" \t\r\n", n->u.text.s[k]))
 				return 0;
 	}
 	return 1;
@@ -202,8 +203,8 @@ template_name(struct parser *p, const struct token *t, const char *context)
 	if (t->type != T_STRING && t->type != T_RAWSTRING)
 		parse_unexpected(p, t, context);
 	if (lit_unquote(&p->t->arena, t->s, t->len, &s, &n) < 0)
-		parse_error(p, t->pos, "invalid syntax in string %.*s", (int)t->len,
-		    t->s);
+		parse_error(p, t->pos, "invalid syntax in string %.*s",
+		    (int)t->len, t->s);
 	return s;
 }
 

@@ -70,7 +70,8 @@ use_var(struct parser *p, const struct token *t)
 			n->u.field.var = id;
 			return n;
 		}
-	parse_error(p, t->pos, "undefined variable \"%.*s\"", (int)t->len, t->s);
+	parse_error(p, t->pos, "undefined variable \"%.*s\"", (int)t->len,
+	    t->s);
 }
 
 static struct node *
@@ -93,8 +94,8 @@ string_lit(struct parser *p, const struct token *t)
 
 	if (lit_unquote(&p->t->arena, t->s, t->len, &n->u.text.s,
 	    &n->u.text.n) < 0)
-		parse_error(p, t->pos, "invalid syntax in string %.*s", (int)t->len,
-		    t->s);
+		parse_error(p, t->pos, "invalid syntax in string %.*s",
+		    (int)t->len, t->s);
 	n->end = t->pos + t->len;
 	return n;
 }
@@ -189,7 +190,8 @@ operand(struct parser *p)
 		n->end = t->pos + t->len;
 		return n;
 	case N_BOOL: case N_STRING: case N_NUMBER: case N_NIL: case N_DOT:
-		parse_error(p, start, "unexpected . after term \"%s\"", node_word(n));
+		parse_error(p, start, "unexpected . after term \"%s\"",
+		    node_word(n));
 	}
 	c = new_node(p, N_CHAIN, n->pos);
 	c->u.field.base = n;
@@ -241,8 +243,8 @@ check_pipeline(struct parser *p, struct node *pipe, const char *context)
 		switch (a->type) {
 		case N_BOOL: case N_DOT: case N_NIL: case N_NUMBER:
 		case N_STRING:
-			parse_error(p, a->pos, "non executable command in pipeline "
-			    "stage %u", i + 1);
+			parse_error(p, a->pos, "non executable command in "
+			    "pipeline stage %u", i + 1);
 		}
 	}
 }
@@ -278,8 +280,8 @@ declarations(struct parser *p, struct node *pipe, const char *context)
 				case T_VARIABLE: case T_RDELIM: case T_RPAREN:
 					continue;
 				default:
-					parse_error(p, peek(p)->pos, "range can only "
-					    "initialize variables");
+					parse_error(p, peek(p)->pos, "range "
+					    "can only initialize variables");
 				}
 			}
 			parse_error(p, nx->pos, "too many declarations in %s",

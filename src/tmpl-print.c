@@ -441,8 +441,10 @@ fmt_int_verb(struct buf *b, const struct tval *v, int verb, struct ff *f)
 		struct buf	q = BUF_INIT;
 		struct ff	g = *f;
 
-		buf_printf(&q, "U+%04llX", (unsigned long long)(neg ? 0 - u : u));
-		if (f->sharp && !neg && u <= 0x10FFFF && printable((uint32_t)u)) {
+		buf_printf(&q, "U+%04llX", (unsigned long long)(neg ? 0 - u :
+		    u));
+		if (f->sharp && !neg && u <= 0x10FFFF &&
+		    printable((uint32_t)u)) {
 			buf_adds(&q, " '");
 			buf_add(&q, enc, utf8_encode(enc, (uint32_t)u));
 			buf_addc(&q, '\'');
@@ -611,7 +613,8 @@ print_container(struct buf *b, const struct tval *v, int verb, struct ff *f,
 		for (i = 0; i < n && r == 0; i++) {
 			if (i > 0)
 				buf_adds(b, f->sharp_v ? ", " : " ");
-			tval_from_json(&e, json_object_array_get_idx(v->u.j, i));
+			tval_from_json(&e,
+			    json_object_array_get_idx(v->u.j, i));
 			r = print_val(b, &e, verb, f, depth + 1);
 		}
 	} else {
@@ -638,11 +641,11 @@ fmt_complex(struct buf *b, const struct tval *v, int verb, const struct ff *f)
 	struct ff	g = *f;
 	int		prec = -1;
 
-	if (strchr("vbgGxXfFeE", verb) == NULL) {
+	if (!IN_SET("vbgGxXfFeE", verb)) {
 		bad_verb(b, verb, v, 0);
 		return;
 	}
-	if (strchr("fFeE", verb) != NULL)
+	if (IN_SET("fFeE", verb))
 		prec = 6;
 	if (verb == 'v')
 		verb = 'g';
@@ -659,7 +662,7 @@ fmt_time(struct buf *b, const struct tval *v, int verb, const struct ff *f)
 	struct buf	s = BUF_INIT;
 
 	time_string(&s, v->u.t);
-	if (strchr("vsxXq", verb) != NULL && !f->sharp_v)
+	if (IN_SET("vsxXq", verb) && !f->sharp_v)
 		fmt_string(b, s.s, s.len, verb, f, v);
 	else
 		bad_verb(b, verb, v, 0);
@@ -696,9 +699,9 @@ print_val(struct buf *b, const struct tval *v, int verb, struct ff *f,
 	case TV_FLOAT:
 		if (verb == 'v')
 			fmt_float(b, v->u.f, 'g', -1, f);
-		else if (strchr("bgGxX", verb) != NULL)
+		else if (IN_SET("bgGxX", verb))
 			fmt_float(b, v->u.f, (char)verb, -1, f);
-		else if (strchr("feEF", verb) != NULL)
+		else if (IN_SET("feEF", verb))
 			fmt_float(b, v->u.f, (char)verb, 6, f);
 		else
 			bad_verb(b, verb, v, depth);

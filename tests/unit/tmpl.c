@@ -11,7 +11,8 @@
 
 Suite	*tmpl_suite(void);
 
-static const char	data_json[] = "{\"input\":{\"replicas\":3,\"app\":\"web\","
+static const char	data_json[] =
+    "{\"input\":{\"replicas\":3,\"app\":\"web\","
     "\"ratio\":0.5,\"on\":true,\"list\":[1,2],\"cfg\":{\"k\":\"v\"},"
     "\"none\":null},\"results\":{\"build\":{\"tag\":\"v1\"}}}";
 
@@ -223,6 +224,8 @@ START_TEST(nul_bytes)
 {
 	static const char	text[] = "a\0b{{\"x\\x00y\"}}";
 	static const char	action[] = "{{ \0 }}";
+	static const char	verb[] =
+	    "{{printf \"%\\x00|%\\x00|%\\x00|%\\x00\" 3.5 1+2i \"s\" 1}}";
 	struct tmpl_error	 err;
 	struct tmpl		*t = tmpl_parse(text, sizeof text - 1, &err);
 	struct buf		 out = BUF_INIT;
@@ -234,6 +237,14 @@ START_TEST(nul_bytes)
 	tmpl_free(t);
 	ck_assert(tmpl_parse(action, sizeof action - 1, &err) == NULL);
 	ck_assert_str_eq(err.msg, "unrecognized character in action: U+0000");
+	t = tmpl_parse(verb, sizeof verb - 1, &err);
+	ck_assert(t != NULL);
+	buf_truncate(&out, 0);
+	ck_assert_int_eq(tmpl_render(t, NULL, 0, &out, &err), 0);
+	ck_assert_uint_eq(out.len, 64);
+	ck_assert(memcmp(out.s, "%!\0(float64=3.5)|%!\0(complex128=(1+2i))|"
+	    "%!\0(string=s)|%!\0(int=1)", 59) == 0);
+	tmpl_free(t);
 	buf_release(&out);
 }
 END_TEST
@@ -345,7 +356,8 @@ START_TEST(shell_flag)
 	    "'a'\\''b $(x)'");
 	buf_truncate(&out, 0);
 	ck_assert_int_eq(tmpl_render(t, data, 0, &out, &err), 0);
-	ck_assert_str_eq(buf_str(&out), "echo a'b $(x) \"a'b $(x)\" 'a'b $(x)'");
+	ck_assert_str_eq(buf_str(&out),
+	    "echo a'b $(x) \"a'b $(x)\" 'a'b $(x)'");
 	buf_release(&out);
 	tmpl_free(t);
 	json_object_put(data);
