@@ -243,7 +243,7 @@ START_TEST(nul_bytes)
 	ck_assert_int_eq(tmpl_render(t, NULL, 0, &out, &err), 0);
 	ck_assert_uint_eq(out.len, 64);
 	ck_assert(memcmp(out.s, "%!\0(float64=3.5)|%!\0(complex128=(1+2i))|"
-	    "%!\0(string=s)|%!\0(int=1)", 59) == 0);
+	    "%!\0(string=s)|%!\0(int=1)", 64) == 0);
 	tmpl_free(t);
 	buf_release(&out);
 }
