@@ -149,7 +149,7 @@ emit_value(struct exec *x, const struct tval *v)
 		buf_adds(b, "<no value>");
 	else if (v->kind == TV_STRING)
 		buf_add(b, v->u.s.p, v->u.s.n);
-	else if (print_value(b, v) < 0)
+	else if (print_value(b, v) == -1)
 		return exec_fail(x, "value nested too deep (limit %d)",
 		    TMPL_MAX_DEPTH);
 	if (x->sh != NULL) {

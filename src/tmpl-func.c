@@ -379,9 +379,12 @@ keep_buf(struct exec *x, struct buf *b, struct tval *r)
 }
 
 static int
-too_deep(struct exec *x, struct buf *b)
+too_deep(struct exec *x, struct buf *b, int r)
 {
 	buf_release(b);
+	if (r == -2)
+		return exec_fail(x, "output too large (limit %d bytes)",
+		    TMPL_MAX_OUTPUT);
 	return exec_fail(x, "value nested too deep (limit %d)", TMPL_MAX_DEPTH);
 }
 
@@ -389,9 +392,10 @@ static int
 fn_print(struct exec *x, struct tval *a, int n, struct tval *r)
 {
 	struct buf	b = BUF_INIT;
+	int		rc;
 
-	if (print_sprint(&b, a, n, 0) < 0)
-		return too_deep(x, &b);
+	if ((rc = print_sprint(&b, a, n, 0)) < 0)
+		return too_deep(x, &b, rc);
 	return keep_buf(x, &b, r);
 }
 
@@ -399,9 +403,10 @@ static int
 fn_println(struct exec *x, struct tval *a, int n, struct tval *r)
 {
 	struct buf	b = BUF_INIT;
+	int		rc;
 
-	if (print_sprint(&b, a, n, 1) < 0)
-		return too_deep(x, &b);
+	if ((rc = print_sprint(&b, a, n, 1)) < 0)
+		return too_deep(x, &b, rc);
 	return keep_buf(x, &b, r);
 }
 
@@ -409,9 +414,11 @@ static int
 fn_printf(struct exec *x, struct tval *a, int n, struct tval *r)
 {
 	struct buf	b = BUF_INIT;
+	int		rc;
 
-	if (print_sprintf(&b, a[0].u.s.p, a[0].u.s.n, a + 1, n - 1) < 0)
-		return too_deep(x, &b);
+	rc = print_sprintf(&b, a[0].u.s.p, a[0].u.s.n, a + 1, n - 1);
+	if (rc < 0)
+		return too_deep(x, &b, rc);
 	if (b.len > TMPL_MAX_OUTPUT) {
 		buf_release(&b);
 		return exec_fail(x, "output too large (limit %d bytes)",
@@ -432,7 +439,7 @@ fn_call(struct exec *x, struct tval *a, int n, struct tval *r)
 static int
 eval_args(struct exec *x, struct tval *a, int n, struct buf *b)
 {
-	int	i;
+	int	i, rc;
 
 	if (n == 1 && a[0].kind == TV_STRING) {
 		buf_add(b, a[0].u.s.p, a[0].u.s.n);
@@ -441,8 +448,8 @@ eval_args(struct exec *x, struct tval *a, int n, struct buf *b)
 	for (i = 0; i < n; i++)
 		if (is_nil(&a[i]))
 			tval_str(&a[i], "<no value>", 10);
-	if (print_sprint(b, a, n, 0) < 0)
-		return too_deep(x, b);
+	if ((rc = print_sprint(b, a, n, 0)) < 0)
+		return too_deep(x, b, rc);
 	return 0;
 }
 

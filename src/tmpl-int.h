@@ -269,7 +269,8 @@ int	 print_val(struct buf *, const struct tval *, int verb, struct ff *,
 /* Sorted keys of a JSON object; the caller frees the array. */
 const char **tmpl_map_keys(struct json_object *, size_t *n);
 
-/* Printing (Go's fmt). Each returns 0, or -1 when nesting is too deep. */
+/* Printing (Go's fmt).  Each returns 0, -1 when a value is nested too
+ * deep, or -2 when the text grows past TMPL_MAX_OUTPUT. */
 int	 print_value(struct buf *, const struct tval *);	/* Fprint */
 int	 print_sprint(struct buf *, const struct tval *, int n, int ln);
 int	 print_sprintf(struct buf *, const char *fmt, size_t flen,

@@ -611,6 +611,8 @@ print_container(struct buf *b, const struct tval *v, int verb, struct ff *f,
 	if (v->kind == TV_LIST) {
 		n = json_object_array_length(v->u.j);
 		for (i = 0; i < n && r == 0; i++) {
+			if (b->len > TMPL_MAX_OUTPUT)
+				return -2;
 			if (i > 0)
 				buf_adds(b, f->sharp_v ? ", " : " ");
 			tval_from_json(&e,
@@ -620,6 +622,8 @@ print_container(struct buf *b, const struct tval *v, int verb, struct ff *f,
 	} else {
 		keys = tmpl_map_keys(v->u.j, &n);
 		for (i = 0; i < n && r == 0; i++) {
+			if (b->len > TMPL_MAX_OUTPUT)
+				r = -2;
 			if (i > 0)
 				buf_adds(b, f->sharp_v ? ", " : " ");
 			tval_str(&e, keys[i], strlen(keys[i]));
@@ -747,15 +751,17 @@ int
 print_sprint(struct buf *b, const struct tval *v, int n, int ln)
 {
 	struct ff	f;
-	int		i, prev = 0, is;
+	int		i, prev = 0, is, r;
 
 	memset(&f, 0, sizeof f);
 	for (i = 0; i < n; i++) {
 		is = v[i].kind == TV_STRING;
 		if (i > 0 && (ln || (!is && !prev)))
 			buf_addc(b, ' ');
-		if (print_arg(b, &v[i], 'v', &f) < 0)
-			return -1;
+		if ((r = print_arg(b, &v[i], 'v', &f)) < 0)
+			return r;
+		if (b->len > TMPL_MAX_OUTPUT)
+			return -2;
 		prev = is;
 	}
 	if (ln)
