@@ -8,47 +8,13 @@
 
 #include "tmpl-int.h"
 
-/* Work one rendering may do before it is stopped. */
-#define MAX_STEPS	50000000ULL
-#define MAX_SCRATCH	((size_t)TMPL_MAX_OUTPUT * 16)
-
 enum { WALK_BREAK = 1, WALK_CONTINUE = 2 };
 
-struct var {
-	int		 id;
-	struct tval	 v;
-};
-
-struct exec {
-	const struct tmpl	*t;
-	unsigned		 flags;
-	struct buf		*out;
-	size_t			 start;
-	struct var		*vars, small[16];
-	size_t			 nvars, capvars, vbase;
-	unsigned		 depth;
-	uint64_t		 steps;
-	struct arena		 scratch;
-	void			**owned;
-	size_t			 nowned, capowned;
-	struct json_object	**keep;
-	size_t			 nkeep, capkeep;
-	struct tmpl_error	*err;
-	unsigned		 pos, end;
-	const char		*calling;
-	struct shstate		*sh;
-	struct buf		 tmp;
-};
-
-static int	eval_pipe(struct exec *, const struct tval *,
-		    const struct node *, struct tval *);
-static int	eval_arg(struct exec *, const struct tval *,
-		    const struct node *, int, struct tval *);
 static int	walk_list(struct exec *, const struct tval *,
 		    const struct node *);
 
-static void
-at(struct exec *x, const struct node *n)
+void
+exec_at(struct exec *x, const struct node *n)
 {
 	x->pos = n->pos;
 	x->end = n->end;
@@ -109,13 +75,7 @@ exec_keep(struct exec *x, struct json_object *j)
 }
 
 int
-exec_depth_ok(struct exec *x, unsigned depth)
-{
-	return x->depth + depth <= TMPL_MAX_DEPTH;
-}
-
-static int
-depth_in(struct exec *x)
+exec_depth_in(struct exec *x)
 {
 	if (++x->depth > TMPL_MAX_DEPTH)
 		return exec_fail(x, "nesting too deep (limit %d)",
@@ -123,8 +83,8 @@ depth_in(struct exec *x)
 	return 0;
 }
 
-static int
-push_var(struct exec *x, int id, const struct tval *v)
+int
+exec_push_var(struct exec *x, int id, const struct tval *v)
 {
 	if (x->nvars == x->capvars) {
 		size_t	cap = x->capvars;
@@ -144,8 +104,8 @@ push_var(struct exec *x, int id, const struct tval *v)
 	return 0;
 }
 
-static struct var *
-find_var(struct exec *x, int id)
+struct var *
+exec_find_var(struct exec *x, int id)
 {
 	size_t	i;
 
@@ -189,7 +149,7 @@ emit_value(struct exec *x, const struct tval *v)
 		buf_adds(b, "<no value>");
 	else if (v->kind == TV_STRING)
 		buf_add(b, v->u.s.p, v->u.s.n);
-	else if (print_value(b, v) < 0)
+	else if (print_value(b, v) == -1)
 		return exec_fail(x, "value nested too deep (limit %d)",
 		    TMPL_MAX_DEPTH);
 	if (x->sh != NULL) {
@@ -201,344 +161,13 @@ emit_value(struct exec *x, const struct tval *v)
 }
 
 static int
-not_a_function(struct exec *x, const struct node *cmd, int nargs,
-    const struct tval *final)
-{
-	const struct node	*a;
-
-	if (nargs <= 1 && final == NULL)
-		return 0;
-	a = cmd->u.list.v[0];
-	return exec_fail(x, "can't give argument to non-function %.*s",
-	    (int)(a->end - a->pos), x->t->src + a->pos);
-}
-
-static int
-eval_field(struct exec *x, const char *name, int hasargs,
-    const struct tval *recv, struct tval *out)
-{
-	struct json_object	*child;
-
-	if (recv->kind == TV_MISSING) {
-		if (!(x->flags & TMPL_MISSING_DEFAULT))
-			return exec_fail(x, "nil data; no entry for key "
-			    "\"%s\"", name);
-		out->kind = TV_MISSING;
-		return 0;
-	}
-	if (recv->kind == TV_NIL)
-		return exec_fail(x, "nil pointer evaluating interface {}.%s",
-		    name);
-	if (recv->kind != TV_MAP)
-		return exec_fail(x, "can't evaluate field %s in type %s", name,
-		    recv->iface ? "interface {}" : tval_type(recv));
-	if (hasargs)
-		return exec_fail(x, "%s is not a method but has arguments",
-		    name);
-	if (json_object_object_get_ex(recv->u.j, name, &child)) {
-		tval_from_json(out, child);
-		return 0;
-	}
-	if (!(x->flags & TMPL_MISSING_DEFAULT))
-		return exec_fail(x, "map has no entry for key \"%s\"", name);
-	out->kind = TV_MISSING;
-	return 0;
-}
-
-static int
-eval_chain(struct exec *x, const struct tval *recv, const struct node *n,
-    int hasargs, struct tval *out)
-{
-	struct tval	r = *recv;
-	unsigned	i;
-
-	for (i = 0; i < n->u.field.n; i++)
-		if (eval_field(x, n->u.field.ident[i],
-		    i + 1 == n->u.field.n ? hasargs : 0, &r, &r) < 0)
-			return -1;
-	*out = r;
-	return 0;
-}
-
-/* .a.b, $x.a.b and (pipe).a.b; nargs and final as for a command. */
-static int
-eval_fields(struct exec *x, const struct tval *dot, const struct node *n,
-    int nargs, const struct tval *final, struct tval *out)
-{
-	struct tval	base;
-	struct var	*v;
-
-	at(x, n);
-	if (n->type == N_FIELD)
-		return eval_chain(x, dot, n, nargs > 1 || final, out);
-	if (n->type == N_VAR) {
-		if ((v = find_var(x, n->u.field.var)) == NULL)
-			return -1;
-		if (n->u.field.n == 0) {
-			*out = v->v;
-			return 0;
-		}
-		base = v->v;
-		return eval_chain(x, &base, n, nargs > 1 || final, out);
-	}
-	if (n->u.field.base->type == N_NIL)
-		return exec_fail(x, "indirection through explicit nil in %.*s",
-		    (int)(n->end - n->pos), x->t->src + n->pos);
-	if (eval_arg(x, dot, n->u.field.base, P_ANY, &base) < 0)
-		return -1;
-	at(x, n);
-	return eval_chain(x, &base, n, nargs > 1 || final, out);
-}
-
-static int
-validate(struct exec *x, const struct tval *v, int type)
-{
-	static const char	*names[] = { "interface {}", "string", "int" };
-	int			 want = type == P_STRING ? TV_STRING : TV_INT;
-
-	if (type == P_ANY || v->kind == want)
-		return 0;
-	if (v->kind == TV_MISSING)
-		return exec_fail(x, "invalid value; expected %s", names[type]);
-	return exec_fail(x, "wrong type for value; expected %s; got %s",
-	    names[type], tval_type(v));
-}
-
-static int	call_func(struct exec *, const struct tval *,
-		    const struct node *, const struct node *,
-		    const struct tval *, struct tval *);
-
-static int
-literal(struct exec *x, const struct node *n, int type, struct tval *out)
-{
-	static const char	*want[] = { "", "string", "integer" };
-
-	memset(out, 0, sizeof *out);
-	if (type == P_STRING && n->type != N_STRING)
-		goto bad;
-	if (type == P_INT) {
-		if (n->type != N_NUMBER || !n->u.num->is_int)
-			goto bad;
-		out->kind = TV_INT;
-		out->u.i = n->u.num->i;
-		return 0;
-	}
-	switch (n->type) {
-	case N_BOOL:
-		out->kind = TV_BOOL;
-		out->u.b = n->u.b;
-		return 0;
-	case N_STRING:
-		tval_str(out, n->u.text.s, n->u.text.n);
-		return 0;
-	case N_NUMBER:
-		if (n->u.num->overflow)
-			return exec_fail(x, "%.*s overflows int",
-			    (int)(n->end - n->pos), x->t->src + n->pos);
-		*out = n->u.num->ideal;
-		return 0;
-	}
-	return exec_fail(x, "can't handle %.*s for arg", (int)(n->end - n->pos),
-	    x->t->src + n->pos);
-bad:
-	return exec_fail(x, "expected %s; found %.*s", want[type],
-	    (int)(n->end - n->pos), x->t->src + n->pos);
-}
-
-/* Go's evalArg: one argument of a function, checked against its type. */
-static int
-eval_arg(struct exec *x, const struct tval *dot, const struct node *n,
-    int type, struct tval *out)
-{
-	int	r;
-
-	at(x, n);
-	switch (n->type) {
-	case N_DOT:
-		*out = *dot;
-		break;
-	case N_NIL:
-		if (type != P_ANY)
-			return exec_fail(x, "cannot assign nil to %s",
-			    type == P_STRING ? "string" : "int");
-		out->kind = TV_NIL;
-		return 0;
-	case N_FIELD: case N_VAR: case N_CHAIN:
-		if (eval_fields(x, dot, n, 1, NULL, out) < 0)
-			return -1;
-		break;
-	case N_PIPE:
-		if (depth_in(x) < 0)
-			return -1;
-		r = eval_pipe(x, dot, n, out);
-		x->depth--;
-		if (r < 0)
-			return -1;
-		break;
-	case N_FUNC:
-		if (call_func(x, dot, n, NULL, NULL, out) < 0)
-			return -1;
-		break;
-	default:
-		return literal(x, n, type, out);
-	}
-	at(x, n);
-	return validate(x, out, type);
-}
-
-static int
-call_args(struct exec *x, const struct tval *dot, const struct tfunc *fn,
-    const struct node *cmd, const struct tval *final, struct tval *args)
-{
-	int	nargs = cmd != NULL ? (int)cmd->u.list.n - 1 : 0;
-	int	i, last = fn->nfixed > 0 ? fn->nfixed - 1 : 0, type;
-
-	for (i = 0; i < nargs; i++) {
-		type = fn->types[i < fn->nfixed ? i : last];
-		if (eval_arg(x, dot, cmd->u.list.v[i + 1], type, &args[i]) < 0)
-			return -1;
-	}
-	if (final != NULL) {
-		type = fn->types[i < fn->nfixed ? i : last];
-		args[i] = *final;
-		if (cmd != NULL)
-			at(x, cmd);
-		if (validate(x, final, type) < 0)
-			return -1;
-	}
-	return 0;
-}
-
-/* and, or: they stop at the first operand that decides. */
-static int
-call_andor(struct exec *x, const struct tval *dot, const struct tfunc *fn,
-    const struct node *cmd, const struct tval *final, struct tval *out)
-{
-	int	nargs = cmd != NULL ? (int)cmd->u.list.n - 1 : 0, i;
-
-	for (i = 0; i < nargs; i++) {
-		if (eval_arg(x, dot, cmd->u.list.v[i + 1], P_ANY, out) < 0)
-			return -1;
-		if (tval_truth(out) == (fn->special == 2))
-			return 0;
-	}
-	if (final != NULL)
-		*out = *final;
-	return 0;
-}
-
-static int
-call_func(struct exec *x, const struct tval *dot, const struct node *fnode,
-    const struct node *cmd, const struct tval *final, struct tval *out)
-{
-	const struct tfunc	*fn = fnode->u.fn;
-	struct tval		 small[6], *args = small;
-	int			 nargs = cmd != NULL ? (int)cmd->u.list.n - 1 : 0;
-	int			 numin = nargs + (final != NULL), r;
-
-	at(x, fnode);
-	if (fn->variadic && numin < fn->nfixed - 1)
-		return exec_fail(x, "wrong number of args for %s: want at "
-		    "least %d got %d", fn->name, fn->nfixed - 1, nargs);
-	if (!fn->variadic && numin != fn->nfixed)
-		return exec_fail(x, "wrong number of args for %s: want %d got "
-		    "%d", fn->name, fn->nfixed, numin);
-	if (fn->special)
-		return call_andor(x, dot, fn, cmd, final, out);
-	if (numin > (int)nitems(small) &&
-	    (args = exec_alloc(x, (size_t)numin * sizeof *args)) == NULL)
-		return -1;
-	if (call_args(x, dot, fn, cmd, final, args) < 0)
-		return -1;
-	at(x, cmd != NULL ? cmd : fnode);
-	x->calling = fn->name;
-	memset(out, 0, sizeof *out);
-	r = fn->fn(x, args, numin, out);
-	x->calling = NULL;
-	return r;
-}
-
-static int
-eval_cmd(struct exec *x, const struct tval *dot, const struct node *cmd,
-    const struct tval *final, struct tval *out)
-{
-	const struct node	*w = cmd->u.list.v[0];
-	int			 nargs = (int)cmd->u.list.n, r;
-
-	if (++x->steps > MAX_STEPS)
-		return exec_fail(x, "template takes too long (limit %llu "
-		    "steps)", MAX_STEPS);
-	switch (w->type) {
-	case N_FIELD: case N_CHAIN: case N_VAR:
-		if (w->type == N_VAR && w->u.field.n == 0 &&
-		    not_a_function(x, cmd, nargs, final) < 0)
-			return -1;
-		return eval_fields(x, dot, w, nargs, final, out);
-	case N_FUNC:
-		return call_func(x, dot, w, cmd, final, out);
-	case N_PIPE:
-		at(x, w);
-		if (not_a_function(x, cmd, nargs, final) < 0 ||
-		    depth_in(x) < 0)
-			return -1;
-		r = eval_pipe(x, dot, w, out);
-		x->depth--;
-		return r;
-	}
-	at(x, w);
-	if (not_a_function(x, cmd, nargs, final) < 0)
-		return -1;
-	switch (w->type) {
-	case N_DOT:
-		*out = *dot;
-		return 0;
-	case N_NIL:
-		return exec_fail(x, "nil is not a command");
-	default:
-		return literal(x, w, P_ANY, out);
-	}
-}
-
-static int
-eval_pipe(struct exec *x, const struct tval *dot, const struct node *pipe,
-    struct tval *out)
-{
-	struct tval	 v, prev;
-	struct var	*var;
-	unsigned	 i;
-
-	memset(&v, 0, sizeof v);
-	for (i = 0; i < pipe->u.pipe.ncmds; i++) {
-		prev = v;
-		if (eval_cmd(x, dot, pipe->u.pipe.cmds[i], i > 0 ? &prev :
-		    NULL, &v) < 0)
-			return -1;
-		if (v.kind == TV_NIL)
-			v.kind = TV_MISSING;
-		v.iface = 0;
-	}
-	for (i = 0; i < pipe->u.pipe.ndecl; i++) {
-		if (!pipe->u.pipe.assign)
-			push_var(x, pipe->u.pipe.decl[i], &v);
-		else {
-			at(x, pipe);
-			if ((var = find_var(x, pipe->u.pipe.decl[i])) == NULL)
-				return -1;
-			var->v = v;
-		}
-	}
-	*out = v;
-	return 0;
-}
-
-static int
 walk_if_with(struct exec *x, const struct tval *dot, const struct node *n)
 {
 	size_t		mark = x->nvars;
 	struct tval	v;
 	int		r;
 
-	if (depth_in(x) < 0 || eval_pipe(x, dot, n->u.ctl.pipe, &v) < 0)
+	if (exec_depth_in(x) < 0 || eval_pipe(x, dot, n->u.ctl.pipe, &v) < 0)
 		return -1;
 	if (tval_truth(&v))
 		r = walk_list(x, n->type == N_WITH ? &v : dot, n->u.ctl.list);
@@ -562,11 +191,11 @@ iteration(struct exec *x, const struct node *n, const struct tval *index,
 
 	if (p->u.pipe.ndecl > 0) {
 		if (p->u.pipe.assign) {
-			if ((v = find_var(x, p->u.pipe.decl[0])) == NULL)
+			if ((v = exec_find_var(x, p->u.pipe.decl[0])) == NULL)
 				return -1;
 			v->v = p->u.pipe.ndecl > 1 ? *index : *elem;
 			if (p->u.pipe.ndecl > 1) {
-				if ((v = find_var(x, p->u.pipe.decl[1])) ==
+				if ((v = exec_find_var(x, p->u.pipe.decl[1])) ==
 				    NULL)
 					return -1;
 				v->v = *elem;
@@ -598,7 +227,8 @@ range_items(struct exec *x, const struct node *n, const struct tval *v,
 		for (i = 0; i < cnt && r == 0; i++) {
 			k.kind = TV_INT;
 			k.u.i = (int64_t)i;
-			tval_from_json(&e, json_object_array_get_idx(v->u.j, i));
+			tval_from_json(&e,
+			    json_object_array_get_idx(v->u.j, i));
 			r = iteration(x, n, &k, &e, mark);
 		}
 		return r < 0 ? -1 : 0;
@@ -623,10 +253,10 @@ walk_range(struct exec *x, const struct tval *dot, const struct node *n)
 
 	memset(&k, 0, sizeof k);
 	memset(&e, 0, sizeof e);
-	if (depth_in(x) < 0 || eval_pipe(x, dot, n->u.ctl.pipe, &v) < 0)
+	if (exec_depth_in(x) < 0 || eval_pipe(x, dot, n->u.ctl.pipe, &v) < 0)
 		return -1;
 	mark = x->nvars;
-	at(x, n->u.ctl.pipe);
+	exec_at(x, n->u.ctl.pipe);
 	switch (v.kind) {
 	case TV_LIST: case TV_MAP:
 		if (tval_len(&v) == 0)
@@ -675,7 +305,7 @@ walk_template(struct exec *x, const struct tval *dot, const struct node *n)
 	size_t			 i, mark = x->nvars, vbase = x->vbase;
 	int			 r;
 
-	at(x, n);
+	exec_at(x, n);
 	for (i = 0; i < x->t->ndefs; i++)
 		if (strcmp(x->t->defs[i].name, n->u.call.name) == 0)
 			body = x->t->defs[i].list;
@@ -692,7 +322,7 @@ walk_template(struct exec *x, const struct tval *dot, const struct node *n)
 	x->depth++;
 	mark = x->nvars;
 	x->vbase = x->nvars;
-	push_var(x, 0, &v);
+	exec_push_var(x, 0, &v);
 	r = walk_list(x, &v, body);
 	x->nvars = mark;
 	x->vbase = vbase;
@@ -706,19 +336,20 @@ walk(struct exec *x, const struct tval *dot, const struct node *n)
 	struct tval	v;
 
 	if (++x->steps > MAX_STEPS) {
-		at(x, n);
+		exec_at(x, n);
 		return exec_fail(x, "template takes too long (limit %llu "
 		    "steps)", MAX_STEPS);
 	}
 	switch (n->type) {
 	case N_TEXT:
+		exec_at(x, n);
 		return emit_text(x, n->u.text.s, n->u.text.n);
 	case N_ACTION:
 		if (eval_pipe(x, dot, n->u.action, &v) < 0)
 			return -1;
 		if (n->u.action->u.pipe.ndecl > 0)
 			return 0;
-		at(x, n);
+		exec_at(x, n);
 		return emit_value(x, &v);
 	case N_IF: case N_WITH:
 		return walk_if_with(x, dot, n);
@@ -771,9 +402,6 @@ exec_release(struct exec *x)
 	for (i = 0; i < x->nkeep; i++)
 		json_object_put(x->keep[i]);
 	free(x->keep);
-	for (i = 0; i < x->nowned; i++)
-		free(x->owned[i]);
-	free(x->owned);
 	if (x->vars != x->small)
 		free(x->vars);
 	arena_release(&x->scratch);
@@ -804,7 +432,7 @@ tmpl_render(const struct tmpl *t, struct json_object *data, unsigned flags,
 		x.sh = &sh;
 	}
 	root_dot(&dot, data);
-	push_var(&x, 0, &dot);
+	exec_push_var(&x, 0, &dot);
 	buf_reserve(out, 0);
 	r = walk_list(&x, &dot, t->root);
 	if (r < 0)
@@ -874,7 +502,7 @@ tmpl_eval(const struct tmpl *t, struct json_object *data, unsigned flags,
 	}
 	exec_init(&x, t, flags, &b, err);
 	root_dot(&dot, data);
-	push_var(&x, 0, &dot);
+	exec_push_var(&x, 0, &dot);
 	r = eval_pipe(&x, &dot, a->u.action, &v);
 	if (r == 0)
 		*out = to_json(&v);

@@ -39,10 +39,15 @@ fn_len(struct exec *x, struct tval *a, int n, struct tval *r)
 	return 0;
 }
 
-/* Go's indexArg. */
+/* Go's indexArg; slice passes its indexes without unwrapping interfaces,
+ * so there a number straight from the data is refused (iface). */
 static int
-index_arg(struct exec *x, const struct tval *v, size_t cap, int64_t *out)
+index_arg(struct exec *x, const struct tval *v, size_t cap, int iface,
+    int64_t *out)
 {
+	if (iface && v->iface && v->kind != TV_NIL)
+		return exec_fail(x, "cannot index slice/array with type "
+		    "interface {}");
 	if (v->kind == TV_INT)
 		*out = v->u.i;
 	else if (v->kind == TV_UINT)
@@ -94,7 +99,7 @@ fn_index(struct exec *x, struct tval *a, int n, struct tval *r)
 		case TV_NIL:
 			return exec_fail(x, "index of nil pointer");
 		case TV_LIST: case TV_STRING:
-			if (index_arg(x, &a[k], tval_len(&item), &i) < 0)
+			if (index_arg(x, &a[k], tval_len(&item), 0, &i) < 0)
 				return -1;
 			if ((size_t)i == tval_len(&item))
 				return exec_fail(x, "index out of range: %lld",
@@ -154,7 +159,7 @@ fn_slice(struct exec *x, struct tval *a, int n, struct tval *r)
 	cap = tval_len(&a[0]);
 	idx[1] = (int64_t)cap;
 	for (k = 1; k < n; k++)
-		if (index_arg(x, &a[k], cap, &idx[k - 1]) < 0)
+		if (index_arg(x, &a[k], cap, 1, &idx[k - 1]) < 0)
 			return -1;
 	if (idx[0] > idx[1])
 		return exec_fail(x, "invalid slice index: %lld > %lld",
@@ -374,9 +379,12 @@ keep_buf(struct exec *x, struct buf *b, struct tval *r)
 }
 
 static int
-too_deep(struct exec *x, struct buf *b)
+too_deep(struct exec *x, struct buf *b, int r)
 {
 	buf_release(b);
+	if (r == -2)
+		return exec_fail(x, "output too large (limit %d bytes)",
+		    TMPL_MAX_OUTPUT);
 	return exec_fail(x, "value nested too deep (limit %d)", TMPL_MAX_DEPTH);
 }
 
@@ -384,9 +392,10 @@ static int
 fn_print(struct exec *x, struct tval *a, int n, struct tval *r)
 {
 	struct buf	b = BUF_INIT;
+	int		rc;
 
-	if (print_sprint(&b, a, n, 0) < 0)
-		return too_deep(x, &b);
+	if ((rc = print_sprint(&b, a, n, 0)) < 0)
+		return too_deep(x, &b, rc);
 	return keep_buf(x, &b, r);
 }
 
@@ -394,9 +403,10 @@ static int
 fn_println(struct exec *x, struct tval *a, int n, struct tval *r)
 {
 	struct buf	b = BUF_INIT;
+	int		rc;
 
-	if (print_sprint(&b, a, n, 1) < 0)
-		return too_deep(x, &b);
+	if ((rc = print_sprint(&b, a, n, 1)) < 0)
+		return too_deep(x, &b, rc);
 	return keep_buf(x, &b, r);
 }
 
@@ -404,9 +414,11 @@ static int
 fn_printf(struct exec *x, struct tval *a, int n, struct tval *r)
 {
 	struct buf	b = BUF_INIT;
+	int		rc;
 
-	if (print_sprintf(&b, a[0].u.s.p, a[0].u.s.n, a + 1, n - 1) < 0)
-		return too_deep(x, &b);
+	rc = print_sprintf(&b, a[0].u.s.p, a[0].u.s.n, a + 1, n - 1);
+	if (rc < 0)
+		return too_deep(x, &b, rc);
 	if (b.len > TMPL_MAX_OUTPUT) {
 		buf_release(&b);
 		return exec_fail(x, "output too large (limit %d bytes)",
@@ -427,7 +439,7 @@ fn_call(struct exec *x, struct tval *a, int n, struct tval *r)
 static int
 eval_args(struct exec *x, struct tval *a, int n, struct buf *b)
 {
-	int	i;
+	int	i, rc;
 
 	if (n == 1 && a[0].kind == TV_STRING) {
 		buf_add(b, a[0].u.s.p, a[0].u.s.n);
@@ -436,8 +448,8 @@ eval_args(struct exec *x, struct tval *a, int n, struct buf *b)
 	for (i = 0; i < n; i++)
 		if (is_nil(&a[i]))
 			tval_str(&a[i], "<no value>", 10);
-	if (print_sprint(b, a, n, 0) < 0)
-		return too_deep(x, b);
+	if ((rc = print_sprint(b, a, n, 0)) < 0)
+		return too_deep(x, b, rc);
 	return 0;
 }
 
@@ -513,7 +525,7 @@ fn_urlquery(struct exec *x, struct tval *a, int n, struct tval *r)
 	for (i = 0; i < s.len; i++) {
 		c = (unsigned char)s.s[i];
 		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		    (c >= '0' && c <= '9') || strchr("-_.~", c) != NULL)
+		    (c >= '0' && c <= '9') || IN_SET("-_.~", c))
 			buf_addc(&b, c);
 		else if (c == ' ')
 			buf_addc(&b, '+');

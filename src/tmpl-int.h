@@ -4,6 +4,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "arena.h"
 #include "tmpl.h"
@@ -11,6 +12,8 @@
 
 struct json_object;
 
+/* c is one of the bytes of set; never true for NUL, unlike strchr(). */
+#define IN_SET(set, c)	((c) != 0 && strchr((set), (c)) != NULL)
 
 /* Tokens, as Go's text/template/parse lexer makes them. */
 enum tok {
@@ -63,7 +66,7 @@ enum { TLOC_UTC, TLOC_LOCAL, TLOC_FIXED };
  * the AST or the rendering's scratch memory. */
 struct tval {
 	unsigned char	 kind;
-	unsigned char	 iface;		/* Go: an interface{} from a container */
+	unsigned char	 iface;		/* an interface{} from a container */
 	union {
 		int			 b;
 		int64_t			 i;
@@ -94,13 +97,15 @@ enum ntype {
 
 struct tfunc;
 struct node;
+struct exec;
+struct shstate;
 
 struct number {
 	unsigned	 is_int:1, is_uint:1, is_float:1, is_complex:1;
 	int64_t		 i;
 	uint64_t	 u;
 	double		 f, c[2];
-	struct tval	 ideal;		/* its value where the type is unknown */
+	struct tval	 ideal;		/* the value where no type is asked */
 	int		 overflow;	/* ideal is "overflows int" */
 };
 
@@ -109,9 +114,9 @@ struct node {
 	unsigned	 pos, end;	/* byte span in the source */
 	union {
 		struct { struct node **v; unsigned n; } list;	/* LIST, CMD */
-		struct { const char *s; size_t n; } text;	/* TEXT, STRING */
+		struct { const char *s; size_t n; } text; /* TEXT, STRING */
 		struct node	*action;			/* ACTION */
-		struct {					/* IF RANGE WITH */
+		struct {				/* IF RANGE WITH */
 			struct node	*pipe, *list, *elselist;
 		} ctl;
 		struct {					/* TEMPLATE */
@@ -125,7 +130,7 @@ struct node {
 			unsigned	  ndecl;
 			int		  assign;
 		} pipe;
-		struct {			/* FIELD, VAR (var >= 0), CHAIN */
+		struct {		/* FIELD, VAR (var >= 0), CHAIN */
 			const char	**ident;
 			unsigned	  n;
 			int		  var;
@@ -166,8 +171,6 @@ struct tmpl {
 void	 tmpl_seterr(struct tmpl_error *, const char *src, size_t len,
 	    unsigned pos, const char *fmt, ...) PRINTF(5, 6);
 
-/* Execution state of one rendering. */
-struct exec;
 
 enum ptype { P_ANY, P_STRING, P_INT };
 
@@ -197,13 +200,52 @@ TFN(fn_required);
 /* Sprig's strval: a string as is, anything else as %v. */
 int	 tval_strval(struct exec *, const struct tval *, struct tval *out);
 
+/* Work one rendering may do before it is stopped. */
+#define MAX_STEPS	50000000ULL
+#define MAX_SCRATCH	((size_t)TMPL_MAX_OUTPUT * 16)
+
+/* The state of one rendering (tmpl-exec.c; expressions in tmpl-eval.c). */
+struct var {
+	int		 id;
+	struct tval	 v;
+};
+
+struct exec {
+	const struct tmpl	*t;
+	unsigned		 flags;
+	struct buf		*out;
+	size_t			 start;
+	struct var		*vars, small[16];
+	size_t			 nvars, capvars, vbase;
+	unsigned		 depth;
+	uint64_t		 steps;
+	struct arena		 scratch;
+	struct json_object	**keep;
+	size_t			 nkeep, capkeep;
+	struct tmpl_error	*err;
+	unsigned		 pos, end;
+	const char		*calling;
+	struct shstate		*sh;
+	struct buf		 tmp;
+};
+
+/* Notes the node being evaluated, for error positions. */
+void	 exec_at(struct exec *, const struct node *);
+/* One level deeper; -1 past TMPL_MAX_DEPTH. */
+int	 exec_depth_in(struct exec *);
+int	 exec_push_var(struct exec *, int id, const struct tval *);
+/* The innermost variable id of the current template, or NULL (failed). */
+struct var *exec_find_var(struct exec *, int id);
+/* Evaluates a pipeline, declaring or assigning its variables. */
+int	 eval_pipe(struct exec *, const struct tval *dot, const struct node *,
+	    struct tval *out);
+
 /* exec services for the function library */
 int	 exec_fail(struct exec *, const char *fmt, ...) PRINTF(2, 3);
 void	*exec_alloc(struct exec *, size_t);
 char	*exec_strdup(struct exec *, const char *, size_t);
 /* Keeps a json-c object alive until the rendering ends. */
 struct json_object *exec_keep(struct exec *, struct json_object *);
-int	 exec_depth_ok(struct exec *, unsigned depth);
 void	 tval_str(struct tval *, const char *, size_t);
 
 /* fmt's flags for one verb. */
@@ -218,7 +260,8 @@ int	 print_val(struct buf *, const struct tval *, int verb, struct ff *,
 /* Sorted keys of a JSON object; the caller frees the array. */
 const char **tmpl_map_keys(struct json_object *, size_t *n);
 
-/* Printing (Go's fmt). Each returns 0, or -1 when nesting is too deep. */
+/* Printing (Go's fmt).  Each returns 0, -1 when a value is nested too
+ * deep, or -2 when the text grows past TMPL_MAX_OUTPUT. */
 int	 print_value(struct buf *, const struct tval *);	/* Fprint */
 int	 print_sprint(struct buf *, const struct tval *, int n, int ln);
 int	 print_sprintf(struct buf *, const char *fmt, size_t flen,

@@ -118,7 +118,8 @@ json_value(struct buf *b, const struct tval *v, const char **why,
 		for (i = 0; i < n && r == 0; i++) {
 			if (i > 0)
 				buf_addc(b, ',');
-			tval_from_json(&e, json_object_array_get_idx(v->u.j, i));
+			tval_from_json(&e,
+			    json_object_array_get_idx(v->u.j, i));
 			r = json_value(b, &e, why, depth + 1);
 		}
 		buf_addc(b, ']');

@@ -208,7 +208,7 @@ at_terminator(struct lexer *l)
 	if (l->pos >= l->len)
 		return 1;
 	c = l->src[l->pos];
-	if (is_space(c) || strchr(".,|:()", c) != NULL)
+	if (is_space(c) || IN_SET(".,|:()", c))
 		return 1;
 	return starts(l, l->pos, "}}");
 }
@@ -398,34 +398,10 @@ lex_other(struct lexer *l, uint32_t r, size_t w)
 	    rune_desc(d, sizeof d, r));
 }
 
-/* One token inside an action; 1 after the right delimiter. */
+/* The punctuation that starts a token inside an action. */
 static int
-lex_inside(struct lexer *l)
+lex_punct(struct lexer *l, char c)
 {
-	uint32_t	r;
-	size_t		w;
-	int		trim;
-	char		c;
-
-	if (at_rdelim(l, &trim)) {
-		if (l->paren != 0)
-			return lerror(l, "unclosed left paren");
-		if (trim)
-			l->pos += 2;
-		l->start = l->pos;
-		l->pos += 2;
-		emit(l, T_RDELIM);
-		if (trim)
-			while (l->pos < l->len && is_space(l->src[l->pos]))
-				l->pos++;
-		l->start = l->pos;
-		return 1;
-	}
-	if (l->pos >= l->len)
-		return lerror(l, "unclosed action");
-	c = l->src[l->pos];
-	if (is_space(c))
-		return lex_space(l);
 	switch (c) {
 	case '=':
 		l->pos++;
@@ -479,6 +455,39 @@ lex_inside(struct lexer *l)
 			return lerror(l, "unexpected right paren");
 		return 0;
 	}
+	return lex_number(l);
+}
+
+/* One token inside an action; 1 after the right delimiter. */
+static int
+lex_inside(struct lexer *l)
+{
+	uint32_t	r;
+	size_t		w;
+	int		trim;
+	char		c;
+
+	if (at_rdelim(l, &trim)) {
+		if (l->paren != 0)
+			return lerror(l, "unclosed left paren");
+		if (trim)
+			l->pos += 2;
+		l->start = l->pos;
+		l->pos += 2;
+		emit(l, T_RDELIM);
+		if (trim)
+			while (l->pos < l->len && is_space(l->src[l->pos]))
+				l->pos++;
+		l->start = l->pos;
+		return 1;
+	}
+	if (l->pos >= l->len)
+		return lerror(l, "unclosed action");
+	c = l->src[l->pos];
+	if (is_space(c))
+		return lex_space(l);
+	if (IN_SET("=:|\"'`$.()", c))
+		return lex_punct(l, c);
 	if (c == '+' || c == '-' || (c >= '0' && c <= '9'))
 		return lex_number(l);
 	r = peek_rune(l, &w);

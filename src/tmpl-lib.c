@@ -47,7 +47,7 @@ tval_strval(struct exec *x, const struct tval *v, struct tval *out)
 	}
 	if (print_value(&b, v) < 0) {
 		buf_release(&b);
-		return exec_fail(x, "value nested too deep");
+		return exec_fail(x, "value too large or nested too deep");
 	}
 	return keep_buf(x, &b, out);
 }

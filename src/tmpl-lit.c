@@ -309,7 +309,8 @@ simplify_complex(struct number *num)
 	if (num->c[1] == 0) {
 		num->is_float = 1;
 		num->f = num->c[0];
-		if (!num->is_int && (double)(int64_t)num->f == num->f) {
+		if (!num->is_int && num->f >= -9.2e18 && num->f <= 9.2e18 &&
+		    (double)(int64_t)num->f == num->f) {
 			num->is_int = 1;
 			num->i = (int64_t)num->f;
 		}
@@ -348,7 +349,7 @@ contains_any(const char *s, size_t n, const char *set)
 	size_t	i;
 
 	for (i = 0; i < n; i++)
-		if (strchr(set, s[i]) != NULL)
+		if (IN_SET(set, s[i]))
 			return 1;
 	return 0;
 }

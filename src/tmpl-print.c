@@ -212,9 +212,7 @@ shortest_float(struct buf *b, double v, char verb)
 void
 print_float(struct buf *b, double v, char verb, int prec)
 {
-	char	tmp[64];
 	char	cfmt[8];
-	size_t	start;
 	char	*e;
 
 	if (isnan(v)) {
@@ -240,24 +238,24 @@ print_float(struct buf *b, double v, char verb, int prec)
 		    v == 0 ? -1074 : ex - 53);
 		return;
 	}
+	if (prec > 1000)
+		prec = 1000;
 	if (verb == 'x' || verb == 'X') {
+		struct buf	h = BUF_INIT;
+
 		if (prec < 0)
-			snprintf(tmp, sizeof tmp, verb == 'x' ? "%a" : "%A", v);
+			buf_printf(&h, verb == 'x' ? "%a" : "%A", v);
 		else
-			snprintf(tmp, sizeof tmp, verb == 'x' ? "%.*a" : "%.*A",
-			    prec, v);
-		e = strchr(tmp, verb == 'x' ? 'p' : 'P');
-		start = b->len;
-		buf_add(b, tmp, (size_t)(e - tmp) + 2);
+			buf_printf(&h, verb == 'x' ? "%.*a" : "%.*A", prec, v);
+		e = strchr(h.s, verb == 'x' ? 'p' : 'P');
+		buf_add(b, h.s, (size_t)(e - h.s) + 2);
 		if (strlen(e + 2) < 2)
 			buf_addc(b, '0');
 		buf_adds(b, e + 2);
-		(void)start;
+		buf_release(&h);
 		return;
 	}
 	snprintf(cfmt, sizeof cfmt, "%%.*%c", verb == 'F' ? 'f' : verb);
-	if (prec > 1000)
-		prec = 1000;
 	{
 		int	 n = snprintf(NULL, 0, cfmt, prec, v);
 		char	*p = buf_reserve(b, (size_t)n);
@@ -443,8 +441,10 @@ fmt_int_verb(struct buf *b, const struct tval *v, int verb, struct ff *f)
 		struct buf	q = BUF_INIT;
 		struct ff	g = *f;
 
-		buf_printf(&q, "U+%04llX", (unsigned long long)(neg ? 0 - u : u));
-		if (f->sharp && !neg && u <= 0x10FFFF && printable((uint32_t)u)) {
+		buf_printf(&q, "U+%04llX", (unsigned long long)(neg ? 0 - u :
+		    u));
+		if (f->sharp && !neg && u <= 0x10FFFF &&
+		    printable((uint32_t)u)) {
 			buf_adds(&q, " '");
 			buf_add(&q, enc, utf8_encode(enc, (uint32_t)u));
 			buf_addc(&q, '\'');
@@ -611,14 +611,19 @@ print_container(struct buf *b, const struct tval *v, int verb, struct ff *f,
 	if (v->kind == TV_LIST) {
 		n = json_object_array_length(v->u.j);
 		for (i = 0; i < n && r == 0; i++) {
+			if (b->len > TMPL_MAX_OUTPUT)
+				return -2;
 			if (i > 0)
 				buf_adds(b, f->sharp_v ? ", " : " ");
-			tval_from_json(&e, json_object_array_get_idx(v->u.j, i));
+			tval_from_json(&e,
+			    json_object_array_get_idx(v->u.j, i));
 			r = print_val(b, &e, verb, f, depth + 1);
 		}
 	} else {
 		keys = tmpl_map_keys(v->u.j, &n);
 		for (i = 0; i < n && r == 0; i++) {
+			if (b->len > TMPL_MAX_OUTPUT)
+				r = -2;
 			if (i > 0)
 				buf_adds(b, f->sharp_v ? ", " : " ");
 			tval_str(&e, keys[i], strlen(keys[i]));
@@ -640,11 +645,11 @@ fmt_complex(struct buf *b, const struct tval *v, int verb, const struct ff *f)
 	struct ff	g = *f;
 	int		prec = -1;
 
-	if (strchr("vbgGxXfFeE", verb) == NULL) {
+	if (!IN_SET("vbgGxXfFeE", verb)) {
 		bad_verb(b, verb, v, 0);
 		return;
 	}
-	if (strchr("fFeE", verb) != NULL)
+	if (IN_SET("fFeE", verb))
 		prec = 6;
 	if (verb == 'v')
 		verb = 'g';
@@ -661,7 +666,7 @@ fmt_time(struct buf *b, const struct tval *v, int verb, const struct ff *f)
 	struct buf	s = BUF_INIT;
 
 	time_string(&s, v->u.t);
-	if (strchr("vsxXq", verb) != NULL && !f->sharp_v)
+	if (IN_SET("vsxXq", verb) && !f->sharp_v)
 		fmt_string(b, s.s, s.len, verb, f, v);
 	else
 		bad_verb(b, verb, v, 0);
@@ -698,9 +703,9 @@ print_val(struct buf *b, const struct tval *v, int verb, struct ff *f,
 	case TV_FLOAT:
 		if (verb == 'v')
 			fmt_float(b, v->u.f, 'g', -1, f);
-		else if (strchr("bgGxX", verb) != NULL)
+		else if (IN_SET("bgGxX", verb))
 			fmt_float(b, v->u.f, (char)verb, -1, f);
-		else if (strchr("feEF", verb) != NULL)
+		else if (IN_SET("feEF", verb))
 			fmt_float(b, v->u.f, (char)verb, 6, f);
 		else
 			bad_verb(b, verb, v, depth);
@@ -746,15 +751,17 @@ int
 print_sprint(struct buf *b, const struct tval *v, int n, int ln)
 {
 	struct ff	f;
-	int		i, prev = 0, is;
+	int		i, prev = 0, is, r;
 
 	memset(&f, 0, sizeof f);
 	for (i = 0; i < n; i++) {
 		is = v[i].kind == TV_STRING;
 		if (i > 0 && (ln || (!is && !prev)))
 			buf_addc(b, ' ');
-		if (print_arg(b, &v[i], 'v', &f) < 0)
-			return -1;
+		if ((r = print_arg(b, &v[i], 'v', &f)) < 0)
+			return r;
+		if (b->len > TMPL_MAX_OUTPUT)
+			return -2;
 		prev = is;
 	}
 	if (ln)

@@ -197,7 +197,7 @@ print_sprintf(struct buf *b, const char *fmt, size_t flen,
 	struct pf	p = { fmt, flen, 0, a, n, 0, 0, 1 };
 	struct ff	f;
 	size_t		last;
-	int		i;
+	int		i, r;
 
 	while (p.i < p.end) {
 		last = p.i;
@@ -207,8 +207,10 @@ print_sprintf(struct buf *b, const char *fmt, size_t flen,
 		if (p.i >= p.end)
 			break;
 		p.i++;
-		if (one_verb(&p, b) < 0)
-			return -1;
+		if ((r = one_verb(&p, b)) < 0)
+			return r;
+		if (b->len > TMPL_MAX_OUTPUT)
+			return -2;
 	}
 	if (!p.reordered && p.arg < n) {
 		memset(&f, 0, sizeof f);
@@ -221,8 +223,8 @@ print_sprintf(struct buf *b, const char *fmt, size_t flen,
 			else {
 				buf_adds(b, tval_type(&a[i]));
 				buf_addc(b, '=');
-				if (print_arg(b, &a[i], 'v', &f) < 0)
-					return -1;
+				if ((r = print_arg(b, &a[i], 'v', &f)) < 0)
+					return r;
 			}
 		}
 		buf_addc(b, ')');

@@ -276,7 +276,7 @@ escape_in(struct buf *b, const char *v, size_t n, const char *set)
 	size_t	i;
 
 	for (i = 0; i < n; i++) {
-		if (strchr(set, v[i]) != NULL)
+		if (IN_SET(set, v[i]))
 			buf_addc(b, '\\');
 		buf_addc(b, v[i]);
 	}

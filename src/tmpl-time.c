@@ -145,7 +145,11 @@ civil(const struct ttime *t, struct civil *c)
 		c->zone = t->loc == TLOC_UTC ? "UTC" : "";
 	}
 	s += c->off;
-	gmtime_r(&s, &c->tm);
+	if (gmtime_r(&s, &c->tm) == NULL) {
+		/* cannot happen within the years to_time() allows */
+		memset(&c->tm, 0, sizeof c->tm);
+		c->tm.tm_mday = 1;
+	}
 }
 
 static void
@@ -342,6 +346,18 @@ time_parse_rfc3339(struct ttime *t, const char *s, size_t n)
 	return 0;
 }
 
+/* Times run from year 1 to year 9999, as RFC 3339 can write them. */
+#define TIME_MIN	(-62135596800LL)
+#define TIME_MAX	253402300799LL
+
+static int
+in_range(struct exec *x, int64_t sec)
+{
+	if (sec < TIME_MIN || sec > TIME_MAX)
+		return exec_fail(x, "time out of range (years 1 to 9999)");
+	return 0;
+}
+
 /* A time from a time value, an RFC 3339 string or Unix seconds. */
 static int
 to_time(struct exec *x, const struct tval *v, struct ttime *t)
@@ -359,7 +375,7 @@ to_time(struct exec *x, const struct tval *v, struct ttime *t)
 	case TV_INT:
 		t->sec = v->u.i;
 		t->loc = TLOC_LOCAL;
-		return 0;
+		return in_range(x, t->sec);
 	default:
 		return exec_fail(x, "expected a time, an RFC 3339 string or "
 		    "Unix seconds; got %s", tval_type(v));
@@ -425,6 +441,8 @@ fn_timeadd(struct exec *x, struct tval *a, int n, struct tval *r)
 		t.nsec -= 1000000000;
 		t.sec++;
 	}
+	if (in_range(x, t.sec) < 0)
+		return -1;
 	return set_time(x, &t, r);
 }
 

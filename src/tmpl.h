@@ -26,7 +26,8 @@ enum {
 #define TMPL_MAX_OUTPUT		(4 << 20)	/* bytes one rendering may produce */
 
 /* Why a parse or a rendering failed; line and col count from 1 within the
- * template text (0 when unknown). */
+ * template text, col in bytes (0 when unknown).  Rendering errors start
+ * "at <ACTION>: ". */
 struct tmpl_error {
 	int	 line, col;
 	char	 msg[512];

@@ -1,7 +1,8 @@
 /* fuzz-tmpl.c: libFuzzer harness for the template parser and evaluator.
  *
- * Input: one flags byte, the template, a NUL byte, then JSON data (when
- * the data is missing or not valid JSON, a fixed document is used).  Every
+ * Input: one flags byte, the template (NUL bytes included), then, after the
+ * marker "\0\0JSON", JSON data (when the data is missing or not valid
+ * JSON, a fixed document is used).  Every
  * template that parses is rendered, evaluated and walked; nothing may
  * crash, leak or trip a sanitizer, whatever the input. */
 #include <stdint.h>
@@ -59,11 +60,12 @@ LLVMFuzzerTestOneInput(const uint8_t *in, size_t len)
 		return 0;
 	flags = in[0] & (TMPL_MISSING_DEFAULT | TMPL_SHELL);
 	len--;
-	nul = memchr(s, '\0', len);
+	nul = memmem(s, len, "\0\0JSON", 6);
 	n = nul != NULL ? (size_t)(nul - s) : len;
 	if ((t = tmpl_parse(s, n, &err)) == NULL)
 		return 0;
-	j = nul != NULL ? data(nul + 1, len - n - 1) : json_tokener_parse(fixed);
+	j = nul != NULL ? data(nul + 6, len - n - 6) :
+	    json_tokener_parse(fixed);
 	tmpl_render(t, j, flags, &out, &err);
 	tmpl_eval(t, j, flags, &v, &err);
 	tmpl_walk_fields(t, count, &seen);
