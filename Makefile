@@ -31,9 +31,13 @@ SHELL_PATH ?= /bin/sh
 -include config.mak
 
 PKGS = yaml-0.1 json-c libpcre2-8
+# libcurl's headers only: HTTP probes dlopen it when first used, which
+# keeps its 30-odd libraries out of every muster's start-up.
+HEADER_PKGS = libcurl
 # config.mak.autogen may set these; otherwise ask pkg-config once.
 ifndef DEP_CFLAGS
-DEP_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+DEP_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) $(HEADER_PKGS) \
+	2>/dev/null)
 endif
 ifndef DEP_LIBS
 DEP_LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null || \
@@ -59,6 +63,7 @@ endif
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARNINGS) $(SANITIZE) $(CFLAGS) \
 	$(DEP_CFLAGS) -DMUSTER_VERSION='"$(VERSION)"' -Isrc -MMD -MP
 ALL_LDFLAGS = $(SANITIZE) $(LDFLAGS)
+SYS_LIBS = -lm -ldl
 
 LIB_SRC = $(filter-out src/muster.c,$(sort $(wildcard src/*.c)))
 LIB_OBJ = $(LIB_SRC:.c=.o)
@@ -82,14 +87,14 @@ libmuster.a: $(LIB_OBJ)
 	rm -f $@ && $(AR) rcs $@ $(LIB_OBJ)
 
 muster: src/muster.o libmuster.a
-	$(CC) $(ALL_LDFLAGS) -o $@ src/muster.o libmuster.a $(DEP_LIBS) -lm
+	$(CC) $(ALL_LDFLAGS) -o $@ src/muster.o libmuster.a $(DEP_LIBS) $(SYS_LIBS)
 
 tests/unit/%.o: tests/unit/%.c MUSTER-CFLAGS
 	$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) -c -o $@ $<
 
 tests/unit/runner: $(UNIT_OBJ) libmuster.a
 	$(CC) $(ALL_LDFLAGS) -o $@ $(UNIT_OBJ) libmuster.a $(DEP_LIBS) \
-		$(CHECK_LIBS) -lm
+		$(CHECK_LIBS) $(SYS_LIBS)
 
 tests/helpers/%: tests/helpers/%.c MUSTER-CFLAGS
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $<
@@ -153,7 +158,7 @@ FUZZ_SRC = $(filter src/tmpl%.c src/util.c,$(LIB_SRC))
 
 tests/fuzz/fuzz-tmpl: tests/fuzz/fuzz-tmpl.c $(FUZZ_SRC) $(wildcard src/*.h)
 	$(FUZZ_CC) -std=c11 -D_GNU_SOURCE $(FUZZ_FLAGS) $(DEP_CFLAGS) -Isrc \
-		-o $@ tests/fuzz/fuzz-tmpl.c $(FUZZ_SRC) $(DEP_LIBS) -lm
+		-o $@ tests/fuzz/fuzz-tmpl.c $(FUZZ_SRC) $(DEP_LIBS) $(SYS_LIBS)
 
 fuzz: tests/fuzz/fuzz-tmpl
 	@if test -n "$(FUZZ_TIME)"; then \
@@ -165,11 +170,11 @@ fuzz: tests/fuzz/fuzz-tmpl
 
 bench/tmpl-bench: bench/tmpl-bench.c libmuster.a
 	$(CC) $(ALL_CFLAGS) -O2 $(ALL_LDFLAGS) -o $@ bench/tmpl-bench.c \
-		libmuster.a $(DEP_LIBS) -lm
+		libmuster.a $(DEP_LIBS) $(SYS_LIBS)
 
 bench/journal-bench: bench/journal-bench.c libmuster.a
 	$(CC) $(ALL_CFLAGS) -O2 $(ALL_LDFLAGS) -o $@ bench/journal-bench.c \
-		libmuster.a $(DEP_LIBS) -lm
+		libmuster.a $(DEP_LIBS) $(SYS_LIBS)
 
 bench: bench/tmpl-bench
 	./bench/tmpl-bench

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "lock.h"
@@ -25,11 +26,13 @@ read_pid(int fd)
 int
 lock_take(int dirfd, const char *name, int wait, int *out, pid_t *holder)
 {
-	char	buf[32];
-	int	fd, n;
+	struct stat	held, now;
+	char		buf[32];
+	int		fd, n;
 
 	*out = -1;
 	*holder = 0;
+again:
 	fd = openat(dirfd, name, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW,
 	    0600);
 	if (fd < 0)
@@ -46,6 +49,16 @@ lock_take(int dirfd, const char *name, int wait, int *out, pid_t *holder)
 		close(fd);
 		errno = n;
 		return -1;
+	}
+	/*
+	 * A holder that removed the file while we waited took the lock with
+	 * it: the lock is whatever file has the name now.
+	 */
+	if (fstat(fd, &held) < 0 || fstatat(dirfd, name, &now,
+	    AT_SYMLINK_NOFOLLOW) < 0 || held.st_ino != now.st_ino ||
+	    held.st_dev != now.st_dev) {
+		close(fd);
+		goto again;
 	}
 	/* Only for messages: the kernel knows who holds the lock. */
 	n = snprintf(buf, sizeof buf, "%d\n", (int)getpid());

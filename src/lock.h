@@ -12,7 +12,8 @@ enum {
 /*
  * Takes an exclusive flock on dirfd/name (created 0600, never through a
  * symlink, close-on-exec so no child holds it), waiting for it when wait
- * is set.  Writes this pid into it.  Returns LOCK_TAKEN with *fd, LOCK_BUSY
+ * is set; the holder may remove the file to drop the lock for good.
+ * Writes this pid into it.  Returns LOCK_TAKEN with *fd, LOCK_BUSY
  * with the holder's pid in *holder (0 when unknown), or -1 after an error.
  */
 int	lock_take(int dirfd, const char *name, int wait, int *fd,

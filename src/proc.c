@@ -64,7 +64,7 @@ proc_start(const struct proc_req *r, struct child *c)
 	flags = POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF;
 	if (r->new_session)
 		flags |= POSIX_SPAWN_SETSID;
-	else {
+	else if (!r->keep_group) {
 		flags |= POSIX_SPAWN_SETPGROUP;
 		posix_spawnattr_setpgroup(&attr, 0);
 	}
@@ -228,31 +228,70 @@ proc_kill_group(pid_t pid, int sig)
 		kill(-pid, SIGCONT);
 }
 
-uint64_t
-proc_start_time(pid_t pid)
+int
+proc_stat(pid_t pid, struct proc_stat *st)
 {
 	char			 path[64], buf[1024], *p;
-	unsigned long long	 t = 0;
+	unsigned long long	 t;
 	ssize_t			 n;
-	int			 fd, field;
+	int			 fd, pgrp;
 
 	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
-		return 0;
+		return -1;
 	n = read(fd, buf, sizeof buf - 1);
 	close(fd);
 	if (n <= 0)
-		return 0;
+		return -1;
 	buf[n] = '\0';
-	/* The command may hold spaces and parens: count from the last ')'. */
-	if ((p = strrchr(buf, ')')) == NULL)
-		return 0;
-	for (field = 2; *p != '\0' && field < 22; p++)
+	/*
+	 * The command may hold spaces and parens: count from the last ')'.
+	 * Then: state ppid pgrp ... and starttime, the 22nd field.
+	 */
+	if ((p = strrchr(buf, ')')) == NULL ||
+	    sscanf(p + 1, " %c %*d %d", &st->state, &pgrp) != 2)
+		return -1;
+	st->pgrp = pgrp;
+	for (n = 2; *p != '\0' && n < 22; p++)
 		if (*p == ' ')
-			field++;
+			n++;
 	if (sscanf(p, "%llu", &t) != 1)
-		return 0;
-	return t;
+		return -1;
+	st->start_time = t;
+	return 0;
+}
+
+uint64_t
+proc_start_time(pid_t pid)
+{
+	struct proc_stat	st;
+
+	return proc_stat(pid, &st) == 0 ? st.start_time : 0;
+}
+
+bool
+proc_group_alive(pid_t pgrp)
+{
+	struct proc_stat	 st;
+	struct dirent		*de;
+	DIR			*d;
+	bool			 alive = false;
+	long			 pid;
+	char			*end;
+
+	if (kill(-pgrp, 0) < 0 && errno == ESRCH)
+		return false;
+	/* A member may be a zombie that its reaper has not got to yet. */
+	if ((d = opendir("/proc")) == NULL)
+		return true;
+	while (!alive && (de = readdir(d)) != NULL) {
+		pid = strtol(de->d_name, &end, 10);
+		if (*end == '\0' && pid > 0 && proc_stat((pid_t)pid, &st) == 0)
+			alive = st.pgrp == pgrp && st.state != 'Z' &&
+			    st.state != 'X';
+	}
+	closedir(d);
+	return alive;
 }
 
 const char *

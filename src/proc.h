@@ -2,6 +2,7 @@
 #ifndef MUSTER_PROC_H
 #define MUSTER_PROC_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -12,6 +13,7 @@ struct proc_req {
 	const char	*dir;		/* working folder, or NULL */
 	int		 capture;	/* stdout and stderr to pipes (else inherit) */
 	int		 new_session;	/* setsid: a daemon, not a step */
+	int		 keep_group;	/* stay in the parent's process group */
 	int		 out_fd;	/* with !capture: stdout and stderr here (-1: inherit) */
 };
 
@@ -62,8 +64,18 @@ int	proc_wait(int64_t deadline, struct proc_event *, int n);
 /* Sends sig to the process group of pid (and SIGCONT after SIGTERM). */
 void	proc_kill_group(pid_t, int sig);
 
+/* What /proc/PID/stat says of a process. */
+struct proc_stat {
+	char		state;		/* R S D Z T ... */
+	pid_t		pgrp;
+	uint64_t	start_time;	/* clock ticks since boot */
+};
+/* Reads it: 0, or -1 when there is no such process. */
+int	 proc_stat(pid_t, struct proc_stat *);
 /* The start time of pid from /proc (clock ticks since boot), or 0. */
 uint64_t proc_start_time(pid_t);
+/* True while a process of group pgrp lives (zombies do not count). */
+bool	 proc_group_alive(pid_t pgrp);
 /* This boot's id, from /proc/sys/kernel/random/boot_id, or "". */
 const char *proc_boot_id(void);
 
