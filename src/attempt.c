@@ -204,6 +204,14 @@ timeout_of(const struct job *j, const struct invocation *inv)
 	return j->step->timeout_ns > 0 ? j->step->timeout_ns : inv->timeout_ns;
 }
 
+/* Whether a call hands its arguments to a muster process in a file. */
+static bool
+passes_args(enum tool_ref ref, int builtin)
+{
+	return ref == TOOL_WORKFLOW || (ref == TOOL_BUILTIN &&
+	    builtin_service(builtin) != NULL);
+}
+
 /* Where a child workflow's input goes: private, removed after it ran. */
 static void
 args_file(struct exec *x, struct job *j)
@@ -213,8 +221,8 @@ args_file(struct exec *x, struct job *j)
 	int			 fd;
 
 	drop_args_file(j);
-	if ((j->in_cond ? (s->cond->tool_ref != TOOL_WORKFLOW) :
-	    (s->kind != STEP_TOOL || s->tool_ref != TOOL_WORKFLOW)))
+	if (j->in_cond ? !passes_args(s->cond->tool_ref, s->cond->builtin) :
+	    (s->kind != STEP_TOOL || !passes_args(s->tool_ref, s->builtin)))
 		return;
 	if (x->dir != NULL) {
 		j->proc.args_file = xasprintf("%s/out/%s.%d.args.json",
@@ -340,7 +348,9 @@ consume(struct exec *x, struct job *j, int s, const char *p, size_t len,
 			pr->out_cut = true;
 	}
 	mask_stream(x->mask, &pr->mstream[s], p, len, last, &masked);
-	if (masked.len > 0 && x->dir != NULL && !x->io_failed &&
+	if (masked.len > 0 && x->dir == NULL && x->opt.log_fd >= 0)
+		write_all(x->opt.log_fd, masked.s, masked.len);
+	else if (masked.len > 0 && x->dir != NULL && !x->io_failed &&
 	    ((fd = log_fd(x, j, s)) < 0 || write_all(fd, masked.s,
 	    masked.len) < 0)) {
 		/* A log is part of the record: losing it stops the run. */

@@ -22,19 +22,25 @@ static int	execution_list(struct project *, struct json_object *,
 static int	execution_get(struct project *, struct json_object *,
 		    struct json_object **, struct buf *);
 
+/* In-process (fn), or the `muster service` subcommand run as a process. */
 static const struct {
 	const char	*name;
 	builtin_fn	 fn;
+	const char	*service;
 } builtins[] = {
-	{ "core_service_create", NULL }, { "core_service_delete", NULL },
-	{ "core_service_start", NULL }, { "core_service_stop", NULL },
-	{ "core_service_restart", NULL }, { "core_service_status", NULL },
-	{ "core_service_list", NULL }, { "core_service_wait_healthy", NULL },
-	{ "core_serviceclass_list", NULL },
-	{ "core_serviceclass_available", NULL },
-	{ "core_workflow_list", workflow_list },
-	{ "core_workflow_execution_list", execution_list },
-	{ "core_workflow_execution_get", execution_get },
+	{ "core_service_create", NULL, "create" },
+	{ "core_service_delete", NULL, "delete" },
+	{ "core_service_start", NULL, "start" },
+	{ "core_service_stop", NULL, "stop" },
+	{ "core_service_restart", NULL, "restart" },
+	{ "core_service_status", NULL, "status" },
+	{ "core_service_list", NULL, "list" },
+	{ "core_service_wait_healthy", NULL, "wait" },
+	{ "core_serviceclass_list", builtin_serviceclass_list, NULL },
+	{ "core_serviceclass_available", builtin_serviceclass_available, NULL },
+	{ "core_workflow_list", workflow_list, NULL },
+	{ "core_workflow_execution_list", execution_list, NULL },
+	{ "core_workflow_execution_get", execution_get, NULL },
 };
 
 const size_t	nbuiltins = nitems(builtins);
@@ -56,22 +62,22 @@ builtin_find(const char *name)
 	return -1;
 }
 
+const char *
+builtin_service(int i)
+{
+	return builtins[i].service;
+}
+
 int
 builtin_call(struct project *p, int i, struct json_object *args,
     struct json_object **result, struct buf *err)
 {
 	*result = NULL;
-	if (builtins[i].fn == NULL) {
-		buf_printf(err, "'%s' needs service support, which is not "
-		    "built yet", builtins[i].name);
-		return -1;
-	}
 	return builtins[i].fn(p, args, result, err);
 }
 
-/* Argument readers: each leaves a message in err when the type is wrong. */
-static int
-arg_str(struct json_object *args, const char *key, const char **out,
+int
+builtin_arg_str(struct json_object *args, const char *key, const char **out,
     struct buf *err)
 {
 	struct json_object	*v;
@@ -87,8 +93,8 @@ arg_str(struct json_object *args, const char *key, const char **out,
 	return 0;
 }
 
-static int
-arg_int(struct json_object *args, const char *key, int64_t def, int64_t min,
+int
+builtin_arg_int(struct json_object *args, const char *key, int64_t def, int64_t min,
     int64_t max, int64_t *out, struct buf *err)
 {
 	struct json_object	*v;
@@ -169,10 +175,10 @@ execution_list(struct project *p, struct json_object *args,
 	int64_t			 limit, offset, total = 0;
 	size_t			 n, i;
 
-	if (arg_str(args, "workflow_name", &wf, err) < 0 ||
-	    arg_str(args, "status", &st, err) < 0 ||
-	    arg_int(args, "limit", 50, 1, 1000, &limit, err) < 0 ||
-	    arg_int(args, "offset", 0, 0, INT32_MAX, &offset, err) < 0)
+	if (builtin_arg_str(args, "workflow_name", &wf, err) < 0 ||
+	    builtin_arg_str(args, "status", &st, err) < 0 ||
+	    builtin_arg_int(args, "limit", 50, 1, 1000, &limit, err) < 0 ||
+	    builtin_arg_int(args, "offset", 0, 0, INT32_MAX, &offset, err) < 0)
 		goto fail;
 	for (i = 0; st != NULL && i < nitems(statuses); i++)
 		if (strcmp(st, statuses[i]) == 0)
@@ -250,8 +256,8 @@ execution_get(struct project *p, struct json_object *args,
 	char			*state;
 	int			 steps = 1, rc;
 
-	if (arg_str(args, "execution_id", &id, err) < 0 ||
-	    arg_str(args, "step_id", &step, err) < 0)
+	if (builtin_arg_str(args, "execution_id", &id, err) < 0 ||
+	    builtin_arg_str(args, "step_id", &step, err) < 0)
 		return -1;
 	if (id == NULL) {
 		buf_adds(err, "argument 'execution_id' is required");

@@ -3,6 +3,7 @@
 #define MUSTER_BUILTIN_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /* The built-in tools, core_* (workflow_<name> is not among them). */
 extern const size_t	nbuiltins;
@@ -15,10 +16,36 @@ struct project;
 /* Returns the index of built-in name, or -1. */
 int	builtin_find(const char *name);
 /*
+ * The `muster service` subcommand built-in i runs as a process, or NULL
+ * when builtin_call runs it in-process.
+ */
+const char	*builtin_service(int i);
+/*
+ * The argv of that process for arguments in: muster (self) on the project
+ * at root; a class's arguments go through args_file.  0, or -1 with err.
+ */
+struct strv;
+int	builtin_service_argv(const char *sub, struct json_object *in,
+	    const char *self, const char *root, const char *args_file,
+	    struct strv *argv, struct buf *err);
+/*
  * Calls built-in i with its arguments.  Returns 0 with *result (new), or
  * -1 with the reason in err.
  */
 int	builtin_call(struct project *, int i, struct json_object *args,
 	    struct json_object **result, struct buf *err);
+
+/* Built-ins' argument readers: each leaves a message in err when the type
+ * is wrong; absent leaves *out NULL (or def). */
+int	builtin_arg_str(struct json_object *args, const char *key,
+	    const char **out, struct buf *err);
+int	builtin_arg_int(struct json_object *args, const char *key, int64_t def,
+	    int64_t min, int64_t max, int64_t *out, struct buf *err);
+
+/* builtin-service.c: core_serviceclass_list, core_serviceclass_available. */
+int	builtin_serviceclass_list(struct project *, struct json_object *,
+	    struct json_object **, struct buf *);
+int	builtin_serviceclass_available(struct project *, struct json_object *,
+	    struct json_object **, struct buf *);
 
 #endif

@@ -6,6 +6,7 @@
 #include <json-c/json.h>
 
 #include "args.h"
+#include "call.h"
 #include "cmd.h"
 #include "project.h"
 #include "run.h"
@@ -19,45 +20,30 @@ static const struct option	call_opts[] = {
 	{ NULL,		0,			NULL,	0 }
 };
 
-/* A one-step workflow around the tool, in the project's arena. */
-static struct workflow *
-wrap(struct project *p, const char *name, const struct args *a,
-    struct json_object **input)
+/* The tool's arguments: typed by its schema where it has one. */
+static struct json_object *
+call_input(struct project *p, const char *name, const struct args *a)
 {
-	struct workflow	*w = arena_alloc(&p->arena, sizeof *w);
-	struct step	*s = arena_alloc(&p->arena, sizeof *s);
-	struct tval	*v = arena_alloc(&p->arena, sizeof *v);
+	struct json_object	*in = NULL;
+	enum tool_ref		 ref;
+	struct tool		*t;
+	struct workflow		*w;
+	int			 b;
 
-	w->name = "call";
-	w->nsteps = 1;
-	w->steps = arena_alloc(&p->arena, sizeof *w->steps);
-	w->steps[0] = s;
-	s->id = arena_strdup(&p->arena, name);
-	s->kind = STEP_TOOL;
-	s->tool_name = s->id;
-	s->retry.attempts = 1;
-	if (project_resolve_tool(p, name, NULL, &s->tool_ref, &s->tool,
-	    &s->callee, &s->builtin) < 0)
+	if (project_resolve_tool(p, name, NULL, &ref, &t, &w, &b) < 0)
 		return NULL;
-	/* Typed by the tool's schema where it has one. */
-	if (s->tool_ref == TOOL_BUILTIN)
-		*input = args_loose(a);
-	else if (args_input(a, s->tool_ref == TOOL_FILE ? &s->tool->args :
-	    &s->callee->args, input) < 0)
-		*input = NULL;
-	if (*input == NULL)
+	if (ref == TOOL_BUILTIN)
+		return args_loose(a);
+	if (args_input(a, ref == TOOL_FILE ? &t->args : &w->args, &in) < 0)
 		return NULL;
-	v->kind = TV_CONST;
-	v->json = *input;
-	s->args = v;
-	return w;
+	return in;
 }
 
 int
 cmd_call(struct ctx *ctx, int argc, char **argv)
 {
 	struct args		 a = ARGS_INIT;
-	struct run_opts		 o = { .no_record = true };
+	struct run_opts		 o = { .no_record = true, .log_fd = -1 };
 	struct project		*p = NULL;
 	struct workflow		*w;
 	struct json_object	*input = NULL, *empty;
@@ -77,7 +63,8 @@ cmd_call(struct ctx *ctx, int argc, char **argv)
 	if ((rc = cmd_load(ctx, &p)) != 0)
 		goto out;
 	rc = EXIT_USAGE;
-	if ((w = wrap(p, argv[optind], &a, &input)) == NULL)
+	if ((input = call_input(p, argv[optind], &a)) == NULL ||
+	    (w = call_wrap(p, argv[optind], input)) == NULL)
 		goto out;
 	empty = json_object_new_object();
 	exec_prepare(&x, p, w, empty, &o);

@@ -14,7 +14,9 @@ overview(FILE *f)
 	fputs("usage: muster [-C DIR] [-v|-q] [--color=auto|always|never] "
 	    "[--json] COMMAND ...\n\ncommands:\n", f);
 	for (i = 0; i < ncmds; i++)
-		fprintf(f, "  %-12s %s\n", cmds[i].name, cmds[i].summary);
+		if (cmds[i].name[0] != '_')
+			fprintf(f, "  %-12s %s\n", cmds[i].name,
+			    cmds[i].summary);
 	fputs("\nglobal options:\n"
 	    "  -C DIR       use DIR/.muster (default: the nearest .muster "
 	    "upwards; MUSTER_DIR)\n"

@@ -1,4 +1,5 @@
-/* cmd-list.c: `muster list [workflows|tools|serviceclasses]`. */
+/* cmd-list.c: `muster list [workflows|tools|serviceclasses|services|
+ * executions]`. */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -115,21 +116,32 @@ cmd_list(struct ctx *ctx, int argc, char **argv)
 		return cmd_usage(cmd_find("list"));
 	if (optind < argc) {
 		const char *const	names[] = { "workflows", "tools",
-					    "serviceclasses" };
+					    "serviceclasses", "services",
+					    "executions" };
 
-		for (first = 0; first < 3; first++)
+		for (first = 0; first < nitems(names); first++)
 			if (strcmp(argv[optind], names[first]) == 0 ||
 			    strncmp(argv[optind], names[first],
 			    strlen(names[first]) - 1) == 0)
 				break;
-		if (first == 3) {
-			const char	*sg = suggest(argv[optind], names, 3);
+		if (first == nitems(names)) {
+			const char	*sg = suggest(argv[optind], names,
+					    nitems(names));
 
 			error("cannot list '%s'%s%s%s", argv[optind],
 			    sg ? " (did you mean '" : "", sg ? sg : "",
-			    sg ? "'?)" : "; use workflows, tools or "
-			    "serviceclasses");
+			    sg ? "'?)" : "; use workflows, tools, "
+			    "serviceclasses, services or executions");
 			return EXIT_USAGE;
+		}
+		/* What is in the state folder: the commands that own it. */
+		if (first >= 3) {
+			char	*svc[] = { "service", "list", NULL };
+			char	*hist[] = { "history", "--limit", "0", NULL };
+
+			optind = 0;
+			return first == 3 ? cmd_service(ctx, 2, svc) :
+			    cmd_history(ctx, 3, hist);
 		}
 		last = first + 1;
 	}

@@ -58,9 +58,12 @@ const struct cmd	cmds[] = {
 	  "run one tool and print its result",
 	  "Runs TOOL (a Tool file, a core_* built-in or workflow_<name>) once,\n"
 	  "streams its output and prints its result as JSON.\n" },
-	{ "list", cmd_list, "list [workflows|tools|serviceclasses] [--json]",
+	{ "list", cmd_list, "list [workflows|tools|serviceclasses|services|"
+	  "executions] [--json]",
 	  "list definitions with their descriptions",
-	  "Without a kind, lists every workflow, tool and service class.\n" },
+	  "Without a kind, lists every workflow, tool and service class.\n"
+	  "'list services' is 'service list'; 'list executions' is\n"
+	  "'history --limit 0'.\n" },
 	{ "show", cmd_show, "show WORKFLOW [--json]",
 	  "show a workflow's arguments, steps and edges", "" },
 	{ "graph", cmd_graph, "graph WORKFLOW [--format=dot|text]",
@@ -72,6 +75,27 @@ const struct cmd	cmds[] = {
 	  "Without FILEs, checks the whole project.  With FILEs, checks them\n"
 	  "(and what they refer to in the project) and reports only their\n"
 	  "problems.  Exit 0 when valid, 2 otherwise.\n" },
+	{ "service", cmd_service, "service create CLASS [NAME] [--arg K=V]... | "
+	  "start|stop|restart|delete|status|wait NAME | list",
+	  "create and manage service instances",
+	  "  create CLASS [NAME] [--arg K=V]... [--args-file F] [--timeout D]\n"
+	  "                 [--no-wait]   start a new instance of a service class\n"
+	  "                 (its dependencies first) and wait until it is healthy\n"
+	  "  start NAME [--timeout D]     start a stopped instance\n"
+	  "  stop NAME                    stop it (the daemon: stopSignal, then\n"
+	  "                               SIGKILL after stopTimeout)\n"
+	  "  restart NAME [--timeout D]   the restart tool, or stop and start\n"
+	  "  delete NAME [--force]        stop and forget it; refused while\n"
+	  "                               another instance depends on it\n"
+	  "  status NAME                  probe its health once and show it\n"
+	  "                               (exit 0 whatever its state)\n"
+	  "  wait NAME [--timeout D]      probe until it is healthy\n"
+	  "  list                         every instance, without probing\n"
+	  "All take --json.  create prints the instance's name.  Exit 0 done,\n"
+	  "1 the service failed or is not healthy in time,\n"
+	  "2 bad arguments or unknown class, 3 unknown or corrupt instance.\n" },
+	{ "__supervise", cmd_supervise, "__supervise EXITFILE ARGV...",
+	  "(internal) the parent of a service's daemon", "" },
 	{ "version", cmd_version, "version",
 	  "print muster's version", "" },
 	{ "render", cmd_render, "render [--data FILE|-] "

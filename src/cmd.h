@@ -67,6 +67,8 @@ CMD_DECL(history);
 CMD_DECL(logs);
 CMD_DECL(cancel);
 CMD_DECL(gc);
+CMD_DECL(service);
+CMD_DECL(supervise);
 CMD_DECL(status);
 CMD_DECL(call);
 /* Parses -j N: 0 means no limit.  0, or -1 after an error. */

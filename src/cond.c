@@ -72,37 +72,35 @@ same(struct json_object *a, struct json_object *b)
 
 /* 1 when every jsonPath of e matches result, 0 not, -1 error (err). */
 static int
-paths_match(struct exec *x, struct job *j, const struct expect *e,
+paths_match(struct json_object *root, const struct expect *e,
     struct json_object *result, struct buf *err)
 {
-	struct json_object	*root = job_root(x, j), *want;
+	struct json_object	*want;
 	size_t			 i;
 	int			 rc = 1;
 
 	for (i = 0; i < e->n && rc == 1; i++) {
-		if (render_value(e->values[i], root, &want, err) < 0) {
-			rc = -1;
-			break;
-		}
+		if (render_value(e->values[i], root, &want, err) < 0)
+			return -1;
 		if (!same(json_path(result, e->paths[i]), want))
 			rc = 0;
 		json_object_put(want);
 	}
-	json_object_put(root);
 	return rc;
 }
 
 int
-cond_expect(struct exec *x, struct job *j, const struct condition *c,
-    int success, struct json_object *result, struct buf *err)
+expect_check(const struct expect *e, const struct expect *n, int success,
+    struct json_object *result, struct json_object *root, struct buf *err)
 {
-	const struct expect	*e = &c->expect, *n = &c->expect_not;
-	int			 m;
+	int	m;
 
+	if (!e->set && !n->set)
+		return success != 0;
 	if (e->set) {
 		if ((success != 0) != e->success)
 			return 0;
-		if ((m = paths_match(x, j, e, result, err)) <= 0)
+		if ((m = paths_match(root, e, result, err)) <= 0)
 			return m;
 	}
 	if (n->set) {
@@ -110,12 +108,25 @@ cond_expect(struct exec *x, struct job *j, const struct condition *c,
 		int	s = n->n > 0 && !n->success_set ? 1 :
 			    (success != 0) == n->success;
 
-		if ((m = paths_match(x, j, n, result, err)) < 0)
+		if ((m = paths_match(root, n, result, err)) < 0)
 			return -1;
 		if (s && m)
 			return 0;
 	}
 	return 1;
+}
+
+int
+cond_expect(struct exec *x, struct job *j, const struct condition *c,
+    int success, struct json_object *result, struct buf *err)
+{
+	struct json_object	*root = job_root(x, j);
+	int			 rc;
+
+	rc = expect_check(&c->expect, &c->expect_not, success, result, root,
+	    err);
+	json_object_put(root);
+	return rc;
 }
 
 static int

@@ -106,6 +106,8 @@ struct run_opts {
 	bool		 keep_going;	/* -k */
 	bool		 dry_run;	/* -n: plan only (never reaches exec) */
 	bool		 no_record;	/* write nothing: `muster call` */
+	bool		 silent;	/* no progress at all (a service's tool) */
+	int		 log_fd;	/* without a record: output goes here */
 	bool		 fsync;
 	int64_t		 timeout_ns;	/* --timeout, or 0 */
 	const char	*parent;	/* --parent: the calling execution */

@@ -75,6 +75,8 @@ say(struct progress *pr, struct exec *x, const char *fmt, ...)
 	char		t[32];
 	va_list		ap;
 
+	if (pr->silent)
+		return;
 	va_start(ap, fmt);
 	buf_vprintf(&line, fmt, ap);
 	va_end(ap);

@@ -18,6 +18,7 @@ struct progress {
 	int			 verbose;	/* -1 quiet, 1 stream output */
 	int			 color;
 	int			 stream;	/* show step output with [step] */
+	int			 silent;	/* show nothing at all */
 	int			 line_shown;	/* a status line is on screen */
 	size_t			 done, total;
 };

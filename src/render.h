@@ -26,6 +26,14 @@ int	render_value(const struct tval *v, struct json_object *root,
 /* Renders a templated string (flags as for tmpl_render) onto out. */
 int	render_text(const struct tstr *, struct json_object *root,
 	    unsigned flags, struct buf *out, struct buf *err);
+/*
+ * Checks an expect/expectNot pair (of a condition or a health check)
+ * against a tool's success and result; jsonPath values are rendered with
+ * root.  1 holds, 0 not, -1 error (in err).
+ */
+int	expect_check(const struct expect *, const struct expect *not,
+	    int success, struct json_object *result, struct json_object *root,
+	    struct buf *err);
 /* A JSON scalar as text ("3", "true"); objects and arrays as JSON. */
 void	render_plain(struct buf *, struct json_object *);
 

@@ -380,10 +380,11 @@ exec_run(struct exec *x)
 	x->root = render_root(x->input, x->results, x->steps, e, NULL);
 	json_object_put(e);
 	tool_base_env(x->p, x->id, x->w->name);
-	progress_init(&prog, x->opt.result_json ? -1 : x->verbose,
-	    x->color, x->json);
+	progress_init(&prog, x->opt.result_json || x->opt.silent ? -1 :
+	    x->verbose, x->color, x->json);
+	prog.silent = x->opt.silent;
 	/* One step alone: its output is the run's output. */
-	if (x->w->nsteps == 1 && x->w->steps[0]->nsub == 0)
+	if (x->w->nsteps == 1 && x->w->steps[0]->nsub == 0 && !x->opt.silent)
 		prog.stream = 1;
 	progress_run_started(&prog, x);
 	if (x->w->timeout_ns > 0 || x->opt.timeout_ns > 0)

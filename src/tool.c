@@ -7,6 +7,7 @@
 
 #include <json-c/json.h>
 
+#include "builtin.h"
 #include "render.h"
 #include "schema.h"
 #include "tmpl.h"
@@ -96,6 +97,21 @@ tool_base_env(struct project *p, const char *exec_id, const char *workflow)
 	if (workflow != NULL)
 		env_set(&base_env, "MUSTER_WORKFLOW", workflow);
 	buf_release(&err);
+}
+
+int
+tool_env(struct strv *out, const struct tval *env, struct json_object *root,
+    const char *const *kv, struct buf *err)
+{
+	size_t	i;
+
+	for (i = 0; i < base_env.n; i++)
+		strv_add(out, xstrdup(base_env.v[i]));
+	if (env_apply(out, env, root, err) < 0)
+		return -1;
+	for (i = 0; kv != NULL && kv[i] != NULL; i += 2)
+		env_set(out, kv[i], kv[i + 1]);
+	return 0;
 }
 
 /* MUSTER_INPUT_<NAME> for every argument: upper case, '-' as '_'. */
@@ -378,10 +394,19 @@ prepare(const struct call *c, struct invocation *inv, struct buf *err)
 	}
 	if (prepare_input(c, inv, err) < 0)
 		return -1;
-	if (c->ref == TOOL_BUILTIN) {
+	if (c->ref == TOOL_BUILTIN && builtin_service(c->builtin) == NULL) {
 		inv->kind = INV_BUILTIN;
 		inv->builtin = c->builtin;
 		return 0;
+	}
+	if (c->ref == TOOL_BUILTIN) {
+		/* A service operation may wait: a process of its own. */
+		inv->kind = INV_PROC;
+		if (builtin_service_argv(builtin_service(c->builtin),
+		    inv->input, c->self, c->p->root, c->args_file, &inv->argv,
+		    err) < 0)
+			return -1;
+		goto common;
 	}
 	if (c->ref == TOOL_WORKFLOW) {
 		inv->kind = INV_WORKFLOW;

@@ -73,5 +73,12 @@ void	invocation_release(struct invocation *);
  */
 void	tool_base_env(struct project *, const char *exec_id,
 	    const char *workflow);
+/*
+ * The environment a process outside any step starts from: tool_base_env's,
+ * then env (rendered against root), then NAME=value for each pair of kv
+ * (a NULL-ended list).  0, or -1 with the reason in err.
+ */
+int	tool_env(struct strv *, const struct tval *env, struct json_object *root,
+	    const char *const *kv, struct buf *err);
 
 #endif
