@@ -245,7 +245,7 @@ builtin_serviceclass_list(struct project *p, struct json_object *args,
 	(void)args;
 	(void)err;
 	memcpy(c, p->classes, p->nclasses * sizeof *c);
-	qsort(c, p->nclasses, sizeof *c, by_name);
+	xqsort(c, p->nclasses, sizeof *c, by_name);
 	for (i = 0; i < p->nclasses; i++)
 		json_object_array_add(list, describe(p, c[i]));
 	free(c);

@@ -130,7 +130,7 @@ workflow_list(struct project *p, struct json_object *args,
 	(void)args;
 	(void)err;
 	memcpy(w, p->workflows, p->nworkflows * sizeof *w);
-	qsort(w, p->nworkflows, sizeof *w, by_name);
+	xqsort(w, p->nworkflows, sizeof *w, by_name);
 	for (i = 0; i < p->nworkflows; i++) {
 		struct json_object	*o = json_object_new_object();
 

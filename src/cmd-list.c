@@ -61,7 +61,7 @@ sorted(const struct project *p, const struct kind *k)
 
 	for (i = 0; i < k->n; i++)
 		rows[3 * i] = k->item(p, i, &rows[3 * i + 1], &rows[3 * i + 2]);
-	qsort(rows, k->n, 3 * sizeof *rows, by_name);
+	xqsort(rows, k->n, 3 * sizeof *rows, by_name);
 	return rows;
 }
 

@@ -70,7 +70,7 @@ show_new(int logs, struct shown **files, size_t *nfiles, const char *step)
 	if (d != NULL)
 		closedir(d);
 	if (*nfiles > 1)
-		qsort(*files, *nfiles, sizeof **files, by_name);
+		xqsort(*files, *nfiles, sizeof **files, by_name);
 	for (i = 0; i < *nfiles; i++) {
 		int	fd = openat(logs, (*files)[i].name, O_RDONLY | O_CLOEXEC |
 			    O_NOFOLLOW);

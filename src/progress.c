@@ -287,7 +287,7 @@ summary_failures(struct progress *pr, struct exec *x)
 	for (i = 0; i < x->njobs; i++)
 		if (x->jobs[i]->status == ST_FAILED)
 			failed[n++] = x->jobs[i];
-	qsort(failed, n, sizeof *failed, by_end);
+	xqsort(failed, n, sizeof *failed, by_end);
 	for (i = 0; i < n; i++) {
 		char	*log = x->dir ? log_path(x, failed[i]) : NULL;
 

@@ -114,7 +114,7 @@ list_folder(const char *dir, char ***files, size_t *n, size_t *cap)
 		(*files)[(*n)++] = join(dir, e->d_name);
 	}
 	closedir(d);
-	qsort(*files + first, *n - first, sizeof **files, cmp_str);
+	xqsort(*files + first, *n - first, sizeof **files, cmp_str);
 	return 0;
 }
 

@@ -355,7 +355,7 @@ record_list(const char *state_dir, char ***ids, size_t *n)
 	free(dir);
 	/* Sorted by id, ids of one second are neighbours: only they need
 	 * their summary to be told apart. */
-	qsort(v, *n, sizeof *v, newest_first);
+	xqsort(v, *n, sizeof *v, newest_first);
 	for (i = 0; i < *n; i++) {
 		bool	twin = (i > 0 && strncmp(v[i].id, v[i - 1].id, 15) == 0) ||
 			    (i + 1 < *n && strncmp(v[i].id, v[i + 1].id, 15) == 0);
@@ -375,7 +375,7 @@ record_list(const char *state_dir, char ***ids, size_t *n)
 			json_object_put(sum);
 		}
 	}
-	qsort(v, *n, sizeof *v, newest_first);
+	xqsort(v, *n, sizeof *v, newest_first);
 	*ids = xcalloc(*n + 1, sizeof **ids);
 	for (i = 0; i < *n; i++) {
 		(*ids)[i] = v[i].id;

@@ -287,7 +287,7 @@ svc_list(struct svcenv *e, struct json_object **out)
 		}
 	}
 	closedir(d);
-	qsort(names, n, sizeof *names, by_name);
+	xqsort(names, n, sizeof *names, by_name);
 	for (i = 0; i < n; i++) {
 		struct json_object	*r;
 

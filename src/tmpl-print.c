@@ -591,7 +591,7 @@ tmpl_map_keys(struct json_object *m, size_t *n)
 		(void)val;
 		k[i++] = key;
 	}
-	qsort(k, *n, sizeof *k, map_cmp);
+	xqsort(k, *n, sizeof *k, map_cmp);
 	return k;
 }
 

@@ -253,6 +253,13 @@ xasprintf(const char *fmt, ...)
 }
 
 void
+xqsort(void *base, size_t n, size_t sz, int (*cmp)(const void *, const void *))
+{
+	if (n > 1)
+		qsort(base, n, sz, cmp);
+}
+
+void
 xgrow(void *arr, size_t *cap, size_t n, size_t sz)
 {
 	void	**p = arr;

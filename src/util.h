@@ -79,6 +79,9 @@ char		*xasprintf(const char *, ...) PRINTF(1, 2);
 char		*xvasprintf(const char *, va_list) PRINTF(1, 0);
 /* Grows *arr (of *cap elements of size sz) to hold at least n. */
 void		 xgrow(void *arr, size_t *cap, size_t n, size_t sz);
+/* qsort, which may be given no array at all when there is nothing to sort. */
+void		 xqsort(void *base, size_t n, size_t sz,
+		    int (*cmp)(const void *, const void *));
 
 /* A growable byte string, always NUL-terminated once anything was added. */
 struct buf {
