@@ -44,11 +44,12 @@ main(int argc, char **argv)
 	memset(&opts[n], 0, sizeof opts[n]);
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, "+:C:vqhV", opts, NULL)) != -1) {
-		if (opt == 'h')
-			return cmd_help(&ctx, 1, (char *[]){ "help", NULL });
-		if (opt == 'V')
-			return cmd_version(&ctx, 1,
-			    (char *[]){ "version", NULL });
+		if (opt == 'h' || opt == 'V') {
+			optind = 0;	/* getopt is mid-argv: start afresh */
+			return opt == 'h' ?
+			    cmd_help(&ctx, 1, (char *[]){ "help", NULL }) :
+			    cmd_version(&ctx, 1, (char *[]){ "version", NULL });
+		}
 		if (opt == '?' || opt == ':') {
 			error(opt == ':' ? "option '%s' needs a value" :
 			    "unknown option '%s'", argv[optind - 1]);
@@ -58,6 +59,7 @@ main(int argc, char **argv)
 			return EXIT_USAGE;
 	}
 	if (optind == argc) {
+		optind = 0;
 		cmd_help(&ctx, 1, (char *[]){ "help", NULL });
 		return EXIT_USAGE;
 	}

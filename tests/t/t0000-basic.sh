@@ -18,6 +18,17 @@ test_expect_success 'help lists the commands' '
 	grep "^  help " out
 '
 
+test_expect_success '--help and --version work before any command' '
+	muster --help >out &&
+	grep "^usage: muster " out &&
+	muster -q -h >out &&
+	grep "^usage: muster " out &&
+	muster --version >out &&
+	grep "^muster [0-9]" out &&
+	muster -C /nonexistent -V >out &&
+	grep "^muster [0-9]" out
+'
+
 test_expect_success 'no command is a usage error' '
 	test_expect_code 2 muster >out
 '
