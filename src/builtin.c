@@ -7,6 +7,7 @@
 #include <json-c/json.h>
 
 #include "builtin.h"
+#include "exec.h"
 #include "project.h"
 #include "record.h"
 #include "util.h"
@@ -167,8 +168,6 @@ static int
 execution_list(struct project *p, struct json_object *args,
     struct json_object **result, struct buf *err)
 {
-	static const char *const statuses[] = { "running", "inprogress",
-	    "completed", "failed", "interrupted", "cancelled" };
 	struct json_object	*list = json_object_new_array();
 	const char		*wf, *st;
 	char			*state = record_state_dir(p), **ids;
@@ -180,10 +179,8 @@ execution_list(struct project *p, struct json_object *args,
 	    builtin_arg_int(args, "limit", 50, 1, 1000, &limit, err) < 0 ||
 	    builtin_arg_int(args, "offset", 0, 0, INT32_MAX, &offset, err) < 0)
 		goto fail;
-	for (i = 0; st != NULL && i < nitems(statuses); i++)
-		if (strcmp(st, statuses[i]) == 0)
-			break;
-	if (st != NULL && i == nitems(statuses)) {
+	if (st != NULL && strcmp(st, "inprogress") != 0 &&
+	    exec_status_parse(st) < 0) {
 		buf_printf(err, "status must be one of running, completed, "
 		    "failed, interrupted, cancelled");
 		goto fail;

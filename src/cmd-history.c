@@ -7,6 +7,7 @@
 #include <json-c/json.h>
 
 #include "cmd.h"
+#include "exec.h"
 #include "project.h"
 #include "record.h"
 #include "value.h"
@@ -63,6 +64,13 @@ cmd_history(struct ctx *ctx, int argc, char **argv)
 			break;
 		case OPT_STATUS:
 			st = optarg;
+			if (exec_status_parse(st) < 0) {
+				error("--status: expected running, completed, "
+				    "failed, interrupted or cancelled, not '%s'",
+				    st);
+				json_object_put(list);
+				return EXIT_USAGE;
+			}
 			break;
 		case OPT_LIMIT:
 			limit = strtol(optarg, &end, 10);

@@ -35,6 +35,7 @@ enum exec_status {
 	EX_CANCELLED
 };
 const char	*exec_status_name(enum exec_status);
+int		 exec_status_parse(const char *);	/* -1: unknown */
 
 /* What a job is doing now, beyond its status. */
 enum phase {

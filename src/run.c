@@ -35,6 +35,17 @@ exec_status_name(enum exec_status s)
 	return exec_names[s];
 }
 
+int
+exec_status_parse(const char *name)
+{
+	size_t	i;
+
+	for (i = 0; i < nitems(exec_names); i++)
+		if (strcmp(name, exec_names[i]) == 0)
+			return (int)i;
+	return -1;
+}
+
 static int
 limit_of(const struct run_opts *o, const struct workflow *w)
 {
