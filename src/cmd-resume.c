@@ -161,9 +161,13 @@ preload_results(struct exec *x, const struct prior *pr)
 		}
 }
 
-/* Opens and locks the execution, cutting a torn tail off its journal. */
+/*
+ * Opens and locks the execution and reads its record, cutting a torn tail
+ * off its journal.
+ */
 static int
-open_execution(const char *state, const char *id, int *dirfd, int *lockfd)
+open_execution(const char *state, const char *id, int *dirfd, int *lockfd,
+    struct prior *pr)
 {
 	struct journal_scan	 scan;
 	char			*dir = xasprintf("%s/executions/%s", state, id);
@@ -187,14 +191,11 @@ open_execution(const char *state, const char *id, int *dirfd, int *lockfd)
 		free(dir);
 		return r == LOCK_BUSY ? EXIT_LOCKED : EXIT_IO;
 	}
-	r = journal_replay(*dirfd, "journal", NULL, NULL, &scan);
-	if (r == -2) {
-		error("execution '%s' is corrupt: bad record at byte %lld of "
-		    "'%s/journal'", id, (long long)scan.bad_at, dir);
+	if ((r = record_prior(*dirfd, dir, id, pr, &scan)) != 0) {
 		free(dir);
-		return EXIT_STATE;
+		return r;
 	}
-	if (r == 0 && scan.torn > 0) {
+	if (scan.torn > 0) {
 		/* A crash cut the last record short: it never happened. */
 		if (journal_truncate(*dirfd, "journal", scan.good) < 0) {
 			error("cannot repair '%s/journal':", dir);
@@ -251,8 +252,7 @@ cmd_resume(struct ctx *ctx, int argc, char **argv)
 	if ((id = r.last ? record_latest(state, &ids, &n) : argv[optind]) ==
 	    NULL)
 		goto out;
-	if ((rc = open_execution(state, id, &dirfd, &lockfd)) != 0 ||
-	    (rc = record_prior(state, id, &pr)) != 0)
+	if ((rc = open_execution(state, id, &dirfd, &lockfd, &pr)) != 0)
 		goto out;
 	doc = pr.doc;
 	st = json_object_get_string(json_object_object_get(doc, "status"));

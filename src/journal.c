@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -142,37 +143,46 @@ journal_close(struct journal *j)
 	j->path = NULL;
 }
 
-/* Reads a whole file opened at dirfd/name; NULL with errno on failure. */
-static char *
-slurp(int dirfd, const char *name, size_t *len)
+/* Maps the regular file name of dirfd whole: 0, or -1 with errno set. */
+static int
+map_file(int dirfd, const char *name, struct journal_map *m)
 {
 	struct stat	 st;
-	char		*buf;
-	size_t		 got = 0;
+	void		*p;
 	int		 fd;
 
+	memset(m, 0, sizeof *m);
+	m->p = "";
 	if ((fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) < 0)
-		return NULL;
+		return -1;
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
 		if (errno == 0 || S_ISREG(st.st_mode) == 0)
 			errno = EINVAL;
 		close(fd);
-		return NULL;
+		return -1;
 	}
-	buf = xmalloc((size_t)st.st_size + 1);
-	while (got < (size_t)st.st_size) {
-		ssize_t	r = read(fd, buf + got, (size_t)st.st_size - got);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			break;
-		got += (size_t)r;
+	if (st.st_size > 0) {
+		/* MAP_POPULATE: one call maps every page the cache holds. */
+		p = mmap(NULL, (size_t)st.st_size, PROT_READ,
+		    MAP_PRIVATE | MAP_POPULATE, fd, 0);
+		if (p == MAP_FAILED) {
+			close(fd);
+			return -1;
+		}
+		m->p = p;
+		m->size = (size_t)st.st_size;
 	}
 	close(fd);
-	buf[got] = '\0';
-	*len = got;
-	return buf;
+	return 0;
+}
+
+void
+journal_unload(struct journal_map *m)
+{
+	if (m->size > 0)
+		munmap((void *)m->p, m->size);
+	memset(m, 0, sizeof *m);
+	m->p = "";
 }
 
 /*
@@ -229,43 +239,38 @@ all_nul(const char *p, size_t n)
 	return n == 0;
 }
 
-char *
-journal_load(int dirfd, const char *name, size_t *len,
-    struct journal_scan *scan, int *rc)
+int
+journal_load(int dirfd, const char *name, struct journal_map *m,
+    struct journal_scan *scan)
 {
 	const char	*payload;
-	char		*buf;
-	size_t		 all, off = 0, plen;
+	size_t		 off = 0, plen;
 
 	memset(scan, 0, sizeof *scan);
-	*rc = 0;
-	if ((buf = slurp(dirfd, name, &all)) == NULL) {
-		*rc = -1;
-		return NULL;
-	}
-	while (off < all) {
-		long	r = parse_record(buf, all, off, &payload, &plen);
+	if (map_file(dirfd, name, m) < 0)
+		return -1;
+	while (off < m->size) {
+		long	r = parse_record(m->p, m->size, off, &payload, &plen);
 
-		if (r == 0 || all_nul(buf + off, all - off)) {
+		if (r == 0 || all_nul(m->p + off, m->size - off)) {
 			/*
 			 * The last record cut short (a crash during its one
 			 * write), or zeros a power cut left: a torn tail.
 			 */
-			scan->torn = (off_t)(all - off);
+			scan->torn = (off_t)(m->size - off);
 			break;
 		}
 		if (r < 0) {
 			scan->bad_at = (off_t)off;
-			*rc = -2;
-			free(buf);
-			return NULL;
+			journal_unload(m);
+			return -2;
 		}
 		scan->records++;
 		off += (size_t)r;
 		scan->good = (off_t)off;
 	}
-	*len = off;
-	return buf;
+	m->len = off;
+	return 0;
 }
 
 int
@@ -286,19 +291,19 @@ journal_replay(int dirfd, const char *name,
     int (*fn)(void *, const char *, size_t), void *arg,
     struct journal_scan *scan)
 {
-	const char	*payload;
-	char		*buf;
-	size_t		 len, off = 0, plen;
-	int		 rc;
+	struct journal_map	 m;
+	const char		*payload;
+	size_t			 off = 0, plen;
+	int			 rc;
 
-	if ((buf = journal_load(dirfd, name, &len, scan, &rc)) == NULL)
+	if ((rc = journal_load(dirfd, name, &m, scan)) < 0)
 		return rc;
-	while (fn != NULL && journal_next(buf, len, &off, &payload, &plen))
+	while (fn != NULL && journal_next(m.p, m.len, &off, &payload, &plen))
 		if (fn(arg, payload, plen) < 0) {
 			rc = -1;
 			break;
 		}
-	free(buf);
+	journal_unload(&m);
 	return rc;
 }
 

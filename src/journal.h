@@ -40,13 +40,22 @@ struct journal_scan {
 	off_t	bad_at;		/* with a -1 return: where corruption starts */
 };
 
+/* A journal file mapped in memory: len bytes of good records at p. */
+struct journal_map {
+	const char	*p;
+	size_t		 len;
+	size_t		 size;		/* of the mapping */
+};
+
 /*
- * Reads the whole file and checks its records' framing and checksums: the
- * bytes (the caller frees them) up to the end of the last good record, or
- * NULL with *rc -1 (errno set) or -2 (corrupt before its tail, scan->bad_at).
+ * Maps the whole file (read-only: no copy) and checks its records'
+ * framing and checksums; m->len ends at the last good record.  Returns 0,
+ * -1 (errno set) or -2 (corrupt before its tail, scan->bad_at); after an
+ * error nothing is left mapped.
  */
-char	*journal_load(int dirfd, const char *name, size_t *len,
-	    struct journal_scan *, int *rc);
+int	journal_load(int dirfd, const char *name, struct journal_map *,
+	    struct journal_scan *);
+void	journal_unload(struct journal_map *);
 /*
  * Steps through the records of loaded bytes: the payload of the record at
  * *off, which moves to the next one.  0 at the end.

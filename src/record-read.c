@@ -256,8 +256,8 @@ record_read(const char *state_dir, const char *id, struct json_object **out)
 {
 	struct reader		 r = { 0 };
 	struct journal_scan	 scan;
-	char			*dir, *buf = NULL;
-	size_t			 len = 0;
+	struct journal_map	 m;
+	char			*dir;
 	int			 dfd, rc;
 
 	*out = NULL;
@@ -276,9 +276,9 @@ record_read(const char *state_dir, const char *id, struct json_object **out)
 		free(dir);
 		return rc == ENOENT ? EXIT_STATE : EXIT_IO;
 	}
-	buf = journal_load(dfd, "journal", &len, &scan, &rc);
+	rc = journal_load(dfd, "journal", &m, &scan);
 	close(dfd);
-	if (buf == NULL && rc == -1) {
+	if (rc == -1) {
 		error("cannot read '%s/journal':", dir);
 		free(dir);
 		return EXIT_IO;
@@ -287,13 +287,15 @@ record_read(const char *state_dir, const char *id, struct json_object **out)
 	r.steps = json_object_new_array();
 	json_set(r.doc, "steps", r.steps);
 	r.path = dir;
-	if (buf != NULL)
-		rc = read_records(&r, buf, len);
+	if (rc == 0)
+		rc = read_records(&r, m.p, m.len);
+	else
+		r.bad = -1;
 	hmap_release(&r.by_key);
-	free(buf);
+	journal_unload(&m);
 	if (rc < 0 || get(r.doc, "workflow_name") == NULL) {
 		error("execution '%s' is corrupt: bad record at byte %lld of "
-		    "'%s/journal'", id, (long long)(buf == NULL ? scan.bad_at :
+		    "'%s/journal'", id, (long long)(r.bad < 0 ? scan.bad_at :
 		    r.bad ? scan.good : 0), dir);
 		json_object_put(r.doc);
 		free(dir);
@@ -589,7 +591,7 @@ prior_records(struct prior *pr, struct reader *r, size_t len)
 	size_t		 off = 0, plen, klen, cap = 0, i;
 	int		 rc = 0;
 
-	while (rc == 0 && journal_next(pr->buf, len, &off, &p, &plen)) {
+	while (rc == 0 && journal_next(pr->journal.p, len, &off, &p, &plen)) {
 		struct prior_step	*ps;
 		uintptr_t		 at;
 
@@ -618,40 +620,27 @@ prior_records(struct prior *pr, struct reader *r, size_t len)
 }
 
 int
-record_prior(const char *state_dir, const char *id, struct prior *pr)
+record_prior(int dirfd, const char *dir, const char *id, struct prior *pr,
+    struct journal_scan *scan)
 {
-	struct reader		 r = { 0 };
-	struct journal_scan	 scan;
-	char			*dir;
-	size_t			 len = 0;
-	int			 dfd, rc;
+	struct reader	 r = { 0 };
+	int		 rc;
 
 	memset(pr, 0, sizeof *pr);
-	if (!record_id_ok(id)) {
-		error("no execution '%s'", id);
-		return EXIT_STATE;
+	if ((rc = journal_load(dirfd, "journal", &pr->journal, scan)) == -1) {
+		error("cannot read '%s/journal':", dir);
+		return EXIT_IO;
 	}
-	dir = xasprintf("%s/executions/%s", state_dir, id);
-	if ((dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC |
-	    O_NOFOLLOW)) < 0) {
-		error("no execution '%s'", id);
-		free(dir);
-		return EXIT_STATE;
-	}
-	pr->buf = journal_load(dfd, "journal", &len, &scan, &rc);
-	close(dfd);
 	r.doc = pr->doc = new_doc(id);
-	if (pr->buf != NULL)
-		rc = prior_records(pr, &r, len);
+	if (rc == 0)
+		rc = prior_records(pr, &r, pr->journal.len);
 	if (rc < 0 || get(pr->doc, "workflow_name") == NULL) {
 		error("execution '%s' is corrupt: bad record at byte %lld of "
-		    "'%s/journal'", id, (long long)(pr->buf == NULL ?
-		    scan.bad_at : scan.good), dir);
-		free(dir);
+		    "'%s/journal'", id, (long long)(rc == -2 ? scan->bad_at :
+		    scan->good), dir);
 		prior_release(pr);
 		return EXIT_STATE;
 	}
-	free(dir);
 	return 0;
 }
 
@@ -665,6 +654,6 @@ prior_release(struct prior *pr)
 	free(pr->all);
 	hmap_release(&pr->steps);
 	json_object_put(pr->doc);
-	free(pr->buf);
+	journal_unload(&pr->journal);
 	memset(pr, 0, sizeof *pr);
 }

@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "hmap.h"
+#include "journal.h"
 
 struct exec;
 struct job;
@@ -86,16 +87,18 @@ struct prior {
 	struct hmap		 steps;		/* key -> struct prior_step */
 	struct prior_step	*all;
 	size_t			 n;
-	char			*buf;		/* the journal; keys point into it */
+	struct journal_map	 journal;	/* keys point into it */
 };
 
 /*
- * Reads execution id for resume: the run's record and, for each step, its
- * last status, definition hash, attempts and (completed) result.  Only
- * what is needed is parsed, so a large execution resumes quickly.
- * Returns 0, or the exit code after an error (3 unknown or corrupt).
+ * Reads execution id (folder dir, open as dirfd) for resume: the run's
+ * record and, for each step, its last status, definition hash, attempts
+ * and (completed) result.  Only what is needed is parsed, so a large
+ * execution resumes quickly; scan tells of a torn tail.  Returns 0, or
+ * the exit code after an error (3 corrupt, 4 unreadable).
  */
-int	 record_prior(const char *state_dir, const char *id, struct prior *);
+int	 record_prior(int dirfd, const char *dir, const char *id,
+	    struct prior *, struct journal_scan *scan);
 void	 prior_release(struct prior *);
 /* The ids of every execution in the state folder, newest first. */
 int	 record_list(const char *state_dir, char ***ids, size_t *n);
