@@ -113,21 +113,29 @@ demo: muster
 	./muster -C examples/deploy run deploy --arg env=staging
 	./muster -C examples/deploy status
 
+BASHCOMPDIR ?= $(DATADIR)/bash-completion/completions
+ZSHCOMPDIR ?= $(DATADIR)/zsh/site-functions
+FISHCOMPDIR ?= $(DATADIR)/fish/vendor_completions.d
+CPL = share/muster/completions
+
 install: muster
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
-		$(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(DATADIR)/muster
+		$(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(BASHCOMPDIR) \
+		$(DESTDIR)$(ZSHCOMPDIR) $(DESTDIR)$(FISHCOMPDIR)
 	install -m 755 muster $(DESTDIR)$(BINDIR)/muster
-	for f in doc/*.1; do test -f "$$f" && \
-		install -m 644 "$$f" $(DESTDIR)$(MANDIR)/man1/ || :; done
-	for f in doc/*.5; do test -f "$$f" && \
-		install -m 644 "$$f" $(DESTDIR)$(MANDIR)/man5/ || :; done
-	cp -R share/muster/. $(DESTDIR)$(DATADIR)/muster/
+	install -m 644 doc/muster.1 $(DESTDIR)$(MANDIR)/man1/muster.1
+	install -m 644 doc/muster-workflow.5 \
+		$(DESTDIR)$(MANDIR)/man5/muster-workflow.5
+	install -m 644 $(CPL)/muster.bash $(DESTDIR)$(BASHCOMPDIR)/muster
+	install -m 644 $(CPL)/_muster $(DESTDIR)$(ZSHCOMPDIR)/_muster
+	install -m 644 $(CPL)/muster.fish $(DESTDIR)$(FISHCOMPDIR)/muster.fish
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/muster
-	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man1/,$(notdir $(wildcard doc/*.1)))
-	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man5/,$(notdir $(wildcard doc/*.5)))
-	rm -rf $(DESTDIR)$(DATADIR)/muster
+	rm -f $(DESTDIR)$(BINDIR)/muster \
+		$(DESTDIR)$(MANDIR)/man1/muster.1 \
+		$(DESTDIR)$(MANDIR)/man5/muster-workflow.5 \
+		$(DESTDIR)$(BASHCOMPDIR)/muster $(DESTDIR)$(ZSHCOMPDIR)/_muster \
+		$(DESTDIR)$(FISHCOMPDIR)/muster.fish
 
 configure: configure.ac
 	autoconf -o $@ $<

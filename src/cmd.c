@@ -23,7 +23,8 @@ const struct cmd	cmds[] = {
 	  "  --timeout D     stop the run after D (e.g. 10m); exit 124\n"
 	  "  --fsync         make every record survive a power cut\n"
 	  "Exit: 0 done, 1 a step failed, 2 bad arguments or definitions,\n"
-	  "4 the record cannot be written, 124 timed out, 128+N signal N.\n" },
+	  "4 the record cannot be written, 75 another run of a workflow with\n"
+	  "concurrency: forbid is going on, 124 timed out, 128+N signal N.\n" },
 	{ "resume", cmd_resume, "resume ID|--last [-j N] [-k] [--from STEP] "
 	  "[--arg SECRET=V]...",
 	  "finish an execution that failed or was stopped",
@@ -93,7 +94,8 @@ const struct cmd	cmds[] = {
 	  "  list                         every instance, without probing\n"
 	  "All take --json.  create prints the instance's name.  Exit 0 done,\n"
 	  "1 the service failed or is not healthy in time,\n"
-	  "2 bad arguments or unknown class, 3 unknown or corrupt instance.\n" },
+	  "2 bad arguments or unknown class, 3 unknown or corrupt instance,\n"
+	  "4 its state cannot be written.\n" },
 	{ "__supervise", cmd_supervise, "__supervise EXITFILE ARGV...",
 	  "(internal) the parent of a service's daemon", "" },
 	{ "version", cmd_version, "version",

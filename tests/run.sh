@@ -37,8 +37,11 @@ wait
 
 pass=0
 fail=0
+skip=0
 for t in "$@"; do
 	p=$(grep -c '^ok ' "$OUT/$t")
+	s=$(grep -c '^ok .*# SKIP' "$OUT/$t")
+	p=$((p - s))
 	f=$(grep -c '^not ok ' "$OUT/$t" | tr -d ' ')
 	k=$(grep -c '^not ok .*# TODO' "$OUT/$t")
 	f=$((f - k))
@@ -47,9 +50,13 @@ for t in "$@"; do
 		grep -v '^ok ' "$OUT/$t"
 		test "$f" -eq 0 && f=1 && echo "$t: exited $rc"
 	fi
-	printf '%-40s %4d passed %4d failed\n' "$t" "$p" "$f"
+	printf '%-40s %4d passed %4d failed' "$t" "$p" "$f"
+	test "$s" -gt 0 && printf ' %4d skipped' "$s"
+	echo
+	skip=$((skip + s))
 	pass=$((pass + p))
 	fail=$((fail + f))
 done
+test "$skip" -gt 0 && echo "$skip skipped: a tool they need is missing"
 echo "$pass passed, $fail failed"
 test "$fail" -eq 0

@@ -8,6 +8,7 @@
 #   test_expect_failure DESC BODY   a known bug: reported, not counted
 #   test_must_fail CMD...           CMD must fail without crashing
 #   test_expect_code N CMD...       CMD must exit with N
+#   test_skip DESC WHY              a test that cannot run here (TAP SKIP)
 #   test_cmp EXPECTED ACTUAL        files must be equal (diff -u on failure)
 #   muster ARGS...                  the binary under test ($MUSTER)
 #   test_done                       ends the script
@@ -95,6 +96,11 @@ test_expect_code() {
 		return 1
 	fi
 	return 0
+}
+
+test_skip() {
+	test_count=$((test_count + 1))
+	echo "ok $test_count - $TEST_NAME: $1 # SKIP $2"
 }
 
 test_cmp() {

@@ -1,0 +1,92 @@
+#!/bin/sh
+# t0004-completion.sh: the bash, zsh and fish completions offer the
+# commands, options and the project's own names, from any -C folder.
+. "$(dirname "$0")/lib.sh"
+
+CPL=$TOP/share/muster/completions
+mkdir -p bin && ln -s "$MUSTER" bin/muster
+PATH=$TRASH/bin:$PATH
+cp -R "$TOP/examples/deploy" proj && rm -rf proj/.muster/state &&
+cp "$DATA/svc/sleeper.yaml" proj/.muster/serviceclasses/ || exit 1
+
+# The words each shell offers at the end of the line $1, sorted, one a line.
+# Like bash, bash_words splits the line at "=" too.
+bash_words() {
+	bash -c '. "$1"; line=$2
+		read -ra COMP_WORDS <<<"${line//=/ = }"
+		case $line in *" ") COMP_WORDS+=("") ;; esac
+		COMP_CWORD=$((${#COMP_WORDS[@]} - 1))
+		_muster; printf "%s\n" "${COMPREPLY[@]}"' _ "$CPL/muster.bash" \
+		"$1${2-}" | sort
+}
+zsh_words() {
+	zsh -f "$HELPERS/zsh-complete.zsh" "$CPL" "$1${2-}" | sort -u
+}
+fish_words() {
+	fish --no-config -c "source $CPL/muster.fish; complete -C '$1${2-}'" |
+		cut -f1 | sort
+}
+
+norm() {
+	sed -e "/^--[a-z-]*=./s/^--[a-z-]*=//" -e "/^--/s/=\$//"
+}
+
+# check LINE PARTIAL EXPECTED...: every shell offers exactly EXPECTED (an
+# option's "=" aside: zsh and fish show "--color" for "--color=", and
+# fish "--color=auto" where the others show "auto").
+check() {
+	printf "%s\n" "$@" | tail -n +3 | norm | sort >expect
+	for sh in bash zsh fish; do
+		"${sh}_words" "$1" "$2" | norm >actual &&
+		test_cmp expect actual || { echo "($sh: '$1$2')"; return 1; }
+	done
+}
+
+for sh in bash zsh fish; do
+	if ! command -v $sh >/dev/null; then
+		test_skip "completion for $sh" "$sh is not installed"
+		continue
+	fi
+	test_expect_success "the $sh completion file parses" "
+		$sh -n '$CPL/$(case $sh in bash) echo muster.bash;; zsh) echo _muster;; fish) echo muster.fish;; esac)'
+	"
+done
+
+if command -v zsh >/dev/null && command -v fish >/dev/null; then
+test_expect_success 'commands and global options' '
+	check "muster " r run resume render &&
+	check "muster " "--col" --color &&
+	check "muster --color=" "a" always auto &&
+	check "muster help " "se" service
+'
+
+test_expect_success 'workflows, tools and classes of the -C project' '
+	check "muster -C proj run " "" deploy &&
+	check "muster -C proj call " "x_r" x_rollback x_rollout &&
+	check "muster -C proj service create " "" sleeper web-preview &&
+	check "muster -C proj graph deploy --format=" "" dot text
+'
+
+test_expect_success 'the arguments of the workflow being run' '
+	check "muster -C proj run deploy --arg " "" env= regions= replicas= token= version= &&
+	check "muster -C proj run deploy --arg " "e" env=
+'
+
+test_expect_success 'executions and service instances' '
+	(cd proj && muster -q run deploy --arg env=staging >/dev/null 2>&1) &&
+	id=$(cd proj && muster history --limit 1 | cut -d" " -f1) &&
+	check "muster -C proj status " "" $id &&
+	check "muster -C proj logs " "${id%????}" $id &&
+	muster -C proj service create sleeper >/dev/null &&
+	check "muster -C proj service stop " "" sleeper-plain &&
+	check "muster -C proj service " "st" start status stop &&
+	muster -C proj service delete sleeper-plain >/dev/null
+'
+
+test_expect_success 'options of the command on the line' '
+	check "muster history " "--st" --status &&
+	check "muster history --status " "c" cancelled completed &&
+	check "muster -C proj service delete x " "--f" --force
+'
+fi
+test_done
