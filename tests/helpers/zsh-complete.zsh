@@ -5,7 +5,7 @@
 # words are caught by wrapping compadd).
 zmodload zsh/zpty || exit 1
 zpty z zsh -f -i
-zpty -w z "PROMPT=; fpath=(${(q)1} \$fpath); autoload -Uz compinit; compinit -u -d /dev/null"
+zpty -w z "PROMPT=; fpath=(${(q)1} \$fpath); autoload -Uz compinit; compinit -u -D"
 zpty -w z 'compadd() {
 	if [[ ${@[1,(i)(-|--)]} == *-(O|A|D)\ * ]]; then
 		builtin compadd "$@"; return

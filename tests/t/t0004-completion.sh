@@ -88,5 +88,10 @@ test_expect_success 'options of the command on the line' '
 	check "muster history --status " "c" cancelled completed &&
 	check "muster -C proj service delete x " "--f" --force
 '
+
+# compinit -d FILE rewrites FILE: once that was /dev/null.
+test_expect_success 'the shells left /dev/null alone' '
+	test -c /dev/null
+'
 fi
 test_done
