@@ -15,6 +15,7 @@ call_wrap(struct project *p, const char *name, struct json_object *args)
 	struct tval	*v = arena_alloc(&p->arena, sizeof *v);
 
 	w->name = "call";
+	w->reads_results = true;	/* the caller reads the one result */
 	w->nsteps = 1;
 	w->steps = arena_alloc(&p->arena, sizeof *w->steps);
 	w->steps[0] = s;

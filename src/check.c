@@ -132,8 +132,12 @@ on_field(void *arg, const char *const *chain, size_t n, int line, int col)
 	const struct step	*x;
 	struct loc		 l = tstr_loc(r->where, line, col);
 
-	if (n >= 1 && strcmp(chain[0], "steps") == 0)
+	if (n == 0)	/* the whole root, results and steps with it */
+		r->w->reads_steps = r->w->reads_results = true;
+	else if (strcmp(chain[0], "steps") == 0)
 		r->w->reads_steps = true;
+	else if (strcmp(chain[0], "results") == 0)
+		r->w->reads_results = true;
 	if (n < 2 || (strcmp(chain[0], "results") != 0 &&
 	    strcmp(chain[0], "steps") != 0))
 		return;
@@ -206,7 +210,8 @@ check_condition(struct project *p, struct workflow *w, struct step *s,
 		    &c->tool_def, &c->callee, &c->builtin);
 		refs_tval(r, c->args, "condition");
 	} else {
-		w->reads_steps = true;	/* a fromStep looks at .steps */
+		/* a fromStep looks at .steps and .results */
+		w->reads_steps = w->reads_results = true;
 		c->from = hmap_get(&w->ids, c->from_step);
 		if (c->from == NULL)
 			rc = loc_error(&c->from_loc, "the condition of step "

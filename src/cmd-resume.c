@@ -147,17 +147,18 @@ wait_survivors(const char *id)
 
 /* Templates may read what completed before, forEach iterations too. */
 static void
-preload_results(struct exec *x, const struct prior *pr)
+preload_results(struct exec *x, struct prior *pr)
 {
-	char	key[128];
-	size_t	i;
+	char			 key[128];
+	struct json_object	*r;
+	size_t			 i;
 
-	for (i = 0; i < pr->n; i++)
-		if (pr->all[i].result != NULL && pr->all[i].keylen < sizeof key) {
+	for (i = 0; x->w->reads_results && i < pr->n; i++)
+		if (pr->all[i].keylen < sizeof key &&
+		    (r = prior_result(&pr->all[i])) != NULL) {
 			memcpy(key, pr->all[i].key, pr->all[i].keylen);
 			key[pr->all[i].keylen] = '\0';
-			json_set(x->results, key,
-			    json_object_get(pr->all[i].result));
+			json_set(x->results, key, json_object_get(r));
 		}
 }
 

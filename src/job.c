@@ -142,40 +142,46 @@ publish_last(struct exec *x, struct job *j)
 	if (json_object_object_get_ex(x->last_iter, j->step->id, &last) &&
 	    json_object_get_int(last) > j->iter)
 		return;
-	json_set(x->results, j->step->id, json_object_get(j->result));
+	if (x->w->reads_results)
+		json_set(x->results, j->step->id, json_object_get(j->result));
 	if (json_object_object_get_ex(x->steps, j->key, &s))
 		json_set(x->steps, j->step->id, json_object_get(s));
 	json_set(x->last_iter, j->step->id, json_object_new_int(j->iter));
 }
 
-/* .steps.<key>: what a template may ask of a finished step. */
+/* .steps.<key> and .results.<key>, for the templates that read them. */
 static void
 publish(struct exec *x, struct job *j)
 {
 	struct json_object	*s;
 
-	if (!x->w->reads_steps) {
-		/* No template asks: only results are kept. */
-		if (j->status == ST_COMPLETED && j->result != NULL) {
-			json_set(x->results, j->key, json_object_get(j->result));
-			if (j->iter >= 0)
-				publish_last(x, j);
-		}
-		return;
+	if (x->w->reads_steps) {
+		s = json_object_new_object();
+		json_set(s, "status", json_str(status_name(j->status)));
+		json_set(s, "exitCode", j->exit_code >= 0 ?
+		    json_object_new_int(j->exit_code) : NULL);
+		json_set(s, "attempts", json_object_new_int(j->attempt));
+		json_set(s, "durationMs", json_object_new_int64(j->started_ns ?
+		    (j->ended_ns - j->started_ns) / 1000000 : 0));
+		json_set(x->steps, j->key, s);
 	}
-	s = json_object_new_object();
-	json_set(s, "status", json_str(status_name(j->status)));
-	json_set(s, "exitCode", j->exit_code >= 0 ?
-	    json_object_new_int(j->exit_code) : NULL);
-	json_set(s, "attempts", json_object_new_int(j->attempt));
-	json_set(s, "durationMs", json_object_new_int64(j->started_ns ?
-	    (j->ended_ns - j->started_ns) / 1000000 : 0));
-	json_set(x->steps, j->key, s);
 	if (j->status != ST_COMPLETED || j->result == NULL)
 		return;
-	json_set(x->results, j->key, json_object_get(j->result));
+	if (x->w->reads_results)
+		json_set(x->results, j->key, json_object_get(j->result));
 	if (j->iter >= 0)
 		publish_last(x, j);
+}
+
+/*
+ * Whether j's result is still wanted once it is on record: by templates,
+ * by the run's output, or by the container it belongs to.  The others
+ * are let go, so a long run holds only what can still be read.
+ */
+static bool
+result_wanted(const struct exec *x, const struct job *j)
+{
+	return x->w->reads_results || j->step->output || j->parent != NULL;
 }
 
 static void	kid_done(struct exec *, struct job *, bool ok);
@@ -236,6 +242,10 @@ job_finish(struct exec *x, struct job *j, enum status st, const char *why)
 	progress_step(x->prog, x, j, ev[st]);
 	ok = st != ST_FAILED || j->step->allow_failure || j->cleanup;
 	release(x, j, ok);
+	if (!result_wanted(x, j)) {
+		json_object_put(j->result);
+		j->result = NULL;
+	}
 }
 
 /* A container's result: forEach a list of iterations, parallel a map. */
@@ -457,8 +467,8 @@ job_reuse(struct exec *x, struct job *j)
 	j->status = st[0] == 'c' ? ST_COMPLETED : ST_SKIPPED;
 	j->phase = PH_DONE;
 	j->attempt = p->attempts;
-	if (p->result != NULL)
-		j->result = json_object_get(p->result);
+	if (result_wanted(x, j))
+		j->result = json_object_get(prior_result(p));
 	publish(x, j);
 	progress_step(x->prog, x, j, SE_REUSED);
 	release(x, j, true);

@@ -204,6 +204,7 @@ struct workflow {
 	bool		  explicit_deps;	/* some step declares dependsOn */
 	bool		  broken;	/* had load errors: not cross-checked */
 	bool		  reads_steps;	/* some template reads .steps */
+	bool		  reads_results; /* something reads .results */
 };
 
 struct tool {

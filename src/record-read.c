@@ -557,8 +557,7 @@ field_at(const char *p, size_t len, const char *key)
 }
 
 static void
-prior_step(struct json_tokener *tok, struct prior_step *ps, const char *p,
-    size_t len)
+prior_step(struct prior_step *ps, const char *p, size_t len)
 {
 	const char		*v;
 	size_t			 n;
@@ -571,22 +570,33 @@ prior_step(struct json_tokener *tok, struct prior_step *ps, const char *p,
 		ps->attempts = atoi(v);
 	if ((v = field_at(p, len, "h")) != NULL && *v == '"')
 		ps->hash = strtoull(v + 1, NULL, 16);
-	json_object_put(ps->result);
-	ps->result = NULL;
-	if (strcmp(ps->status, "completed") != 0 ||
-	    (v = field_at(p, len, "result")) == NULL)
-		return;
-	/* json-c stops at the end of the value: the rest is not read. */
-	json_tokener_reset(tok);
-	ps->result = json_tokener_parse_ex(tok, v, (int)(p + len - v));
+	ps->result_at = NULL;
+	if (strcmp(ps->status, "completed") == 0 &&
+	    (v = field_at(p, len, "result")) != NULL) {
+		ps->result_at = v;
+		ps->result_len = (size_t)(p + len - v);
+	}
 }
 
+struct json_object *
+prior_result(struct prior_step *ps)
+{
+	struct json_tokener	*tok;
+
+	if (ps->result != NULL || ps->result_at == NULL)
+		return ps->result;
+	/* json-c stops at the end of the value: the rest is not read. */
+	tok = json_tokener_new();
+	ps->result = json_tokener_parse_ex(tok, ps->result_at,
+	    (int)ps->result_len);
+	json_tokener_free(tok);
+	return ps->result;
+}
 
 static int
 prior_records(struct prior *pr, struct reader *r, size_t len)
 {
 	struct hmap	 index = HMAP_INIT;	/* key -> position + 1 */
-	struct json_tokener *tok = json_tokener_new();
 	const char	*p, *key;
 	size_t		 off = 0, plen, klen, cap = 0, i;
 	int		 rc = 0;
@@ -609,9 +619,8 @@ prior_records(struct prior *pr, struct reader *r, size_t len)
 			hmap_putn(&index, key, klen, (void *)at);
 		}
 		ps = &pr->all[at - 1];
-		prior_step(tok, ps, p, plen);
+		prior_step(ps, p, plen);
 	}
-	json_tokener_free(tok);
 	hmap_release(&index);
 	for (i = 0; i < pr->n; i++)
 		hmap_putn(&pr->steps, pr->all[i].key, pr->all[i].keylen,

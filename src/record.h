@@ -78,7 +78,9 @@ struct prior_step {
 	char			 status[12];	/* its last recorded status */
 	uint64_t		 hash;		/* of its definition then */
 	int			 attempts;
-	struct json_object	*result;	/* when completed */
+	const char		*result_at;	/* when completed: its JSON, */
+	size_t			 result_len;	/* (what follows it too) */
+	struct json_object	*result;	/* parsed by prior_result() */
 };
 
 /* What resume needs of a recorded execution. */
@@ -100,6 +102,8 @@ struct prior {
 int	 record_prior(int dirfd, const char *dir, const char *id,
 	    struct prior *, struct journal_scan *scan);
 void	 prior_release(struct prior *);
+/* The recorded result of a completed step (parsed once), or NULL. */
+struct json_object *prior_result(struct prior_step *);
 /* The ids of every execution in the state folder, newest first. */
 int	 record_list(const char *state_dir, char ***ids, size_t *n);
 

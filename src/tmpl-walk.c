@@ -20,9 +20,7 @@ report(struct walker *w, const struct node *at, const char *const *a,
 	const char	**v;
 	struct tmpl_error e;
 
-	if (n + m == 0)
-		return;
-	v = xreallocarray(NULL, n + m, sizeof *v);
+	v = xreallocarray(NULL, n + m + 1, sizeof *v);
 	if (n > 0)
 		memcpy(v, a, n * sizeof *v);
 	if (m > 0)
@@ -106,6 +104,8 @@ visit(struct walker *w, const struct node *n, int root)
 		visit(w, n->u.ctl.elselist, root);
 		break;
 	case N_TEMPLATE:
+		/* What a defined template reads is not followed: anything. */
+		report(w, n, NULL, 0, NULL, 0);
 		visit(w, n->u.call.pipe, root);
 		break;
 	case N_PIPE:
@@ -121,6 +121,12 @@ visit(struct walker *w, const struct node *n, int root)
 	case N_FIELD: case N_VAR:
 		if ((f = root_chain(n, root)) != NULL)
 			report(w, f, f->u.field.ident, f->u.field.n, NULL, 0);
+		else if (n->type == N_VAR && n->u.field.var == 0)
+			report(w, n, NULL, 0, NULL, 0);		/* $ */
+		break;
+	case N_DOT:
+		if (root)
+			report(w, n, NULL, 0, NULL, 0);
 		break;
 	case N_CHAIN:
 		visit_chain(w, n, root);

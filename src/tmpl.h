@@ -63,7 +63,9 @@ int		 tmpl_is_text(const struct tmpl *);
  * gives {"results", "build", "tag"}, as does "$.results.build.tag" anywhere and
  * `index .results "build"` (whose constant keys extend the chain).  Chains of
  * "." inside range and with blocks, where dot is not the root, are not
- * reported.  line and col locate the chain within the template text.
+ * reported.  A read of the whole root ("." where dot is the root, "$",
+ * or a {{template}} call) is a chain of n = 0.  line and col locate the
+ * chain within the template text.
  */
 void		 tmpl_walk_fields(const struct tmpl *,
 		    void (*fn)(void *arg, const char *const *chain, size_t n,

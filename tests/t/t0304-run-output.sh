@@ -83,6 +83,13 @@ assert \"must be a string\" in steps[\"badfail\"][\"error\"], steps[\"badfail\"]
 "
 '
 
+test_expect_success 'templates that read the whole root see the results' '
+	use whole &&
+	muster -q run whole 2>err &&
+	echo 41 >expect && test_cmp expect b.out &&
+	echo ab >expect && test_cmp expect c.out
+'
+
 test_expect_success 'muster call: a tool, a built-in, a workflow' '
 	use nested &&
 	muster call workflow_child --arg name=you >out 2>err &&

@@ -175,6 +175,15 @@ START_TEST(walk_fields)
 	    "execution.id@3:104;a.b@3:127;c@3:137;z.k@3:173;");
 	buf_release(&b);
 	tmpl_free(t);
+
+	/* Reads of the whole root are chains of none. */
+	t = parse("{{ toJson . }}{{ range .l }}{{ . }}{{ $ }}{{ end }}"
+	    "{{ define \"x\" }}{{ end }}{{ template \"x\" }}");
+	b = (struct buf)BUF_INIT;
+	tmpl_walk_fields(t, collect, &b);
+	ck_assert_str_eq(buf_str(&b), "@1:11;l@1:24;@1:39;@1:80;");
+	buf_release(&b);
+	tmpl_free(t);
 }
 END_TEST
 
