@@ -34,7 +34,7 @@ read_file(const char *path)
 	struct ydoc		*docs;
 	size_t			 n;
 
-	if (ynode_load_file(&ar, path, path, YNODE_MAX_FILE, &docs, &n) < 0)
+	if (ynode_load_file(&ar, NULL, path, path, YNODE_MAX_FILE, &docs, &n) < 0)
 		goto out;
 	if (n != 1 || docs[0].root == NULL ||
 	    docs[0].root->kind != YNODE_MAP) {

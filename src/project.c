@@ -293,14 +293,17 @@ static int
 load_file(struct project *p, const char *path)
 {
 	struct loader	 ld = { .p = p, .a = &p->arena };
+	struct arena	 tree = ARENA_INIT;	/* the nodes: let go after */
 	struct ydoc	*docs;
 	size_t		 n, i;
 	int		 rc = 0;
 
 	ld.file = arena_strdup(&p->arena, path);
-	if (ynode_load_file(&p->arena, path, ld.file, p->config.max_file,
-	    &docs, &n) < 0)
+	if (ynode_load_file(&p->arena, &tree, path, ld.file,
+	    p->config.max_file, &docs, &n) < 0) {
+		arena_release(&tree);
 		return -1;
+	}
 	for (i = 0; i < n; i++) {
 		if (docs[i].root == NULL)
 			continue;	/* an empty document, as after '---' */
@@ -308,6 +311,7 @@ load_file(struct project *p, const char *path)
 		ld.textlen = docs[i].textlen;
 		rc |= load_document(&ld, &docs[i], path);
 	}
+	arena_release(&tree);
 	return rc;
 }
 
@@ -367,7 +371,7 @@ load_config(struct project *p)
 	free(path);
 	if (access(ld.file, F_OK) < 0)
 		return 0;
-	if (ynode_load_file(&p->arena, ld.file, ld.file, YNODE_MAX_FILE,
+	if (ynode_load_file(&p->arena, NULL, ld.file, ld.file, YNODE_MAX_FILE,
 	    &docs, &n) < 0)
 		return -1;
 	if (n == 0 || docs[0].root == NULL)

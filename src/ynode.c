@@ -28,7 +28,8 @@ struct frame {
 };
 
 struct builder {
-	struct arena	 *arena;
+	struct arena	 *arena;	/* nodes */
+	struct arena	 *text;		/* scalars' text */
 	const char	 *name;
 	struct hmap	  anchors;
 	struct frame	 *stack;
@@ -247,7 +248,7 @@ on_scalar(struct builder *b, yaml_event_t *ev)
 	struct loc	 l;
 	int		 r;
 
-	n->s = arena_strndup(b->arena, (const char *)ev->data.scalar.value,
+	n->s = arena_strndup(b->text, (const char *)ev->data.scalar.value,
 	    ev->data.scalar.length);
 	n->len = (uint32_t)ev->data.scalar.length;
 	switch (ev->data.scalar.style) {
@@ -464,8 +465,8 @@ parse_events(struct builder *b, yaml_parser_t *p, struct ydoc **docs,
 }
 
 int
-ynode_load_buf(struct arena *a, const char *name, const char *buf,
-    size_t len, struct ydoc **out, size_t *nout)
+ynode_load_buf(struct arena *a, struct arena *tree, const char *name,
+    const char *buf, size_t len, struct ydoc **out, size_t *nout)
 {
 	struct builder	 b = { 0 };
 	yaml_parser_t	 p;
@@ -477,7 +478,8 @@ ynode_load_buf(struct arena *a, const char *name, const char *buf,
 	*nout = 0;
 	if (check_bytes(name, buf, len) < 0)
 		return -1;
-	b.arena = a;
+	b.arena = tree != NULL ? tree : a;
+	b.text = a;
 	b.name = name;
 	if (!yaml_parser_initialize(&p))
 		fatal("out of memory starting the YAML parser");
@@ -495,7 +497,7 @@ ynode_load_buf(struct arena *a, const char *name, const char *buf,
 			docs[i].text = buf;
 			docs[i].textlen = len;
 		}
-		*out = arena_array(a, ndocs, sizeof *docs);
+		*out = arena_array(b.arena, ndocs, sizeof *docs);
 		memcpy(*out, docs, ndocs * sizeof *docs);
 		*nout = ndocs;
 	}
@@ -517,8 +519,8 @@ human_size(char *buf, size_t len, size_t n)
 }
 
 int
-ynode_load_file(struct arena *a, const char *path, const char *name,
-    size_t max, struct ydoc **docs, size_t *n)
+ynode_load_file(struct arena *a, struct arena *tree, const char *path,
+    const char *name, size_t max, struct ydoc **docs, size_t *n)
 {
 	struct stat	 st;
 	char		*buf;
@@ -545,8 +547,8 @@ ynode_load_file(struct arena *a, const char *path, const char *name,
 		return error("'%s' is too large (%lld bytes; the limit is %s)",
 		    name, (long long)st.st_size, human_size(hs, sizeof hs, max));
 	}
-	/* The bytes stay in the arena: template errors point into them. */
-	buf = arena_alloc(a, (size_t)st.st_size + 1);
+	/* Scalars are copied out: the bytes go with the nodes. */
+	buf = arena_alloc(tree != NULL ? tree : a, (size_t)st.st_size + 1);
 	for (;;) {
 		ssize_t	r = read(fd, buf + len, (size_t)st.st_size + 1 - len);
 
@@ -562,7 +564,7 @@ ynode_load_file(struct arena *a, const char *path, const char *name,
 	close(fd);
 	if (len > (size_t)st.st_size)
 		return error("'%s' changed while it was read", name);
-	return ynode_load_buf(a, name, buf, len, docs, n);
+	return ynode_load_buf(a, tree, name, buf, len, docs, n);
 }
 
 struct ynode *

@@ -30,8 +30,10 @@ enum yscalar {
 };
 
 struct ynode {
-	const char	 *s;		/* scalars: the text, NUL-terminated */
-	struct ynode	**items;	/* seq: n items; map: key, value, ... */
+	union {
+		const char	 *s;	/* scalars: the text, NUL-terminated */
+		struct ynode	**items; /* seq: n items; map: key, value, ... */
+	};
 	int		  line, col;	/* from 1 */
 	uint32_t	  len;		/* scalars: its length (may hold NULs) */
 	uint32_t	  n;		/* seq: items; map: pairs */
@@ -54,14 +56,16 @@ struct ydoc {
 /*
  * Reads the file at path (shown as name in messages), checks it (a regular
  * file, at most max bytes, UTF-8 without NUL bytes) and parses every
- * document into nodes that live in the arena.  Reports each problem with
- * loc_error() and returns -1, or 0 with *docs (in the arena) and *n.
+ * document into nodes.  The scalars' text lives in arena a; the nodes,
+ * *docs and the file's bytes in arena tree (a when NULL), which may be
+ * released once what is needed of them was taken.  Reports each problem
+ * with loc_error() and returns -1, or 0 with *docs and *n.
  */
-int	ynode_load_file(struct arena *, const char *path, const char *name,
-	    size_t max, struct ydoc **docs, size_t *n);
+int	ynode_load_file(struct arena *a, struct arena *tree, const char *path,
+	    const char *name, size_t max, struct ydoc **docs, size_t *n);
 /* The same for bytes already in memory. */
-int	ynode_load_buf(struct arena *, const char *name, const char *buf,
-	    size_t len, struct ydoc **docs, size_t *n);
+int	ynode_load_buf(struct arena *a, struct arena *tree, const char *name,
+	    const char *buf, size_t len, struct ydoc **docs, size_t *n);
 
 /* Returns the value of key in map m, or NULL. */
 struct ynode	*ynode_get(const struct ynode *m, const char *key);

@@ -43,7 +43,7 @@ setup(void)
 	struct ydoc	*docs;
 	size_t		 n;
 
-	ck_assert_int_eq(ynode_load_buf(&ar, "s.yaml", schema_yaml,
+	ck_assert_int_eq(ynode_load_buf(&ar, NULL, "s.yaml", schema_yaml,
 	    strlen(schema_yaml), &docs, &n), 0);
 	ld.text = schema_yaml;
 	ld.textlen = strlen(schema_yaml);

@@ -26,7 +26,7 @@ load(const char *text)
 {
 	arena_release(&a);
 	error_set_sink(quiet, NULL);
-	return ynode_load_buf(&a, "t.yaml", text, strlen(text), &docs, &ndocs);
+	return ynode_load_buf(&a, NULL, "t.yaml", text, strlen(text), &docs, &ndocs);
 }
 
 static const struct {
@@ -99,7 +99,7 @@ START_TEST(rejects)
 	ck_assert_int_eq(load("a: \"x\ny"), -1);
 	ck_assert_int_eq(load("a: !foo x\n"), -1);
 	ck_assert_int_eq(load("a: b\0c"), 0);	/* strlen stops early */
-	ck_assert_int_eq(ynode_load_buf(&a, "t", "a: b\0c", 6, &docs, &ndocs),
+	ck_assert_int_eq(ynode_load_buf(&a, NULL, "t", "a: b\0c", 6, &docs, &ndocs),
 	    -1);
 	ck_assert_int_eq(load("a: \xff\n"), -1);
 }
