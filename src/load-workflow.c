@@ -473,6 +473,9 @@ load_step(struct loader *ld, struct workflow *w, const struct ynode *n,
 		*rc = -1;
 	if (load_step_common(ld, f, s, level) < 0)
 		*rc = -1;
+	/* Declaring dependsOn, even as [], opts the workflow into the graph. */
+	if (f[SF_DEPENDS] != NULL && level == LEVEL_TOP)
+		w->explicit_deps = true;
 	return s;
 }
 
@@ -571,7 +574,6 @@ load_workflow(struct loader *ld, const struct ynode *spec, struct workflow *w)
 	const struct ynode	*f[WF_COUNT];
 	struct loc		 l = load_loc(ld, spec);
 	char			*what;
-	size_t			 i;
 	int			 rc;
 
 	what = arena_printf(ld->a, "the spec of workflow '%s'", w->name);
@@ -607,8 +609,5 @@ load_workflow(struct loader *ld, const struct ynode *spec, struct workflow *w)
 		rc |= load_error_handling(ld, w, f[WF_ERROR_HANDLING]);
 	if (f[WF_OUTPUT] != NULL)
 		rc |= load_tval(ld, f[WF_OUTPUT], "output", &w->output);
-	for (i = 0; i < w->nsteps; i++)
-		if (w->steps[i]->ndeps > 0)
-			w->explicit_deps = true;
 	return rc < 0 ? -1 : 0;
 }

@@ -25,6 +25,14 @@ test_expect_success 'with dependsOn, exactly the declared edges' '
 	test_cmp expect ledger
 '
 
+test_expect_success 'an empty dependsOn declares the graph: no step waits' '
+	rm -f ledger &&
+	use free &&
+	muster run free -j 4 2>err &&
+	printf "c\nb\na\n" >expect &&
+	test_cmp expect ledger
+'
+
 test_expect_success 'results: JSON stdout, plain stdout, and $MUSTER_OUTPUT' '
 	use chain &&
 	muster run chain &&
