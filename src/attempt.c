@@ -117,14 +117,44 @@ pidmap_free(struct pidmap *m)
 	free(m);
 }
 
-void
+static void
 drop_args_file(struct job *j)
 {
-	if (j->proc.args_file == NULL)
+	if (j->proc->args_file == NULL)
 		return;
-	unlink(j->proc.args_file);
-	free(j->proc.args_file);
-	j->proc.args_file = NULL;
+	unlink(j->proc->args_file);
+	free(j->proc->args_file);
+	j->proc->args_file = NULL;
+}
+
+/* A job's process state exists from its first attempt until it finished. */
+static void
+job_proc_new(struct job *j)
+{
+	if (j->proc != NULL)
+		return;
+	j->proc = xcalloc(1, sizeof *j->proc);
+	j->proc->child.pid = -1;
+	j->proc->child.out = j->proc->child.err = -1;
+	j->proc->log[0] = j->proc->log[1] = -1;
+}
+
+void
+job_proc_free(struct job *j)
+{
+	struct run_proc	*pr = j->proc;
+
+	if (pr == NULL)
+		return;
+	drop_args_file(j);
+	free(pr->out_file);
+	buf_release(&pr->out);
+	buf_release(&pr->line[0]);
+	buf_release(&pr->line[1]);
+	mask_stream_release(&pr->mstream[0]);
+	mask_stream_release(&pr->mstream[1]);
+	free(pr);
+	j->proc = NULL;
 }
 
 /* The call a job (or its condition tool) makes. */
@@ -142,8 +172,8 @@ make_call(struct exec *x, struct job *j, struct json_object *root,
 	c->workflow = x->w->name;
 	c->key = j->key;
 	c->attempt = j->attempt;
-	c->out_file = j->proc.out_file;
-	c->args_file = j->proc.args_file;
+	c->out_file = j->proc->out_file;
+	c->args_file = j->proc->args_file;
 	c->self = x->self;
 	c->jobs = x->limit;
 	if (j->in_cond) {
@@ -185,13 +215,13 @@ spawn_proc(struct exec *x, struct job *j, struct invocation *inv)
 	r.dir = inv->dir;
 	r.capture = 1;
 	r.out_fd = -1;
-	if (proc_start(&r, &j->proc.child) < 0)
+	if (proc_start(&r, &j->proc->child) < 0)
 		return -1;
-	j->proc.open = 2;
-	j->proc.exited = false;
-	proc_watch(j->proc.child.out, (uint64_t)tag << 1);
-	proc_watch(j->proc.child.err, (uint64_t)tag << 1 | 1);
-	pid_put(x, j->proc.child.pid, j);
+	j->proc->open = 2;
+	j->proc->exited = false;
+	proc_watch(j->proc->child.out, (uint64_t)tag << 1);
+	proc_watch(j->proc->child.err, (uint64_t)tag << 1 | 1);
+	pid_put(x, j->proc->child.pid, j);
 	x->running++;
 	return 0;
 }
@@ -225,13 +255,13 @@ args_file(struct exec *x, struct job *j)
 	    (s->kind != STEP_TOOL || !passes_args(s->tool_ref, s->builtin)))
 		return;
 	if (x->dir != NULL) {
-		j->proc.args_file = xasprintf("%s/out/%s.%d.args.json",
+		j->proc->args_file = xasprintf("%s/out/%s.%d.args.json",
 		    x->dir_abs, j->key, j->attempt);
 		return;
 	}
 	if ((fd = mkostemp(tmp, O_CLOEXEC)) >= 0) {
 		close(fd);
-		j->proc.args_file = xstrdup(tmp);
+		j->proc->args_file = xstrdup(tmp);
 	}
 }
 
@@ -243,14 +273,15 @@ attempt_start(struct exec *x, struct job *j)
 	struct buf		 err = BUF_INIT;
 	struct call		 c;
 
+	job_proc_new(j);
 	if (!j->in_cond) {
 		j->attempt++;
 		j->status = ST_RUNNING;
 		if (!x->opt.no_record && record_job(x, j) < 0)
 			x->io_failed = x->stopping = true;
 	}
-	free(j->proc.out_file);
-	j->proc.out_file = x->dir == NULL ? NULL : xasprintf("%s/out/%s.%d%s",
+	free(j->proc->out_file);
+	j->proc->out_file = x->dir == NULL ? NULL : xasprintf("%s/out/%s.%d%s",
 	    x->dir_abs, j->key, j->attempt, j->in_cond ? ".cond" : "");
 	args_file(x, j);
 	make_call(x, j, root, &c);
@@ -304,15 +335,15 @@ log_fd(struct exec *x, struct job *j, int s)
 {
 	char	*name;
 
-	if (j->proc.log[s] >= 0 || x->dir == NULL)
-		return j->proc.log[s];
+	if (j->proc->log[s] >= 0 || x->dir == NULL)
+		return j->proc->log[s];
 	name = j->attempt > 1 || j->in_cond ? xasprintf("logs/%s%s.%d.%s",
 	    j->key, j->in_cond ? ".cond" : "", j->attempt, s ? "err" : "out") :
 	    xasprintf("logs/%s.%s", j->key, s ? "err" : "out");
-	j->proc.log[s] = openat(x->dirfd, name, O_WRONLY | O_CREAT | O_APPEND |
+	j->proc->log[s] = openat(x->dirfd, name, O_WRONLY | O_CREAT | O_APPEND |
 	    O_CLOEXEC | O_NOFOLLOW, 0600);
 	free(name);
-	return j->proc.log[s];
+	return j->proc->log[s];
 }
 
 static int
@@ -336,7 +367,7 @@ static void
 consume(struct exec *x, struct job *j, int s, const char *p, size_t len,
     int last)
 {
-	struct run_proc	*pr = &j->proc;
+	struct run_proc	*pr = j->proc;
 	struct buf	 masked = BUF_INIT, *line = &pr->line[s];
 	int		 fd;
 	char		*nl;
@@ -377,18 +408,18 @@ consume(struct exec *x, struct job *j, int s, const char *p, size_t len,
 static void
 close_stream(struct exec *x, struct job *j, int s)
 {
-	int	*fd = s ? &j->proc.child.err : &j->proc.child.out;
+	int	*fd = s ? &j->proc->child.err : &j->proc->child.out;
 
 	if (*fd < 0)
 		return;
 	proc_unwatch(*fd);
 	close(*fd);
 	*fd = -1;
-	j->proc.open--;
+	j->proc->open--;
 	consume(x, j, s, "", 0, 1);
-	if (j->proc.log[s] >= 0) {
-		close(j->proc.log[s]);
-		j->proc.log[s] = -1;
+	if (j->proc->log[s] >= 0) {
+		close(j->proc->log[s]);
+		j->proc->log[s] = -1;
 	}
 }
 
@@ -396,9 +427,12 @@ void
 job_read(struct exec *x, struct job *j, int s)
 {
 	char	buf[65536];
-	int	fd = s ? j->proc.child.err : j->proc.child.out;
+	int	fd;
 	ssize_t	n;
 
+	if (j->proc == NULL)	/* it finished earlier in this batch */
+		return;
+	fd = s ? j->proc->child.err : j->proc->child.out;
 	if (fd < 0)
 		return;
 	for (;;) {
@@ -473,7 +507,7 @@ merge_output_file(struct json_object *r, const char *path)
 struct json_object *
 job_result(struct job *j)
 {
-	struct run_proc		*pr = &j->proc;
+	struct run_proc		*pr = j->proc;
 	struct json_object	*r = NULL;
 	struct buf		 why = BUF_INIT;
 	size_t			 len = pr->out.len;
@@ -571,19 +605,19 @@ job_exited(struct exec *x, struct job *j, int status)
 	int			 ok;
 	int64_t			 t = j->deadline;
 
-	pid_del(x, j->proc.child.pid);
+	pid_del(x, j->proc->child.pid);
 	x->running--;
 	active_del(x, j);
 	/* Killed on purpose: what is left of its group goes too. */
 	if (j->timed_out || x->signal != 0 || x->timed_out)
-		proc_kill_group(j->proc.child.pid, SIGKILL);
+		proc_kill_group(j->proc->child.pid, SIGKILL);
 	/* What it wrote before it ended is in the pipes: take it, then go. */
 	job_read(x, j, 0);
 	job_read(x, j, 1);
 	close_stream(x, j, 0);
 	close_stream(x, j, 1);
-	j->proc.exited = true;
-	j->proc.status = status;
+	j->proc->exited = true;
+	j->proc->status = status;
 	drop_args_file(j);
 	ok = WIFEXITED(status) && WEXITSTATUS(status) == 0 && !j->timed_out;
 	if (!j->in_cond)
@@ -606,8 +640,8 @@ job_exited(struct exec *x, struct job *j, int status)
 		else
 			describe_exit(&why, j, status, t);
 	}
-	buf_release(&j->proc.out);
-	j->proc.out_cut = false;
+	buf_release(&j->proc->out);
+	j->proc->out_cut = false;
 	attempt_end(x, j, ok, res, why.len ? buf_str(&why) : NULL);
 	json_object_put(res);
 	buf_release(&why);
@@ -618,7 +652,7 @@ job_kill(struct exec *x, struct job *j, int sig, int64_t grace)
 {
 	if (j->phase != PH_RUN && j->phase != PH_COND)
 		return;
-	proc_kill_group(j->proc.child.pid, sig);
+	proc_kill_group(j->proc->child.pid, sig);
 	if (sig != SIGKILL && j->kill_at == 0)
 		j->kill_at = clock_mono_ns() + grace;
 	(void)x;
@@ -639,7 +673,7 @@ job_deadline(struct exec *x, struct job *j)
 		return;
 	}
 	if (j->kill_at != 0 && now >= j->kill_at) {
-		proc_kill_group(j->proc.child.pid, SIGKILL);
+		proc_kill_group(j->proc->child.pid, SIGKILL);
 		j->kill_at = 0;
 		return;
 	}

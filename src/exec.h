@@ -91,7 +91,7 @@ struct job {
 	struct json_object *vars;	/* loop variables, or NULL */
 	struct json_object *input;	/* the rendered arguments */
 	struct json_object *result;
-	struct run_proc	  proc;
+	struct run_proc	 *proc;	/* while it has an attempt to run */
 	bool		  in_cond;	/* proc is the condition tool */
 	bool		  cond_done;	/* its condition has passed */
 	/* containers */

@@ -23,9 +23,6 @@ job_new(struct exec *x, struct step *s, char *key, struct job *parent)
 	j->parent = parent;
 	j->iter = -1;
 	j->exit_code = -1;
-	j->proc.child.pid = -1;
-	j->proc.child.out = j->proc.child.err = -1;
-	j->proc.log[0] = j->proc.log[1] = -1;
 	xgrow(&x->jobs, &x->jobcap, x->njobs + 1, sizeof *x->jobs);
 	j->seq = x->njobs;
 	x->jobs[x->njobs++] = j;
@@ -35,16 +32,10 @@ job_new(struct exec *x, struct step *s, char *key, struct job *parent)
 void
 job_free(struct job *j)
 {
-	drop_args_file(j);
+	job_proc_free(j);
 	free(j->key);
 	free(j->error);
 	free(j->kids);
-	free(j->proc.out_file);
-	buf_release(&j->proc.out);
-	buf_release(&j->proc.line[0]);
-	buf_release(&j->proc.line[1]);
-	mask_stream_release(&j->proc.mstream[0]);
-	mask_stream_release(&j->proc.mstream[1]);
 	json_object_put(j->vars);
 	json_object_put(j->input);
 	json_object_put(j->result);
@@ -242,6 +233,7 @@ job_finish(struct exec *x, struct job *j, enum status st, const char *why)
 	progress_step(x->prog, x, j, ev[st]);
 	ok = st != ST_FAILED || j->step->allow_failure || j->cleanup;
 	release(x, j, ok);
+	job_proc_free(j);
 	if (!result_wanted(x, j)) {
 		json_object_put(j->result);
 		j->result = NULL;

@@ -417,8 +417,8 @@ record_job_pid(struct exec *x, struct job *j)
 	struct buf	b = BUF_INIT;
 
 	buf_printf(&b, "{\"t\":\"pid\",\"k\":\"%s\",\"pid\":%d,\"ps\":%llu,"
-	    "\"boot\":\"%s\"}", j->key, (int)j->proc.child.pid,
-	    (unsigned long long)proc_start_time(j->proc.child.pid),
+	    "\"boot\":\"%s\"}", j->key, (int)j->proc->child.pid,
+	    (unsigned long long)proc_start_time(j->proc->child.pid),
 	    proc_boot_id());
 	return append(x, &b);
 }

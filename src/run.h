@@ -30,8 +30,8 @@ void	 job_finish(struct exec *, struct job *, enum status, const char *);
 void	 job_kill(struct exec *, struct job *, int sig, int64_t grace);
 struct job *job_by_pid(struct exec *, pid_t);
 void	 pidmap_free(struct pidmap *);
-/* Removes a child workflow's input file, if the job has one. */
-void	 drop_args_file(struct job *);
+/* Releases a job's process state and its child workflow's input file. */
+void	 job_proc_free(struct job *);
 void	 job_free(struct job *);
 /* active list bookkeeping */
 void	 active_add(struct exec *, struct job *);

@@ -575,7 +575,8 @@ ynode_get(const struct ynode *m, const char *key)
 	if (m == NULL || m->kind != YNODE_MAP)
 		return NULL;
 	for (i = 0; i < m->n; i++)
-		if (YMAP_KEY(m, i)->len == len &&
+		if (YMAP_KEY(m, i)->kind == YNODE_SCALAR &&
+		    YMAP_KEY(m, i)->len == len &&
 		    memcmp(YMAP_KEY(m, i)->s, key, len) == 0)
 			return YMAP_VAL(m, i);
 	return NULL;

@@ -35,8 +35,10 @@ struct ynode {
 		struct ynode	**items; /* seq: n items; map: key, value, ... */
 	};
 	int		  line, col;	/* from 1 */
-	uint32_t	  len;		/* scalars: its length (may hold NULs) */
-	uint32_t	  n;		/* seq: items; map: pairs */
+	union {
+		uint32_t  len;		/* scalars: its length (may hold NULs) */
+		uint32_t  n;		/* seq: items; map: pairs */
+	};
 	unsigned char	  kind;		/* enum ynode_kind */
 	unsigned char	  type;		/* enum yscalar; scalars only */
 	unsigned char	  style;	/* scalars: 0 plain, 1 quoted, 2 block */
