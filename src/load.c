@@ -239,7 +239,7 @@ load_name(struct loader *ld, const struct ynode *n, const char *what,
  * block scalar on the next line, after its indentation.
  */
 static void
-text_start(const struct loader *ld, const struct ynode *n, struct tstr *t)
+text_start(struct loader *ld, const struct ynode *n, struct tstr *t)
 {
 	const char	*p, *end;
 	int		 line, indent = 0;
@@ -249,11 +249,20 @@ text_start(const struct loader *ld, const struct ynode *n, struct tstr *t)
 	t->indent = 0;
 	if (n->style != 2 || ld->text == NULL)
 		return;
-	p = ld->text;
 	end = ld->text + ld->textlen;
-	for (line = 1; p < end && line < n->line + 1; p++)
+	p = ld->text;
+	line = 1;
+	/* Scalars come mostly in file order: go on from the last one. */
+	if (ld->mark != NULL && ld->mark >= ld->text && ld->mark <= end &&
+	    ld->mark_line <= n->line + 1) {
+		p = ld->mark;
+		line = ld->mark_line;
+	}
+	for (; p < end && line < n->line + 1; p++)
 		if (*p == '\n')
 			line++;
+	ld->mark = p;
+	ld->mark_line = line;
 	while (p + indent < end && p[indent] == ' ')
 		indent++;
 	t->line = n->line + 1;

@@ -15,6 +15,8 @@ struct loader {
 	const char	*file;		/* the file being decoded, as shown */
 	const char	*text;		/* its bytes, for template positions */
 	size_t		 textlen;
+	const char	*mark;		/* the start of line mark_line of text, */
+	int		 mark_line;	/* so scans go forward, not from 1 */
 	uint64_t	 typos;		/* fields the last load_fields() */
 					/* suggested for an unknown one */
 };
