@@ -145,7 +145,8 @@ muster() { "$MUSTER" "$@"; }
 muster service create sleeper --arg tag=reuse >/dev/null
 P=$(python3 -c 'import json; print(json.load(open(".muster/state/services/sleeper-reuse.json"))["daemon"]["pid"])')
 kill -KILL -"$P"
-while test -d /proc/"$P"; do sleep 0.05; done
+# The pid is free only when nothing is left of its session, zombies too.
+while test -d /proc/"$P" || pgrep -s "$P" >/dev/null; do sleep 0.05; done
 echo $((P - 1)) >/proc/sys/kernel/ns_last_pid
 setsid sleep 300 &
 test "$!" = "$P" || { echo "pid $P not reused (got $!)"; exit 3; }
