@@ -297,6 +297,8 @@ attempt_start(struct exec *x, struct job *j)
 		json_object_put(j->input);
 		j->input = json_object_get(inv.input);
 	}
+	if (!x->opt.no_record && record_sync(x) < 0)
+		x->io_failed = x->stopping = true;
 	if (inv.kind == INV_BUILTIN) {
 		progress_step(x->prog, x, j, SE_STARTED);
 		int	ok = builtin_call(x->p, inv.builtin, inv.input, &res,

@@ -70,7 +70,7 @@ journal_open(struct journal *j, int dirfd, const char *name,
     const char *shown, unsigned flags)
 {
 	j->sync = (flags & JOURNAL_SYNC) != 0;
-	j->broken = 0;
+	j->dirty = j->broken = 0;
 	j->path = xasprintf("%s/%s", shown, name);
 	j->fd = openat(dirfd, name, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC |
 	    O_NOFOLLOW, 0600);
@@ -91,6 +91,15 @@ journal_open(struct journal *j, int dirfd, const char *name,
 
 int
 journal_append(struct journal *j, const char *payload, size_t len)
+{
+	if (journal_append_lazy(j, payload, len) < 0)
+		return -1;
+	j->dirty = j->sync;
+	return 0;
+}
+
+int
+journal_append_lazy(struct journal *j, const char *payload, size_t len)
 {
 	char	head[32], *rec;
 	size_t	hl, total, off = 0;
@@ -125,11 +134,22 @@ journal_append(struct journal *j, const char *payload, size_t len)
 		off += (size_t)w;
 	}
 	free(rec);
-	if (j->sync && fdatasync(j->fd) < 0) {
+	j->size += (off_t)total;
+	return 0;
+}
+
+int
+journal_sync(struct journal *j)
+{
+	if (!j->dirty)
+		return 0;
+	if (j->broken)
+		return error("'%s' cannot be written any more", j->path);
+	if (fdatasync(j->fd) < 0) {
 		j->broken = 1;
 		return error("cannot sync '%s':", j->path);
 	}
-	j->size += (off_t)total;
+	j->dirty = 0;
 	return 0;
 }
 

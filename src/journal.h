@@ -15,7 +15,8 @@
  */
 struct journal {
 	int	fd;
-	int	sync;		/* fdatasync after every append */
+	int	sync;		/* journal_sync() makes appends durable */
+	int	dirty;		/* appended to since the last sync */
 	int	broken;		/* an append failed and could not be undone */
 	off_t	size;		/* bytes of whole records */
 	char	*path;
@@ -30,6 +31,16 @@ int	journal_open(struct journal *, int dirfd, const char *name,
 	    const char *shown, unsigned flags);
 /* Appends one record; 0, or -1 after an error (disk full, I/O). */
 int	journal_append(struct journal *, const char *payload, size_t len);
+/*
+ * The same for a record that means nothing after a reboot (a pid): it
+ * reaches the disk with the next sync, but does not call for one.
+ */
+int	journal_append_lazy(struct journal *, const char *payload, size_t len);
+/*
+ * With JOURNAL_SYNC, makes every record appended so far survive a power
+ * cut (one fdatasync for all of them); else does nothing.  0, or -1.
+ */
+int	journal_sync(struct journal *);
 void	journal_close(struct journal *);
 
 /* What a replay found. */

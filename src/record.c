@@ -142,6 +142,13 @@ add_str(struct exec *x, struct buf *b, const char *key, const char *s)
 	json_object_put(v);
 }
 
+int
+record_sync(struct exec *x)
+{
+	return x->journal.path == NULL ? 0 : journal_sync(&x->journal);
+}
+
+/* The summary follows the journal: what it says is in the journal first. */
 static int
 write_summary(struct exec *x)
 {
@@ -149,6 +156,8 @@ write_summary(struct exec *x)
 	char		t[40];
 	int		rc;
 
+	if (record_sync(x) < 0)
+		return -1;
 	buf_printf(&b, "{\"execution_id\":\"%s\",\"workflow_name\":\"%s\","
 	    "\"status\":\"%s\"", x->id, x->w->name,
 	    exec_status_name(x->status));
@@ -415,12 +424,16 @@ int
 record_job_pid(struct exec *x, struct job *j)
 {
 	struct buf	b = BUF_INIT;
+	int		rc;
 
 	buf_printf(&b, "{\"t\":\"pid\",\"k\":\"%s\",\"pid\":%d,\"ps\":%llu,"
 	    "\"boot\":\"%s\"}", j->key, (int)j->proc->child.pid,
 	    (unsigned long long)proc_start_time(j->proc->child.pid),
 	    proc_boot_id());
-	return append(x, &b);
+	/* After a power cut no process of this boot is left to wait for. */
+	rc = journal_append_lazy(&x->journal, b.s, b.len);
+	buf_release(&b);
+	return rc;
 }
 
 int

@@ -37,6 +37,12 @@ int	 record_job(struct exec *, struct job *);
 int	 record_job_pid(struct exec *, struct job *);
 /* Records the end of the run and writes the summary. */
 int	 record_end(struct exec *);
+/*
+ * With --fsync, makes what was recorded so far survive a power cut; muster
+ * calls it before it acts on a record (starts a process or a built-in)
+ * and before it waits for anything.
+ */
+int	 record_sync(struct exec *);
 void	 record_close(struct exec *);
 
 /* RFC 3339 UTC time with milliseconds, from wall-clock nanoseconds. */

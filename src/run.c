@@ -267,6 +267,9 @@ loop(struct exec *x)
 				continue;
 			return 0;
 		}
+		/* With --fsync, what happened is on disk before muster waits. */
+		if (!x->opt.no_record && record_sync(x) < 0)
+			x->io_failed = x->stopping = true;
 		n = proc_wait(next_deadline(x), ev, (int)nitems(ev));
 		if (n < 0)
 			return error("waiting for steps:");
