@@ -9,6 +9,7 @@ DAG; every step appends "<id> <attempt>" to a ledger, sleeps a little and
 prints a result computed from its dependencies' results), starts
 `muster run` at -j --jobs, SIGKILLs it at a random instant, then resumes
 it, killing the resume again now and then, until a resume finishes.
+Every fourth round records with `fsync: true`.
 
 After every kill, once every process of the execution is gone, the
 harness reads the record (muster status --json) and the ledger.  At the
@@ -117,6 +118,10 @@ def one_round(a, r, rng):
     shutil.rmtree(d, ignore_errors=True)
     deps = make_dag(rng, a.steps)
     write_project(d, deps, rng)
+    if r % 4 == 3:
+        # Every fourth round records with fsync: true (the --fsync level).
+        with open(os.path.join(d, ".muster", "config.yaml"), "w") as f:
+            f.write("fsync: true\n")
     want = expected(deps)
     proc = start([a.muster, "run", "crash", "-j", str(a.jobs)], d)
     exec_id = None
