@@ -4,6 +4,7 @@
 # and nothing else may run.  Prints TAP lines.
 import os
 import random
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -192,7 +193,14 @@ def values():
 
 
 def main():
-    tmp = tempfile.mkdtemp(prefix="tmpl-shell-", dir=os.getcwd())
+    tmp = tempfile.mkdtemp(prefix="tmpl-shell-")
+    try:
+        return check_all(tmp)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def check_all(tmp):
     vals, out = values(), []
     nul = [v for v in vals if b"\0" in v]
     refused_b = nul + [v for v in vals if b"\0" not in v and
