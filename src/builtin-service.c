@@ -98,8 +98,7 @@ args_arg(struct json_object *in, const char *file, struct strv *argv,
 
 int
 builtin_service_argv(const char *sub, struct json_object *in,
-    const char *self, const char *root, const char *args_file,
-    struct strv *argv, struct buf *err)
+    const char *args_file, struct strv *argv, struct buf *err)
 {
 	struct json_object	*v;
 	const char		*name = NULL, *class = NULL;
@@ -118,10 +117,6 @@ builtin_service_argv(const char *sub, struct json_object *in,
 		buf_adds(err, "argument 'name' is required");
 		return -1;
 	}
-	strv_add(argv, xstrdup(self));
-	strv_add(argv, xstrdup("-q"));
-	strv_add(argv, xstrdup("-C"));
-	strv_add(argv, xstrdup(root));
 	strv_add(argv, xstrdup("--json"));
 	strv_add(argv, xstrdup("service"));
 	strv_add(argv, xstrdup(sub));

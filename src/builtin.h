@@ -21,13 +21,13 @@ int	builtin_find(const char *name);
  */
 const char	*builtin_service(int i);
 /*
- * The argv of that process for arguments in: muster (self) on the project
- * at root; a class's arguments go through args_file.  0, or -1 with err.
+ * Adds to argv, after muster's own program and project options, the
+ * service command for arguments in; a class's arguments go through
+ * args_file.  0, or -1 with err.
  */
 struct strv;
 int	builtin_service_argv(const char *sub, struct json_object *in,
-	    const char *self, const char *root, const char *args_file,
-	    struct strv *argv, struct buf *err);
+	    const char *args_file, struct strv *argv, struct buf *err);
 /*
  * Calls built-in i with its arguments.  Returns 0 with *result (new), or
  * -1 with the reason in err.

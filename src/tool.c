@@ -322,6 +322,19 @@ prepare_env(const struct call *c, struct invocation *inv,
 	return env_apply(&inv->env, c->step_env, c->root, err);
 }
 
+/*
+ * The project's folder for a muster child, which runs in a step's working
+ * folder: absolute, so that it names the same folder from there.
+ */
+static void
+add_project(struct strv *argv, const struct project *p)
+{
+	char	*abs = realpath(p->root, NULL);
+
+	strv_add(argv, xstrdup("-C"));
+	strv_add(argv, abs != NULL ? abs : xstrdup(p->root));
+}
+
 /* A child execution: muster runs itself with the input in a file. */
 static int
 prepare_workflow(const struct call *c, struct invocation *inv,
@@ -351,6 +364,7 @@ prepare_workflow(const struct call *c, struct invocation *inv,
 	snprintf(num, sizeof num, "%d", c->jobs);
 	strv_add(&inv->argv, xstrdup(c->self));
 	strv_add(&inv->argv, xstrdup("-q"));
+	add_project(&inv->argv, c->p);
 	strv_add(&inv->argv, xstrdup("run"));
 	strv_add(&inv->argv, xstrdup(c->callee->name));
 	strv_add(&inv->argv, xstrdup("--args-file"));
@@ -402,9 +416,11 @@ prepare(const struct call *c, struct invocation *inv, struct buf *err)
 	if (c->ref == TOOL_BUILTIN) {
 		/* A service operation may wait: a process of its own. */
 		inv->kind = INV_PROC;
+		strv_add(&inv->argv, xstrdup(c->self));
+		strv_add(&inv->argv, xstrdup("-q"));
+		add_project(&inv->argv, c->p);
 		if (builtin_service_argv(builtin_service(c->builtin),
-		    inv->input, c->self, c->p->root, c->args_file, &inv->argv,
-		    err) < 0)
+		    inv->input, c->args_file, &inv->argv, err) < 0)
 			return -1;
 		goto common;
 	}

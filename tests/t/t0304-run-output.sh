@@ -83,6 +83,14 @@ assert \"must be a string\" in steps[\"badfail\"][\"error\"], steps[\"badfail\"]
 "
 '
 
+test_expect_success 'workflow_<name> from another folder, in a workdir outside the project' '
+	use nested && cp "$DATA/run/away.yaml" .muster/workflows/ &&
+	mkdir -p elsewhere &&
+	(cd elsewhere && muster -C .. -q run away 2>../err) &&
+	echo "hello far" >expect &&
+	test_cmp expect away.out
+'
+
 test_expect_success 'templates that read the whole root see the results' '
 	use whole &&
 	muster -q run whole 2>err &&

@@ -77,7 +77,8 @@ test_expect_success 'the preview example: create, wait healthy, smoke, delete' '
 	rm -rf .muster && cp -R "$TOP/examples/preview/." . &&
 	rm -rf .muster/state &&
 	port=$(free_port) &&
-	muster run preview --arg port=$port >out 2>err &&
+	mkdir -p sub &&
+	(cd sub && muster -C .. run preview --arg port=$port >../out 2>../err) &&
 	grep "\"url\":\"http://127.0.0.1:$port/\"" out &&
 	grep "\"checked\":\"muster preview\"" out &&
 	grep "teardown: completed" err &&
