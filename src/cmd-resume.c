@@ -72,9 +72,23 @@ parse(struct ctx *ctx, int argc, char **argv, struct resume *r)
 	return optind + !r->last == argc ? 0 : -1;
 }
 
+/* Whether the array of strings names holds name. */
+static bool
+listed(struct json_object *names, const char *name)
+{
+	size_t	i;
+
+	for (i = 0; names != NULL && i < json_object_array_length(names); i++)
+		if (strcmp(json_object_get_string(json_object_array_get_idx(
+		    names, i)), name) == 0)
+			return true;
+	return false;
+}
+
 /*
  * The recorded input, with the secrets (recorded as ***) given again with
- * --arg; the other arguments are the run's and cannot change.
+ * --arg, or their defaults when the run had them; the other arguments are
+ * the run's and cannot change.
  */
 static int
 input_of(struct json_object *doc, const struct workflow *w,
@@ -89,6 +103,9 @@ input_of(struct json_object *doc, const struct workflow *w,
 
 	json_object_object_foreach(in, k, val)
 		json_set(all, k, json_object_get(val));
+	for (i = 0; i < w->args.n; i++)
+		if (w->args.args[i].secret && !listed(sec, w->args.args[i].name))
+			json_object_object_del(all, w->args.args[i].name);
 	for (i = 0; i < a->n; i++) {
 		const char		*eq = strchr(a->kv[i], '=');
 		char			*name = eq ? xstrndup(a->kv[i],

@@ -215,11 +215,16 @@ record_start(struct exec *x)
 		buf_printf(&b, ",\"parent\":\"%s\"", x->opt.parent);
 	buf_adds(&b, ",\"input\":");
 	add_json(x, &b, x->input);
+	/* Secrets resume must be given again: a default is the workflow's. */
 	buf_adds(&b, ",\"secrets\":[");
-	for (i = 0; i < x->w->args.n; i++)
-		if (x->w->args.args[i].secret)
+	for (i = 0; i < x->w->args.n; i++) {
+		const struct arg	*a = &x->w->args.args[i];
+
+		if (a->secret && (a->def == NULL || !json_object_equal(a->def,
+		    json_object_object_get(x->input, a->name))))
 			buf_printf(&b, "%s\"%s\"", b.s[b.len - 1] == '[' ? "" :
-			    ",", x->w->args.args[i].name);
+			    ",", a->name);
+	}
 	buf_adds(&b, "]}");
 	return append(x, &b);
 }

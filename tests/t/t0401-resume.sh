@@ -18,7 +18,8 @@ test_expect_success 'resume runs what failed and what waited; keeps the rest' '
 	test_expect_code 1 muster -q run resume -j 1 2>err &&
 	printf "a\nb\n" >expect && test_cmp expect ledger &&
 	touch fixed &&
-	muster resume --last --arg token=tok-123456 2>err &&
+	muster resume --last 2>err &&
+	echo tok-123456 >expect && test_cmp expect token.out &&
 	printf "a\nb\nb\nd\nc 41\n" >expect &&
 	sort -o got ledger && sort -o expect expect && test_cmp expect got &&
 	grep "^muster: resuming execution " err &&
@@ -32,11 +33,15 @@ test_expect_success 'a completed execution has nothing to resume' '
 
 test_expect_success 'secrets are never recorded: resume asks for them again' '
 	use resume &&
-	test_expect_code 1 muster -q run resume 2>/dev/null &&
+	test_expect_code 1 muster -q run resume --arg token=given-s3cret 2>/dev/null &&
+	! grep -r given-s3cret .muster/state &&
 	test_expect_code 2 muster resume --last 2>err &&
 	grep "secret argument .token., which is never kept: give it again with --arg token=VALUE" err &&
 	test_expect_code 2 muster resume --last --arg token=x --arg nope=1 2>err &&
-	grep "only secret arguments are given again on resume" err
+	grep "only secret arguments are given again on resume" err &&
+	touch fixed &&
+	muster resume --last --arg token=again-s3cret 2>err &&
+	echo again-s3cret >expect && test_cmp expect token.out
 '
 
 test_expect_success '--from re-runs a step and what depends on it; a changed step too' '
