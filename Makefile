@@ -61,11 +61,18 @@ CFLAGS := -O1 -g
 endif
 
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARNINGS) $(SANITIZE) $(CFLAGS) \
-	$(DEP_CFLAGS) -DMUSTER_VERSION='"$(VERSION)"' -Isrc -MMD -MP
+	$(DEP_CFLAGS) -DMUSTER_VERSION='"$(VERSION)"' $(SRC_INCLUDES) -MMD -MP
 ALL_LDFLAGS = $(SANITIZE) $(LDFLAGS)
 SYS_LIBS = -lm -ldl
 
-LIB_SRC = $(filter-out src/muster.c,$(sort $(wildcard src/*.c)))
+# src/ holds one folder a subsystem (src/README); every object is built
+# beside its source, and muster links them all (no archive: two folders
+# may hold files of the same name).
+SUBSYSTEMS = base tmpl def state engine svc cmd
+SRC_INCLUDES = $(addprefix -Isrc/,$(SUBSYSTEMS))
+MAIN_SRC = src/cmd/muster.c
+LIB_SRC = $(filter-out $(MAIN_SRC),$(sort $(wildcard \
+	$(addsuffix /*.c,$(addprefix src/,$(SUBSYSTEMS))))))
 LIB_OBJ = $(LIB_SRC:.c=.o)
 UNIT_SRC = $(sort $(wildcard tests/unit/*.c))
 UNIT_OBJ = $(UNIT_SRC:.c=.o)
@@ -83,17 +90,15 @@ MUSTER-CFLAGS: FORCE
 src/%.o: src/%.c MUSTER-CFLAGS
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
-libmuster.a: $(LIB_OBJ)
-	rm -f $@ && $(AR) rcs $@ $(LIB_OBJ)
-
-muster: src/muster.o libmuster.a
-	$(CC) $(ALL_LDFLAGS) -o $@ src/muster.o libmuster.a $(DEP_LIBS) $(SYS_LIBS)
+muster: $(MAIN_SRC:.c=.o) $(LIB_OBJ)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(MAIN_SRC:.c=.o) $(LIB_OBJ) $(DEP_LIBS) \
+		$(SYS_LIBS)
 
 tests/unit/%.o: tests/unit/%.c MUSTER-CFLAGS
 	$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) -c -o $@ $<
 
-tests/unit/runner: $(UNIT_OBJ) libmuster.a
-	$(CC) $(ALL_LDFLAGS) -o $@ $(UNIT_OBJ) libmuster.a $(DEP_LIBS) \
+tests/unit/runner: $(UNIT_OBJ) $(LIB_OBJ)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(UNIT_OBJ) $(LIB_OBJ) $(DEP_LIBS) \
 		$(CHECK_LIBS) $(SYS_LIBS)
 
 tests/helpers/%: tests/helpers/%.c MUSTER-CFLAGS
@@ -141,7 +146,7 @@ configure: configure.ac
 	autoconf -o $@ $<
 
 clean:
-	rm -f muster libmuster.a src/*.o src/*.d tests/unit/*.o tests/unit/*.d
+	rm -f muster libmuster.a src/*/*.o src/*/*.d tests/unit/*.o tests/unit/*.d
 	rm -f tests/unit/runner $(HELPERS) MUSTER-CFLAGS
 	rm -f tests/fuzz/fuzz-tmpl bench/tmpl-bench bench/journal-bench
 	rm -rf tests/trash tests/fuzz/work
@@ -152,7 +157,7 @@ distclean: clean
 
 .PHONY: all check demo stress install uninstall clean distclean FORCE
 
--include $(wildcard src/*.d tests/unit/*.d)
+-include $(wildcard src/*/*.d tests/unit/*.d)
 
 # Not part of `make check`: the libFuzzer harness (clang) and the benchmark.
 #   make fuzz                      build tests/fuzz/fuzz-tmpl
@@ -162,10 +167,11 @@ FUZZ_CC ?= clang
 FUZZ_FLAGS ?= -g -O1 -fsanitize=fuzzer,address,undefined \
 	-fno-sanitize-recover=undefined
 FUZZ_TIME ?=
-FUZZ_SRC = $(filter src/tmpl%.c src/util.c,$(LIB_SRC))
+FUZZ_SRC = $(filter src/tmpl/%.c src/base/%.c,$(LIB_SRC))
 
-tests/fuzz/fuzz-tmpl: tests/fuzz/fuzz-tmpl.c $(FUZZ_SRC) $(wildcard src/*.h)
-	$(FUZZ_CC) -std=c11 -D_GNU_SOURCE $(FUZZ_FLAGS) $(DEP_CFLAGS) -Isrc \
+tests/fuzz/fuzz-tmpl: tests/fuzz/fuzz-tmpl.c $(FUZZ_SRC) $(wildcard src/*/*.h)
+	$(FUZZ_CC) -std=c11 -D_GNU_SOURCE $(FUZZ_FLAGS) $(DEP_CFLAGS) \
+		$(SRC_INCLUDES) \
 		-o $@ tests/fuzz/fuzz-tmpl.c $(FUZZ_SRC) $(DEP_LIBS) $(SYS_LIBS)
 
 fuzz: tests/fuzz/fuzz-tmpl
@@ -176,13 +182,13 @@ fuzz: tests/fuzz/fuzz-tmpl
 			-dict=tests/fuzz/tmpl.dict \
 			tests/fuzz/work tests/fuzz/corpus-tmpl; fi
 
-bench/tmpl-bench: bench/tmpl-bench.c libmuster.a
+bench/tmpl-bench: bench/tmpl-bench.c $(LIB_OBJ)
 	$(CC) $(ALL_CFLAGS) -O2 $(ALL_LDFLAGS) -o $@ bench/tmpl-bench.c \
-		libmuster.a $(DEP_LIBS) $(SYS_LIBS)
+		$(LIB_OBJ) $(DEP_LIBS) $(SYS_LIBS)
 
-bench/journal-bench: bench/journal-bench.c libmuster.a
+bench/journal-bench: bench/journal-bench.c $(LIB_OBJ)
 	$(CC) $(ALL_CFLAGS) -O2 $(ALL_LDFLAGS) -o $@ bench/journal-bench.c \
-		libmuster.a $(DEP_LIBS) $(SYS_LIBS)
+		$(LIB_OBJ) $(DEP_LIBS) $(SYS_LIBS)
 
 bench: bench/tmpl-bench
 	./bench/tmpl-bench
