@@ -69,7 +69,7 @@ SYS_LIBS = -lm -ldl
 # beside its source, and muster links them all (no archive: two folders
 # may hold files of the same name).
 SUBSYSTEMS = base tmpl def state engine svc cmd
-SRC_INCLUDES = $(addprefix -Isrc/,$(SUBSYSTEMS))
+SRC_INCLUDES = -Isrc
 MAIN_SRC = src/cmd/muster.c
 LIB_SRC = $(filter-out $(MAIN_SRC),$(sort $(wildcard \
 	$(addsuffix /*.c,$(addprefix src/,$(SUBSYSTEMS))))))

@@ -8,8 +8,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "journal.h"
-#include "util.h"
+#include "state/journal.h"
+#include "base/util.h"
 
 static double
 run(const char *dir, int steps, unsigned flags)

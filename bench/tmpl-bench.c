@@ -7,8 +7,8 @@
 
 #include <json-c/json.h>
 
-#include "tmpl.h"
-#include "util.h"
+#include "tmpl/tmpl.h"
+#include "base/util.h"
 
 #define N	1000000
 

@@ -4,8 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "arena.h"
-#include "util.h"
+#include "base/arena.h"
+#include "base/util.h"
 
 #define FIRST_CHUNK	1024		/* a template's arena stays small */
 #define HUGE_CHUNK	(2 << 20)	/* a transparent huge page */

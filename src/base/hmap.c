@@ -2,8 +2,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "hmap.h"
-#include "util.h"
+#include "base/hmap.h"
+#include "base/util.h"
 
 uint64_t
 hmap_hash(const char *s, size_t len)

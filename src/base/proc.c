@@ -13,8 +13,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "proc.h"
-#include "util.h"
+#include "base/proc.h"
+#include "base/util.h"
 
 #define TAG_SIGNALS	UINT64_MAX
 

@@ -8,7 +8,7 @@
 #include <sys/mman.h>
 #include <time.h>
 
-#include "util.h"
+#include "base/util.h"
 
 static unsigned	  nerrors;
 static void	(*sink)(const char *, size_t, void *);

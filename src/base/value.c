@@ -4,8 +4,8 @@
 
 #include <json-c/json.h>
 
-#include "util.h"
-#include "value.h"
+#include "base/util.h"
+#include "base/value.h"
 
 #define FLAGS	(JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE)
 

@@ -5,12 +5,12 @@
 
 #include <json-c/json.h>
 
-#include "args.h"
-#include "call.h"
-#include "cmd.h"
-#include "project.h"
-#include "run.h"
-#include "value.h"
+#include "def/args.h"
+#include "engine/call.h"
+#include "cmd/cmd.h"
+#include "def/project.h"
+#include "engine/run.h"
+#include "base/value.h"
 
 enum { OPT_ARG = 256, OPT_ARGS_FILE };
 

@@ -6,10 +6,10 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "cmd.h"
-#include "lock.h"
-#include "project.h"
-#include "record.h"
+#include "cmd/cmd.h"
+#include "state/lock.h"
+#include "def/project.h"
+#include "state/record.h"
 
 int
 cmd_cancel(struct ctx *ctx, int argc, char **argv)

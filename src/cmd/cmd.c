@@ -5,9 +5,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cmd.h"
-#include "project.h"
-#include "util.h"
+#include "cmd/cmd.h"
+#include "def/project.h"
+#include "base/util.h"
 
 const struct cmd	cmds[] = {
 	{ "run", cmd_run, "run WORKFLOW [--arg K=V]... [--args-file F] [-j N] "

@@ -11,10 +11,10 @@
 
 #include <json-c/json.h>
 
-#include "cmd.h"
-#include "lock.h"
-#include "project.h"
-#include "record.h"
+#include "cmd/cmd.h"
+#include "state/lock.h"
+#include "def/project.h"
+#include "state/record.h"
 
 enum { OPT_OLDER = 256, OPT_KEEP };
 

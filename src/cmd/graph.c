@@ -4,9 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cmd.h"
-#include "graph.h"
-#include "project.h"
+#include "cmd/cmd.h"
+#include "def/graph.h"
+#include "def/project.h"
 
 /* Prints prefix and s as one DOT string, escaping quotes and backslashes. */
 static void

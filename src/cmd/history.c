@@ -6,11 +6,11 @@
 
 #include <json-c/json.h>
 
-#include "cmd.h"
-#include "exec.h"
-#include "project.h"
-#include "record.h"
-#include "value.h"
+#include "cmd/cmd.h"
+#include "engine/exec.h"
+#include "def/project.h"
+#include "state/record.h"
+#include "base/value.h"
 
 enum { OPT_WORKFLOW = 256, OPT_STATUS, OPT_LIMIT };
 

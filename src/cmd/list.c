@@ -7,9 +7,9 @@
 
 #include <json-c/json.h>
 
-#include "cmd.h"
-#include "project.h"
-#include "value.h"
+#include "cmd/cmd.h"
+#include "def/project.h"
+#include "base/value.h"
 
 /* One kind of definition, seen through its name and description. */
 struct kind {

@@ -8,10 +8,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cmd.h"
-#include "lock.h"
-#include "project.h"
-#include "record.h"
+#include "cmd/cmd.h"
+#include "state/lock.h"
+#include "def/project.h"
+#include "state/record.h"
 
 static const struct option	logs_opts[] = {
 	{ "follow",	no_argument,	NULL,	'f' },

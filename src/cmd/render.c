@@ -8,9 +8,9 @@
 
 #include <json-c/json.h>
 
-#include "cmd.h"
-#include "tmpl.h"
-#include "util.h"
+#include "cmd/cmd.h"
+#include "tmpl/tmpl.h"
+#include "base/util.h"
 
 enum { OPT_DATA = 0x300, OPT_MISSINGKEY, OPT_SHELL, OPT_FILE };
 

@@ -8,16 +8,16 @@
 
 #include <json-c/json.h>
 
-#include "args.h"
-#include "cmd.h"
-#include "journal.h"
-#include "lock.h"
-#include "proc.h"
-#include "project.h"
-#include "record.h"
-#include "run.h"
-#include "schema.h"
-#include "value.h"
+#include "def/args.h"
+#include "cmd/cmd.h"
+#include "state/journal.h"
+#include "state/lock.h"
+#include "base/proc.h"
+#include "def/project.h"
+#include "state/record.h"
+#include "engine/run.h"
+#include "def/schema.h"
+#include "base/value.h"
 
 enum { OPT_LAST = 256, OPT_FROM, OPT_ARG, OPT_FSYNC };
 

@@ -7,11 +7,11 @@
 
 #include <json-c/json.h>
 
-#include "args.h"
-#include "cmd.h"
-#include "plan.h"
-#include "project.h"
-#include "run.h"
+#include "def/args.h"
+#include "cmd/cmd.h"
+#include "engine/plan.h"
+#include "def/project.h"
+#include "engine/run.h"
 
 enum {
 	OPT_ARG = 256, OPT_ARGS_FILE, OPT_TIMEOUT, OPT_PARENT, OPT_RESULT,

@@ -6,11 +6,11 @@
 
 #include <json-c/json.h>
 
-#include "args.h"
-#include "cmd.h"
-#include "project.h"
-#include "service.h"
-#include "value.h"
+#include "def/args.h"
+#include "cmd/cmd.h"
+#include "def/project.h"
+#include "svc/service.h"
+#include "base/value.h"
 
 enum { OPT_ARG = 256, OPT_ARGS_FILE, OPT_TIMEOUT, OPT_NO_WAIT, OPT_FORCE };
 

@@ -6,9 +6,9 @@
 
 #include <json-c/json.h>
 
-#include "cmd.h"
-#include "project.h"
-#include "value.h"
+#include "cmd/cmd.h"
+#include "def/project.h"
+#include "base/value.h"
 
 static const char *const	kind_names[] = { "tool", "run", "forEach",
 				    "parallel" };

@@ -6,10 +6,10 @@
 
 #include <json-c/json.h>
 
-#include "cmd.h"
-#include "project.h"
-#include "record.h"
-#include "value.h"
+#include "cmd/cmd.h"
+#include "def/project.h"
+#include "state/record.h"
+#include "base/value.h"
 
 static const char *
 field(struct json_object *o, const char *key)

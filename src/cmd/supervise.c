@@ -9,10 +9,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "cmd.h"
-#include "journal.h"
-#include "proc.h"
-#include "util.h"
+#include "cmd/cmd.h"
+#include "state/journal.h"
+#include "base/proc.h"
+#include "base/util.h"
 
 extern char	**environ;
 

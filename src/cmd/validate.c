@@ -4,9 +4,9 @@
 
 #include <json-c/json.h>
 
-#include "cmd.h"
-#include "project.h"
-#include "value.h"
+#include "cmd/cmd.h"
+#include "def/project.h"
+#include "base/value.h"
 
 int
 cmd_validate(struct ctx *ctx, int argc, char **argv)

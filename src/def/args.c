@@ -4,10 +4,10 @@
 
 #include <json-c/json.h>
 
-#include "args.h"
-#include "load.h"
-#include "schema.h"
-#include "value.h"
+#include "def/args.h"
+#include "def/load.h"
+#include "def/schema.h"
+#include "base/value.h"
 
 void
 args_add(struct args *a, const char *kv)

@@ -3,10 +3,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "builtin.h"
-#include "graph.h"
-#include "project.h"
-#include "tmpl.h"
+#include "def/builtins.h"
+#include "def/graph.h"
+#include "def/project.h"
+#include "tmpl/tmpl.h"
 
 /* A loc_error, or a plain error when there is no place to point at. */
 static int

@@ -2,7 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "graph.h"
+#include "def/graph.h"
 
 static int
 unknown_dep(struct workflow *w, struct step *s, size_t i)

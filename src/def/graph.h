@@ -4,7 +4,7 @@
 
 #include <stdbool.h>
 
-#include "model.h"
+#include "def/model.h"
 
 /*
  * Resolves every top-level step's dependsOn to steps (or, when no step

@@ -2,7 +2,7 @@
 #include <signal.h>
 #include <string.h>
 
-#include "load.h"
+#include "def/load.h"
 
 enum {
 	TF_DESCRIPTION, TF_ARGS, TF_COMMAND, TF_RUN, TF_ENV, TF_WORKDIR,

@@ -1,7 +1,7 @@
 /* load-workflow.c: decoding a Workflow's spec and its steps. */
 #include <string.h>
 
-#include "load.h"
+#include "def/load.h"
 
 enum {
 	SF_ID, SF_DESCRIPTION, SF_TOOL, SF_ARGS, SF_RUN, SF_FOREACH,

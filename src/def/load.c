@@ -8,8 +8,8 @@
 
 #include <json-c/json.h>
 
-#include "load.h"
-#include "tmpl.h"
+#include "def/load.h"
+#include "tmpl/tmpl.h"
 
 struct loc
 load_loc(const struct loader *ld, const struct ynode *n)

@@ -5,8 +5,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "model.h"
-#include "ynode.h"
+#include "def/model.h"
+#include "def/ynode.h"
 
 /* The state of one load: where errors go and what was read. */
 struct loader {

@@ -6,9 +6,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "arena.h"
-#include "hmap.h"
-#include "util.h"
+#include "base/arena.h"
+#include "base/hmap.h"
+#include "base/util.h"
 
 struct json_object;
 struct tmpl;

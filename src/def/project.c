@@ -9,8 +9,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "load.h"
-#include "project.h"
+#include "def/load.h"
+#include "def/project.h"
 
 static const char *const folders[] = { "workflows", "tools", "serviceclasses" };
 

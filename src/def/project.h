@@ -2,7 +2,7 @@
 #ifndef MUSTER_PROJECT_H
 #define MUSTER_PROJECT_H
 
-#include "model.h"
+#include "def/model.h"
 
 #define MUSTER_API_VERSION	"muster.giantswarm.io/v1alpha1"
 

@@ -7,9 +7,9 @@
 #include <json-c/json.h>
 #include <pcre2.h>
 
-#include "load.h"
-#include "schema.h"
-#include "value.h"
+#include "def/load.h"
+#include "def/schema.h"
+#include "base/value.h"
 
 static const char *const type_names[] = {
 	[ARG_STRING] = "string", [ARG_INTEGER] = "integer",

@@ -2,7 +2,7 @@
 #ifndef MUSTER_SCHEMA_H
 #define MUSTER_SCHEMA_H
 
-#include "model.h"
+#include "def/model.h"
 
 struct buf;
 struct json_object;

@@ -9,10 +9,10 @@
 
 #include <yaml.h>
 
-#include "arena.h"
-#include "hmap.h"
-#include "util.h"
-#include "ynode.h"
+#include "base/arena.h"
+#include "base/hmap.h"
+#include "base/util.h"
+#include "def/ynode.h"
 
 struct anchor {
 	struct ynode	*node;

@@ -10,12 +10,12 @@
 
 #include <json-c/json.h>
 
-#include "builtin.h"
-#include "progress.h"
-#include "record.h"
-#include "run.h"
-#include "tool.h"
-#include "value.h"
+#include "engine/builtin.h"
+#include "engine/progress.h"
+#include "state/record.h"
+#include "engine/run.h"
+#include "engine/tool.h"
+#include "base/value.h"
 
 #define OUT_CAP		(16 << 20)	/* stdout kept for the result */
 #define KILL_GRACE	(2 * (int64_t)1000000000)

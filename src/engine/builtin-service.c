@@ -11,10 +11,10 @@
 
 #include <json-c/json.h>
 
-#include "builtin.h"
-#include "project.h"
-#include "tool.h"
-#include "value.h"
+#include "engine/builtin.h"
+#include "def/project.h"
+#include "engine/tool.h"
+#include "base/value.h"
 
 /* The subcommands' words: which arguments each takes. */
 static const struct {

@@ -6,12 +6,12 @@
 
 #include <json-c/json.h>
 
-#include "builtin.h"
-#include "exec.h"
-#include "project.h"
-#include "record.h"
-#include "util.h"
-#include "value.h"
+#include "engine/builtin.h"
+#include "engine/exec.h"
+#include "def/project.h"
+#include "state/record.h"
+#include "base/util.h"
+#include "base/value.h"
 
 typedef int	(*builtin_fn)(struct project *, struct json_object *,
 		    struct json_object **, struct buf *);
@@ -23,58 +23,32 @@ static int	execution_list(struct project *, struct json_object *,
 static int	execution_get(struct project *, struct json_object *,
 		    struct json_object **, struct buf *);
 
-/* In-process (fn), or the `muster service` subcommand run as a process. */
+/* The built-ins muster runs in-process; the others of def/builtins.c run
+ * as `muster service` subcommands. */
 static const struct {
 	const char	*name;
 	builtin_fn	 fn;
-	const char	*service;
-} builtins[] = {
-	{ "core_service_create", NULL, "create" },
-	{ "core_service_delete", NULL, "delete" },
-	{ "core_service_start", NULL, "start" },
-	{ "core_service_stop", NULL, "stop" },
-	{ "core_service_restart", NULL, "restart" },
-	{ "core_service_status", NULL, "status" },
-	{ "core_service_list", NULL, "list" },
-	{ "core_service_wait_healthy", NULL, "wait" },
-	{ "core_serviceclass_list", builtin_serviceclass_list, NULL },
-	{ "core_serviceclass_available", builtin_serviceclass_available, NULL },
-	{ "core_workflow_list", workflow_list, NULL },
-	{ "core_workflow_execution_list", execution_list, NULL },
-	{ "core_workflow_execution_get", execution_get, NULL },
+} impls[] = {
+	{ "core_serviceclass_list", builtin_serviceclass_list },
+	{ "core_serviceclass_available", builtin_serviceclass_available },
+	{ "core_workflow_list", workflow_list },
+	{ "core_workflow_execution_list", execution_list },
+	{ "core_workflow_execution_get", execution_get },
 };
-
-const size_t	nbuiltins = nitems(builtins);
-
-const char *
-builtin_name(size_t i)
-{
-	return builtins[i].name;
-}
-
-int
-builtin_find(const char *name)
-{
-	size_t	i;
-
-	for (i = 0; i < nbuiltins; i++)
-		if (strcmp(builtins[i].name, name) == 0)
-			return (int)i;
-	return -1;
-}
-
-const char *
-builtin_service(int i)
-{
-	return builtins[i].service;
-}
 
 int
 builtin_call(struct project *p, int i, struct json_object *args,
     struct json_object **result, struct buf *err)
 {
+	size_t	k;
+
 	*result = NULL;
-	return builtins[i].fn(p, args, result, err);
+	for (k = 0; k < nitems(impls); k++)
+		if (strcmp(impls[k].name, builtin_name((size_t)i)) == 0)
+			return impls[k].fn(p, args, result, err);
+	buf_printf(err, "%s runs as a process, not in muster",
+	    builtin_name((size_t)i));
+	return -1;
 }
 
 int

@@ -1,25 +1,17 @@
-/* builtin.h: the names of muster's built-in tools. */
+/* builtin.h: muster's built-in tools, run by the engine (their names are
+ * in def/builtins.h). */
 #ifndef MUSTER_BUILTIN_H
 #define MUSTER_BUILTIN_H
 
 #include <stddef.h>
 #include <stdint.h>
 
-/* The built-in tools, core_* (workflow_<name> is not among them). */
-extern const size_t	nbuiltins;
-const char		*builtin_name(size_t);
+#include "def/builtins.h"
 
 struct buf;
 struct json_object;
 struct project;
 
-/* Returns the index of built-in name, or -1. */
-int	builtin_find(const char *name);
-/*
- * The `muster service` subcommand built-in i runs as a process, or NULL
- * when builtin_call runs it in-process.
- */
-const char	*builtin_service(int i);
 /*
  * Adds to argv, after muster's own program and project options, the
  * service command for arguments in; a class's arguments go through

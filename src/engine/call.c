@@ -3,9 +3,9 @@
 
 #include <json-c/json.h>
 
-#include "call.h"
-#include "project.h"
-#include "run.h"
+#include "engine/call.h"
+#include "def/project.h"
+#include "engine/run.h"
 
 struct workflow *
 call_wrap(struct project *p, const char *name, struct json_object *args)

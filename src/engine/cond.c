@@ -4,9 +4,9 @@
 
 #include <json-c/json.h>
 
-#include "render.h"
-#include "run.h"
-#include "value.h"
+#include "engine/render.h"
+#include "engine/run.h"
+#include "base/value.h"
 
 struct json_object *
 json_path(struct json_object *v, const char *path)

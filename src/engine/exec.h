@@ -6,36 +6,19 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "hmap.h"
-#include "journal.h"
-#include "record.h"
-#include "mask.h"
-#include "model.h"
-#include "proc.h"
-#include "util.h"
+#include "base/hmap.h"
+#include "state/journal.h"
+#include "state/record.h"
+#include "state/status.h"
+#include "engine/recorder.h"
+#include "engine/mask.h"
+#include "def/model.h"
+#include "base/proc.h"
+#include "base/util.h"
 
 struct json_object;
 struct mask;
 struct progress;
-
-enum status {
-	ST_PENDING,
-	ST_RUNNING,
-	ST_COMPLETED,
-	ST_FAILED,
-	ST_SKIPPED
-};
-const char	*status_name(enum status);
-
-enum exec_status {
-	EX_RUNNING,
-	EX_COMPLETED,
-	EX_FAILED,
-	EX_INTERRUPTED,
-	EX_CANCELLED
-};
-const char	*exec_status_name(enum exec_status);
-int		 exec_status_parse(const char *);	/* -1: unknown */
 
 /* What a job is doing now, beyond its status. */
 enum phase {

@@ -5,11 +5,11 @@
 
 #include <json-c/json.h>
 
-#include "progress.h"
-#include "record.h"
-#include "render.h"
-#include "run.h"
-#include "value.h"
+#include "engine/progress.h"
+#include "state/record.h"
+#include "engine/render.h"
+#include "engine/run.h"
+#include "base/value.h"
 
 void	attempt_start(struct exec *, struct job *);
 

@@ -4,9 +4,9 @@
 
 #include <json-c/json.h>
 
-#include "mask.h"
-#include "model.h"
-#include "util.h"
+#include "engine/mask.h"
+#include "def/model.h"
+#include "base/util.h"
 
 struct mask {
 	char	**vals;

@@ -5,12 +5,12 @@
 
 #include <json-c/json.h>
 
-#include "graph.h"
-#include "mask.h"
-#include "plan.h"
-#include "render.h"
-#include "tmpl.h"
-#include "value.h"
+#include "def/graph.h"
+#include "engine/mask.h"
+#include "engine/plan.h"
+#include "engine/render.h"
+#include "tmpl/tmpl.h"
+#include "base/value.h"
 
 /* A value as written, templates as their source. */
 static struct json_object *

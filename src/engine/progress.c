@@ -8,11 +8,11 @@
 
 #include <json-c/json.h>
 
-#include "exec.h"
-#include "mask.h"
-#include "progress.h"
-#include "record.h"
-#include "value.h"
+#include "engine/exec.h"
+#include "engine/mask.h"
+#include "engine/progress.h"
+#include "state/record.h"
+#include "base/value.h"
 
 #define RED	"\033[31m"
 #define GREEN	"\033[32m"

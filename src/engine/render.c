@@ -3,9 +3,9 @@
 
 #include <json-c/json.h>
 
-#include "render.h"
-#include "tmpl.h"
-#include "value.h"
+#include "engine/render.h"
+#include "tmpl/tmpl.h"
+#include "base/value.h"
 
 static const char *const roots[] = { "input", "results", "steps", "vars",
     "execution" };

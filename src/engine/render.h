@@ -2,7 +2,7 @@
 #ifndef MUSTER_RENDER_H
 #define MUSTER_RENDER_H
 
-#include "model.h"
+#include "def/model.h"
 
 struct buf;
 struct json_object;

@@ -8,43 +8,15 @@
 
 #include <json-c/json.h>
 
-#include "graph.h"
-#include "progress.h"
-#include "record.h"
-#include "render.h"
-#include "run.h"
-#include "tool.h"
-#include "value.h"
+#include "def/graph.h"
+#include "engine/progress.h"
+#include "state/record.h"
+#include "engine/render.h"
+#include "engine/run.h"
+#include "engine/tool.h"
+#include "base/value.h"
 
 #define SIGNAL_GRACE	(2 * (int64_t)1000000000)
-
-static const char *const	status_names[] = { "pending", "running",
-				    "completed", "failed", "skipped" };
-static const char *const	exec_names[] = { "running", "completed",
-				    "failed", "interrupted", "cancelled" };
-
-const char *
-status_name(enum status s)
-{
-	return status_names[s];
-}
-
-const char *
-exec_status_name(enum exec_status s)
-{
-	return exec_names[s];
-}
-
-int
-exec_status_parse(const char *name)
-{
-	size_t	i;
-
-	for (i = 0; i < nitems(exec_names); i++)
-		if (strcmp(name, exec_names[i]) == 0)
-			return (int)i;
-	return -1;
-}
 
 static int
 limit_of(const struct run_opts *o, const struct workflow *w)

@@ -2,7 +2,7 @@
 #ifndef MUSTER_RUN_H
 #define MUSTER_RUN_H
 
-#include "exec.h"
+#include "engine/exec.h"
 
 struct buf;
 

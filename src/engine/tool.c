@@ -7,12 +7,12 @@
 
 #include <json-c/json.h>
 
-#include "builtin.h"
-#include "render.h"
-#include "schema.h"
-#include "tmpl.h"
-#include "tool.h"
-#include "value.h"
+#include "engine/builtin.h"
+#include "engine/render.h"
+#include "def/schema.h"
+#include "tmpl/tmpl.h"
+#include "engine/tool.h"
+#include "base/value.h"
 
 extern char	**environ;
 

@@ -4,7 +4,7 @@
 
 #include <stdint.h>
 
-#include "model.h"
+#include "def/model.h"
 
 struct buf;
 struct json_object;

@@ -8,8 +8,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "journal.h"
-#include "util.h"
+#include "state/journal.h"
+#include "base/util.h"
 
 /* CRC-32C (Castagnoli), bytewise with a table made on first use. */
 static uint32_t

@@ -8,8 +8,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "lock.h"
-#include "util.h"
+#include "state/lock.h"
+#include "base/util.h"
 
 static pid_t
 read_pid(int fd)

@@ -1,4 +1,4 @@
-/* record-read.c: execution records read back: status documents and lists. */
+/* record.c: execution records read back: status documents and lists. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -10,12 +10,12 @@
 
 #include <json-c/json.h>
 
-#include "hmap.h"
-#include "journal.h"
-#include "lock.h"
-#include "record.h"
-#include "util.h"
-#include "value.h"
+#include "base/hmap.h"
+#include "state/journal.h"
+#include "state/lock.h"
+#include "state/record.h"
+#include "base/util.h"
+#include "base/value.h"
 
 /* What replaying one journal builds. */
 struct reader {

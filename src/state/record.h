@@ -5,11 +5,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "hmap.h"
-#include "journal.h"
+#include "base/hmap.h"
+#include "state/journal.h"
 
-struct exec;
-struct job;
 struct json_object;
 struct project;
 
@@ -18,33 +16,8 @@ char	*record_state_dir(const struct project *);
 /* True when id has the shape of an execution id (no path can hide in it). */
 bool	 record_id_ok(const char *id);
 
-/*
- * Creates the execution's folder (0700) under a new id, opens its journal
- * and records the start.  0, or -1 after an error (exit 4).
- */
-int	 record_create(struct exec *);
-/* Appends to an existing execution being resumed (x->dir, x->dirfd set). */
-int	 record_reopen(struct exec *);
-/*
- * Takes the workflow's lock when its concurrency is forbid or wait.
- * Returns 0, or the exit code after an error (75 when forbidden).
- */
-int	 record_lock_workflow(struct exec *);
 /* Removes folder name in dirfd with what it holds, following no link. */
 int	 record_remove(int dirfd, const char *name);
-/* Records a job's state change: "running", its pid, or where it ended. */
-int	 record_job(struct exec *, struct job *);
-int	 record_job_pid(struct exec *, struct job *);
-/* Records the end of the run and writes the summary. */
-int	 record_end(struct exec *);
-/*
- * With --fsync, makes what was recorded so far survive a power cut; muster
- * calls it before it acts on a record (starts a process or a built-in)
- * and before it waits for anything.
- */
-int	 record_sync(struct exec *);
-void	 record_close(struct exec *);
-
 /* RFC 3339 UTC time with milliseconds, from wall-clock nanoseconds. */
 void	 record_time(char *buf, size_t len, int64_t wall_ns);
 /* The reverse: nanoseconds, or 0 when s is not such a time. */

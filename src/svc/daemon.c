@@ -10,11 +10,11 @@
 
 #include <json-c/json.h>
 
-#include "proc.h"
-#include "render.h"
-#include "service.h"
-#include "tool.h"
-#include "value.h"
+#include "base/proc.h"
+#include "engine/render.h"
+#include "svc/service.h"
+#include "engine/tool.h"
+#include "base/value.h"
 
 static struct json_object *
 daemon_rec(struct svc *s)

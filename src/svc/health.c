@@ -8,13 +8,13 @@
 
 #include <json-c/json.h>
 
-#include "call.h"
-#include "health.h"
-#include "record.h"
-#include "render.h"
-#include "service.h"
-#include "tool.h"
-#include "value.h"
+#include "engine/call.h"
+#include "svc/probe.h"
+#include "state/record.h"
+#include "engine/render.h"
+#include "svc/service.h"
+#include "engine/tool.h"
+#include "base/value.h"
 
 /* Renders t (or returns def when absent) into b; -1 with err. */
 static int

@@ -7,15 +7,15 @@
 
 #include <json-c/json.h>
 
-#include "call.h"
-#include "mask.h"
-#include "project.h"
-#include "record.h"
-#include "render.h"
-#include "run.h"
-#include "schema.h"
-#include "service.h"
-#include "value.h"
+#include "engine/call.h"
+#include "engine/mask.h"
+#include "def/project.h"
+#include "state/record.h"
+#include "engine/render.h"
+#include "engine/run.h"
+#include "def/schema.h"
+#include "svc/service.h"
+#include "base/value.h"
 
 /* The copy of an instance a command prints: its record, as it is now. */
 static struct json_object *

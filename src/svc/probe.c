@@ -13,9 +13,9 @@
 
 #include <curl/curl.h>
 
-#include "health.h"
-#include "proc.h"
-#include "util.h"
+#include "svc/probe.h"
+#include "base/proc.h"
+#include "base/util.h"
 
 /*
  * libcurl, loaded when the first HTTP probe needs it: linked in, its

@@ -10,12 +10,12 @@
 
 #include <json-c/json.h>
 
-#include "journal.h"
-#include "lock.h"
-#include "project.h"
-#include "record.h"
-#include "service.h"
-#include "value.h"
+#include "state/journal.h"
+#include "state/lock.h"
+#include "def/project.h"
+#include "state/record.h"
+#include "svc/service.h"
+#include "base/value.h"
 
 int
 svc_env_open(struct svcenv *e, struct project *p, int verbose)

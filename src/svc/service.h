@@ -6,7 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "model.h"
+#include "def/model.h"
 
 struct buf;
 struct json_object;

@@ -4,7 +4,7 @@
 
 #include <json-c/json.h>
 
-#include "tmpl-int.h"
+#include "tmpl/int.h"
 
 static int	eval_arg(struct exec *, const struct tval *,
 		    const struct node *, int, struct tval *);

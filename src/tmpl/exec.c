@@ -6,7 +6,7 @@
 
 #include <json-c/json.h>
 
-#include "tmpl-int.h"
+#include "tmpl/int.h"
 
 enum { WALK_BREAK = 1, WALK_CONTINUE = 2 };
 

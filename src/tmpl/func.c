@@ -4,7 +4,7 @@
 
 #include <json-c/json.h>
 
-#include "tmpl-int.h"
+#include "tmpl/int.h"
 
 static void
 set_bool(struct tval *r, int b)

@@ -5,7 +5,7 @@
 
 #include <json-c/json.h>
 
-#include "tmpl-int.h"
+#include "tmpl/int.h"
 
 /* encoding/json's string: HTML-safe, invalid UTF-8 as \ufffd. */
 static void

@@ -5,7 +5,7 @@
 #include <string.h>
 #include <wctype.h>
 
-#include "tmpl-int.h"
+#include "tmpl/int.h"
 
 struct lexer {
 	const char	*src;

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tmpl-int.h"
+#include "tmpl/int.h"
 
 static int
 lower(int c)

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tmpl-parse.h"
+#include "tmpl/parse.h"
 
 static struct node	*item_list(struct parser *, struct node **);
 static struct node	*text_or_action(struct parser *);

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tmpl-parse.h"
+#include "tmpl/parse.h"
 
 /* Variables: every name gets one id; the scope lists the visible ones. */
 static int

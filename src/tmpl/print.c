@@ -8,7 +8,7 @@
 
 #include <json-c/json.h>
 
-#include "tmpl-int.h"
+#include "tmpl/int.h"
 
 
 static const char	ldigits[] = "0123456789abcdefx";

@@ -1,7 +1,7 @@
 /* tmpl-printf.c: Go's fmt.Sprintf: verbs, flags, widths, argument indexes. */
 #include <string.h>
 
-#include "tmpl-int.h"
+#include "tmpl/int.h"
 
 static int
 parsenum(const char *s, size_t *i, size_t end, int *num)

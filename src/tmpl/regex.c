@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tmpl-int.h"
+#include "tmpl/int.h"
 
 #define CACHE_SIZE	64
 

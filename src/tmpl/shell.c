@@ -2,7 +2,7 @@
  * the script text emitted so far leaves open. */
 #include <string.h>
 
-#include "tmpl-int.h"
+#include "tmpl/int.h"
 
 enum {
 	SH_TOP, SH_SQ, SH_DQ, SH_CMD, SH_BQ, SH_PARAM, SH_ARITH, SH_COMMENT,

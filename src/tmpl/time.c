@@ -4,7 +4,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "tmpl-int.h"
+#include "tmpl/int.h"
 
 enum {
 	S_NONE, S_LONGMONTH, S_MONTH, S_NUMMONTH, S_ZEROMONTH, S_LONGWEEKDAY,

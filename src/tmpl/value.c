@@ -3,7 +3,7 @@
 
 #include <json-c/json.h>
 
-#include "tmpl-int.h"
+#include "tmpl/int.h"
 
 void
 tval_from_json(struct tval *v, struct json_object *j)

@@ -2,7 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tmpl-int.h"
+#include "tmpl/int.h"
 
 struct walker {
 	const struct tmpl	 *t;

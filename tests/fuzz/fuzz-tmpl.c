@@ -11,8 +11,8 @@
 
 #include <json-c/json.h>
 
-#include "tmpl.h"
-#include "util.h"
+#include "tmpl/tmpl.h"
+#include "base/util.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 

@@ -5,8 +5,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "journal.h"
-#include "util.h"
+#include "state/journal.h"
+#include "base/util.h"
 
 START_TEST(crc_vectors)
 {

@@ -9,10 +9,10 @@
 
 #include <json-c/json.h>
 
-#include "args.h"
-#include "load.h"
-#include "schema.h"
-#include "value.h"
+#include "def/args.h"
+#include "def/load.h"
+#include "def/schema.h"
+#include "base/value.h"
 
 static const char	schema_yaml[] =
     "env: {type: string, required: true, enum: [dev, staging, prod]}\n"

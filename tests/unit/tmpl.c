@@ -6,8 +6,8 @@
 
 #include <json-c/json.h>
 
-#include "tmpl.h"
-#include "util.h"
+#include "tmpl/tmpl.h"
+#include "base/util.h"
 
 Suite	*tmpl_suite(void);
 

@@ -3,7 +3,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "util.h"
+#include "base/util.h"
 
 START_TEST(buf_grows)
 {

@@ -4,10 +4,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "arena.h"
-#include "hmap.h"
-#include "util.h"
-#include "ynode.h"
+#include "base/arena.h"
+#include "base/hmap.h"
+#include "base/util.h"
+#include "def/ynode.h"
 
 static struct arena	a;
 static struct ydoc	*docs;

@@ -6,7 +6,7 @@
 #include <setjmp.h>
 #include <string.h>
 
-#include "tmpl-int.h"
+#include "tmpl/int.h"
 
 /* Markers that item_list() stops at. */
 enum { N_END = 100, N_ELSE };

@@ -6,9 +6,9 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "arena.h"
-#include "tmpl.h"
-#include "util.h"
+#include "base/arena.h"
+#include "tmpl/tmpl.h"
+#include "base/util.h"
 
 struct json_object;
 

@@ -1,0 +1,19 @@
+/* builtins.h: the names of muster's built-in tools, core_*, as data the
+ * loader checks steps against; engine/builtin.c runs them. */
+#ifndef MUSTER_BUILTINS_H
+#define MUSTER_BUILTINS_H
+
+#include <stddef.h>
+
+/* The built-in tools, core_* (workflow_<name> is not among them). */
+extern const size_t	nbuiltins;
+const char		*builtin_name(size_t);
+/* Returns the index of built-in name, or -1. */
+int			 builtin_find(const char *name);
+/*
+ * The `muster service` subcommand built-in i runs as a process, or NULL
+ * when the engine runs it in-process.
+ */
+const char		*builtin_service(int i);
+
+#endif

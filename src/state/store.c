@@ -1,0 +1,100 @@
+/* store.c: the state folder: where it is, execution ids, record times and
+ * the removal of an execution's folder. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "def/model.h"
+#include "state/record.h"
+
+char *
+record_state_dir(const struct project *p)
+{
+	const char	*s = p->config.state_dir;
+
+	if (s == NULL)
+		return xasprintf("%s/state", p->dir);
+	if (s[0] == '/' || strcmp(p->root, ".") == 0)
+		return xstrdup(s);
+	return xasprintf("%s/%s", p->root, s);
+}
+
+bool
+record_id_ok(const char *id)
+{
+	size_t	len = strlen(id);
+
+	/* YYYYMMDD-HHMMSS-xxxx, and nothing that could leave the folder. */
+	return len >= 20 && len < 32 && id[0] != '.' && id[0] != '-' &&
+	    strspn(id, "0123456789abcdef-") == len;
+}
+
+void
+record_time(char *buf, size_t len, int64_t wall_ns)
+{
+	time_t		t = (time_t)(wall_ns / 1000000000);
+	struct tm	tm;
+	size_t		n;
+
+	gmtime_r(&t, &tm);
+	n = strftime(buf, len, "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(buf + n, len - n, ".%03dZ",
+	    (int)(wall_ns / 1000000 % 1000));
+}
+
+int64_t
+record_parse_time(const char *s)
+{
+	struct tm	tm;
+	const char	*p;
+	int		ms = 0;
+
+	memset(&tm, 0, sizeof tm);
+	if (s == NULL || (p = strptime(s, "%Y-%m-%dT%H:%M:%S", &tm)) == NULL)
+		return 0;
+	if (*p == '.')
+		ms = atoi(p + 1);
+	return ((int64_t)timegm(&tm) * 1000 + ms) * 1000000;
+}
+
+/* Removes folder name in dirfd and what it holds, following no link. */
+static int
+remove_tree(int dirfd, const char *name, int depth)
+{
+	struct dirent	*e;
+	DIR		*d;
+	int		 fd, rc = 0;
+
+	fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC |
+	    O_NOFOLLOW);
+	if (fd < 0 || depth > 4 || (d = fdopendir(fd)) == NULL) {
+		if (fd >= 0)
+			close(fd);
+		return unlinkat(dirfd, name, 0);
+	}
+	while ((e = readdir(d)) != NULL) {
+		struct stat	st;
+
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		if (fstatat(fd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+		    S_ISDIR(st.st_mode))
+			rc |= remove_tree(fd, e->d_name, depth + 1);
+		else
+			rc |= unlinkat(fd, e->d_name, 0);
+	}
+	closedir(d);
+	return rc | unlinkat(dirfd, name, AT_REMOVEDIR);
+}
+
+int
+record_remove(int dirfd, const char *name)
+{
+	return remove_tree(dirfd, name, 0);
+}
