@@ -74,7 +74,8 @@ MAIN_SRC = src/cmd/muster.c
 LIB_SRC = $(filter-out $(MAIN_SRC),$(sort $(wildcard \
 	$(addsuffix /*.c,$(addprefix src/,$(SUBSYSTEMS))))))
 LIB_OBJ = $(LIB_SRC:.c=.o)
-UNIT_SRC = $(sort $(wildcard tests/unit/*.c))
+# tests/unit/ mirrors src/: a folder a subsystem, main.c runs them all.
+UNIT_SRC = $(sort $(wildcard tests/unit/*.c tests/unit/*/*.c))
 UNIT_OBJ = $(UNIT_SRC:.c=.o)
 HELPER_SRC = $(sort $(wildcard tests/helpers/*.c))
 HELPERS = $(HELPER_SRC:.c=)
@@ -95,7 +96,7 @@ muster: $(MAIN_SRC:.c=.o) $(LIB_OBJ)
 		$(SYS_LIBS)
 
 tests/unit/%.o: tests/unit/%.c MUSTER-CFLAGS
-	$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) -c -o $@ $<
+	$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) -Itests/unit -c -o $@ $<
 
 tests/unit/runner: $(UNIT_OBJ) $(LIB_OBJ)
 	$(CC) $(ALL_LDFLAGS) -o $@ $(UNIT_OBJ) $(LIB_OBJ) $(DEP_LIBS) \
@@ -146,7 +147,8 @@ configure: configure.ac
 	autoconf -o $@ $<
 
 clean:
-	rm -f muster libmuster.a src/*/*.o src/*/*.d tests/unit/*.o tests/unit/*.d
+	rm -f muster libmuster.a src/*/*.o src/*/*.d
+	rm -f tests/unit/*.o tests/unit/*.d tests/unit/*/*.o tests/unit/*/*.d
 	rm -f tests/unit/runner $(HELPERS) MUSTER-CFLAGS
 	rm -f tests/fuzz/fuzz-tmpl bench/tmpl-bench bench/journal-bench
 	rm -rf tests/trash tests/fuzz/work
@@ -157,7 +159,7 @@ distclean: clean
 
 .PHONY: all check demo stress install uninstall clean distclean FORCE
 
--include $(wildcard src/*/*.d tests/unit/*.d)
+-include $(wildcard src/*/*.d tests/unit/*.d tests/unit/*/*.d)
 
 # Not part of `make check`: the libFuzzer harness (clang) and the benchmark.
 #   make fuzz                      build tests/fuzz/fuzz-tmpl
