@@ -204,6 +204,17 @@ make_call(struct exec *x, struct job *j, struct json_object *root,
 static void	attempt_end(struct exec *, struct job *, int ok,
 		    struct json_object *result, const char *why);
 
+/* An attempt failed with text a template or a tool made: masked. */
+static void
+attempt_fail(struct exec *x, struct job *j, struct json_object *res,
+    const char *text)
+{
+	char	*why = mask_str(x->mask, text);
+
+	attempt_end(x, j, 0, res, why);
+	free(why);
+}
+
 static int
 spawn_proc(struct exec *x, struct job *j, struct invocation *inv)
 {
@@ -287,7 +298,7 @@ attempt_start(struct exec *x, struct job *j)
 	make_call(x, j, root, &c);
 	if (tool_prepare(&c, &inv, &err) < 0) {
 		json_object_put(root);
-		attempt_end(x, j, 0, NULL, buf_str(&err));
+		attempt_fail(x, j, NULL, buf_str(&err));
 		buf_release(&err);
 		return;
 	}
@@ -305,7 +316,10 @@ attempt_start(struct exec *x, struct job *j)
 			    &err) == 0;
 
 		invocation_release(&inv);
-		attempt_end(x, j, ok, res, ok ? NULL : buf_str(&err));
+		if (ok)
+			attempt_end(x, j, 1, res, NULL);
+		else
+			attempt_fail(x, j, res, buf_str(&err));
 		json_object_put(res);
 		buf_release(&err);
 		return;
@@ -314,7 +328,7 @@ attempt_start(struct exec *x, struct job *j)
 		buf_printf(&err, "cannot run '%s': %s", inv.argv.v[0],
 		    strerror(errno));
 		invocation_release(&inv);
-		attempt_end(x, j, 0, NULL, buf_str(&err));
+		attempt_fail(x, j, NULL, buf_str(&err));
 		buf_release(&err);
 		return;
 	}
@@ -566,7 +580,7 @@ attempt_end(struct exec *x, struct job *j, int ok, struct json_object *res,
 		j->in_cond = false;
 		pass = cond_after(x, j, ok, res, &err);
 		if (pass < 0)
-			job_finish(x, j, ST_FAILED, buf_str(&err));
+			job_fail(x, j, buf_str(&err));
 		else if (pass == 0)
 			job_finish(x, j, ST_SKIPPED, "condition is false");
 		else {

@@ -256,13 +256,16 @@ static int
 make_result(struct exec *x)
 {
 	struct buf	err = BUF_INIT;
+	char		*m;
 	size_t		i;
 
 	if (x->w->output != NULL) {
 		if (render_value(x->w->output, x->root, &x->result, &err) == 0)
 			return 0;
+		m = mask_str(x->mask, buf_str(&err));
 		free(x->error);
-		x->error = xasprintf("output: %s", buf_str(&err));
+		x->error = xasprintf("output: %s", m);
+		free(m);
 		buf_release(&err);
 		return -1;
 	}
@@ -334,6 +337,14 @@ die_of(int sig)
 	_exit(128 + sig);
 }
 
+static void
+warn_short(const char *name)
+{
+	fprintf(stderr, "muster: secret argument '%s' is shorter than %d "
+	    "characters: the record hides it, but step output is not "
+	    "searched for it\n", name, MASK_MIN_TEXT);
+}
+
 int
 exec_run(struct exec *x)
 {
@@ -358,6 +369,8 @@ exec_run(struct exec *x)
 		fprintf(stderr, "muster: %sexecution %s\n", x->resumed ?
 		    "resuming " : "", x->id);
 	}
+	if (!x->opt.silent)
+		mask_short_secrets(&x->w->args, x->input, warn_short);
 	record_time(t, sizeof t, x->started_wall);
 	e = json_object_new_object();
 	json_set(e, "id", json_str(x->id));
