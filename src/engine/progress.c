@@ -250,7 +250,10 @@ progress_output(struct progress *pr, struct exec *x, struct job *j,
 	status_line(pr, x);
 }
 
-/* The log of a job worth reading: stderr's if it wrote any, else stdout's. */
+/*
+ * The log of a job's last attempt worth reading: stderr's if it wrote
+ * any, else stdout's (attempt.c names them).
+ */
 static char *
 log_path(struct exec *x, struct job *j)
 {
@@ -259,8 +262,12 @@ log_path(struct exec *x, struct job *j)
 	int		 i;
 
 	for (i = 1; i >= 0; i--) {
-		p = xasprintf("%s/logs/%s%s", x->dir, j->key,
-		    i ? ".err" : ".out");
+		if (j->attempt > 1)
+			p = xasprintf("%s/logs/%s.%d%s", x->dir, j->key,
+			    j->attempt, i ? ".err" : ".out");
+		else
+			p = xasprintf("%s/logs/%s%s", x->dir, j->key,
+			    i ? ".err" : ".out");
 		if (stat(p, &st) == 0 && st.st_size > 0)
 			return p;
 		free(p);

@@ -297,6 +297,49 @@ sweep(struct exec *x)
 	}
 }
 
+/* Whether j's failure fails the run: neither it nor a container of it
+ * may fail, nor is it an onFailure step. */
+static bool
+failure_counts(const struct job *j)
+{
+	for (; j != NULL; j = j->parent)
+		if (j->step->allow_failure || j->cleanup)
+			return false;
+	return true;
+}
+
+/*
+ * An execution that did not complete says why: its first failed step and
+ * that step's error, or what stopped it.
+ */
+static void
+explain(struct exec *x)
+{
+	struct job	*first = NULL;
+	size_t		 i;
+
+	if (x->status == EX_COMPLETED || x->status == EX_RUNNING ||
+	    x->error != NULL)
+		return;
+	if (x->status == EX_CANCELLED || x->status == EX_INTERRUPTED) {
+		x->error = x->cancelled ? xstrdup("cancelled") :
+		    xasprintf("interrupted by SIG%s", sigabbrev_np(x->signal));
+		return;
+	}
+	for (i = 0; i < x->njobs; i++) {
+		struct job	*j = x->jobs[i];
+
+		if (j->status == ST_FAILED && failure_counts(j) &&
+		    (first == NULL || j->ended_ns < first->ended_ns))
+			first = j;
+	}
+	if (first != NULL)
+		x->error = xasprintf("step '%s' failed: %s", first->key,
+		    first->error != NULL ? first->error : "failed");
+	else if (x->io_failed)
+		x->error = xstrdup("the record could not be written");
+}
+
 static void
 conclude(struct exec *x)
 {
@@ -305,12 +348,15 @@ conclude(struct exec *x)
 		if (x->cancelled)
 			unlinkat(x->dirfd, "cancel", 0);
 	}
-	else if (x->failed || x->timed_out || x->io_failed)
+	else if (x->timed_out)
+		x->status = EX_TIMED_OUT;
+	else if (x->failed || x->io_failed)
 		x->status = EX_FAILED;
 	else if (make_result(x) < 0)
 		x->status = EX_FAILED;
 	else
 		x->status = EX_COMPLETED;
+	explain(x);
 	if (x->io_failed)
 		x->exit_code = EXIT_IO;
 	else if (x->timed_out)

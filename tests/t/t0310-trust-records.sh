@@ -142,4 +142,94 @@ test_expect_success '--args-file errors never print a value' '
 	grep "out of range" err && ! grep 918765 err
 '
 
+test_expect_success 'a failed step says why, in its own last words' '
+	use mask &&
+	test_expect_code 1 muster run mask --arg password=pw-secret-1 \
+		2>err &&
+	muster status --json >status &&
+	python3 -c "
+import json
+d = json.load(open(\"status\"))
+boom = [s for s in d[\"steps\"] if s[\"step_id\"] == \"boom\"][0]
+assert boom[\"error\"] == \"exit status 1: failing with ***\", boom
+assert d[\"error\"] == \"step \x27boom\x27 failed: \" + boom[\"error\"], d
+" &&
+	grep "  failed: boom: exit status 1: failing with \*\*\*$" err &&
+	muster history --json >history &&
+	python3 -c "
+import json
+h = json.load(open(\"history\"))
+assert h[0][\"error\"] == \"step \x27boom\x27 failed: exit status 1: \" \\
+    \"failing with ***\", h
+"
+'
+
+test_expect_success 'the tail of stderr is bounded, its lines joined' '
+	use retry &&
+	test_expect_code 1 muster run retry --arg succeed_at=9 2>err &&
+	muster status --json >status &&
+	python3 -c "
+import json
+d = json.load(open(\"status\"))
+e = d[\"steps\"][0][\"error\"]
+assert e == \"exit status 3: trying 3 | first line | attempt 3 broke\", e
+"
+'
+
+test_expect_success 'a retried failure points at its last attempt' '
+	log=$(sed -n "s/.* log: //p" err) &&
+	test "$(basename "$log")" = flaky.3.err &&
+	grep "attempt 3 broke" "$log"
+'
+
+test_expect_success 'logs shows attempts in the order they ran' '
+	muster logs $(basename $(exec_dir)) >logs &&
+	grep "^==> " logs >got &&
+	cat >expect <<-\EOF &&
+	==> flaky.out <==
+	==> flaky.err <==
+	==> flaky.2.out <==
+	==> flaky.2.err <==
+	==> flaky.3.out <==
+	==> flaky.3.err <==
+	EOF
+	test_cmp expect got
+'
+
+test_expect_success 'an attempt lasts what it ran, not the wait before it' '
+	grep "attempt 2 of 3 failed after [0-9]*ms" err >got &&
+	! grep "after [0-9.]*s:" got &&
+	python3 - "$(exec_dir)/journal" <<-\PY
+	import json, sys
+	recs = [json.loads(l.split(b" ", 2)[2])
+	        for l in open(sys.argv[1], "rb").read().split(b"\n")[:-1]]
+	ends = [r for r in recs if r["t"] == "step" and r["s"] == "failed"]
+	assert len(ends) == 3, ends
+	assert all(r["ms"] < 350 for r in ends), ends
+	PY
+'
+
+test_expect_success 'a step that succeeded on a retry keeps no stale error' '
+	use retry &&
+	muster -q run retry --arg succeed_at=2 &&
+	muster status --json >status &&
+	python3 -c "
+import json
+d = json.load(open(\"status\"))
+assert d[\"error\"] is None and d[\"steps\"][0][\"error\"] is None, d
+assert d[\"steps\"][0][\"attempts\"] == 2, d
+"
+'
+
+test_expect_success 'a run that timed out is recorded timed_out' '
+	use hang &&
+	test_expect_code 124 muster run hang 2>err &&
+	grep "muster: hang timed out" err &&
+	muster status --json | grep "\"status\":\"timed_out\"" &&
+	muster history --status timed_out >got &&
+	grep " timed_out " got &&
+	muster history --status failed >got &&
+	! grep hang got
+'
+
 test_done
