@@ -277,6 +277,11 @@ make_result(struct exec *x)
 		if (j->step->output && j->result != NULL)
 			json_set(x->result, j->key, json_object_get(j->result));
 	}
+	/* None marked: every result, under every name templates know. */
+	if (x->w->all_results) {
+		json_object_object_foreach(x->results, k, v)
+			json_set(x->result, k, json_object_get(v));
+	}
 	return 0;
 }
 

@@ -232,4 +232,38 @@ test_expect_success 'a run that timed out is recorded timed_out' '
 	! grep hang got
 '
 
+test_expect_success 'resume keeps every name of a forEach result' '
+	use each &&
+	test_expect_code 1 muster -q run each 2>err &&
+	touch fixed &&
+	muster resume --last 2>err &&
+	echo "c a b" >expect && test_cmp expect after.out
+'
+
+test_expect_success 'a workflow without output returns all results' '
+	use child &&
+	muster run child --result-json >got 2>err &&
+	python3 -c "
+import json
+r = json.load(open(\"got\"))
+assert r == {\"build\": {\"tag\": \"v1\"}, \"note\": {\"stdout\": \"noted\"}}, r
+" &&
+	muster -q run parent &&
+	echo "v1 noted" >expect && test_cmp expect use.out &&
+	muster status --json >status &&
+	grep "\"result\":{\"sub\":" status
+'
+
+test_expect_success 'its forEach results are there under every name' '
+	use each && touch fixed &&
+	muster -q run each &&
+	muster status --json >status &&
+	python3 -c "
+import json
+r = json.load(open(\"status\"))[\"result\"]
+assert r[\"push\"] == {\"r\": \"c\"} and r[\"push_0\"] == {\"r\": \"a\"}, r
+assert r[\"deploy\"][1] == {\"push\": {\"r\": \"b\"}}, r
+"
+'
+
 test_done
