@@ -16,6 +16,7 @@ cmd_validate(struct ctx *ctx, int argc, char **argv)
 
 	if (cmd_getopt(ctx, argc, argv, "", NULL) != -1)
 		return cmd_usage(cmd_find("validate"));
+	project_load_scripts(true);
 	p = project_load(ctx->dir, argv + optind, (size_t)(argc - optind),
 	    &missing);
 	if (p == NULL) {

@@ -457,6 +457,15 @@ free_strs(char **v, size_t n)
 	free(v);
 }
 
+/* Whether loads check every run: script with `sh -n` (validate does). */
+static bool	check_scripts;
+
+void
+project_load_scripts(bool on)
+{
+	check_scripts = on;
+}
+
 static int
 load_all(struct project *p, char **extra, size_t nextra)
 {
@@ -496,6 +505,8 @@ load_all(struct project *p, char **extra, size_t nextra)
 		rc = project_check(p);
 	else
 		project_check(p);
+	if (check_scripts)
+		rc |= project_check_scripts(p, NULL);
 	error_set_sink(NULL, NULL);
 	free_strs(files, n);
 	free_strs(o.names, o.n);
