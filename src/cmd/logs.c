@@ -110,7 +110,7 @@ cmd_logs(struct ctx *ctx, int argc, char **argv)
 	if (argc - optind < 1 || argc - optind > 2)
 		return cmd_usage(cmd_find("logs"));
 	step = optind + 1 < argc ? argv[optind + 1] : NULL;
-	if ((rc = cmd_load(ctx, &p)) != 0)
+	if ((rc = cmd_open(ctx, &p)) != 0)
 		return rc;
 	state = record_state_dir(p);
 	rc = EXIT_STATE;

@@ -91,7 +91,7 @@ cmd_status(struct ctx *ctx, int argc, char **argv)
 
 	if (cmd_getopt(ctx, argc, argv, "", NULL) != -1 || argc - optind > 1)
 		return cmd_usage(cmd_find("status"));
-	if ((rc = cmd_load(ctx, &p)) != 0)
+	if ((rc = cmd_open(ctx, &p)) != 0)
 		return rc;
 	state = record_state_dir(p);
 	if (optind < argc)

@@ -299,6 +299,10 @@ struct project {
 	size_t			 nclasses, ccap;
 	struct hmap		 workflow_names, tool_names, class_names;
 	struct config		 config;
+	/* Opened with project_open(): what the load reported, kept. */
+	struct buf		 problems;	/* its messages, as printed */
+	struct hmap		 bad_files;	/* files an error names */
+	bool			 bad_all;	/* an error outside any file */
 };
 
 struct workflow		*project_workflow(const struct project *, const char *);

@@ -1,0 +1,65 @@
+#!/bin/sh
+# t0312-trust-stress.sh: operating off the happy path: broken definitions,
+# closed pipes, full disks, logs of odd steps.
+. "$(dirname "$0")/lib.sh"
+
+use() {
+	rm -rf .muster ledger go && test_project &&
+	cp "$DATA/trust/ops.yaml" .muster/workflows/ &&
+	cp "$DATA/trust/x_typo.yaml" .muster/tools/
+}
+
+# Spoils the tool file: an unknown field, as a typo makes one.
+spoil() {
+	sed -i "s/^  run:/  runn:/" .muster/tools/x_typo.yaml
+}
+
+test_expect_success 'a broken tool file leaves the state commands working' '
+	use &&
+	test_expect_code 1 muster -q run ops 2>/dev/null &&
+	test_expect_code 1 muster -q run uses 2>/dev/null &&
+	spoil &&
+	test_expect_code 2 muster validate 2>err &&
+	grep "x_typo.yaml:5:3: error: unknown field .runn." err &&
+	muster status >out 2>err && test ! -s err &&
+	grep "workflow uses, failed" out &&
+	muster history >out 2>err && test ! -s err &&
+	test_line_count = 2 out &&
+	for id in $(ls .muster/state/executions); do
+		muster logs $id >out 2>err && test ! -s err || return 1
+	done &&
+	muster gc --keep 5 &&
+	muster service list
+'
+
+test_expect_success 'resume works unless the workflow uses the broken file' '
+	ops=$(muster history --workflow ops | cut -d" " -f1) &&
+	uses=$(muster history --workflow uses | cut -d" " -f1) &&
+	touch go &&
+	muster -q resume $ops &&
+	muster status $ops --json | grep "\"status\":\"completed\"" &&
+	test_expect_code 2 muster resume $uses 2>err &&
+	grep "x_typo.yaml:5:3: error: unknown field .runn." err &&
+	grep "^muster: workflow .uses. uses tool .x_typo., which has errors" err
+'
+
+test_expect_success 'cancel and logs -f work with a broken definition' '
+	use
+	start_bg -q run nap
+	sleep 0.5
+	id=$(bg_id) && spoil || return 1
+	timeout 10 "$MUSTER" logs $id --follow >l &
+	lpid=$!
+	muster cancel $id &&
+	{ wait $bg_pid; true; } &&
+	wait $lpid &&
+	muster status $id --json | grep "\"status\":\"cancelled\""
+'
+
+test_expect_success 'commands that need definitions still refuse' '
+	test_expect_code 2 muster run ops 2>err &&
+	grep "x_typo.yaml:5:3: error" err &&
+	test_expect_code 2 muster list 2>err
+'
+
+test_done
