@@ -70,6 +70,10 @@ print_text(struct json_object *doc)
 		    JSON_C_TO_STRING_NOSLASHESCAPE));
 	if ((v = field(doc, "error")) != NULL)
 		printf("error: %s\n", v);
+	if (json_object_get_boolean(json_object_object_get(doc,
+	    "output_lost")))
+		printf("output: lost (its reader went away or could not take "
+		    "it)\n");
 	printf("steps:\n");
 	print_steps(json_object_object_get(doc, "steps"));
 	if (json_object_object_get(doc, "result") != NULL)

@@ -125,6 +125,7 @@ struct exec {
 	bool			 failed;	/* a step failed for real */
 	bool			 timed_out;
 	bool			 io_failed;	/* the record cannot be written */
+	bool			 output_lost;	/* stdout or stderr failed */
 	char			*self;		/* muster's own executable */
 	/* resume */
 	bool			 resumed;

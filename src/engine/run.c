@@ -384,6 +384,11 @@ exec_run(struct exec *x)
 		x->io_failed = true;
 	sweep(x);
 	conclude(x);
+	/* A reader that went away (SIGPIPE is ignored) or a full disk: the
+	 * run went on; its record says what was not seen. */
+	if (fflush(stdout) != 0 || ferror(stdout) || fflush(stderr) != 0 ||
+	    ferror(stderr))
+		x->output_lost = true;
 	if (!x->opt.no_record && record_end(x) < 0 && x->exit_code == 0)
 		x->exit_code = EXIT_IO;
 	progress_run_finished(&prog, x);

@@ -62,4 +62,38 @@ test_expect_success 'commands that need definitions still refuse' '
 	test_expect_code 2 muster list 2>err
 '
 
+test_expect_success 'a closed output pipe: the run goes on, the record says so' '
+	use &&
+	{ muster --json run talk 2>err; echo $? >rc; } | head -1 >first &&
+	grep "\"event\":\"run_started\"" first &&
+	test "$(cat rc)" = 4 &&
+	printf "one\ntwo\nthree\n" >expect &&
+	test_cmp expect ledger &&
+	grep "cannot write to standard output" err &&
+	muster status --json >st &&
+	grep "\"status\":\"completed\"" st &&
+	grep "\"output_lost\":true" st &&
+	muster status | grep "^output: lost"
+'
+
+test_expect_success 'a closed pipe on stderr: no death by SIGPIPE either' '
+	rm -f ledger &&
+	{ muster run talk 2>&1; echo $? >rc; } | head -c 10 >/dev/null &&
+	test "$(cat rc)" -lt 128 &&
+	test_line_count = 3 ledger &&
+	muster status --json | grep "\"status\":\"completed\""
+'
+
+test_expect_success 'every command checks its output: /dev/full is exit 4' '
+	test -w /dev/full || return 0
+	for c in "list" "list workflows" "history" "status" "show talk" \
+	    "graph talk" "help" "version" "service list --json" \
+	    "render {{1}}" "status --json"; do
+		test_expect_code 4 muster $c >/dev/full 2>err &&
+		grep "cannot write.*: No space left on device" err &&
+		test_line_count = 1 err ||
+		return 1
+	done
+'
+
 test_done
