@@ -131,6 +131,13 @@ struct retry {
 	enum backoff	 backoff;
 };
 
+/* How a run: script is run: an argv the script's file name is added to. */
+struct shell {
+	const char	**argv;		/* NULL: not set here */
+	size_t		  n;
+	bool		  posix;	/* sh or bash: simple commands skip it */
+};
+
 enum step_kind {
 	STEP_TOOL,
 	STEP_RUN,
@@ -157,6 +164,7 @@ struct step {
 	struct tval	 *args;
 	/* STEP_RUN */
 	struct tstr	  run;
+	struct shell	  shell;	/* else the workflow's, else sh -e */
 	/* STEP_FOREACH and STEP_PARALLEL */
 	struct tstr	  items;	/* forEach items template */
 	struct tval	 *items_const;	/* or a literal list */
@@ -195,6 +203,7 @@ struct workflow {
 	int64_t		  timeout_ns;
 	int		  max_parallel;	/* 0: no cap */
 	enum concurrency  concurrency;
+	struct shell	  shell;	/* for its run: steps */
 	struct step	**steps;	/* top-level, in file order */
 	size_t		  nsteps;
 	struct step	**on_failure;
@@ -216,6 +225,7 @@ struct tool {
 	struct tstr	*command;	/* argv, each element a template */
 	size_t		 ncommand;
 	struct tstr	 run;
+	struct shell	 shell;		/* for run: */
 	struct tval	*env;
 	struct tstr	 workdir;
 	int64_t		 timeout_ns;

@@ -44,6 +44,7 @@ struct run_proc {
 	struct mask_stream mstream[2];	/* masking of the log files */
 	char		*out_file;	/* $MUSTER_OUTPUT */
 	char		*args_file;	/* a child workflow's input, or NULL */
+	char		*script_file;	/* its run: script, removed at its end */
 };
 
 struct job {

@@ -1,0 +1,69 @@
+#!/bin/sh
+# t0311-trust-failures.sh: failure semantics: allowFailure on groups,
+# scripts that stop at their first error, cleanup on signals, skipped
+# conditions, templated conditions, missing keys.
+. "$(dirname "$0")/lib.sh"
+
+use() {
+	rm -rf .muster ledger && test_project &&
+	cp "$DATA/trust/$1.yaml" .muster/workflows/
+}
+
+test_expect_success 'allowFailure on parallel and forEach tolerates their steps' '
+	use tolerate &&
+	muster run tolerate 2>err &&
+	cat >expect <<-\EOF &&
+	bad
+	good
+	it 1
+	it 2
+	after
+	EOF
+	test_cmp expect ledger &&
+	grep "group: failed after .*a step inside it failed (allowed)" err &&
+	grep "bad: failed after .*exit status 3 (allowed)" err &&
+	grep "loop: failed after .*(allowed)" err &&
+	muster status --json | grep "^{\"execution_id\":[^}]*\"status\":\"completed\""
+'
+
+test_expect_success 'run: scripts stop at their first failing command' '
+	use shell &&
+	muster run shells 2>err &&
+	cat >expect <<-\EOF &&
+	sh-pipe
+	python
+	bash
+	EOF
+	test_cmp expect ledger &&
+	grep "stops: failed after .*exit status 1 (allowed)" err &&
+	grep "bashpipe: failed after .*exit status 1 (allowed)" err
+'
+
+test_expect_success 'a script and its secrets are not in any argv' '
+	! grep S3cr3tXyZ cmdline &&
+	grep "^/bin/sh -e .*/out/secret\.1\.sh $" cmdline &&
+	id=$(muster history | cut -d" " -f1) &&
+	test -z "$(ls .muster/state/executions/$id/out/)"
+'
+
+test_expect_success 'a workflow shell is its run: steps default' '
+	rm -f ledger &&
+	test_expect_code 1 muster run bashdefault 2>err &&
+	test ! -e ledger &&
+	grep "a: failed after .*exit status 1" err
+'
+
+test_expect_success 'shell: unknown names and commands are load errors' '
+	use shell &&
+	sed -i "s/shell: bash, run: \"false/shell: zsh, run: \"false/" \
+		.muster/workflows/shell.yaml &&
+	test_expect_code 2 muster validate 2>err &&
+	grep "shell.yaml:10:29: error: unknown shell .zsh. (use sh, bash, or a command as a list" err &&
+	use shell &&
+	sed -i "s/{id: tool, tool: x_bash}/{id: tool, tool: x_bash, shell: bash}/" \
+		.muster/workflows/shell.yaml &&
+	test_expect_code 2 muster validate 2>err &&
+	grep "error: .shell. is for .run. steps" err
+'
+
+test_done
