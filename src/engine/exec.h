@@ -122,6 +122,7 @@ struct exec {
 	char			*error;
 	int			 exit_code;
 	int			 signal;	/* that ended the run, or 0 */
+	int			 nsignals;	/* a second one: no cleanup */
 	bool			 stopping;	/* fail-fast: start nothing */
 	bool			 failed;	/* a step failed for real */
 	bool			 timed_out;

@@ -66,4 +66,54 @@ test_expect_success 'shell: unknown names and commands are load errors' '
 	grep "error: .shell. is for .run. steps" err
 '
 
+test_expect_success 'onFailure runs on failure and timeout, and reads .failure' '
+	use cleanup &&
+	test_expect_code 1 muster run cleanup --arg nap=0 2>err &&
+	grep "^notify failed nap: exit status 3$" ledger &&
+	rm ledger &&
+	test_expect_code 124 muster run cleanup_timeout 2>err &&
+	grep "^notify timed_out nap: the workflow timed out$" ledger
+'
+
+test_expect_success 'onFailure runs on SIGTERM, bounded by its own timeout' '
+	rm -f ledger
+	start_bg run cleanup
+	stop_bg TERM 0.5
+	test "$(cat rc)" = 143 &&
+	grep "^notify interrupted nap: interrupted by SIGTERM$" ledger &&
+	grep "notify: failed after .*timed out after 2s" err &&
+	muster status --json | grep "\"status\":\"interrupted\""
+'
+
+test_expect_success 'onFailure runs on SIGHUP and on cancel' '
+	rm -f ledger
+	start_bg run cleanup
+	stop_bg HUP 0.5
+	test "$(cat rc)" = 129 &&
+	grep "^notify interrupted nap: interrupted by SIGHUP$" ledger &&
+	rm ledger
+	start_bg run cleanup
+	sleep 0.5
+	muster cancel $(bg_id) &&
+	wait $bg_pid
+	grep "^notify cancelled nap: cancelled$" ledger &&
+	muster status --json | grep "\"status\":\"cancelled\""
+'
+
+test_expect_success 'a second signal stops the cleanup too' '
+	rm -f ledger
+	start_bg run cleanup
+	sleep 0.5
+	kill -TERM $bg_pid
+	sleep 0.5
+	t0=$(date +%s%N)
+	kill -TERM $bg_pid
+	wait $bg_pid
+	echo $? >rc
+	t1=$(date +%s%N)
+	test "$(cat rc)" = 143 &&
+	test $(( (t1 - t0) / 1000000 )) -lt 1500 &&
+	grep "notify: failed after .*interrupted by SIGTERM" err
+'
+
 test_done
