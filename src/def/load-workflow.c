@@ -144,8 +144,13 @@ load_expect(struct loader *ld, const struct ynode *n, const char *name,
 	e->n = jp->n;
 	e->paths = arena_array(ld->a, jp->n, sizeof *e->paths);
 	e->values = arena_array(ld->a, jp->n, sizeof *e->values);
+	e->path_tmpls = arena_array(ld->a, jp->n, sizeof *e->path_tmpls);
 	for (i = 0; i < jp->n; i++) {
 		e->paths[i] = YMAP_KEY(jp, i)->s;
+		/* muster's template form: the key renders over .result. */
+		if (strstr(e->paths[i], "{{") != NULL)
+			rc |= load_tstr(ld, YMAP_KEY(jp, i), "jsonPath",
+			    &e->path_tmpls[i]);
 		rc |= load_tval(ld, YMAP_VAL(jp, i), "jsonPath",
 		    &e->values[i]);
 	}

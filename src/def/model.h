@@ -90,6 +90,8 @@ struct expect {
 	bool		 success;	/* defaults to true */
 	bool		 success_set;
 	const char	**paths;	/* jsonPath keys */
+	struct tstr	 *path_tmpls;	/* a key's template over .result (its
+					 * text is compared), or src NULL */
 	struct tval	**values;	/* their expected values */
 	size_t		 n;
 	struct loc	 loc;

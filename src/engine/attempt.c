@@ -322,7 +322,9 @@ attempt_start(struct exec *x, struct job *j)
 	if (!x->opt.no_record && record_sync(x) < 0)
 		x->io_failed = x->stopping = true;
 	if (inv.kind == INV_BUILTIN) {
-		progress_step(x->prog, x, j, SE_STARTED);
+		/* A condition's tool is not the step: it starts after. */
+		if (!j->in_cond)
+			progress_step(x->prog, x, j, SE_STARTED);
 		int	ok = builtin_call(x->p, inv.builtin, inv.input, &res,
 			    &err) == 0;
 
@@ -346,7 +348,8 @@ attempt_start(struct exec *x, struct job *j)
 	j->timed_out = false;
 	j->kill_at = 0;
 	active_add(x, j);
-	progress_step(x->prog, x, j, SE_STARTED);
+	if (!j->in_cond)
+		progress_step(x->prog, x, j, SE_STARTED);
 	if (!x->opt.no_record && !j->in_cond && record_job_pid(x, j) < 0)
 		x->io_failed = x->stopping = true;
 	invocation_release(&inv);

@@ -116,4 +116,29 @@ test_expect_success 'a second signal stops the cleanup too' '
 	grep "notify: failed after .*interrupted by SIGTERM" err
 '
 
+test_expect_success 'fromStep: a skipped step is neither success nor failure' '
+	use conds &&
+	muster run conds -j 1 2>err &&
+	grep "if_failed: skipped (condition is false)" err &&
+	grep "if_ok: skipped (condition is false)" err &&
+	grep "^if_not_failed$" ledger
+'
+
+test_expect_success 'condition jsonPath keys may be templates over .result' '
+	grep "^tmpl_key$" ledger &&
+	grep "^plain_value$" ledger &&
+	! grep "^tmpl_key_no$" ledger &&
+	grep "tmpl_key_no: skipped (condition is false)" err &&
+	rm ledger &&
+	muster run conds -j 1 --arg want=alpha 2>err &&
+	grep "^tmpl_key_no$" ledger &&
+	! grep "^tmpl_key$" ledger
+'
+
+test_expect_success 'a missing key names the whole reference' '
+	use miss &&
+	test_expect_code 1 muster run miss 2>err &&
+	grep "use: failed after .*miss.yaml:7:31: at <.results.build_the_image.tagg>: map has no entry for key \"tagg\"" err
+'
+
 test_done

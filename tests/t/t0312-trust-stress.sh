@@ -96,4 +96,14 @@ test_expect_success 'every command checks its output: /dev/full is exit 4' '
 	done
 '
 
+test_expect_success 'a step whose condition runs a tool starts once' '
+	rm -rf .muster && test_project &&
+	cp "$DATA/trust/conds.yaml" .muster/workflows/ &&
+	muster run conds -j 1 2>err &&
+	test $(grep -c "tmpl_key: started" err) = 1 &&
+	! grep "tmpl_key_no: started" err &&
+	muster --json run conds -j 1 2>/dev/null >events &&
+	test $(grep -c "\"step_started\".*\"tmpl_key\"" events) = 1
+'
+
 test_done
