@@ -106,4 +106,38 @@ test_expect_success 'a step whose condition runs a tool starts once' '
 	test $(grep -c "\"step_started\".*\"tmpl_key\"" events) = 1
 '
 
+test_expect_success 'logs: unknown steps are errors; a forEach shows its iterations' '
+	rm -rf .muster && test_project &&
+	cp "$DATA/trust/logs.yaml" .muster/workflows/ &&
+	muster -q run logs 2>/dev/null &&
+	id=$(muster history | cut -d" " -f1) &&
+	test_expect_code 2 muster logs $id lop 2>err &&
+	grep "^muster: execution $id has no step .lop. (did you mean .loop.?)" err &&
+	test_expect_code 2 muster logs $id nothing_like_it 2>err &&
+	grep "has no step .nothing_like_it." err &&
+	muster logs $id loop >out &&
+	cat >expect <<-\EOF &&
+	==> it_0.out <==
+	item a
+	==> it_1.out <==
+	item b
+	EOF
+	test_cmp expect out &&
+	muster logs $id it >out &&
+	test_cmp expect out &&
+	muster logs $id it_1 >out &&
+	test_line_count = 2 out
+'
+
+test_expect_success 'logs: a log without a final newline does not glue the next header' '
+	muster logs $(muster history | cut -d" " -f1) >out &&
+	sed -n "1,3p" out >got &&
+	cat >expect <<-\EOF &&
+	==> first.out <==
+	no newline
+	==> it_0.out <==
+	EOF
+	test_cmp expect got
+'
+
 test_done
