@@ -681,8 +681,38 @@ load_all(struct project *p, char **extra, size_t nextra)
 	return rc;
 }
 
-struct project *
-project_load(const char *cdir, char **extra, size_t nextra, int *missing)
+/* Keeps a tolerant load's messages and notes the files they name. */
+static void
+keep_sink(const char *line, size_t len, void *arg)
+{
+	struct project	*p = arg;
+	const char	*m = strstr(line, ": error: ");
+	const char	*e, *c;
+	int		 colons = 0;
+
+	buf_add(&p->problems, line, len);
+	if (m == NULL)
+		m = strstr(line, ": note: ");
+	if (m == NULL) {
+		if (strncmp(line, "muster: warning: ", 17) != 0)
+			p->bad_all = 1;
+		return;
+	}
+	/* FILE:LINE:COL: back over ":COL" and ":LINE". */
+	for (e = m; e > line && colons < 2; )
+		if (*--e == ':')
+			colons++;
+	if (colons < 2) {
+		p->bad_all = 1;
+		return;
+	}
+	c = arena_strndup(&p->arena, line, (size_t)(e - line));
+	hmap_put(&p->bad_files, c, (void *)c);
+}
+
+static struct project *
+open_project(const char *cdir, char **extra, size_t nextra, int *missing,
+    int tolerant)
 {
 	struct project	*p = xcalloc(1, sizeof *p);
 	char		*root, *dir;
@@ -705,11 +735,29 @@ project_load(const char *cdir, char **extra, size_t nextra, int *missing)
 		free(root);
 		free(dir);
 	}
+	if (tolerant) {
+		error_set_sink(keep_sink, p);
+		load_all(p, NULL, 0);
+		error_set_sink(NULL, NULL);
+		return p;
+	}
 	if (load_all(p, extra, nextra) < 0 || error_count() != before) {
 		project_free(p);
 		return NULL;
 	}
 	return p;
+}
+
+struct project *
+project_load(const char *cdir, char **extra, size_t nextra, int *missing)
+{
+	return open_project(cdir, extra, nextra, missing, 0);
+}
+
+struct project *
+project_open(const char *cdir, int *missing)
+{
+	return open_project(cdir, NULL, 0, missing, 1);
 }
 
 void
@@ -724,6 +772,8 @@ project_free(struct project *p)
 	hmap_release(&p->workflow_names);
 	hmap_release(&p->tool_names);
 	hmap_release(&p->class_names);
+	hmap_release(&p->bad_files);
+	buf_release(&p->problems);
 	free(p->workflows);
 	free(p->tools);
 	free(p->classes);

@@ -11,6 +11,7 @@
 #include "engine/exec.h"
 #include "engine/mask.h"
 #include "engine/progress.h"
+#include "engine/run.h"
 #include "state/record.h"
 #include "base/value.h"
 
@@ -212,8 +213,8 @@ progress_step(struct progress *pr, struct exec *x, struct job *j,
 	case SE_FAILED:
 		say(pr, x, "%s: %sfailed%s after %s: %s%s", j->key,
 		    paint(pr, RED), paint(pr, RESET), buf_str(&d),
-		    j->error ? j->error : "failed", j->step->allow_failure ||
-		    j->cleanup ? " (allowed)" : "");
+		    j->error ? j->error : "failed", job_tolerated(j) ?
+		    " (allowed)" : "");
 		break;
 	case SE_RETRYING:
 		say(pr, x, "%s: attempt %d of %d failed after %s: %s; trying "
@@ -294,8 +295,7 @@ summary_failures(struct progress *pr, struct exec *x)
 		say(pr, x, "  failed: %s%s%s: %s%s", i == 0 ?
 		    paint(pr, BOLD) : "", failed[i]->key, i == 0 ?
 		    paint(pr, RESET) : "", failed[i]->error ? failed[i]->error :
-		    "failed", failed[i]->step->allow_failure ||
-		    failed[i]->cleanup ? " (allowed)" : "");
+		    "failed", job_tolerated(failed[i]) ? " (allowed)" : "");
 		if (log != NULL)
 			say(pr, x, "          log: %s", log);
 		free(log);

@@ -371,6 +371,8 @@ record_end(struct exec *x)
 	}
 	if (x->error != NULL)
 		add_str(x, &b, "error", x->error);
+	if (x->output_lost)
+		buf_adds(&b, ",\"output_lost\":true");
 	buf_addc(&b, '}');
 	if (append(x, &b) < 0)
 		return -1;
