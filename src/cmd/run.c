@@ -89,6 +89,10 @@ parse(struct ctx *ctx, int argc, char **argv, struct args *a,
 				return error("--timeout '%s': %s", optarg, why);
 			break;
 		case OPT_PARENT:
+			/* It is recorded and followed: an id, nothing else. */
+			if (!record_id_ok(optarg))
+				return error("--parent '%s' is not an execution "
+				    "id", optarg);
 			o->parent = optarg;
 			break;
 		case OPT_RESULT:

@@ -308,6 +308,18 @@ check_step(struct project *p, struct workflow *w, struct step *s,
 	return rc | r.rc;
 }
 
+/* Whether a step (at any depth) is marked `output: true`. */
+static bool
+marks_output(struct step **s, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		if (s[i]->output || marks_output(s[i]->sub, s[i]->nsub))
+			return true;
+	return false;
+}
+
 static int
 check_workflow(struct project *p, struct workflow *w)
 {
@@ -324,6 +336,10 @@ check_workflow(struct project *p, struct workflow *w)
 	for (i = 0; i < w->non_failure; i++)
 		rc |= check_step(p, w, w->on_failure[i], true, order);
 	refs_tval(&r, w->output, "output");
+	/* Without an output block or an `output: true` step, the run's
+	 * result is all results: they are kept. */
+	if (w->output == NULL && !marks_output(w->steps, w->nsteps))
+		w->all_results = w->reads_results = true;
 	return rc | r.rc;
 }
 

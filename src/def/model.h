@@ -216,6 +216,7 @@ struct workflow {
 	bool		  broken;	/* had load errors: not cross-checked */
 	bool		  reads_steps;	/* some template reads .steps */
 	bool		  reads_results; /* something reads .results */
+	bool		  all_results;	/* its result is every step's */
 };
 
 struct tool {

@@ -272,7 +272,9 @@ on_scalar(struct builder *b, yaml_event_t *ev)
 	else if (type != YS_STR && resolve_plain(n->s, n->len) != type &&
 	    !(type == YS_FLOAT && resolve_plain(n->s, n->len) == YS_INT)) {
 		l = node_loc(b, n);
-		return loc_error(&l, "'%s' does not match its tag", n->s);
+		/* The value is not quoted: it may be a secret (--args-file). */
+		return loc_error(&l, "the value does not match its tag '%s'",
+		    short_tag((const char *)ev->data.scalar.tag));
 	}
 	n->type = type;
 	if ((a = add_anchor(b, ev->data.scalar.anchor, n)) != NULL)

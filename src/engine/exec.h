@@ -42,6 +42,7 @@ struct run_proc {
 	int		 log[2];	/* stdout and stderr log files, or -1 */
 	struct buf	 line[2];	/* partial lines for -v streaming */
 	struct mask_stream mstream[2];	/* masking of the log files */
+	struct buf	 err_tail;	/* the end of stderr, masked */
 	char		*out_file;	/* $MUSTER_OUTPUT */
 	char		*args_file;	/* a child workflow's input, or NULL */
 	char		*script_file;	/* its run: script, removed at its end */
