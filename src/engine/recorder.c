@@ -16,6 +16,7 @@
 #include "state/lock.h"
 #include "engine/mask.h"
 #include "state/record.h"
+#include "state/usage.h"
 #include "base/value.h"
 
 #define RECORD_VERSION	1
@@ -325,6 +326,10 @@ record_job(struct exec *x, struct job *j)
 	}
 	if (j->exit_code >= 0)
 		buf_printf(&b, ",\"exit\":%d", j->exit_code);
+	if (j->has_usage) {
+		buf_adds(&b, ",\"ru\":");
+		usage_to_buf(&b, &j->usage);
+	}
 	if (j->input != NULL) {
 		buf_adds(&b, ",\"input\":");
 		add_json(x, &b, j->input);
@@ -365,6 +370,8 @@ record_end(struct exec *x)
 	buf_printf(&b, "{\"t\":\"end\",\"s\":\"%s\",\"at\":\"%s\",\"ms\":%lld",
 	    exec_status_name(x->status), t,
 	    (long long)((clock_wall_ns() - x->started_wall) / 1000000));
+	buf_adds(&b, ",\"ru\":");
+	usage_to_buf(&b, &x->usage);
 	if (x->result != NULL) {
 		buf_adds(&b, ",\"result\":");
 		add_json(x, &b, x->result);
