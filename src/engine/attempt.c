@@ -305,6 +305,7 @@ attempt_start(struct exec *x, struct job *j)
 		}
 		j->attempt++;
 		j->status = ST_RUNNING;
+		j->has_usage = false;
 		if (!x->opt.no_record && record_job(x, j) < 0)
 			x->io_failed = x->stopping = true;
 	}

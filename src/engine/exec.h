@@ -72,6 +72,8 @@ struct job {
 	int64_t		  deadline;	/* timeout or retry time, or 0 */
 	int64_t		  kill_at;	/* SIGKILL the group then, or 0 */
 	bool		  timed_out;
+	bool		  has_usage;	/* usage is the last attempt's */
+	struct proc_usage usage;	/* of the last attempt's process */
 	size_t		  slot;		/* in exec.active, while active */
 	struct json_object *vars;	/* loop variables, or NULL */
 	struct json_object *input;	/* the rendered arguments */
@@ -137,6 +139,7 @@ struct exec {
 	bool			 cancelled;	/* muster cancel asked for it */
 	int			 lock_fd, wflock_fd;
 	int64_t			 started_ns, started_wall, deadline;
+	struct proc_usage	 usage;		/* of every process reaped */
 	/* jobs */
 	struct job		**jobs;		/* every job, in creation order */
 	size_t			 njobs, jobcap;

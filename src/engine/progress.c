@@ -13,6 +13,7 @@
 #include "engine/progress.h"
 #include "engine/run.h"
 #include "state/record.h"
+#include "state/usage.h"
 #include "base/value.h"
 
 #define RED	"\033[31m"
@@ -94,6 +95,47 @@ say(struct progress *pr, struct exec *x, const char *fmt, ...)
 	buf_release(&line);
 }
 
+static void	status_line(struct progress *, struct exec *);
+
+/* The live line's end: "; longest: migrate 1m12s" (refreshed each second). */
+static void
+longest(struct buf *b, struct exec *x)
+{
+	struct job	*l = NULL;
+	int64_t		 now = clock_mono_ns();
+	size_t		 i;
+
+	for (i = 0; i < x->nactive; i++) {
+		struct job	*j = x->active[i];
+
+		if ((j->phase == PH_RUN || j->phase == PH_COND) &&
+		    j->started_ns != 0 && (l == NULL ||
+		    j->started_ns < l->started_ns))
+			l = j;
+	}
+	x->prog->next_tick = now + 1000000000;
+	if (l == NULL || now - l->started_ns < 1000000000)
+		return;
+	buf_printf(b, "; longest: %s ", l->key);
+	duration_format(b, (now - l->started_ns) / 1000000000 * 1000000000);
+}
+
+int64_t
+progress_deadline(struct progress *pr, int64_t d)
+{
+	if (pr->mode != PROGRESS_TTY || pr->verbose < 0 || pr->silent ||
+	    pr->next_tick == 0)
+		return d;
+	return d == 0 || pr->next_tick < d ? pr->next_tick : d;
+}
+
+void
+progress_tick(struct progress *pr, struct exec *x)
+{
+	if (pr->next_tick != 0 && clock_mono_ns() >= pr->next_tick)
+		status_line(pr, x);
+}
+
 /* The live line: "[3/10] running migrate, smoke". */
 static void
 status_line(struct progress *pr, struct exec *x)
@@ -111,6 +153,7 @@ status_line(struct progress *pr, struct exec *x)
 			    x->active[i]->key);
 	if (shown == 0)
 		buf_truncate(&b, b.len - strlen(" running"));
+	longest(&b, x);
 	fprintf(stderr, "\r%s\033[K", buf_str(&b));
 	pr->line_shown = 1;
 	buf_release(&b);
@@ -162,6 +205,17 @@ duration(struct buf *b, const struct job *j)
 	duration_format(b, ns - ns % 1000000);
 }
 
+/* What -v adds to a step's duration: " (cpu 0.20s, max rss 98.1MiB)". */
+static void
+usage_note(struct buf *b, const struct proc_usage *u)
+{
+	buf_adds(b, " (cpu ");
+	usage_format_cpu(b, usage_cpu_us(u));
+	buf_adds(b, ", max rss ");
+	usage_format_kb(b, u->max_rss_kb);
+	buf_addc(b, ')');
+}
+
 static struct json_object *
 step_json(const struct job *j, enum step_event ev)
 {
@@ -175,6 +229,8 @@ step_json(const struct job *j, enum step_event ev)
 		    (j->ended_ns - j->started_ns) / 1000000));
 	if (j->exit_code >= 0)
 		json_set(e, "exit_code", json_object_new_int(j->exit_code));
+	if (j->has_usage)
+		json_set(e, "rusage", usage_to_json(&j->usage));
 	if (j->error != NULL)
 		json_set(e, "error", json_str(j->error));
 	return e;
@@ -197,6 +253,8 @@ progress_step(struct progress *pr, struct exec *x, struct job *j,
 	}
 	if (ev != SE_STARTED && j->started_ns != 0)
 		duration(&d, j);
+	if (ev != SE_STARTED && pr->verbose > 0 && j->has_usage)
+		usage_note(&d, &j->usage);
 	if (pr->verbose < 0 && ev != SE_FAILED)
 		goto out;
 	switch (ev) {
@@ -363,6 +421,18 @@ counts(struct buf *b, struct exec *x)
 		buf_printf(b, ", %zu not run", n[ST_PENDING] + n[ST_RUNNING]);
 }
 
+/* The summary line's end: "; cpu 1.20s, max rss 98.1MiB". */
+static void
+usage_total(struct buf *b, struct exec *x)
+{
+	if (usage_cpu_us(&x->usage) == 0 && x->usage.max_rss_kb == 0)
+		return;
+	buf_adds(b, "; cpu ");
+	usage_format_cpu(b, usage_cpu_us(&x->usage));
+	buf_adds(b, ", max rss ");
+	usage_format_kb(b, x->usage.max_rss_kb);
+}
+
 void
 progress_run_finished(struct progress *pr, struct exec *x)
 {
@@ -376,6 +446,7 @@ progress_run_finished(struct progress *pr, struct exec *x)
 		json_set(e, "status", json_str(exec_status_name(x->status)));
 		json_set(e, "exit_code", json_object_new_int(x->exit_code));
 		json_set(e, "duration_ms", json_object_new_int64(ns / 1000000));
+		json_set(e, "rusage", usage_to_json(&x->usage));
 		if (x->result != NULL)
 			json_set(e, "result", mask_json(x->mask, x->result));
 		if (x->error != NULL)
@@ -386,6 +457,7 @@ progress_run_finished(struct progress *pr, struct exec *x)
 		return;
 	duration_format(&d, ns - ns % 1000000);
 	counts(&b, x);
+	usage_total(&b, x);
 	say(pr, x, "muster: %s %s%s%s in %s: %s", x->w->name,
 	    paint(pr, x->status == EX_COMPLETED ? GREEN : RED),
 	    x->status == EX_TIMED_OUT ? "timed out" :

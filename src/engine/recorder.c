@@ -16,6 +16,7 @@
 #include "state/lock.h"
 #include "engine/mask.h"
 #include "state/record.h"
+#include "state/usage.h"
 #include "base/value.h"
 
 #define RECORD_VERSION	1
@@ -361,6 +362,8 @@ record_job(struct exec *x, struct job *j)
 	}
 	if (j->exit_code >= 0)
 		json_set(o, "exit", json_object_new_int(j->exit_code));
+	if (j->has_usage)
+		json_set(o, "ru", usage_to_json(&j->usage));
 	if (j->input != NULL)
 		json_set(o, "input", step_input(x, j));
 	if (j->result != NULL && j->status == ST_COMPLETED)
@@ -399,6 +402,7 @@ record_end(struct exec *x)
 	set_time(o, "at", clock_wall_ns());
 	json_set(o, "ms", json_object_new_int64((clock_wall_ns() -
 	    x->started_wall) / 1000000));
+	json_set(o, "ru", usage_to_json(&x->usage));
 	if (x->result != NULL)
 		json_set(o, "result", mask_json(x->mask, x->result));
 	if (x->error != NULL)

@@ -198,8 +198,14 @@ dispatch(struct exec *x, const struct proc_event *ev)
 		job_read(x, x->jobs[ev->tag >> 1], (int)(ev->tag & 1));
 		break;
 	case PROC_EV_CHILD:
-		if ((j = job_by_pid(x, ev->pid)) != NULL)
-			job_exited(x, j, ev->status);
+		if ((j = job_by_pid(x, ev->pid)) == NULL)
+			break;
+		proc_usage_add(&x->usage, &ev->usage);
+		if (!j->in_cond) {
+			j->usage = ev->usage;
+			j->has_usage = true;
+		}
+		job_exited(x, j, ev->status);
 		break;
 	case PROC_EV_SIGNAL:
 		on_signal(x, ev->sig);
@@ -281,12 +287,14 @@ loop(struct exec *x)
 		/* With --fsync, what happened is on disk before muster waits. */
 		if (!x->opt.no_record && record_sync(x) < 0)
 			x->io_failed = x->stopping = true;
-		n = proc_wait(next_deadline(x), ev, (int)nitems(ev));
+		n = proc_wait(progress_deadline(x->prog, next_deadline(x)), ev,
+		    (int)nitems(ev));
 		if (n < 0)
 			return error("waiting for steps:");
 		for (i = 0; i < n; i++)
 			dispatch(x, &ev[i]);
 		timers(x);
+		progress_tick(x->prog, x);
 	}
 }
 
