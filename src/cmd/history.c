@@ -89,7 +89,7 @@ cmd_history(struct ctx *ctx, int argc, char **argv)
 		json_object_put(list);
 		return cmd_usage(cmd_find("history"));
 	}
-	if ((rc = cmd_load(ctx, &p)) != 0) {
+	if ((rc = cmd_open(ctx, &p)) != 0) {
 		json_object_put(list);
 		return rc;
 	}

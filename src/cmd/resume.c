@@ -299,7 +299,7 @@ cmd_resume(struct ctx *ctx, int argc, char **argv)
 		args_release(&r.args);
 		return cmd_usage(cmd_find("resume"));
 	}
-	if ((rc = cmd_load(ctx, &p)) != 0)
+	if ((rc = cmd_open(ctx, &p)) != 0)
 		goto out;
 	state = record_state_dir(p);
 	rc = EXIT_STATE;
@@ -320,10 +320,14 @@ cmd_resume(struct ctx *ctx, int argc, char **argv)
 	if ((w = project_workflow(p, json_object_get_string(
 	    json_object_object_get(doc, "workflow_name")))) == NULL) {
 		error("execution %s ran workflow '%s', which is no longer "
-		    "defined", id, json_object_get_string(
-		    json_object_object_get(doc, "workflow_name")));
+		    "defined%s", id, json_object_get_string(
+		    json_object_object_get(doc, "workflow_name")),
+		    p->problems.len > 0 ? " (the definitions have errors: "
+		    "see 'muster validate')" : "");
 		goto out;
 	}
+	if (project_usable_workflow(p, w, true) < 0)
+		goto out;
 	if (input_of(doc, w, &r.args, &input) < 0)
 		goto out;
 	wait_survivors(id);

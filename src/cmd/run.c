@@ -114,6 +114,7 @@ cmd_run(struct ctx *ctx, int argc, char **argv)
 	struct json_object	*input = NULL;
 	struct exec		 x;
 	int			 jobs = -1, rc;
+	bool			 bad;
 
 	if (parse(ctx, argc, argv, &a, &o, &jobs) < 0) {
 		args_release(&a);
@@ -122,8 +123,11 @@ cmd_run(struct ctx *ctx, int argc, char **argv)
 	if ((rc = cmd_load(ctx, &p)) != 0)
 		goto out;
 	rc = EXIT_USAGE;
-	if ((w = cmd_workflow(p, argv[optind])) == NULL ||
-	    args_input(&a, &w->args, &input) < 0)
+	if ((w = cmd_workflow(p, argv[optind])) == NULL)
+		goto out;
+	/* Both reported before anything runs. */
+	bad = project_check_scripts(p, w) < 0;
+	if (args_input(&a, &w->args, &input) < 0 || bad)
 		goto out;
 	if (o.dry_run) {
 		rc = plan_print(p, w, input, ctx->json);

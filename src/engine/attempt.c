@@ -123,6 +123,11 @@ pidmap_free(struct pidmap *m)
 static void
 drop_args_file(struct job *j)
 {
+	if (j->proc->script_file != NULL) {
+		unlink(j->proc->script_file);
+		free(j->proc->script_file);
+		j->proc->script_file = NULL;
+	}
 	if (j->proc->args_file == NULL)
 		return;
 	unlink(j->proc->args_file);
@@ -193,6 +198,7 @@ make_call(struct exec *x, struct job *j, struct json_object *root,
 	c->workdir = &s->workdir;
 	if (s->kind == STEP_RUN) {
 		c->run = &s->run;
+		c->shell = s->shell.n > 0 ? &s->shell : &x->w->shell;
 		c->name = "run";
 		return;
 	}
@@ -287,6 +293,8 @@ attempt_start(struct exec *x, struct job *j)
 	struct json_object	*root = job_root(x, j), *res = NULL;
 	struct buf		 err = BUF_INIT;
 	struct call		 c;
+	char			*script;
+	int			 rc;
 
 	job_proc_new(j);
 	if (!j->in_cond) {
@@ -297,6 +305,7 @@ attempt_start(struct exec *x, struct job *j)
 		}
 		j->attempt++;
 		j->status = ST_RUNNING;
+		j->has_usage = false;
 		if (!x->opt.no_record && record_job(x, j) < 0)
 			x->io_failed = x->stopping = true;
 	}
@@ -305,13 +314,27 @@ attempt_start(struct exec *x, struct job *j)
 	    x->dir_abs, j->key, j->attempt, j->in_cond ? ".cond" : "");
 	args_file(x, j);
 	make_call(x, j, root, &c);
-	if (tool_prepare(&c, &inv, &err) < 0) {
+	script = x->dir == NULL ? NULL : xasprintf("%s/out/%s.%d%s.sh",
+	    x->dir_abs, j->key, j->attempt, j->in_cond ? ".cond" : "");
+	c.script_file = script;
+	rc = tool_prepare(&c, &inv, &err);
+	free(script);
+	if (rc == -2 && c.script_file != NULL) {
+		/* The state's disk: an I/O error of the run's, exit 4. */
+		progress_clear(x->prog);
+		error("%s", buf_str(&err));
+		x->io_failed = x->stopping = true;
+	}
+	if (rc < 0) {
 		json_object_put(root);
 		attempt_fail(x, j, NULL, buf_str(&err));
 		buf_release(&err);
 		return;
 	}
 	json_object_put(root);
+	/* The script is read once the shell runs: removed at the end. */
+	j->proc->script_file = inv.script_file;
+	inv.script_file = NULL;
 	if (!j->in_cond && c.run == NULL) {
 		/* A tool's arguments; a run: step has none of its own. */
 		json_object_put(j->input);
@@ -320,7 +343,9 @@ attempt_start(struct exec *x, struct job *j)
 	if (!x->opt.no_record && record_sync(x) < 0)
 		x->io_failed = x->stopping = true;
 	if (inv.kind == INV_BUILTIN) {
-		progress_step(x->prog, x, j, SE_STARTED);
+		/* A condition's tool is not the step: it starts after. */
+		if (!j->in_cond)
+			progress_step(x->prog, x, j, SE_STARTED);
 		int	ok = builtin_call(x->p, inv.builtin, inv.input, &res,
 			    &err) == 0;
 
@@ -347,7 +372,8 @@ attempt_start(struct exec *x, struct job *j)
 	j->timed_out = false;
 	j->kill_at = 0;
 	active_add(x, j);
-	progress_step(x->prog, x, j, SE_STARTED);
+	if (!j->in_cond)
+		progress_step(x->prog, x, j, SE_STARTED);
 	if (!x->opt.no_record && !j->in_cond && record_job_pid(x, j) < 0)
 		x->io_failed = x->stopping = true;
 	invocation_release(&inv);

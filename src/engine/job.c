@@ -177,13 +177,30 @@ result_wanted(const struct exec *x, const struct job *j)
 
 static void	kid_done(struct exec *, struct job *, bool ok);
 
+/* Whether a failure of j is its container's to tolerate (allowFailure on
+ * a forEach or parallel step around it): it fails that, not the run. */
+static bool
+inside_tolerant(const struct job *j)
+{
+	for (j = j->parent; j != NULL; j = j->parent)
+		if (j->step->allow_failure)
+			return true;
+	return false;
+}
+
+bool
+job_tolerated(const struct job *j)
+{
+	return j->step->allow_failure || j->cleanup || inside_tolerant(j);
+}
+
 /* Lets what waits for j go on (ok) or never (a failure for real). */
 static void
 release(struct exec *x, struct job *j, bool ok)
 {
 	size_t	k;
 
-	if (!ok) {
+	if (!ok && !inside_tolerant(j)) {
 		x->failed = true;
 		if (!x->opt.keep_going)
 			x->stopping = true;

@@ -11,7 +11,9 @@
 #include "engine/exec.h"
 #include "engine/mask.h"
 #include "engine/progress.h"
+#include "engine/run.h"
 #include "state/record.h"
+#include "state/usage.h"
 #include "base/value.h"
 
 #define RED	"\033[31m"
@@ -141,6 +143,47 @@ progress_tally_json(const struct tally *t)
 	return o;
 }
 
+static void	status_line(struct progress *, struct exec *);
+
+/* The live line's end: "; longest: migrate 1m12s" (refreshed each second). */
+static void
+longest(struct buf *b, struct exec *x)
+{
+	struct job	*l = NULL;
+	int64_t		 now = clock_mono_ns();
+	size_t		 i;
+
+	for (i = 0; i < x->nactive; i++) {
+		struct job	*j = x->active[i];
+
+		if ((j->phase == PH_RUN || j->phase == PH_COND) &&
+		    j->started_ns != 0 && (l == NULL ||
+		    j->started_ns < l->started_ns))
+			l = j;
+	}
+	x->prog->next_tick = now + 1000000000;
+	if (l == NULL || now - l->started_ns < 1000000000)
+		return;
+	buf_printf(b, "; longest: %s ", l->key);
+	duration_format(b, (now - l->started_ns) / 1000000000 * 1000000000);
+}
+
+int64_t
+progress_deadline(struct progress *pr, int64_t d)
+{
+	if (pr->mode != PROGRESS_TTY || pr->verbose < 0 || pr->silent ||
+	    pr->next_tick == 0)
+		return d;
+	return d == 0 || pr->next_tick < d ? pr->next_tick : d;
+}
+
+void
+progress_tick(struct progress *pr, struct exec *x)
+{
+	if (pr->next_tick != 0 && clock_mono_ns() >= pr->next_tick)
+		status_line(pr, x);
+}
+
 /* The live line: "[3/10] running migrate, smoke". */
 static void
 status_line(struct progress *pr, struct exec *x)
@@ -158,6 +201,7 @@ status_line(struct progress *pr, struct exec *x)
 			    x->active[i]->key);
 	if (shown == 0)
 		buf_truncate(&b, b.len - strlen(" running"));
+	longest(&b, x);
 	fprintf(stderr, "\r%s\033[K", buf_str(&b));
 	pr->line_shown = 1;
 	buf_release(&b);
@@ -209,6 +253,17 @@ duration(struct buf *b, const struct job *j)
 	duration_format(b, ns - ns % 1000000);
 }
 
+/* What -v adds to a step's duration: " (cpu 0.20s, max rss 98.1MiB)". */
+static void
+usage_note(struct buf *b, const struct proc_usage *u)
+{
+	buf_adds(b, " (cpu ");
+	usage_format_cpu(b, usage_cpu_us(u));
+	buf_adds(b, ", max rss ");
+	usage_format_kb(b, u->max_rss_kb);
+	buf_addc(b, ')');
+}
+
 static struct json_object *
 step_json(const struct job *j, enum step_event ev)
 {
@@ -222,6 +277,8 @@ step_json(const struct job *j, enum step_event ev)
 		    (j->ended_ns - j->started_ns) / 1000000));
 	if (j->exit_code >= 0)
 		json_set(e, "exit_code", json_object_new_int(j->exit_code));
+	if (j->has_usage)
+		json_set(e, "rusage", usage_to_json(&j->usage));
 	if (j->error != NULL)
 		json_set(e, "error", json_str(j->error));
 	return e;
@@ -244,6 +301,8 @@ progress_step(struct progress *pr, struct exec *x, struct job *j,
 	}
 	if (ev != SE_STARTED && j->started_ns != 0)
 		duration(&d, j);
+	if (ev != SE_STARTED && pr->verbose > 0 && j->has_usage)
+		usage_note(&d, &j->usage);
 	if (pr->verbose < 0 && ev != SE_FAILED)
 		goto out;
 	switch (ev) {
@@ -260,8 +319,8 @@ progress_step(struct progress *pr, struct exec *x, struct job *j,
 	case SE_FAILED:
 		say(pr, x, "%s: %sfailed%s after %s: %s%s", j->key,
 		    paint(pr, RED), paint(pr, RESET), buf_str(&d),
-		    j->error ? j->error : "failed", j->step->allow_failure ||
-		    j->cleanup ? " (allowed)" : "");
+		    j->error ? j->error : "failed", job_tolerated(j) ?
+		    " (allowed)" : "");
 		break;
 	case SE_RETRYING:
 		say(pr, x, "%s: attempt %d of %d failed after %s: %s; trying "
@@ -373,8 +432,7 @@ summary_failures(struct progress *pr, struct exec *x)
 			say(pr, x, "  failed: %s%s%s: %s%s", i == 0 ?
 			    paint(pr, BOLD) : "", j->key, i == 0 ?
 			    paint(pr, RESET) : "", j->error ? j->error :
-			    "failed", j->step->allow_failure ? " (allowed)" :
-			    "");
+			    "failed", job_tolerated(j) ? " (allowed)" : "");
 		if (log != NULL)
 			say(pr, x, "          log: %s", log);
 		free(log);
@@ -434,6 +492,18 @@ counts(struct buf *b, struct exec *x)
 		buf_printf(b, ", %zu not run", t.not_run);
 }
 
+/* The summary line's end: "; cpu 1.20s, max rss 98.1MiB". */
+static void
+usage_total(struct buf *b, struct exec *x)
+{
+	if (usage_cpu_us(&x->usage) == 0 && x->usage.max_rss_kb == 0)
+		return;
+	buf_adds(b, "; cpu ");
+	usage_format_cpu(b, usage_cpu_us(&x->usage));
+	buf_adds(b, ", max rss ");
+	usage_format_kb(b, x->usage.max_rss_kb);
+}
+
 void
 progress_run_finished(struct progress *pr, struct exec *x)
 {
@@ -448,6 +518,7 @@ progress_run_finished(struct progress *pr, struct exec *x)
 		json_set(e, "status", json_str(exec_status_name(x->status)));
 		json_set(e, "exit_code", json_object_new_int(x->exit_code));
 		json_set(e, "duration_ms", json_object_new_int64(ns / 1000000));
+		json_set(e, "rusage", usage_to_json(&x->usage));
 		if (x->result != NULL)
 			json_set(e, "result", mask_json(x->mask, x->result));
 		if (x->error != NULL)
@@ -460,6 +531,7 @@ progress_run_finished(struct progress *pr, struct exec *x)
 		return;
 	duration_format(&d, ns - ns % 1000000);
 	counts(&b, x);
+	usage_total(&b, x);
 	say(pr, x, "muster: %s %s%s%s in %s: %s", x->w->name,
 	    paint(pr, x->status == EX_COMPLETED ? GREEN : RED),
 	    x->status == EX_TIMED_OUT ? "timed out" :

@@ -17,6 +17,7 @@
 #include "engine/mask.h"
 #include "engine/progress.h"
 #include "state/record.h"
+#include "state/usage.h"
 #include "base/value.h"
 
 #define RECORD_VERSION	1
@@ -365,6 +366,8 @@ record_job(struct exec *x, struct job *j)
 	}
 	if (j->exit_code >= 0)
 		json_set(o, "exit", json_object_new_int(j->exit_code));
+	if (j->has_usage)
+		json_set(o, "ru", usage_to_json(&j->usage));
 	if (j->input != NULL)
 		json_set(o, "input", step_input(x, j));
 	if (j->result != NULL && j->status == ST_COMPLETED)
@@ -403,10 +406,13 @@ record_end(struct exec *x)
 	set_time(o, "at", clock_wall_ns());
 	json_set(o, "ms", json_object_new_int64((clock_wall_ns() -
 	    x->started_wall) / 1000000));
+	json_set(o, "ru", usage_to_json(&x->usage));
 	if (x->result != NULL)
 		json_set(o, "result", mask_json(x->mask, x->result));
 	if (x->error != NULL)
 		json_set(o, "error", json_str(x->error));
+	if (x->output_lost)
+		json_set(o, "output_lost", json_object_new_boolean(1));
 	if (append(x, o) < 0)
 		return -1;
 	return write_summary(x);

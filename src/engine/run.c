@@ -150,8 +150,9 @@ on_signal(struct exec *x, int sig)
 {
 	size_t	i;
 
+	x->nsignals++;
 	if (x->signal != 0) {
-		/* Asked twice: no more waiting. */
+		/* Asked twice: no more waiting, and no cleanup. */
 		for (i = 0; i < x->nactive; i++)
 			job_kill(x, x->active[i], SIGKILL, 0);
 		return;
@@ -197,8 +198,14 @@ dispatch(struct exec *x, const struct proc_event *ev)
 		job_read(x, x->jobs[ev->tag >> 1], (int)(ev->tag & 1));
 		break;
 	case PROC_EV_CHILD:
-		if ((j = job_by_pid(x, ev->pid)) != NULL)
-			job_exited(x, j, ev->status);
+		if ((j = job_by_pid(x, ev->pid)) == NULL)
+			break;
+		proc_usage_add(&x->usage, &ev->usage);
+		if (!j->in_cond) {
+			j->usage = ev->usage;
+			j->has_usage = true;
+		}
+		job_exited(x, j, ev->status);
 		break;
 	case PROC_EV_SIGNAL:
 		on_signal(x, ev->sig);
@@ -208,18 +215,56 @@ dispatch(struct exec *x, const struct proc_event *ev)
 	}
 }
 
-/* The onFailure steps, one after the other, once the run has failed. */
+/*
+ * .failure for the onFailure steps: the first step that failed (for good)
+ * and why, and what ended the run: failed, timed_out, interrupted or
+ * cancelled.
+ */
+static struct json_object *
+failure_doc(struct exec *x)
+{
+	struct json_object	*f = json_object_new_object();
+	const struct job	*first = NULL;
+	char			 why[64];
+	size_t			 i;
+
+	for (i = 0; i < x->njobs; i++) {
+		const struct job	*j = x->jobs[i];
+
+		if (j->status == ST_FAILED && j->step->nsub == 0 &&
+		    !j->cleanup && !job_tolerated(j) && (first == NULL ||
+		    j->ended_ns < first->ended_ns))
+			first = j;
+	}
+	snprintf(why, sizeof why, "interrupted by SIG%s", x->signal ?
+	    sigabbrev_np(x->signal) : "TERM");
+	json_set(f, "reason", json_str(x->cancelled ? "cancelled" :
+	    x->signal ? "interrupted" : x->timed_out ? "timed_out" :
+	    "failed"));
+	json_set(f, "step", first ? json_str(first->key) : NULL);
+	json_set(f, "error", json_str(first && first->error ? first->error :
+	    x->cancelled ? "cancelled" : x->signal ? why : x->error ?
+	    x->error : "failed"));
+	return f;
+}
+
+/*
+ * The onFailure steps, one after the other, once the run has failed, timed
+ * out, or was stopped by a signal or cancel (not after a second signal).
+ */
 static bool
 next_cleanup(struct exec *x)
 {
-	if (!x->failed || x->signal != 0 || x->io_failed ||
-	    x->ncleanup >= x->w->non_failure || x->cleanup != NULL)
+	if ((!x->failed && x->signal == 0) || x->nsignals > 1 ||
+	    x->io_failed || x->ncleanup >= x->w->non_failure ||
+	    x->cleanup != NULL)
 		return false;
 	if (!x->in_cleanup) {
 		/* What was ready will not start now. */
 		while (x->rhead < x->rtail)
 			x->ready[x->rhead++ % x->rcap]->phase = PH_WAITING;
 		x->in_cleanup = true;
+		json_set(x->root, "failure", failure_doc(x));
 	}
 	x->cleanup = x->cleanups[x->ncleanup];
 	job_ready(x, x->cleanup);
@@ -242,12 +287,14 @@ loop(struct exec *x)
 		/* With --fsync, what happened is on disk before muster waits. */
 		if (!x->opt.no_record && record_sync(x) < 0)
 			x->io_failed = x->stopping = true;
-		n = proc_wait(next_deadline(x), ev, (int)nitems(ev));
+		n = proc_wait(progress_deadline(x->prog, next_deadline(x)), ev,
+		    (int)nitems(ev));
 		if (n < 0)
 			return error("waiting for steps:");
 		for (i = 0; i < n; i++)
 			dispatch(x, &ev[i]);
 		timers(x);
+		progress_tick(x->prog, x);
 	}
 }
 
@@ -302,17 +349,6 @@ sweep(struct exec *x)
 	}
 }
 
-/* Whether j's failure fails the run: neither it nor a container of it
- * may fail, nor is it an onFailure step. */
-static bool
-failure_counts(const struct job *j)
-{
-	for (; j != NULL; j = j->parent)
-		if (j->step->allow_failure || j->cleanup)
-			return false;
-	return true;
-}
-
 /*
  * An execution that did not complete says why: its first failed step and
  * that step's error, or what stopped it.
@@ -334,7 +370,7 @@ explain(struct exec *x)
 	for (i = 0; i < x->njobs; i++) {
 		struct job	*j = x->jobs[i];
 
-		if (j->status == ST_FAILED && failure_counts(j) &&
+		if (j->status == ST_FAILED && !job_tolerated(j) &&
 		    (first == NULL || j->ended_ns < first->ended_ns))
 			first = j;
 	}
@@ -448,6 +484,11 @@ exec_run(struct exec *x)
 		x->io_failed = true;
 	sweep(x);
 	conclude(x);
+	/* A reader that went away (SIGPIPE is ignored) or a full disk: the
+	 * run went on; its record says what was not seen. */
+	if (fflush(stdout) != 0 || ferror(stdout) || fflush(stderr) != 0 ||
+	    ferror(stderr))
+		x->output_lost = true;
 	if (!x->opt.no_record && record_end(x) < 0 && x->exit_code == 0)
 		x->exit_code = EXIT_IO;
 	progress_run_finished(&prog, x);
