@@ -1,5 +1,7 @@
 /* cmd-resume.c: `muster resume ID|--last`: finish an execution. */
+#include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -226,7 +228,7 @@ open_execution(const char *state, const char *id, int *dirfd, int *lockfd,
 	struct journal_scan	 scan;
 	char			*dir = xasprintf("%s/executions/%s", state, id);
 	pid_t			 holder;
-	int			 r;
+	int			 r, tries;
 
 	*dirfd = *lockfd = -1;
 	if (!record_id_ok(id) || (*dirfd = open(dir, O_RDONLY | O_DIRECTORY |
@@ -236,6 +238,16 @@ open_execution(const char *state, const char *id, int *dirfd, int *lockfd,
 		return EXIT_STATE;
 	}
 	r = lock_take(*dirfd, "lock", 0, lockfd, &holder);
+	/*
+	 * A runner killed while it started a step leaves the lock with that
+	 * step's process until it execs (a fork shares the lock): when the
+	 * runner that took it is gone, wait for that moment to pass.
+	 */
+	for (tries = 0; r == LOCK_BUSY && holder > 0 && tries < 100 &&
+	    kill(holder, 0) < 0 && errno == ESRCH; tries++) {
+		usleep(50000);
+		r = lock_take(*dirfd, "lock", 0, lockfd, &holder);
+	}
 	if (r != LOCK_TAKEN) {
 		if (r == LOCK_BUSY)
 			error("execution %s is locked by pid %d", id,
