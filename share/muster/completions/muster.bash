@@ -97,7 +97,7 @@ _muster()
 		_muster_reply "$(_muster_names workflows)"
 		return ;;
 	--status)
-		_muster_reply running completed failed interrupted cancelled
+		_muster_reply running completed failed interrupted cancelled timed_out
 		return ;;
 	--arg)
 		[[ $cmd == run && -n $target ]] || return

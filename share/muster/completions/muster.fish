@@ -136,7 +136,7 @@ complete -c muster -n '__fish_seen_subcommand_from resume' -l last -d 'the lates
 complete -c muster -n '__fish_seen_subcommand_from resume' -l from -x -d 'run STEP and its dependents again'
 complete -c muster -n '__fish_seen_subcommand_from logs' -l follow -d 'print what arrives until the end'
 complete -c muster -n '__fish_seen_subcommand_from history' -l workflow -x -a '(__muster_list workflows)' -d 'only this workflow'
-complete -c muster -n '__fish_seen_subcommand_from history' -l status -x -a 'running completed failed interrupted cancelled' -d 'only this status'
+complete -c muster -n '__fish_seen_subcommand_from history' -l status -x -a 'running completed failed interrupted cancelled timed_out' -d 'only this status'
 complete -c muster -n '__fish_seen_subcommand_from history' -l limit -x -d 'at most N'
 complete -c muster -n '__fish_seen_subcommand_from gc' -l older-than -x -d 'keep what started less than D ago'
 complete -c muster -n '__fish_seen_subcommand_from gc' -l keep -x -d 'keep the newest N'
