@@ -98,8 +98,8 @@ bring_up(struct svcenv *e, struct svc *s, int64_t timeout, int wait)
 	json_object_object_del(s->rec, "health");
 	if (svc_save(e, s) < 0)
 		rc = EXIT_IO;
-	else if (s->class->ndaemon_cmd > 0 && daemon_start(e, s, data,
-	    &err) < 0)
+	else if (s->class->ndaemon_cmd > 0 && (health_port_taken(s, data,
+	    &err) || daemon_start(e, s, data, &err) < 0))
 		rc = EXIT_STEP_FAILED;
 	else if (s->class->start != NULL && lifecycle(e, s, s->class->start,
 	    timeout > 0 ? timeout : s->class->create_timeout_ns, &err) < 0)
