@@ -15,5 +15,16 @@ int			 builtin_find(const char *name);
  * when the engine runs it in-process.
  */
 const char		*builtin_service(int i);
+/*
+ * The argument of built-in i that key names (an alias such as the seeds'
+ * 'parameters' gives 'args'), or NULL when it takes no such argument.
+ */
+const char		*builtin_arg(int i, const char *key);
+/* Built-in i's argument names, NULL-terminated. */
+const char *const	*builtin_args(int i);
+struct buf;
+/* Adds "built-in tool 'X' has no argument 'K' (did you mean ...)" to msg. */
+void			 builtin_bad_arg(int i, const char *key,
+			    struct buf *msg);
 
 #endif

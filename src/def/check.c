@@ -3,6 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <json-c/json.h>
+
 #include "def/builtins.h"
 #include "def/graph.h"
 #include "def/project.h"
@@ -196,6 +198,53 @@ refs_expect(struct refs *r, const struct expect *e)
 		refs_tval(r, e->values[i], "jsonPath");
 }
 
+/* One key of a built-in tool's args: a name it takes, not seen before. */
+static int
+check_builtin_arg(int builtin, const char *key, const struct loc *l,
+    const char **seen, size_t *n)
+{
+	struct buf	 msg = BUF_INIT;
+	const char	*name;
+	size_t		 k;
+
+	if ((name = builtin_arg(builtin, key)) == NULL) {
+		builtin_bad_arg(builtin, key, &msg);
+		loc_error(l, "%s", buf_str(&msg));
+		buf_release(&msg);
+		return -1;
+	}
+	for (k = 0; k < *n && strcmp(seen[k], name) != 0; k++)
+		;
+	if (k < *n)
+		return loc_error(l, "'%s' is argument '%s' again", key, name);
+	if (*n < 16)
+		seen[(*n)++] = name;
+	return 0;
+}
+
+/* A built-in tool's args: names it takes (or their aliases), once each. */
+static int
+check_builtin_args(int builtin, const struct tval *args)
+{
+	const char	*seen[16];
+	size_t		 i, n = 0;
+	int		 rc = 0;
+
+	if (args != NULL && args->kind == TV_MAP)
+		for (i = 0; i < args->n; i++)
+			rc |= check_builtin_arg(builtin, args->keys[i],
+			    &args->items[i]->loc, seen, &n);
+	else if (args != NULL && args->kind == TV_CONST &&
+	    json_object_is_type(args->json, json_type_object)) {
+		json_object_object_foreach(args->json, k, v) {
+			(void)v;
+			rc |= check_builtin_arg(builtin, k, &args->loc, seen,
+			    &n);
+		}
+	}
+	return rc;
+}
+
 static int
 check_condition(struct project *p, struct workflow *w, struct step *s,
     struct refs *r)
@@ -208,6 +257,8 @@ check_condition(struct project *p, struct workflow *w, struct step *s,
 	else if (c->kind == COND_TOOL) {
 		rc = project_resolve_tool(p, c->tool, &c->tool_loc, &c->tool_ref,
 		    &c->tool_def, &c->callee, &c->builtin);
+		if (rc == 0 && c->tool_ref == TOOL_BUILTIN)
+			rc = check_builtin_args(c->builtin, c->args);
 		refs_tval(r, c->args, "condition");
 	} else {
 		/* a fromStep looks at .steps and .results */
@@ -237,6 +288,8 @@ check_step(struct project *p, struct workflow *w, struct step *s,
 	if (s->kind == STEP_TOOL)
 		rc = project_resolve_tool(p, s->tool_name, &s->tool_loc,
 		    &s->tool_ref, &s->tool, &s->callee, &s->builtin);
+	if (rc == 0 && s->kind == STEP_TOOL && s->tool_ref == TOOL_BUILTIN)
+		rc = check_builtin_args(s->builtin, s->args);
 	/* A step is changed by an edit to its tool too. */
 	if (rc == 0 && s->kind == STEP_TOOL && s->tool_ref == TOOL_FILE)
 		s->hash = s->hash * 0x100000001b3ULL ^ s->tool->hash;

@@ -100,4 +100,41 @@ test_expect_success 'a broken class file: list and stop work, start names it' '
 	muster service delete toolhealth
 '
 
+test_expect_success 'built-in tools take parameters as args' '
+	use svc/tunnel &&
+	cp "$DATA/trust/builtin-args.yaml" .muster/workflows/ &&
+	muster run seeds >out 2>err &&
+	echo "{\"port\":9123}" >expect &&
+	test_cmp expect out &&
+	grep "^open 9123$" tunnel.log
+'
+
+test_expect_success 'unknown built-in arguments are load errors' '
+	sed -i "s/parameters:/parametrs:/" .muster/workflows/builtin-args.yaml &&
+	test_expect_code 2 muster validate 2>err &&
+	grep "builtin-args.yaml:9:9: error: built-in tool .core_service_create. has no argument .parametrs. (did you mean .parameters.?)" err &&
+	sed -i "s/parametrs:/args:/; s/{name: t1}/{name: t1, force: true}/" \
+		.muster/workflows/builtin-args.yaml &&
+	test_expect_code 2 muster validate 2>err &&
+	grep "builtin-args.yaml:14:13: error: built-in tool .core_service_status. has no argument .force. (it takes name)" err
+'
+
+test_expect_success 'muster call checks built-in arguments' '
+	use svc/tunnel &&
+	test_expect_code 2 muster call core_service_create --arg bogus=1 2>err &&
+	grep "^muster: built-in tool .core_service_create. has no argument .bogus." err &&
+	test_expect_code 2 muster call core_service_list --arg x=1 2>err &&
+	grep "has no argument .x. (it takes none)" err
+'
+
+test_expect_success 'a failing outputs template fails the operation' '
+	use trust/badoutputs &&
+	test_expect_code 1 muster service create badout >out 2>err &&
+	test ! -s out &&
+	grep "^muster: service .badout. failed: outputs: .*badoutputs.yaml:10:23: at <.outputs.nosuch.host>: map has no entry" err &&
+	muster service list >out &&
+	grep "^badout .* failed " out &&
+	muster service delete badout
+'
+
 test_done
