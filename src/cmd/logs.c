@@ -222,8 +222,10 @@ cmd_logs(struct ctx *ctx, int argc, char **argv)
 	    &only)) != 0)
 		goto out;
 	shown = show_new(logs, &files, &nfiles, step ? &only : NULL, &bol);
-	/* --follow: until the run ends (its lock is free) and all is shown. */
-	while (follow && (lock_holder(dfd, "lock") != 0 || shown > 0)) {
+	/* --follow: until the run ends (its lock is free) and all is shown,
+	 * or nobody reads any more. */
+	while (follow && !ferror(stdout) && (lock_holder(dfd, "lock") != 0 ||
+	    shown > 0)) {
 		usleep(200000);
 		shown = show_new(logs, &files, &nfiles, step ? &only : NULL,
 		    &bol);
