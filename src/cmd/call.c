@@ -37,7 +37,7 @@ call_input(struct project *p, const char *name, const struct args *a)
 		struct json_object	*loose = args_loose(a);
 		struct buf		 err = BUF_INIT;
 
-		/* An unknown argument is a usage error, before anything runs. */
+		/* An unknown argument: a usage error, before anything runs. */
 		if (loose != NULL && builtin_normalize(b, loose, &in,
 		    &err) < 0)
 			error("%s", buf_str(&err));

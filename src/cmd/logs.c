@@ -39,7 +39,7 @@ by_name(const void *a, const void *b)
  */
 struct filter {
 	const char	**keys;
-	bool		 *iters;	/* also KEY_<n>: forEach iterations */
+	bool		 *iters;	/* also KEY_<n>: iterations */
 	size_t		  n;
 };
 

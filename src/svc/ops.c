@@ -515,7 +515,7 @@ svc_status(struct svcenv *e, const char *name, struct json_object **out)
 			data = svc_data(&s);
 			health_probe(e, &s, data);
 			json_object_put(data);
-			render_outputs(&s);	/* status shows; it never fails */
+			render_outputs(&s);	/* status never fails */
 		}
 		if (svc_save(e, &s) < 0)
 			rc = EXIT_IO;
