@@ -83,7 +83,7 @@ by_name(const void *a, const void *b)
  */
 struct filter {
 	const char	**keys;
-	bool		 *iters;	/* also KEY_<n>: forEach iterations */
+	bool		 *iters;	/* also KEY_<n>: iterations */
 	size_t		  n;
 };
 
@@ -266,8 +266,10 @@ cmd_logs(struct ctx *ctx, int argc, char **argv)
 	    &only)) != 0)
 		goto out;
 	shown = show_new(logs, &files, &nfiles, step ? &only : NULL, &bol);
-	/* --follow: until the run ends (its lock is free) and all is shown. */
-	while (follow && (lock_holder(dfd, "lock") != 0 || shown > 0)) {
+	/* --follow: until the run ends (its lock is free) and all is shown,
+	 * or nobody reads any more. */
+	while (follow && !ferror(stdout) && (lock_holder(dfd, "lock") != 0 ||
+	    shown > 0)) {
 		usleep(200000);
 		shown = show_new(logs, &files, &nfiles, step ? &only : NULL,
 		    &bol);

@@ -66,9 +66,9 @@ main(int argc, char **argv)
 	while ((opt = getopt_long(argc, argv, "+:C:vqhV", opts, NULL)) != -1) {
 		if (opt == 'h' || opt == 'V') {
 			optind = 0;	/* getopt is mid-argv: start afresh */
-			return check_output(opt == 'h' ?
-			    cmd_help(&ctx, 1, (char *[]){ "help", NULL }) :
-			    cmd_version(&ctx, 1, (char *[]){ "version", NULL }));
+			return check_output(opt == 'h' ? cmd_help(&ctx, 1,
+			    (char *[]){ "help", NULL }) : cmd_version(&ctx, 1,
+			    (char *[]){ "version", NULL }));
 		}
 		if (opt == '?' || opt == ':') {
 			error(opt == ':' ? "option '%s' needs a value" :

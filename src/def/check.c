@@ -3,6 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <json-c/json.h>
+
 #include "def/builtins.h"
 #include "def/check.h"
 #include "def/graph.h"

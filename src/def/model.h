@@ -90,8 +90,9 @@ struct expect {
 	bool		 success;	/* defaults to true */
 	bool		 success_set;
 	const char	**paths;	/* jsonPath keys */
-	struct tstr	 *path_tmpls;	/* a key's template over .result (its
-					 * text is compared), or src NULL */
+	/* A key's template over .result, whose text is compared; src NULL
+	 * for a plain path. */
+	struct tstr	 *path_tmpls;
 	struct tval	**values;	/* their expected values */
 	size_t		 n;
 	struct loc	 loc;
@@ -137,7 +138,7 @@ struct retry {
 struct shell {
 	const char	**argv;		/* NULL: not set here */
 	size_t		  n;
-	bool		  posix;	/* sh or bash: simple commands skip it */
+	bool		  posix;	/* sh, bash: a plain command skips it */
 };
 
 enum step_kind {
@@ -166,7 +167,7 @@ struct step {
 	struct tval	 *args;
 	/* STEP_RUN */
 	struct tstr	  run;
-	struct shell	  shell;	/* else the workflow's, else sh -e */
+	struct shell	  shell;	/* else the workflow's, sh -e */
 	/* STEP_FOREACH and STEP_PARALLEL */
 	struct tstr	  items;	/* forEach items template */
 	struct tval	 *items_const;	/* or a literal list */
@@ -313,9 +314,9 @@ struct project {
 	struct hmap		 workflow_names, tool_names, class_names;
 	struct config		 config;
 	/* Opened with project_open(): what the load reported, kept. */
-	struct buf		 problems;	/* its messages, as printed */
+	struct buf		 problems;	/* its messages */
 	struct hmap		 bad_files;	/* files an error names */
-	bool			 bad_all;	/* an error outside any file */
+	bool			 bad_all;	/* an error in no file */
 };
 
 struct workflow		*project_workflow(const struct project *, const char *);

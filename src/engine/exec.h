@@ -45,7 +45,7 @@ struct run_proc {
 	struct buf	 err_tail;	/* the end of stderr, masked */
 	char		*out_file;	/* $MUSTER_OUTPUT */
 	char		*args_file;	/* a child workflow's input, or NULL */
-	char		*script_file;	/* its run: script, removed at its end */
+	char		*script_file;	/* its script, removed at the end */
 };
 
 struct job {
@@ -125,12 +125,12 @@ struct exec {
 	char			*error;
 	int			 exit_code;
 	int			 signal;	/* that ended the run, or 0 */
-	int			 nsignals;	/* a second one: no cleanup */
+	int			 nsignals;	/* 2: no cleanup */
 	bool			 stopping;	/* fail-fast: start nothing */
 	bool			 failed;	/* a step failed for real */
 	bool			 timed_out;
 	bool			 io_failed;	/* the record cannot be written */
-	bool			 output_lost;	/* stdout or stderr failed */
+	bool			 output_lost;	/* stdout/stderr failed */
 	char			*self;		/* muster's own executable */
 	/* resume */
 	bool			 resumed;

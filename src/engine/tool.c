@@ -295,6 +295,11 @@ prepare_input(const struct call *c, struct invocation *inv, struct buf *err)
 		s = &c->tool->args;
 	else if (c->ref == TOOL_WORKFLOW)
 		s = &c->callee->args;
+	if (s == NULL && c->ref == TOOL_BUILTIN) {
+		rc = builtin_normalize(c->builtin, given, &inv->input, err);
+		json_object_put(given);
+		return rc;
+	}
 	if (s == NULL) {
 		inv->input = given != NULL ? given : json_object_new_object();
 		return 0;
