@@ -1,0 +1,109 @@
+#!/bin/sh
+# t0103-hostile-records.sh: inputs that used to crash muster or make it
+# act on the wrong data: a journal a page long cut inside its last record,
+# times outside what nanoseconds hold, empty collections, a project with no
+# service classes, and a step input that holds a key named "result".
+. "$(dirname "$0")/lib.sh"
+
+ID=20260101-000000-abcd
+T=2026-01-01T00:00:00.000Z
+
+project() {
+	rm -rf p && mkdir -p p/.muster/workflows p/.muster/state/executions/$ID
+}
+
+test_expect_success 'a journal exactly a page long, its last record cut short' '
+	project &&
+	cat >p/.muster/workflows/w.yaml <<-\EOF &&
+	apiVersion: muster.giantswarm.io/v1alpha1
+	kind: Workflow
+	metadata: {name: w}
+	spec:
+	  steps:
+	    - {id: a, run: "true"}
+	EOF
+	j=p/.muster/state/executions/$ID/journal &&
+	echo "{\"t\":\"start\",\"id\":\"$ID\",\"workflow\":\"w\",\"at\":\"$T\",\"input\":{}}" |
+		"$HELPERS/journal-frame" >$j &&
+	python3 -c "
+import sys
+p = sys.argv[1]; b = open(p, \"rb\").read()
+head = b\"5000 00000000 {\\\"t\\\":\\\"step\\\",\\\"k\\\":\\\"\"
+open(p, \"ab\").write(head + b\"a\" * (4096 - len(b) - len(head)))" $j &&
+	test $(wc -c <$j) = 4096 &&
+	(cd p && muster status $ID) >out &&
+	grep "^status: *running\|interrupted" out &&
+	(cd p && muster resume $ID) 2>err &&
+	grep "dropped the last record" err
+'
+
+test_expect_success 'times outside 1700-2261 are corrupt, not overflows' '
+	project &&
+	printf "%s\n" \
+		"{\"t\":\"start\",\"id\":\"$ID\",\"workflow\":\"w\",\"at\":\"1000-01-01T00:00:00.000Z\",\"input\":{}}" |
+		"$HELPERS/journal-frame" >p/.muster/state/executions/$ID/journal &&
+	(cd p && test_expect_code 3 muster status $ID) 2>err &&
+	grep "\"at\" of a start record is not a time" err &&
+	printf "%s\n" \
+		"{\"t\":\"start\",\"id\":\"$ID\",\"workflow\":\"w\",\"at\":\"9999-12-31T23:59:59.999Z\",\"input\":{}}" |
+		"$HELPERS/journal-frame" >p/.muster/state/executions/$ID/journal &&
+	(cd p && test_expect_code 3 muster status $ID) 2>err &&
+	grep "\"at\" of a start record is not a time" err
+'
+
+test_expect_success '{} as a definition file, as --args-file; no service class' '
+	project &&
+	echo "{}" >p/.muster/workflows/empty.yaml &&
+	(cd p && test_expect_code 2 muster validate) 2>err &&
+	grep "empty.yaml:1:1: error:" err &&
+	rm p/.muster/workflows/empty.yaml &&
+	cat >p/.muster/workflows/w.yaml <<-\EOF &&
+	apiVersion: muster.giantswarm.io/v1alpha1
+	kind: Workflow
+	metadata: {name: w}
+	spec:
+	  steps:
+	    - {id: a, run: "true"}
+	EOF
+	echo "{}" >args.yaml &&
+	(cd p && muster run w --args-file ../args.yaml) &&
+	(cd p && muster call core_serviceclass_list) >out &&
+	grep "serviceClasses.*\\[ *\\]" out
+'
+
+test_expect_success 'resume takes the result, not an input named result' '
+	project &&
+	cat >p/.muster/workflows/w.yaml <<-\EOF &&
+	apiVersion: muster.giantswarm.io/v1alpha1
+	kind: Workflow
+	metadata: {name: w}
+	spec:
+	  steps:
+	    - id: a
+	      tool: t
+	      args: {result: fake}
+	    - {id: b, run: "echo {{ .results.a.real }} >../b.out", dependsOn: [a]}
+	EOF
+	mkdir -p p/.muster/tools &&
+	cat >p/.muster/tools/t.yaml <<-\EOF &&
+	apiVersion: muster.giantswarm.io/v1alpha1
+	kind: Tool
+	metadata: {name: t}
+	spec:
+	  args:
+	    result: {type: string}
+	  command: [sh, ../a.sh]
+	EOF
+	cat >a.sh <<-\EOF &&
+	echo "{\"real\": \"yes\"}"
+	EOF
+	rm -r p/.muster/state/executions/$ID &&
+	(cd p && muster run w -q) &&
+	test "$(cat b.out)" = yes &&
+	rm b.out &&
+	id=$(cd p && muster history --json | sed "s/.*\"execution_id\":\"\\([^\"]*\\)\".*/\\1/") &&
+	(cd p && muster resume $id --from b -q) &&
+	test "$(cat b.out)" = yes
+'
+
+test_done
