@@ -106,4 +106,48 @@ test_expect_success 'resume takes the result, not an input named result' '
 	test "$(cat b.out)" = yes
 '
 
+test_expect_success '--arg integers out of range are errors, as in --args-file' '
+	project &&
+	cat >p/.muster/workflows/n.yaml <<-\EOF &&
+	apiVersion: muster.giantswarm.io/v1alpha1
+	kind: Workflow
+	metadata: {name: n}
+	spec:
+	  args:
+	    n: {type: integer}
+	    k: {type: integer, secret: true}
+	    f: {type: number}
+	  steps:
+	    - {id: a, run: "echo {{ .input.n }}"}
+	EOF
+	(cd p && test_expect_code 2 muster run -n n --arg n=99999999999999999999999) 2>err &&
+	grep "argument .n. is out of range: .99999999999999999999999." err &&
+	(cd p && test_expect_code 2 muster run -n n --arg n=1 --arg k=-99999999999999999999) 2>err &&
+	grep "argument .k. is out of range: .\*\*\*." err &&
+	! grep 99999 err &&
+	(cd p && muster run -n n --arg n=9223372036854775807 --arg f=1e30) >out &&
+	grep 9223372036854775807 out
+'
+
+test_expect_success 'resume does not wait for a stranger that copied MUSTER_EXECUTION_ID' '
+	project && rm -r p/.muster/state/executions/$ID &&
+	cat >p/.muster/workflows/w.yaml <<-\EOF &&
+	apiVersion: muster.giantswarm.io/v1alpha1
+	kind: Workflow
+	metadata: {name: w}
+	spec:
+	  steps:
+	    - {id: a, run: "test -e ../ok"}
+	EOF
+	(cd p && test_expect_code 1 muster run -q w) &&
+	id=$(cd p && muster history --json | sed "s/.*\"execution_id\":\"\\([^\"]*\\)\".*/\\1/") &&
+	{ MUSTER_EXECUTION_ID=$id sleep 60 & } &&
+	stranger=$! &&
+	touch ok &&
+	(cd p && timeout 20 "$MUSTER" resume -q $id) 2>err
+	rc=$?
+	kill $stranger
+	test $rc = 0 && ! grep "waiting" err
+'
+
 test_done
