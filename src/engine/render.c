@@ -8,7 +8,7 @@
 #include "base/value.h"
 
 static const char *const roots[] = { "input", "results", "steps", "vars",
-    "execution" };
+    "execution", "failure" };
 
 struct json_object *
 render_root(struct json_object *input, struct json_object *results,

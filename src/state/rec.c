@@ -16,6 +16,7 @@ enum want {
 	W_STR,
 	W_NAME,		/* a non-empty string */
 	W_INT,
+	W_BOOL,
 	W_NAT,		/* an integer >= 0 */
 	W_TIME,		/* RFC 3339 UTC, as record_time() writes */
 	W_HEX,		/* up to 16 hexadecimal digits */
@@ -45,6 +46,7 @@ static const struct fspec	step_fields[] = {
 	{ "from", W_TIME, false }, { "ms", W_INT, false },
 	{ "exit", W_INT, false }, { "input", W_ANY, false },
 	{ "result", W_ANY, false }, { "error", W_STR, false },
+	{ "ru", W_OBJ, false },
 	{ NULL, 0, false }
 };
 static const struct fspec	pid_fields[] = {
@@ -59,7 +61,8 @@ static const struct fspec	resume_fields[] = {
 static const struct fspec	end_fields[] = {
 	{ "s", W_EXEC_ST, true }, { "at", W_TIME, true },
 	{ "ms", W_INT, false }, { "result", W_ANY, false },
-	{ "error", W_STR, false },
+	{ "error", W_STR, false }, { "ru", W_OBJ, false },
+	{ "output_lost", W_BOOL, false },
 	{ NULL, 0, false }
 };
 
@@ -78,6 +81,7 @@ static const struct {
 static const char *const	wants[] = {
 	[W_ANY] = "a value", [W_STR] = "a string",
 	[W_NAME] = "a non-empty string", [W_INT] = "an integer",
+	[W_BOOL] = "true or false",
 	[W_NAT] = "a non-negative integer", [W_TIME] = "a time",
 	[W_HEX] = "a hexadecimal hash", [W_OBJ] = "an object",
 	[W_STRS] = "a list of strings", [W_STEP_ST] = "a step status",
@@ -151,6 +155,8 @@ fits(struct json_object *v, enum want w)
 		return s != NULL && *s != '\0';
 	case W_INT:
 		return is_int(v);
+	case W_BOOL:
+		return json_object_is_type(v, json_type_boolean);
 	case W_NAT:
 		return is_int(v) && json_object_get_int64(v) >= 0;
 	case W_TIME:
@@ -306,6 +312,7 @@ static const struct fspec	summary_fields[] = {
 	{ "status", W_EXEC_ST, true }, { "started_at", W_TIME, true },
 	{ "completed_at", W_TIME, false }, { "duration_ms", W_INT, false },
 	{ "parent_execution_id", W_NAME, false }, { "pid", W_NAT, false },
+	{ "error", W_STR, false },
 	{ NULL, 0, false }
 };
 

@@ -16,6 +16,7 @@
 #include "state/lock.h"
 #include "state/rec.h"
 #include "state/record.h"
+#include "state/usage.h"
 #include "base/util.h"
 #include "base/value.h"
 
@@ -75,11 +76,25 @@ forget(struct json_object *s)
 	static const char *const	stale[] = { "completed_at",
 					    "duration_ms", "exit_code",
 					    "input", "result", "error",
-					    "_pid", "_pstart", "_boot" };
+					    "rusage", "_pid", "_pstart",
+					    "_boot" };
 	size_t				i;
 
 	for (i = 0; i < nitems(stale); i++)
 		json_object_object_del(s, stale[i]);
+}
+
+/* A resumed run's usage adds to what the runs before it used. */
+static void
+add_usage(struct json_object *d, struct json_object *ru)
+{
+	struct proc_usage	total, more;
+
+	if (!usage_from_json(ru, &more))
+		return;
+	usage_from_json(get(d, "rusage"), &total);
+	proc_usage_add(&total, &more);
+	json_set(d, "rusage", usage_to_json(&total));
 }
 
 static void
@@ -91,6 +106,7 @@ doc_step(struct reader *r, const struct rec *rec)
 	copy(s, "status", o, "s");
 	copy(s, "tool", o, "tool");
 	copy(s, "attempts", o, "a");
+	copy(s, "_h", o, "h");
 	if (strcmp(rec->status, "running") == 0) {
 		if (get(s, "started_at") == NULL)
 			copy(s, "started_at", o, "at");
@@ -101,6 +117,7 @@ doc_step(struct reader *r, const struct rec *rec)
 	copy(s, "completed_at", o, "at");
 	copy(s, "duration_ms", o, "ms");
 	copy(s, "exit_code", o, "exit");
+	copy(s, "rusage", o, "ru");
 	copy(s, "input", o, "input");
 	copy(s, "result", o, "result");
 	copy(s, "error", o, "error");
@@ -147,6 +164,8 @@ doc_run(struct json_object *d, const struct rec *rec)
 		copy(d, "duration_ms", o, "ms");
 		json_set(d, "result", json_object_get(get(o, "result")));
 		json_set(d, "error", json_object_get(get(o, "error")));
+		copy(d, "output_lost", o, "output_lost");
+		add_usage(d, get(o, "ru"));
 		break;
 	default:
 		break;
