@@ -150,4 +150,36 @@ test_expect_success 'resume does not wait for a stranger that copied MUSTER_EXEC
 	test $rc = 0 && ! grep "waiting" err
 '
 
+test_expect_success 'cancel signals only the recorded runner that holds the lock' '
+	project && rm -r p/.muster/state/executions/$ID &&
+	cat >p/.muster/workflows/slow.yaml <<-\EOF &&
+	apiVersion: muster.giantswarm.io/v1alpha1
+	kind: Workflow
+	metadata: {name: slow}
+	spec:
+	  steps:
+	    - {id: a, run: "sleep 30"}
+	EOF
+	(cd p && exec "$MUSTER" -q run slow) 2>/dev/null &
+	runner=$!
+	sleep 30 &
+	victim=$!
+	for i in 1 2 3 4 5 6 7 8 9 10; do
+		ls p/.muster/state/executions/*/lock >/dev/null 2>&1 && break
+		sleep 0.3
+	done
+	sleep 0.5
+	id=$(ls p/.muster/state/executions/) &&
+	echo $victim >p/.muster/state/executions/$id/lock &&
+	(cd p && test_expect_code 3 muster cancel $id) 2>err &&
+	grep "names pid $victim, which is not the runner it recorded" err &&
+	kill -0 $victim &&
+	echo $runner >p/.muster/state/executions/$id/lock &&
+	(cd p && muster cancel $id) &&
+	{ wait $runner || :; } &&
+	kill $victim
+	(cd p && muster status $id) >out &&
+	grep cancelled out
+'
+
 test_done
