@@ -20,10 +20,12 @@ enum rec_type {
 
 /*
  * Records nest the values muster accepted (at most VALUE_MAX_DEPTH
- * levels) in a few levels of their own, and a container's result holds
- * its children's: readers leave room for that.
+ * levels) in a few levels of their own; a container's result holds its
+ * children's, and templates may build deeper values still (fromJson and
+ * nested calls, up to TMPL_MAX_DEPTH).  Readers leave room for all of it:
+ * whatever a writer wrote, they read.
  */
-#define REC_MAX_DEPTH	256
+#define REC_MAX_DEPTH	2048
 
 struct rec {
 	enum rec_type		 type;

@@ -182,4 +182,36 @@ test_expect_success 'cancel signals only the recorded runner that holds the lock
 	grep cancelled out
 '
 
+test_expect_success 'one depth limit: 64 levels in, and every record read back' '
+	project && rm -r p/.muster/state/executions/$ID &&
+	cat >p/.muster/workflows/deep.yaml <<-\EOF &&
+	apiVersion: muster.giantswarm.io/v1alpha1
+	kind: Workflow
+	metadata: {name: deep}
+	spec:
+	  args:
+	    l: {type: array}
+	  steps:
+	    - {id: make, run: "cat ../deep.json"}
+	    - {id: use, run: "test -e ../ok", dependsOn: [make]}
+	    - {id: again, run: "echo {{ toJson .results.make }} | head -c 3", dependsOn: [use]}
+	EOF
+	rm -f ok &&
+	python3 -c "print(\"[\" * 63 + \"]\" * 63)" >deep.json &&
+	python3 -c "print(\"[\" * 64 + \"]\" * 64)" >l64 &&
+	python3 -c "print(\"[\" * 65 + \"]\" * 65)" >l65 &&
+	(cd p && test_expect_code 2 muster run -n deep --arg l=$(cat ../l65)) 2>err &&
+	grep "argument .l. is not valid JSON (nested deeper than 64 levels at byte" err &&
+	(cd p && test_expect_code 1 muster run -q deep --arg l=$(cat ../l64)) &&
+	id=$(cd p && muster history --json | sed "s/.*\"execution_id\":\"\\([^\"]*\\)\".*/\\1/") &&
+	(cd p && muster status --json $id) >st &&
+	grep -F "\"result\":$(cat deep.json)" st &&
+	touch ok &&
+	(cd p && muster resume -q $id) 2>err &&
+	(cd p && muster status --json $id) >st &&
+	grep "\"status\":\"completed\"" st &&
+	grep -F "\"step_id\":\"make\"" st &&
+	grep -F "\"result\":$(cat deep.json)" st
+'
+
 test_done

@@ -118,7 +118,7 @@ cases = {
     "json-single-quotes": [start(), "{'t':'step'}"],
     "json-comment": [start(), '{"t":"step"/* x */}'],
     "json-too-deep": [start(), j(step())[:-1] + ',"input":' +
-                      "[" * 300 + "]" * 300 + "}"],
+                      "[" * 3000 + "]" * 3000 + "}"],
 }
 for name, recs in cases.items():
     with open(name + ".records", "w") as f:
