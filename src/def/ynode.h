@@ -13,7 +13,7 @@ struct arena;
 #define YNODE_MAX_FILE		(4 << 20)	/* bytes, unless configured */
 #define YNODE_MAX_FILE_CAP	(64 << 20)	/* the most it may be set to */
 #define YNODE_MAX_DEPTH		VALUE_MAX_DEPTH	/* nested sequences and mappings */
-#define YNODE_MAX_EXPANSION	100000		/* nodes added by aliases */
+#define YNODE_MAX_EXPANSION	100000		/* nodes aliases add, in all */
 
 enum ynode_kind {
 	YNODE_SCALAR,
