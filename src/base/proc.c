@@ -344,6 +344,20 @@ proc_boot_id(void)
 	return id;
 }
 
+bool
+proc_still_runs(pid_t pid, uint64_t start, const char *boot)
+{
+	struct proc_stat	st;
+
+	if (pid <= 1 || boot == NULL || strcmp(boot, proc_boot_id()) != 0)
+		return false;
+	if (proc_stat(pid, &st) == 0)
+		return st.start_time == start && st.state != 'Z' &&
+		    st.state != 'X';
+	/* The leader is gone; while its group lives, its id is not reused. */
+	return proc_group_alive(pid);
+}
+
 void
 proc_raise_fd_limit(void)
 {

@@ -102,6 +102,13 @@ cmd_history(struct ctx *ctx, int argc, char **argv)
 		if (s != NULL) {
 			record_liveness(state, ids[i], s);
 			json_object_object_del(s, "pid");
+		} else {
+			struct json_object	*doc;
+
+			/* Corrupt: say so as status would, and list the rest. */
+			if (record_read(state, ids[i], &doc) != 0)
+				rc = EXIT_STATE;
+			json_object_put(doc);
 		}
 		if (s != NULL && (limit == 0 || shown < limit) &&
 		    (wf == NULL || strcmp(wf, field(s, "workflow_name")) == 0) &&

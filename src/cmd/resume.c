@@ -142,22 +142,30 @@ input_of(struct json_object *doc, const struct workflow *w,
 	return rc;
 }
 
-/* Steps of the last run may still run: wait until none is left. */
+/*
+ * Steps of the last run may still run: wait until none is left.  They
+ * are known by what the journal recorded of them (pid, start time, boot),
+ * not by their environment, which any process may copy.
+ */
 static void
-wait_survivors(const char *id)
+wait_survivors(const char *id, const struct prior *pr)
 {
-	char	kv[64];
-	pid_t	pids[8];
-	size_t	n;
-	int	said = 0;
+	const struct prior_step	*left;
+	size_t			 i;
+	int			 said = 0;
 
-	snprintf(kv, sizeof kv, "MUSTER_EXECUTION_ID=%s", id);
-	while ((n = proc_with_env(kv, pids, nitems(pids))) > 0) {
+	for (;;) {
+		for (i = 0, left = NULL; i < pr->n && left == NULL; i++)
+			if (pr->all[i].pid > 0 && strcmp(pr->all[i].status,
+			    "running") == 0 && proc_still_runs(pr->all[i].pid,
+			    pr->all[i].pstart, pr->all[i].boot))
+				left = &pr->all[i];
+		if (left == NULL)
+			return;
 		if (!said++)
-			fprintf(stderr, "muster: %zu process%s of the last run "
-			    "of %s still run%s (pid %d); waiting for them to "
-			    "end\n", n, n == 1 ? "" : "es", id, n == 1 ? "s" :
-			    "", (int)pids[0]);
+			fprintf(stderr, "muster: step '%s' of the last run of "
+			    "%s still runs (pid %d); waiting for it to end\n",
+			    left->key, id, (int)left->pid);
 		usleep(100000);
 	}
 }
@@ -330,7 +338,7 @@ cmd_resume(struct ctx *ctx, int argc, char **argv)
 		goto out;
 	if (input_of(doc, w, &r.args, &input) < 0)
 		goto out;
-	wait_survivors(id);
+	wait_survivors(id, &pr);
 	r.o.jobs = r.jobs >= 0 ? r.jobs : p->config.jobs >= 0 ?
 	    p->config.jobs : (int)sysconf(_SC_NPROCESSORS_ONLN);
 	r.o.fsync = r.o.fsync || p->config.fsync;

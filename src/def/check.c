@@ -1,6 +1,7 @@
 /* check.c: references across definitions: tools, steps, results, classes. */
 #include <stdarg.h>
 #include <stdlib.h>
+#include <stdbool.h>
 #include <string.h>
 
 #include <json-c/json.h>
@@ -310,6 +311,16 @@ check_step(struct project *p, struct workflow *w, struct step *s,
 	return rc | r.rc;
 }
 
+/* True when step s runs once per item of a forEach around it. */
+static bool
+per_item(const struct step *s)
+{
+	for (s = s->parent; s != NULL; s = s->parent)
+		if (s->kind == STEP_FOREACH)
+			return true;
+	return false;
+}
+
 /* Whether a step (at any depth) is marked `output: true`. */
 static bool
 marks_output(struct step **s, size_t n)
@@ -320,6 +331,32 @@ marks_output(struct step **s, size_t n)
 		if (s[i]->output || marks_output(s[i]->sub, s[i]->nsub))
 			return true;
 	return false;
+}
+
+/*
+ * Iteration i of a step X inside a forEach is recorded (and read in
+ * templates) as X_i: a step with that very id would share its record.
+ */
+static int
+check_key(const struct workflow *w, const struct step *s)
+{
+	const char		*u = strrchr(s->id, '_');
+	const struct step	*x;
+	size_t			 i;
+	int			 rc = 0;
+
+	if (u != NULL && u > s->id && u[1] != '\0' &&
+	    strspn(u + 1, "0123456789") == strlen(u + 1) &&
+	    (x = hmap_getn(&w->ids, s->id, (size_t)(u - s->id))) != NULL &&
+	    per_item(x)) {
+		rc = loc_error(&s->loc, "step id '%s' is also the name of "
+		    "iteration %s of step '%s', which runs in a forEach; "
+		    "rename one of them", s->id, u + 1, x->id);
+		loc_note(&x->loc, "step '%s' is defined here", x->id);
+	}
+	for (i = 0; i < s->nsub; i++)
+		rc |= check_key(w, s->sub[i]);
+	return rc;
 }
 
 static int
@@ -337,6 +374,10 @@ check_workflow(struct project *p, struct workflow *w)
 		rc |= check_step(p, w, w->steps[i], false, order);
 	for (i = 0; i < w->non_failure; i++)
 		rc |= check_step(p, w, w->on_failure[i], true, order);
+	for (i = 0; i < w->nsteps; i++)
+		rc |= check_key(w, w->steps[i]);
+	for (i = 0; i < w->non_failure; i++)
+		rc |= check_key(w, w->on_failure[i]);
 	refs_tval(&r, w->output, "output");
 	/* Without an output block or an `output: true` step, the run's
 	 * result is all results: they are kept. */

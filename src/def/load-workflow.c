@@ -278,8 +278,15 @@ load_foreach(struct loader *ld, struct workflow *w, const struct ynode *n,
 		    s->id);
 	else if (f[FF_ITEMS]->kind == YNODE_SEQ)
 		rc |= load_tval(ld, f[FF_ITEMS], "items", &s->items_const);
-	else
-		rc |= load_tstr(ld, f[FF_ITEMS], "items", &s->items);
+	else if (load_tstr(ld, f[FF_ITEMS], "items", &s->items) < 0)
+		rc = -1;
+	else if (s->items.t == NULL) {
+		struct loc	il = load_loc(ld, f[FF_ITEMS]);
+
+		rc = loc_error(&il, "forEach 'items' must be a list or a "
+		    "template such as '{{ .input.list }}', not the string '%s'",
+		    s->items.src);
+	}
 	if (f[FF_AS] != NULL)
 		rc |= load_name(ld, f[FF_AS], "loop variable", &s->as);
 	rc |= load_max_parallel(ld, f[FF_MAX_PARALLEL], f[FF_PARALLELISM],

@@ -161,7 +161,8 @@ list_folder(const char *dir, char ***files, size_t *n, size_t *cap)
 		(*files)[(*n)++] = join(dir, e->d_name);
 	}
 	closedir(d);
-	xqsort(*files + first, *n - first, sizeof **files, cmp_str);
+	if (*n > first)		/* *files is still NULL in an empty folder */
+		xqsort(*files + first, *n - first, sizeof **files, cmp_str);
 	return 0;
 }
 

@@ -67,6 +67,11 @@ render_value(const struct tval *v, struct json_object *root,
 		*out = json_object_get(v->json);
 		return 0;
 	case TV_TMPL:
+		if (v->str.t == NULL) {		/* text without actions */
+			*out = json_object_new_string(v->str.src != NULL ?
+			    v->str.src : "");
+			return 0;
+		}
 		if (tmpl_eval(v->str.t, root, 0, out, &e) == 0)
 			return 0;
 		tmpl_fail(err, &v->str, &e);
