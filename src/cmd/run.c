@@ -8,6 +8,7 @@
 #include <json-c/json.h>
 
 #include "def/args.h"
+#include "def/model.h"
 #include "cmd/cmd.h"
 #include "engine/plan.h"
 #include "def/project.h"
@@ -15,12 +16,13 @@
 
 enum {
 	OPT_ARG = 256, OPT_ARGS_FILE, OPT_TIMEOUT, OPT_PARENT, OPT_RESULT,
-	OPT_FSYNC
+	OPT_FSYNC, OPT_ARG_ENV
 };
 
 static const struct option	run_opts[] = {
 	{ "arg",		required_argument,	NULL,	OPT_ARG },
 	{ "args-file",		required_argument,	NULL,	OPT_ARGS_FILE },
+	{ "arg-env",		required_argument,	NULL,	OPT_ARG_ENV },
 	{ "jobs",		required_argument,	NULL,	'j' },
 	{ "dry-run",		no_argument,		NULL,	'n' },
 	{ "keep-going",		no_argument,		NULL,	'k' },
@@ -71,6 +73,10 @@ parse(struct ctx *ctx, int argc, char **argv, struct args *a,
 		case OPT_ARGS_FILE:
 			a->file = optarg;
 			break;
+		case OPT_ARG_ENV:
+			if (args_add_env(a, optarg) < 0)
+				return -1;
+			break;
 		case 'j':
 			if (cmd_parse_jobs(optarg, jobs) < 0)
 				return -1;
@@ -100,6 +106,31 @@ parse(struct ctx *ctx, int argc, char **argv, struct args *a,
 	return optind + 1 == argc ? 0 : -1;
 }
 
+/*
+ * args_input(); for -n, a required secret may be left out: the plan is
+ * printed without it, and a secret is not typed in to see a plan.
+ */
+static int
+plan_input(const struct args *a, const struct schema *s, bool dry_run,
+    struct json_object **input)
+{
+	struct schema	 loose = *s;
+	struct arg	*v;
+	size_t		 i;
+	int		 rc;
+
+	if (!dry_run || s->n == 0)
+		return args_input(a, s, input);
+	v = xmemdup(s->args, s->n * sizeof *v);
+	for (i = 0; i < s->n; i++)
+		if (v[i].secret)
+			v[i].required = false;
+	loose.args = v;
+	rc = args_input(a, &loose, input);
+	free(v);
+	return rc;
+}
+
 int
 cmd_run(struct ctx *ctx, int argc, char **argv)
 {
@@ -123,7 +154,7 @@ cmd_run(struct ctx *ctx, int argc, char **argv)
 		goto out;
 	/* Both reported before anything runs. */
 	bad = project_check_scripts(p, w) < 0;
-	if (args_input(&a, &w->args, &input) < 0 || bad)
+	if (plan_input(&a, &w->args, o.dry_run, &input) < 0 || bad)
 		goto out;
 	if (o.dry_run) {
 		rc = plan_print(p, w, input, ctx->json);
