@@ -111,6 +111,11 @@ const struct cmd	cmds[] = {
 	  "4 its state cannot be written.\n" },
 	{ "__supervise", cmd_supervise, "__supervise EXITFILE ARGV...",
 	  "(internal) the parent of a service's daemon", "" },
+	{ "init", cmd_init, "init",
+	  "write a starter .muster folder here",
+	  "Writes .muster/ in the current folder (or -C DIR): a commented\n"
+	  "workflow, a tool it calls and a .gitignore that keeps state/ out\n"
+	  "of git.  Refuses when .muster already exists (exit 2).\n" },
 	{ "version", cmd_version, "version",
 	  "print muster's version", "" },
 	{ "render", cmd_render, "render [--data FILE|-] "

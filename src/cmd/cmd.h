@@ -73,6 +73,7 @@ CMD_DECL(service);
 CMD_DECL(supervise);
 CMD_DECL(status);
 CMD_DECL(call);
+CMD_DECL(init);
 /*
  * Removes every "--last" before "--" from argv (argc updated); true when
  * there was one.  For commands that take ID|--last (ids.c).

@@ -56,7 +56,7 @@ _muster()
 	local cur prev cmd='' sub='' target='' i w cword opts='' names=''
 	local -a words _muster_cmd
 	local commands="run resume status history logs cancel gc call list
-		show graph validate render service version help"
+		show graph validate render service init version help"
 
 	_muster_words
 	cur=${words[cword]}

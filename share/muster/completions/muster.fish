@@ -86,7 +86,7 @@ function __muster_wfargs
     end
 end
 
-set -l commands run resume status history logs cancel gc call list show graph validate render service version help
+set -l commands run resume status history logs cancel gc call list show graph validate render service init version help
 complete -c muster -f
 complete -c muster -n "not __fish_seen_subcommand_from $commands" -s C -r -a '(__fish_complete_directories)' -d 'use DIR/.muster'
 complete -c muster -n "not __fish_seen_subcommand_from $commands" -s v -d 'more output'
@@ -111,6 +111,7 @@ complete -c muster -n "not __fish_seen_subcommand_from $commands" -a validate -d
 complete -c muster -n "not __fish_seen_subcommand_from $commands" -a render -d 'render one template against JSON data'
 complete -c muster -n "not __fish_seen_subcommand_from $commands" -a service -d 'create and manage service instances'
 complete -c muster -n "not __fish_seen_subcommand_from $commands" -a version -d "print muster's version"
+complete -c muster -n "not __fish_seen_subcommand_from $commands" -a init -d 'write a starter .muster folder here'
 complete -c muster -n "not __fish_seen_subcommand_from $commands" -a help -d 'describe muster or one of its commands'
 
 # Operands.
