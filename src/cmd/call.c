@@ -13,10 +13,11 @@
 #include "engine/run.h"
 #include "base/value.h"
 
-enum { OPT_ARG = 256, OPT_ARGS_FILE };
+enum { OPT_ARG = 256, OPT_ARGS_FILE, OPT_ARG_ENV };
 
 static const struct option	call_opts[] = {
 	{ "arg",	required_argument,	NULL,	OPT_ARG },
+	{ "arg-env",	required_argument,	NULL,	OPT_ARG_ENV },
 	{ "args-file",	required_argument,	NULL,	OPT_ARGS_FILE },
 	{ NULL,		0,			NULL,	0 }
 };
@@ -66,6 +67,10 @@ cmd_call(struct ctx *ctx, int argc, char **argv)
 			args_add(&a, optarg);
 		else if (c == OPT_ARGS_FILE)
 			a.file = optarg;
+		else if (c == OPT_ARG_ENV) {
+			if (args_add_env(&a, optarg) < 0)
+				goto usage;
+		}
 		else
 			goto usage;
 	}

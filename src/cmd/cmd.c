@@ -10,15 +10,19 @@
 #include "base/util.h"
 
 const struct cmd	cmds[] = {
-	{ "run", cmd_run, "run WORKFLOW [--arg K=V]... [--args-file F] [-j N] "
-	  "[-n] [-k] [--timeout D] [--fsync]",
+	{ "run", cmd_run, "run WORKFLOW [--arg K=V]... [--arg-env K=ENVVAR]... "
+	  "[--args-file F|-] [-j N] [-n] [-k] [--timeout D] [--fsync]",
 	  "run a workflow",
 	  "Checks the arguments against the workflow's, then runs its steps\n"
 	  "(at most N processes at once; default: the number of CPUs, 0 for\n"
 	  "no limit) and records the run under .muster/state/executions.\n"
 	  "  --arg K=V       an argument, converted to its declared type\n"
-	  "  --args-file F   arguments from a YAML or JSON mapping\n"
-	  "  -n, --dry-run   print the plan; run and write nothing\n"
+	  "  --args-file F   arguments from a YAML or JSON mapping (- reads\n"
+	  "                  standard input)\n"
+	  "  --arg-env K=ENVVAR  argument K is the value of ENVVAR (keeps a\n"
+	  "                  secret out of argv and files)\n"
+	  "  -n, --dry-run   print the plan; run and write nothing (required\n"
+	  "                  secrets may be left out)\n"
 	  "  -k, --keep-going  run every step that does not depend on a failed one\n"
 	  "  --timeout D     stop the run after D (e.g. 10m); exit 124\n"
 	  "  --fsync         make every record survive a power cut\n"
@@ -36,26 +40,32 @@ const struct cmd	cmds[] = {
 	  "with --arg.  Steps of the interrupted run that still run are\n"
 	  "waited for first.  Exit codes as for run; 75 when the execution is\n"
 	  "locked by a muster still working on it.\n" },
-	{ "status", cmd_status, "status [ID] [--json]",
-	  "show an execution's record (the latest without ID)", "" },
+	{ "status", cmd_status, "status [ID|--last] [--json]",
+	  "show an execution's record (the latest without ID)",
+	  "ID may be a unique prefix of an execution id.  --last (the\n"
+	  "default) is the latest run started from the command line.\n" },
 	{ "history", cmd_history, "history [--workflow W] [--status S] "
 	  "[--limit N] [--json]",
 	  "list past executions, newest first",
 	  "--limit N shows at most N (default 20, 0 for all).  A run whose\n"
 	  "runner died shows as interrupted.\n" },
-	{ "logs", cmd_logs, "logs ID [STEP] [--follow]",
+	{ "logs", cmd_logs, "logs [ID|--last] [STEP] [--follow]",
 	  "print what an execution's steps wrote",
+	  "Without ID (or with --last), the latest execution; an ID starts\n"
+	  "with a digit and may be a unique prefix.\n"
 	  "--follow keeps printing what arrives until the execution ends.\n" },
-	{ "cancel", cmd_cancel, "cancel ID",
+	{ "cancel", cmd_cancel, "cancel ID|--last",
 	  "stop a running execution; it records cancelled",
 	  "Its runner stops as on SIGTERM: its steps get SIGTERM, then\n"
-	  "SIGKILL, and the execution can be resumed.\n" },
+	  "SIGKILL, and the execution can be resumed.  ID may be a unique\n"
+	  "prefix; --last is the latest execution.\n" },
 	{ "gc", cmd_gc, "gc [--older-than D] [--keep N]",
 	  "delete executions that no longer run",
 	  "Keeps the newest N (default 100 when neither option is given) and\n"
 	  "those started less than D ago (a duration, or days: 30d); never\n"
 	  "touches a running one.\n" },
-	{ "call", cmd_call, "call TOOL [--arg K=V]... [--args-file F]",
+	{ "call", cmd_call, "call TOOL [--arg K=V]... [--arg-env K=ENVVAR]... "
+	  "[--args-file F|-]",
 	  "run one tool and print its result",
 	  "Runs TOOL (a Tool file, a core_* built-in or workflow_<name>) once,\n"
 	  "streams its output and prints its result as JSON.\n" },
@@ -71,11 +81,14 @@ const struct cmd	cmds[] = {
 	  "print a workflow's step graph",
 	  "--format=dot (the default) prints Graphviz; --format=text prints\n"
 	  "the steps in the order they may run, each with what it waits for.\n" },
-	{ "validate", cmd_validate, "validate [FILE...]",
+	{ "validate", cmd_validate, "validate [FILE...] [--json]",
 	  "check definitions and report every problem",
 	  "Without FILEs, checks the whole project.  With FILEs, checks them\n"
 	  "(and what they refer to in the project) and reports only their\n"
-	  "problems.  Exit 0 when valid, 2 otherwise.\n" },
+	  "problems.  Checks everything a run would find before its first\n"
+	  "step, and that every run: script parses (sh -n).  --json prints\n"
+	  "{valid, errors: [{file, line, column, message, hint}], warnings}.\n"
+	  "Exit 0 when valid, 2 otherwise.\n" },
 	{ "service", cmd_service, "service create CLASS [NAME] [--arg K=V]... | "
 	  "start|stop|restart|delete|status|wait NAME | list",
 	  "create and manage service instances",
@@ -98,6 +111,11 @@ const struct cmd	cmds[] = {
 	  "4 its state cannot be written.\n" },
 	{ "__supervise", cmd_supervise, "__supervise EXITFILE ARGV...",
 	  "(internal) the parent of a service's daemon", "" },
+	{ "init", cmd_init, "init",
+	  "write a starter .muster folder here",
+	  "Writes .muster/ in the current folder (or -C DIR): a commented\n"
+	  "workflow, a tool it calls and a .gitignore that keeps state/ out\n"
+	  "of git.  Refuses when .muster already exists (exit 2).\n" },
 	{ "version", cmd_version, "version",
 	  "print muster's version", "" },
 	{ "render", cmd_render, "render [--data FILE|-] "
@@ -112,8 +130,9 @@ const struct cmd	cmds[] = {
 	  "--file reads the template from FILE instead (- is standard input).\n"
 	  "Errors print as 'muster: template:LINE:COL: MESSAGE' and exit 2;\n"
 	  "errors found while rendering say 'at <ACTION>:' first.\n" },
-	{ "help", cmd_help, "help [COMMAND]",
-	  "describe muster or one of its commands", "" },
+	{ "help", cmd_help, "help [COMMAND [SUBCOMMAND]]",
+	  "describe muster or one of its commands",
+	  "-h or --help after any command (before --) is the same.\n" },
 };
 const unsigned		ncmds = nitems(cmds);
 

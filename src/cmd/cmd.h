@@ -2,6 +2,8 @@
 #ifndef MUSTER_CMD_H
 #define MUSTER_CMD_H
 
+#include <stdbool.h>
+
 /* Options that every command accepts, before or after its name. */
 struct ctx {
 	const char	*dir;		/* -C DIR, or NULL */
@@ -76,6 +78,19 @@ CMD_DECL(service);
 CMD_DECL(supervise);
 CMD_DECL(status);
 CMD_DECL(call);
+CMD_DECL(init);
+/*
+ * Removes every "--last" before "--" from argv (argc updated); true when
+ * there was one.  For commands that take ID|--last (ids.c).
+ */
+bool	 cmd_take_last(int *argc, char **argv);
+/*
+ * The execution id arg means in state: the latest when NULL; the one
+ * execution whose id starts with arg; else arg as given (the command
+ * reports an unknown one).  Returns 0 with *out new, or the exit code
+ * after an error (ambiguous prefix, no executions).
+ */
+int	 cmd_execution(const char *state, const char *arg, char **out);
 /* Parses -j N: 0 means no limit.  0, or -1 after an error. */
 int	 cmd_parse_jobs(const char *, int *);
 

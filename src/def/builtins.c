@@ -72,6 +72,32 @@ builtin_service(int i)
 	return builtins[i].service;
 }
 
+/* What each built-in does, for `list tools`, in the table's order. */
+static const char *const descriptions[] = {
+	"create a service instance and wait until it is healthy",
+	"stop and forget a service instance",
+	"start a stopped service instance",
+	"stop a service instance",
+	"restart a service instance",
+	"probe a service instance's health once",
+	"list the service instances",
+	"wait until a service instance is healthy",
+	"run a service class's scale tool with a number of replicas",
+	"list the service classes",
+	"whether a service class can be used here, and why not",
+	"list the workflows",
+	"list executions, newest first",
+	"one execution's record",
+};
+_Static_assert(nitems(descriptions) == nitems(builtins),
+    "a description for every built-in");
+
+const char *
+builtin_description(size_t i)
+{
+	return descriptions[i];
+}
+
 const char *
 builtin_args(int i, const char **required)
 {

@@ -8,6 +8,8 @@
 /* The built-in tools, core_* (workflow_<name> is not among them). */
 extern const size_t	nbuiltins;
 const char		*builtin_name(size_t);
+/* What built-in i does, one line. */
+const char		*builtin_description(size_t);
 /* Returns the index of built-in name, or -1. */
 int			 builtin_find(const char *name);
 /*

@@ -453,8 +453,9 @@ exec_run(struct exec *x)
 			return rc;
 		if ((x->resumed ? record_reopen(x) : record_create(x)) < 0)
 			return EXIT_IO;
-		fprintf(stderr, "muster: %sexecution %s\n", x->resumed ?
-		    "resuming " : "", x->id);
+		if (x->verbose >= 0)	/* -q: quiet unless it fails */
+			fprintf(stderr, "muster: %sexecution %s\n",
+			    x->resumed ? "resuming " : "", x->id);
 	}
 	if (!x->opt.silent)
 		mask_short_secrets(&x->w->args, x->input, warn_short);
@@ -470,7 +471,8 @@ exec_run(struct exec *x)
 	    x->verbose, x->color, x->json);
 	prog.silent = x->opt.silent;
 	/* One step alone: its output is the run's output. */
-	if (x->w->nsteps == 1 && x->w->steps[0]->nsub == 0 && !x->opt.silent)
+	if (x->w->nsteps == 1 && x->w->steps[0]->nsub == 0 && !x->opt.silent &&
+	    x->verbose >= 0)
 		prog.stream = 1;
 	progress_run_started(&prog, x);
 	if (x->w->timeout_ns > 0 || x->opt.timeout_ns > 0)

@@ -115,10 +115,17 @@ tool_env(struct strv *out, const struct tval *env, struct json_object *root,
 	return 0;
 }
 
-/* MUSTER_INPUT_<NAME> for every argument: upper case, '-' as '_'. */
+/*
+ * MUSTER_INPUT_<NAME> for every argument: upper case, '-' as '_'.  With
+ * secrets, a secret one only when script names its variable: a run: step
+ * that does not read it has no use for it in its environment.
+ */
 static void
-env_inputs(struct strv *env, struct json_object *input)
+env_inputs(struct strv *env, struct json_object *input,
+    const struct schema *secrets, const char *script)
 {
+	const struct arg	*a;
+
 	struct buf	name = BUF_INIT, val = BUF_INIT;
 	const char	*c;
 
@@ -131,6 +138,10 @@ env_inputs(struct strv *env, struct json_object *input)
 		for (c = k; *c != '\0'; c++)
 			buf_addc(&name, *c == '-' ? '_' :
 			    (*c >= 'a' && *c <= 'z') ? *c - 32 : *c);
+		if (secrets != NULL && (a = schema_find(secrets, k)) != NULL &&
+		    a->secret && (script == NULL ||
+		    strstr(script, buf_str(&name)) == NULL))
+			continue;
 		render_plain(&val, v);
 		if (memchr(buf_str(&val), '\0', val.len) == NULL)
 			env_set(env, buf_str(&name), buf_str(&val));
@@ -348,8 +359,9 @@ static int
 prepare_env(const struct call *c, struct invocation *inv,
     struct json_object *troot, struct buf *err)
 {
-	char	num[16];
-	size_t	i;
+	const struct workflow	*w;
+	char			 num[16];
+	size_t			 i;
 
 	for (i = 0; i < base_env.n; i++)
 		strv_add(&inv->env, xstrdup(base_env.v[i]));
@@ -359,8 +371,11 @@ prepare_env(const struct call *c, struct invocation *inv,
 	env_set(&inv->env, "MUSTER_ATTEMPT", num);
 	if (c->out_file != NULL)
 		env_set(&inv->env, "MUSTER_OUTPUT", c->out_file);
-	env_inputs(&inv->env, c->ref == TOOL_FILE || c->run == NULL ?
-	    inv->input : c->wf_input);
+	if (c->run == NULL)
+		env_inputs(&inv->env, inv->input, NULL, NULL);
+	else	/* a run: step */
+		env_inputs(&inv->env, inv->input, (w = project_workflow(c->p,
+		    c->workflow)) != NULL ? &w->args : NULL, c->run->src);
 	if (c->ref == TOOL_FILE && c->run == NULL &&
 	    env_apply(&inv->env, c->tool->env, troot, err) < 0)
 		return -1;

@@ -74,7 +74,7 @@ test_expect_success 'the arguments of the workflow being run' '
 
 test_expect_success 'executions and service instances' '
 	(cd proj && muster -q run deploy --arg env=staging >/dev/null 2>&1) &&
-	id=$(cd proj && muster history --limit 1 | cut -d" " -f1) &&
+	id=$(cd proj && muster history --limit 1 | sed -n 2p | cut -d" " -f1) &&
 	check "muster -C proj status " "" $id &&
 	check "muster -C proj logs " "${id%????}" $id &&
 	muster -C proj service create sleeper >/dev/null &&

@@ -7,7 +7,8 @@
 _muster_names()
 {
 	"${_muster_cmd[@]}" list "$1" 2>/dev/null |
-	    awk -v kind="$1" 'kind != "services" || NR > 1 { print $1 }'
+	    awk -v kind="$1" '(kind != "services" && kind != "executions") ||
+	        NR > 1 { print $1 }'
 }
 
 # _muster_args WORKFLOW: "name=" for each argument the workflow declares.
@@ -55,7 +56,7 @@ _muster()
 	local cur prev cmd='' sub='' target='' i w cword opts='' names=''
 	local -a words _muster_cmd
 	local commands="run resume status history logs cancel gc call list
-		show graph validate render service version help"
+		show graph validate render service init version help"
 
 	_muster_words
 	cur=${words[cword]}
@@ -67,7 +68,7 @@ _muster()
 	for ((i = 1; i < cword; i++)); do
 		w=${words[i]}
 		case ${words[i - 1]} in
-		-C | --arg | --args-file | -j | --from | --timeout | --data | \
+		-C | --arg | --arg-env | --args-file | -j | --from | --timeout | --data | \
 		    --file | --workflow | --status | --limit | --keep | \
 		    --older-than)
 			continue ;;
@@ -116,18 +117,18 @@ _muster()
 	case $cmd in
 	'')	opts="-C -v -q --color= --json --help --version"
 		names=$commands ;;
-	run)	opts="--arg --args-file -j --dry-run --keep-going --timeout --fsync"
+	run)	opts="--arg --arg-env --args-file -j --dry-run --keep-going --timeout --fsync"
 		[[ -z $target ]] && names=$(_muster_names workflows) ;;
-	resume)	opts="--last -j --keep-going --from --arg"
+	resume)	opts="--last -j --keep-going --from --arg --arg-env"
 		[[ -z $target ]] && names=$(_muster_names executions) ;;
 	status | cancel)
-		opts="--json"
+		opts="--last --json"
 		[[ -z $target ]] && names=$(_muster_names executions) ;;
-	logs)	opts="--follow"
+	logs)	opts="--last --follow"
 		[[ -z $target ]] && names=$(_muster_names executions) ;;
 	history) opts="--workflow --status --limit --json" ;;
 	gc)	opts="--older-than --keep" ;;
-	call)	opts="--arg --args-file"
+	call)	opts="--arg --arg-env --args-file"
 		[[ -z $target ]] && names=$(_muster_names tools) ;;
 	list)	opts="--json"
 		[[ -z $target ]] && names="workflows tools serviceclasses services executions" ;;
@@ -145,7 +146,7 @@ _muster()
 		opts="--json"
 		case $sub in
 		'')	names="create start stop restart delete status wait list" ;;
-		create)	opts="--arg --args-file --timeout --no-wait --json"
+		create)	opts="--arg --arg-env --args-file --timeout --no-wait --json"
 			[[ -z $target ]] && names=$(_muster_names serviceclasses) ;;
 		delete)	opts="--force --json"
 			[[ -z $target ]] && names=$(_muster_names services) ;;

@@ -29,6 +29,7 @@ function __muster_list
     set -l cmd (__muster_cmd)
     $cmd list $argv[1] 2>/dev/null | while read -l name rest
         test "$argv[1]" = services -a "$name" = NAME; and continue
+        test "$argv[1]" = executions -a "$name" = ID; and continue
         printf '%s\t%s\n' $name (string replace -ar '\s+' ' ' -- "$rest")
     end
 end
@@ -45,7 +46,7 @@ function __muster_operands
             continue
         end
         switch $w
-            case -C --arg --args-file -j --from --timeout --data --file \
+            case -C --arg --arg-env --args-file -j --from --timeout --data --file \
                 --workflow --status --limit --keep --older-than
                 set skip 1
             case '-*'
@@ -85,7 +86,7 @@ function __muster_wfargs
     end
 end
 
-set -l commands run resume status history logs cancel gc call list show graph validate render service version help
+set -l commands run resume status history logs cancel gc call list show graph validate render service init version help
 complete -c muster -f
 complete -c muster -n "not __fish_seen_subcommand_from $commands" -s C -r -a '(__fish_complete_directories)' -d 'use DIR/.muster'
 complete -c muster -n "not __fish_seen_subcommand_from $commands" -s v -d 'more output'
@@ -110,6 +111,7 @@ complete -c muster -n "not __fish_seen_subcommand_from $commands" -a validate -d
 complete -c muster -n "not __fish_seen_subcommand_from $commands" -a render -d 'render one template against JSON data'
 complete -c muster -n "not __fish_seen_subcommand_from $commands" -a service -d 'create and manage service instances'
 complete -c muster -n "not __fish_seen_subcommand_from $commands" -a version -d "print muster's version"
+complete -c muster -n "not __fish_seen_subcommand_from $commands" -a init -d 'write a starter .muster folder here'
 complete -c muster -n "not __fish_seen_subcommand_from $commands" -a help -d 'describe muster or one of its commands'
 
 # Operands.
@@ -132,7 +134,8 @@ complete -c muster -n '__fish_seen_subcommand_from run resume' -s k -l keep-goin
 complete -c muster -n '__fish_seen_subcommand_from run' -s n -l dry-run -d 'print the plan only'
 complete -c muster -n '__fish_seen_subcommand_from run create start restart wait' -l timeout -x -d 'a duration'
 complete -c muster -n '__fish_seen_subcommand_from run' -l fsync -d 'make every record survive a power cut'
-complete -c muster -n '__fish_seen_subcommand_from resume' -l last -d 'the latest execution'
+complete -c muster -n '__fish_seen_subcommand_from resume status logs cancel' -l last -d 'the latest execution'
+complete -c muster -n '__fish_seen_subcommand_from run call create resume' -l arg-env -x -d 'an argument from the environment K=ENVVAR'
 complete -c muster -n '__fish_seen_subcommand_from resume' -l from -x -d 'run STEP and its dependents again'
 complete -c muster -n '__fish_seen_subcommand_from logs' -l follow -d 'print what arrives until the end'
 complete -c muster -n '__fish_seen_subcommand_from history' -l workflow -x -a '(__muster_list workflows)' -d 'only this workflow'
