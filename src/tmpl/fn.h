@@ -123,6 +123,8 @@ TFN(fn_repeat);
 TFN(fn_rest);
 TFN(fn_reverse);
 TFN(fn_round);
+TFN(fn_semver);
+TFN(fn_semvercompare);
 TFN(fn_seq);
 TFN(fn_set);
 TFN(fn_sha1sum);

@@ -83,7 +83,7 @@ struct tval {
 
 /* Go types that print like another kind but that typeOf, deepEqual and
  * method calls tell apart. */
-enum { GT_PLAIN, GT_INT64, GT_STRINGS, GT_INTS, GT_DURATION };
+enum { GT_PLAIN, GT_INT64, GT_STRINGS, GT_INTS, GT_DURATION, GT_SEMVER };
 
 /* Converts a json-c object into a value (NULL is TV_NIL). */
 void	 tval_from_json(struct tval *, struct json_object *);
@@ -318,6 +318,14 @@ int	 time_value(struct exec *, const struct ttime *, struct tval *);
 /* time.ParseInLocation(layout, value, time.Local); 0 or -1. */
 int	 time_parse_layout(struct ttime *, const char *layout, size_t,
 	    const char *value, size_t);
+/* Calls method name of recv (method.c): 1 done, 0 no such method, -1
+ * failed. */
+int	 tmpl_method(struct exec *, const struct tval *recv, const char *name,
+	    struct tval *args, int n, struct tval *out);
+int	 tmpl_has_methods(const struct tval *);
+/* The Compare method of semver's versions. */
+int	 semver_compare(struct exec *, const struct tval *,
+	    const struct tval *, struct tval *);
 /* Go's Duration.String. */
 void	 duration_string(struct buf *, int64_t ns);
 /* Parses RFC 3339; 0 or -1. */
