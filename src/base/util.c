@@ -87,6 +87,16 @@ loc_error(const struct loc *l, const char *fmt, ...)
 }
 
 void
+loc_warning(const struct loc *l, const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	emit(NULL, l, "warning", fmt, ap);
+	va_end(ap);
+}
+
+void
 loc_note(const struct loc *l, const char *fmt, ...)
 {
 	va_list	ap;

@@ -46,6 +46,9 @@ void		 warn(const char *, ...) PRINTF(1, 2);
 int		 loc_error(const struct loc *, const char *, ...) PRINTF(2, 3);
 /* Prints "FILE:LINE:COL: note: MESSAGE". */
 void		 loc_note(const struct loc *, const char *, ...) PRINTF(2, 3);
+/* A warning: reported, but not counted as an error. */
+void		 loc_warning(const struct loc *, const char *, ...)
+		    PRINTF(2, 3);
 /* Number of error() and loc_error() calls so far. */
 unsigned	 error_count(void);
 /*

@@ -43,6 +43,7 @@ TFN(fn_duration);
 TFN(fn_durationround);
 TFN(fn_empty);
 TFN(fn_encryptaes);
+TFN(fn_envwith);
 TFN(fn_eq);
 TFN(fn_expandenv);
 TFN(fn_ext);

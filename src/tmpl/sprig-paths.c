@@ -279,14 +279,15 @@ scheme_len(struct exec *x, const struct tval *u, int *err)
 		c = s[i];
 		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))
 			continue;
-		if ((c >= '0' && c <= '9') || c == '+' || c == '-' || c == '.') {
+		if ((c >= '0' && c <= '9') || IN_SET("+-.", c)) {
 			if (i == 0)
 				return 0;
 			continue;
 		}
 		if (c == ':') {
 			if (i == 0) {
-				*err = url_fail(x, u, "missing protocol scheme");
+				*err = url_fail(x, u,
+				    "missing protocol scheme");
 				return 0;
 			}
 			return i;

@@ -342,8 +342,8 @@ to_date(struct exec *x, struct tval *a, int must, struct tval *r)
 	if (time_parse_layout(&t, a[0].u.s.p, a[0].u.s.n, a[1].u.s.p,
 	    a[1].u.s.n) < 0) {
 		if (must)
-			return exec_fail(x, "parsing time \"%.*s\" as \"%.*s\": "
-			    "cannot parse", (int)(a[1].u.s.n > 64 ? 64 :
+			return exec_fail(x, "parsing time \"%.*s\" as "
+			    "\"%.*s\": cannot parse", (int)(a[1].u.s.n > 64 ? 64 :
 			    a[1].u.s.n), a[1].u.s.p, (int)(a[0].u.s.n > 64 ?
 			    64 : a[0].u.s.n), a[0].u.s.p);
 		/* Go's zero time: January 1, year 1, UTC */

@@ -21,7 +21,8 @@ static const struct tfunc	funcs[] = {
 	{ "abbrev", fn_abbrev, 2, 0, { I, S }, 0, "abbrev WIDTH S",
 	  "{{ abbrev 8 \"hello world\" }}" },
 	{ "abbrevboth", fn_abbrevboth, 3, 0, { I, I, S }, 0,
-	  "abbrevboth LEFT WIDTH S", "{{ abbrevboth 5 10 \"1234 5678 9123\" }}" },
+	  "abbrevboth LEFT WIDTH S", "{{ abbrevboth 5 10 \"1234 5678 "
+	  "9123\" }}" },
 	{ "add", fn_add, 1, 1, { A }, 0, "add N...",
 	  "{{ add 1 2 \"3\" }}" },
 	{ "add1", fn_add1, 1, 0, { A }, 0, "add1 N", "{{ add1 41 }}" },
@@ -59,7 +60,9 @@ static const struct tfunc	funcs[] = {
 	{ "biggest", fn_max, 2, 1, { A, A }, 0, "biggest N...",
 	  "{{ biggest 1 5 3 }}" },
 	{ "buildCustomCert", fn_buildcustomcert, 2, 0, { S, S }, 0,
-	  "buildCustomCert B64CERT B64KEY", "" },
+	  "buildCustomCert B64CERT B64KEY",
+	  "{{ $c := genCA \"ca\" 1 }}{{ (buildCustomCert (b64enc "
+	  "$c.Cert) (b64enc $c.Key)).Key | trunc 31 }}" },
 	{ "call", fn_call, 2, 1, { A, A }, 0, "call FN ARG...",
 	  "{{ call .missing }}" },
 	{ "camelcase", fn_camelcase, 1, 0, { S }, 0, "camelcase S",
@@ -86,13 +89,15 @@ static const struct tfunc	funcs[] = {
 	  "{{ dateInZone \"15:04 MST\" 0 \"Asia/Tokyo\" }}" },
 	{ "dateModify", fn_datemodify, 2, 0, { S, T }, 0,
 	  "dateModify DURATION TIME",
-	  "{{ dateModify \"90m\" (toDate \"15:04\" \"10:00\") | date \"15:04\" }}" },
+	  "{{ dateModify \"90m\" (toDate \"15:04\" \"10:00\") | date "
+	  "\"15:04\" }}" },
 	{ "date_in_zone", fn_dateinzone, 3, 0, { S, A, S }, 0,
 	  "date_in_zone LAYOUT TIME ZONE",
 	  "{{ date_in_zone \"15:04\" 0 \"UTC\" }}" },
 	{ "date_modify", fn_datemodify, 2, 0, { S, T }, 0,
 	  "date_modify DURATION TIME",
-	  "{{ date_modify \"1h\" (toDate \"15:04\" \"10:00\") | date \"15:04\" }}" },
+	  "{{ date_modify \"1h\" (toDate \"15:04\" \"10:00\") | date "
+	  "\"15:04\" }}" },
 	{ "decryptAES", fn_decryptaes, 2, 0, { S, S }, 0,
 	  "decryptAES PASSWORD S",
 	  "{{ encryptAES \"k\" \"secret\" | decryptAES \"k\" }}" },
@@ -104,7 +109,8 @@ static const struct tfunc	funcs[] = {
 	  "{{ default \"x\" \"\" }}" },
 	{ "derivePassword", fn_derivepassword, 5, 0, { U, S, S, S, S }, 0,
 	  "derivePassword COUNTER TYPE PASSWORD USER SITE",
-	  "{{ derivePassword 1 \"pin\" \"password\" \"user\" \"example.com\" }}" },
+	  "{{ derivePassword 1 \"pin\" \"password\" \"user\" "
+	  "\"example.com\" }}" },
 	{ "dict", fn_dict, 1, 1, { A }, 0, "dict KEY VALUE...",
 	  "{{ dict \"a\" 1 \"b\" \"two\" }}" },
 	{ "dig", fn_dig, 1, 1, { A }, 0, "dig KEY... DEFAULT MAP",
@@ -123,6 +129,8 @@ static const struct tfunc	funcs[] = {
 	  "encryptAES PASSWORD S", "{{ encryptAES \"k\" \"secret\" | len }}" },
 	{ "env", fn_env, 1, 0, { S }, 0, "env NAME",
 	  "{{ env \"MUSTER_DOC_UNSET\" }}" },
+	{ "envWith", fn_envwith, 1, 0, { S }, 0, "envWith NAME",
+	  "{{ (envWith \"MUSTER_DOC_UNSET\").set }}" },
 	{ "eq", fn_eq, 2, 1, { A, A }, 0, "eq X Y...", "{{ eq 1 2 1 }}" },
 	{ "expandenv", fn_expandenv, 1, 0, { S }, 0, "expandenv S",
 	  "{{ expandenv \"[$MUSTER_DOC_UNSET]\" }}" },
@@ -141,22 +149,33 @@ static const struct tfunc	funcs[] = {
 	{ "genCA", fn_genca, 2, 0, { S, I }, 0, "genCA CN DAYS",
 	  "{{ (genCA \"my-ca\" 365).Cert | trunc 27 }}" },
 	{ "genCAWithKey", fn_genca, 3, 0, { S, I, S }, 0,
-	  "genCAWithKey CN DAYS KEY", "" },
+	  "genCAWithKey CN DAYS KEY",
+	  "{{ (genCAWithKey \"ca\" 365 (genPrivateKey \"ecdsa\")).Cert | "
+	  "trunc 27 }}" },
 	{ "genPrivateKey", fn_genprivatekey, 1, 0, { S }, 0,
 	  "genPrivateKey TYPE", "{{ genPrivateKey \"ecdsa\" | trunc 30 }}" },
 	{ "genSelfSignedCert", fn_genselfsignedcert, 4, 0, { S, L, L, I }, 0,
-	  "genSelfSignedCert CN IPS DNSNAMES DAYS", "" },
+	  "genSelfSignedCert CN IPS DNSNAMES DAYS",
+	  "{{ (genSelfSignedCert \"x.org\" nil (list \"x.org\") "
+	  "365).Cert | trunc 27 }}" },
 	{ "genSelfSignedCertWithKey", fn_genselfsignedcert, 5, 0,
 	  { S, L, L, I, S }, 0,
-	  "genSelfSignedCertWithKey CN IPS DNSNAMES DAYS KEY", "" },
+	  "genSelfSignedCertWithKey CN IPS DNSNAMES DAYS KEY",
+	  "{{ (genSelfSignedCertWithKey \"x.org\" nil nil 9 "
+	  "(genPrivateKey \"ed25519\")).Key | trunc 27 }}" },
 	{ "genSignedCert", fn_gensignedcert, 5, 0, { S, L, L, I, C }, 0,
-	  "genSignedCert CN IPS DNSNAMES DAYS CA", "" },
+	  "genSignedCert CN IPS DNSNAMES DAYS CA",
+	  "{{ (genSignedCert \"svc\" (list \"127.0.0.1\") nil 30 (genCA "
+	  "\"ca\" 365)).Cert | trunc 27 }}" },
 	{ "genSignedCertWithKey", fn_gensignedcert, 6, 0, { S, L, L, I, C, S },
-	  0, "genSignedCertWithKey CN IPS DNSNAMES DAYS CA KEY", "" },
+	  0, "genSignedCertWithKey CN IPS DNSNAMES DAYS CA KEY",
+	  "{{ (genSignedCertWithKey \"svc\" nil nil 30 (genCA \"ca\" "
+	  "365) (genPrivateKey \"ecdsa\")).Key | trunc 30 }}" },
 	{ "get", fn_get, 2, 0, { M, S }, 0, "get MAP KEY",
 	  "{{ get (dict \"a\" 1) \"a\" }}" },
 	{ "getHostByName", fn_gethostbyname, 1, 0, { S }, 0,
-	  "getHostByName NAME (refused)", "" },
+	  "getHostByName NAME (refused)",
+	  "{{ getHostByName \"localhost\" }}" },
 	{ "gt", fn_gt, 2, 0, { A, A }, 0, "gt X Y", "{{ gt 2 1 }}" },
 	{ "has", fn_has, 2, 0, { A, A }, 0, "has V LIST",
 	  "{{ has 2 (list 1 2 3) }}" },
@@ -232,7 +251,8 @@ static const struct tfunc	funcs[] = {
 	  "{{ mustCompact (list \"\" \"x\") }}" },
 	{ "mustDateModify", fn_mustdatemodify, 2, 0, { S, T }, 0,
 	  "mustDateModify DURATION TIME",
-	  "{{ mustDateModify \"48h\" (toDate \"2006-01-02\" \"2023-12-31\") | date \"2006-01-02\" }}" },
+	  "{{ mustDateModify \"48h\" (toDate \"2006-01-02\" "
+	  "\"2023-12-31\") | date \"2006-01-02\" }}" },
 	{ "mustDeepCopy", fn_deepcopy, 1, 0, { A }, 0, "mustDeepCopy V",
 	  "{{ mustDeepCopy (list 1) }}" },
 	{ "mustFirst", fn_first, 1, 0, { A }, 0, "mustFirst LIST",
@@ -293,7 +313,8 @@ static const struct tfunc	funcs[] = {
 	  "mustWithout LIST V...", "{{ mustWithout (list 1 2) 1 }}" },
 	{ "must_date_modify", fn_mustdatemodify, 2, 0, { S, T }, 0,
 	  "must_date_modify DURATION TIME",
-	  "{{ must_date_modify \"1m30s\" (toDate \"15:04:05\" \"10:00:00\") | date \"15:04:05\" }}" },
+	  "{{ must_date_modify \"1m30s\" (toDate \"15:04:05\" "
+	  "\"10:00:00\") | date \"15:04:05\" }}" },
 	{ "ne", fn_ne, 2, 0, { A, A }, 0, "ne X Y", "{{ ne 1 2 }}" },
 	{ "nindent", fn_nindent, 2, 0, { I, S }, 0, "nindent N S",
 	  "x:{{ nindent 2 \"a: 1\" }}" },
@@ -345,8 +366,8 @@ static const struct tfunc	funcs[] = {
 	  "{{ randInt 5 6 }}" },
 	{ "randNumeric", fn_randnumeric, 1, 0, { I }, 0, "randNumeric N",
 	  "{{ randNumeric 8 | len }}" },
-	{ "randomInt", fn_randomint, 2, 0, { I, I }, 0, "randomInt MIN MAX",
-	  "{{ randomInt 5 6 }}" },
+	{ "randomInt", fn_randomint, 2, 1, { I, I }, 0,
+	  "randomInt [MIN] MAX", "{{ randomInt 5 6 }} {{ randomInt 1 }}" },
 	{ "randomString", fn_randomstring, 1, 0, { I }, 0, "randomString N",
 	  "{{ randomString 8 | len }}" },
 	{ "regexFind", fn_regexfind, 2, 0, { S, S }, 0, "regexFind REGEX S",
@@ -416,10 +437,12 @@ static const struct tfunc	funcs[] = {
 	  "{{ swapcase \"Hello\" }}" },
 	{ "ternary", fn_ternary, 3, 0, { A, A, B }, 0,
 	  "ternary IFTRUE IFFALSE BOOL", "{{ ternary \"yes\" \"no\" true }}" },
-	{ "timeAdd", fn_timeadd, 2, 0, { S, A }, 0, "timeAdd DURATION TIME",
+	{ "timeAdd", fn_timeadd, 2, 1, { S, A }, 0,
+	  "timeAdd DURATION [TIME]",
 	  "{{ timeAdd \"1h\" 0 | timeFormat \"15:04\" }}" },
-	{ "timeFormat", fn_timeformat, 2, 0, { S, A }, 0,
-	  "timeFormat LAYOUT TIME", "{{ timeFormat \"2006-01-02\" 0 }}" },
+	{ "timeFormat", fn_timeformat, 2, 0, { A, A }, 0,
+	  "timeFormat LAYOUT TIME, timeFormat TIME LAYOUT",
+	  "{{ timeFormat \"2006-01-02\" 0 }} {{ timeFormat 0 \"15:04\" }}" },
 	{ "title", fn_title, 1, 0, { S }, 0, "title S",
 	  "{{ title \"hello world\" }}" },
 	{ "toDate", fn_todate, 2, 0, { S, S }, 0, "toDate LAYOUT S",
@@ -470,7 +493,8 @@ static const struct tfunc	funcs[] = {
 	{ "upper", fn_upper, 1, 0, { S }, 0, "upper S",
 	  "{{ upper \"hello\" }}" },
 	{ "urlJoin", fn_urljoin, 1, 0, { M }, 0, "urlJoin MAP",
-	  "{{ urlJoin (dict \"scheme\" \"https\" \"host\" \"x.org\" \"path\" \"/a b\") }}" },
+	  "{{ urlJoin (dict \"scheme\" \"https\" \"host\" \"x.org\" "
+	  "\"path\" \"/a b\") }}" },
 	{ "urlParse", fn_urlparse, 1, 0, { S }, 0, "urlParse URL",
 	  "{{ (urlParse \"https://x.org:8080/p?q=1\").hostname }}" },
 	{ "urlquery", fn_urlquery, 1, 1, { A }, 0, "urlquery V...",
@@ -514,4 +538,14 @@ tfunc_table(size_t *n)
 {
 	*n = nitems(funcs);
 	return funcs;
+}
+
+void
+tmpl_functions(void (*fn)(void *, const char *, const char *, const char *),
+    void *arg)
+{
+	size_t	i;
+
+	for (i = 0; i < nitems(funcs); i++)
+		fn(arg, funcs[i].name, funcs[i].sig, funcs[i].example);
 }

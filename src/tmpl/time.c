@@ -433,6 +433,11 @@ fn_timeadd(struct exec *x, struct tval *a, int n, struct tval *r)
 		return exec_fail(x, "bad duration \"%s\": %s", s,
 		    strlen(d) != a[0].u.s.n - (size_t)(d - s) ? "NUL byte" :
 		    why);
+	if (n < 2)
+		fn_now(x, a, 0, &a[1]);		/* timeAdd D: from now */
+	else if (n > 2)
+		return exec_fail(x, "wrong number of args for timeAdd: want "
+		    "1 or 2 got %d", n);
 	if (to_time(x, &a[1], &t) < 0)
 		return -1;
 	if (neg)
@@ -454,10 +459,25 @@ fn_timeadd(struct exec *x, struct tval *a, int n, struct tval *r)
 int
 fn_timeformat(struct exec *x, struct tval *a, int n, struct tval *r)
 {
-	struct ttime	 t;
+	struct ttime	 t, probe;
 	struct buf	 b = BUF_INIT;
+	struct tval	 swap;
 	char		*s;
 
+	/* timeFormat T LAYOUT as well as timeFormat LAYOUT T: the types
+	 * tell them apart (a time or a number first, or an RFC 3339 string
+	 * before one that is not) */
+	if ((a[0].kind != TV_STRING && a[1].kind == TV_STRING) ||
+	    (a[0].kind == TV_STRING && a[1].kind == TV_STRING &&
+	    time_parse_rfc3339(&probe, a[0].u.s.p, a[0].u.s.n) == 0 &&
+	    time_parse_rfc3339(&probe, a[1].u.s.p, a[1].u.s.n) < 0)) {
+		swap = a[0];
+		a[0] = a[1];
+		a[1] = swap;
+	}
+	if (a[0].kind != TV_STRING)
+		return exec_fail(x, "wrong type for value; expected string; "
+		    "got %s", a[0].kind <= TV_NIL ? "<nil>" : tval_type(&a[0]));
 	if (to_time(x, &a[1], &t) < 0)
 		return -1;
 	if (a[0].u.s.n > 4096)
