@@ -119,7 +119,8 @@ const struct cmd	cmds[] = {
 	{ "version", cmd_version, "version",
 	  "print muster's version", "" },
 	{ "render", cmd_render, "render [--data FILE|-] "
-	  "[--missingkey=default|error] [--shell] TEMPLATE|--file FILE",
+	  "[--missingkey=default|error] [--shell] TEMPLATE|--file FILE|"
+	  "--functions",
 	  "render one template against JSON data",
 	  "Renders TEMPLATE, Go text/template syntax with muster's functions\n"
 	  "(see doc/templates.md), against the JSON document in FILE (- is\n"
@@ -128,6 +129,7 @@ const struct cmd	cmds[] = {
 	  "which prints Go's <no value>.  --shell escapes every value for the\n"
 	  "shell quoting context around it, as a run: script is rendered.\n"
 	  "--file reads the template from FILE instead (- is standard input).\n"
+	  "--functions prints the table of template functions (Markdown).\n"
 	  "Errors print as 'muster: template:LINE:COL: MESSAGE' and exit 2;\n"
 	  "errors found while rendering say 'at <ACTION>:' first.\n" },
 	{ "help", cmd_help, "help [COMMAND [SUBCOMMAND]]",

@@ -10,7 +10,7 @@
 #include "def/schema.h"
 
 const char *const	tmpl_roots[] = { "input", "results", "steps", "vars",
-			    "execution", "failure" };
+			    "execution", "failure", "context" };
 const size_t		ntmpl_roots = nitems(tmpl_roots);
 static const char *const exec_fields[] = { "id", "workflow", "startedAt" };
 

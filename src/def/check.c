@@ -141,7 +141,8 @@ on_field(void *arg, const char *const *chain, size_t n, int line, int col)
 		r->w->reads_steps = r->w->reads_results = true;
 	else if (strcmp(chain[0], "steps") == 0)
 		r->w->reads_steps = true;
-	else if (strcmp(chain[0], "results") == 0)
+	else if (strcmp(chain[0], "results") == 0 ||
+	    strcmp(chain[0], "context") == 0)	/* .context: legacy alias */
 		r->w->reads_results = true;
 	if (n > 0) {
 		struct buf	who = BUF_INIT;
@@ -155,7 +156,7 @@ on_field(void *arg, const char *const *chain, size_t n, int line, int col)
 		buf_release(&who);
 	}
 	if (n < 2 || (strcmp(chain[0], "results") != 0 &&
-	    strcmp(chain[0], "steps") != 0))
+	    strcmp(chain[0], "steps") != 0 && strcmp(chain[0], "context") != 0))
 		return;
 	if ((x = result_step(r->w, chain[1])) == NULL) {
 		const char	*ids[256], *sg;
@@ -190,6 +191,18 @@ on_field(void *arg, const char *const *chain, size_t n, int line, int col)
 		    chain[0], chain[1], (x->parent ? x->parent : x)->id);
 }
 
+/* `replace .s "-" "_"`: the documents' order, not Sprig's. */
+static void
+on_order(void *arg, const char *func, const char *sig, int line, int col)
+{
+	struct refs	*r = arg;
+	struct loc	 l = tstr_loc(r->where, line, col);
+
+	loc_warn(&l, "%s takes `%s` (the string last, as in Sprig), but "
+	    "this call has a value first and literals after it: swapped?",
+	    func, sig);
+}
+
 static void
 refs_tstr(struct refs *r, const struct tstr *t, const char *field)
 {
@@ -198,6 +211,7 @@ refs_tstr(struct refs *r, const struct tstr *t, const char *field)
 	r->where = t;
 	r->field = field;
 	tmpl_walk_fields(t->t, on_field, r);
+	tmpl_walk_order(t->t, on_order, r);
 }
 
 static void

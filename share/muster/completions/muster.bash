@@ -136,7 +136,7 @@ _muster()
 		[[ -z $target ]] && names=$(_muster_names workflows) ;;
 	graph)	opts="--format="
 		[[ -z $target ]] && names=$(_muster_names workflows) ;;
-	render)	opts="--data --missingkey= --shell --file" ;;
+	render)	opts="--data --missingkey= --shell --file --functions" ;;
 	help)	[[ -z $target ]] && names=$commands ;;
 	validate)
 		mapfile -t COMPREPLY < <(compgen -f -X '!*.y*ml' -- "$cur"

@@ -148,5 +148,6 @@ complete -c muster -n '__fish_seen_subcommand_from render' -l data -r -F -d 'JSO
 complete -c muster -n '__fish_seen_subcommand_from render' -l missingkey -x -a 'default error' -d 'what a missing key gives'
 complete -c muster -n '__fish_seen_subcommand_from render' -l shell -d 'escape values for the shell'
 complete -c muster -n '__fish_seen_subcommand_from render' -l file -r -F -d 'template from a file'
+complete -c muster -n '__fish_seen_subcommand_from render' -l functions -d 'list the template functions'
 complete -c muster -n '__fish_seen_subcommand_from create' -l no-wait -d 'do not wait until healthy'
 complete -c muster -n '__fish_seen_subcommand_from delete' -l force -d 'also with dependents'
