@@ -112,6 +112,10 @@ print_text(struct json_object *doc)
 		    JSON_C_TO_STRING_NOSLASHESCAPE));
 	if ((v = field(doc, "error")) != NULL)
 		printf("error: %s\n", v);
+	if (json_object_get_boolean(json_object_object_get(doc,
+	    "output_lost")))
+		printf("output: lost (its reader went away or could not take "
+		    "it)\n");
 	printf("steps:\n");
 	print_steps(json_object_object_get(doc, "steps"));
 	if (json_object_object_get(doc, "result") != NULL)
@@ -133,7 +137,7 @@ cmd_status(struct ctx *ctx, int argc, char **argv)
 
 	if (cmd_getopt(ctx, argc, argv, "", NULL) != -1 || argc - optind > 1)
 		return cmd_usage(cmd_find("status"));
-	if ((rc = cmd_load(ctx, &p)) != 0)
+	if ((rc = cmd_open(ctx, &p)) != 0)
 		return rc;
 	state = record_state_dir(p);
 	if (optind < argc)

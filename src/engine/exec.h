@@ -42,8 +42,10 @@ struct run_proc {
 	int		 log[2];	/* stdout and stderr log files, or -1 */
 	struct buf	 line[2];	/* partial lines for -v streaming */
 	struct mask_stream mstream[2];	/* masking of the log files */
+	struct buf	 err_tail;	/* the end of stderr, masked */
 	char		*out_file;	/* $MUSTER_OUTPUT */
 	char		*args_file;	/* a child workflow's input, or NULL */
+	char		*script_file;	/* its run: script, removed at its end */
 };
 
 struct job {
@@ -123,10 +125,12 @@ struct exec {
 	char			*error;
 	int			 exit_code;
 	int			 signal;	/* that ended the run, or 0 */
+	int			 nsignals;	/* a second one: no cleanup */
 	bool			 stopping;	/* fail-fast: start nothing */
 	bool			 failed;	/* a step failed for real */
 	bool			 timed_out;
 	bool			 io_failed;	/* the record cannot be written */
+	bool			 output_lost;	/* stdout or stderr failed */
 	char			*self;		/* muster's own executable */
 	/* resume */
 	bool			 resumed;

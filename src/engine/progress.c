@@ -11,6 +11,7 @@
 #include "engine/exec.h"
 #include "engine/mask.h"
 #include "engine/progress.h"
+#include "engine/run.h"
 #include "state/record.h"
 #include "state/usage.h"
 #include "base/value.h"
@@ -64,7 +65,10 @@ stamp(char *buf, size_t len)
 	strftime(buf, len, "%Y-%m-%d %H:%M:%S", &tm);
 }
 
-/* Prints one masked line to stderr: timestamped in plain mode. */
+/*
+ * Prints one line to stderr: timestamped in plain mode.  It is not
+ * masked: the free text in it (errors, results) was masked before.
+ */
 static void
 say(struct progress *pr, struct exec *x, const char *fmt, ...)
 	PRINTF(3, 4);
@@ -72,24 +76,23 @@ say(struct progress *pr, struct exec *x, const char *fmt, ...)
 static void
 say(struct progress *pr, struct exec *x, const char *fmt, ...)
 {
-	struct buf	line = BUF_INIT, out = BUF_INIT;
+	struct buf	line = BUF_INIT;
 	char		t[32];
 	va_list		ap;
 
+	(void)x;
 	if (pr->silent)
 		return;
 	va_start(ap, fmt);
 	buf_vprintf(&line, fmt, ap);
 	va_end(ap);
-	mask_copy(x->mask, &out, line.s, line.len);
 	progress_clear(pr);
 	if (pr->mode == PROGRESS_PLAIN) {
 		stamp(t, sizeof t);
-		fprintf(stderr, "%s %s\n", t, buf_str(&out));
+		fprintf(stderr, "%s %s\n", t, buf_str(&line));
 	} else
-		fprintf(stderr, "%s\n", buf_str(&out));
+		fprintf(stderr, "%s\n", buf_str(&line));
 	buf_release(&line);
-	buf_release(&out);
 }
 
 static void	status_line(struct progress *, struct exec *);
@@ -160,7 +163,7 @@ static void
 json_event(struct exec *x, const char *event, struct job *j,
     struct json_object *extra)
 {
-	struct json_object	*o = json_object_new_object(), *m;
+	struct json_object	*o = json_object_new_object();
 	char			 t[40];
 
 	record_time(t, sizeof t, clock_wall_ns());
@@ -174,10 +177,8 @@ json_event(struct exec *x, const char *event, struct job *j,
 			json_set(o, k, json_object_get(v));
 		json_object_put(extra);
 	}
-	m = mask_json(x->mask, o);
-	json_print(stdout, m);
+	json_print(stdout, o);
 	fflush(stdout);
-	json_object_put(m);
 	json_object_put(o);
 }
 
@@ -270,8 +271,8 @@ progress_step(struct progress *pr, struct exec *x, struct job *j,
 	case SE_FAILED:
 		say(pr, x, "%s: %sfailed%s after %s: %s%s", j->key,
 		    paint(pr, RED), paint(pr, RESET), buf_str(&d),
-		    j->error ? j->error : "failed", j->step->allow_failure ||
-		    j->cleanup ? " (allowed)" : "");
+		    j->error ? j->error : "failed", job_tolerated(j) ?
+		    " (allowed)" : "");
 		break;
 	case SE_RETRYING:
 		say(pr, x, "%s: attempt %d of %d failed after %s: %s; trying "
@@ -308,7 +309,10 @@ progress_output(struct progress *pr, struct exec *x, struct job *j,
 	status_line(pr, x);
 }
 
-/* The log of a job worth reading: stderr's if it wrote any, else stdout's. */
+/*
+ * The log of a job's last attempt worth reading: stderr's if it wrote
+ * any, else stdout's (attempt.c names them).
+ */
 static char *
 log_path(struct exec *x, struct job *j)
 {
@@ -317,8 +321,12 @@ log_path(struct exec *x, struct job *j)
 	int		 i;
 
 	for (i = 1; i >= 0; i--) {
-		p = xasprintf("%s/logs/%s%s", x->dir, j->key,
-		    i ? ".err" : ".out");
+		if (j->attempt > 1)
+			p = xasprintf("%s/logs/%s.%d%s", x->dir, j->key,
+			    j->attempt, i ? ".err" : ".out");
+		else
+			p = xasprintf("%s/logs/%s%s", x->dir, j->key,
+			    i ? ".err" : ".out");
 		if (stat(p, &st) == 0 && st.st_size > 0)
 			return p;
 		free(p);
@@ -352,8 +360,7 @@ summary_failures(struct progress *pr, struct exec *x)
 		say(pr, x, "  failed: %s%s%s: %s%s", i == 0 ?
 		    paint(pr, BOLD) : "", failed[i]->key, i == 0 ?
 		    paint(pr, RESET) : "", failed[i]->error ? failed[i]->error :
-		    "failed", failed[i]->step->allow_failure ||
-		    failed[i]->cleanup ? " (allowed)" : "");
+		    "failed", job_tolerated(failed[i]) ? " (allowed)" : "");
 		if (log != NULL)
 			say(pr, x, "          log: %s", log);
 		free(log);
@@ -378,11 +385,16 @@ summary_lists(struct progress *pr, struct exec *x)
 			buf_printf(&notrun, "%s%s", notrun.len ? ", " : "",
 			    j->key);
 		if (j->step->output && j->result != NULL &&
-		    j->status == ST_COMPLETED)
+		    j->status == ST_COMPLETED) {
+			struct json_object	*m = mask_json(x->mask,
+						    j->result);
+
 			say(pr, x, "  result of %s: %s", j->key,
-			    json_object_to_json_string_ext(j->result,
+			    json_object_to_json_string_ext(m,
 			    JSON_C_TO_STRING_PLAIN |
-		    JSON_C_TO_STRING_NOSLASHESCAPE));
+			    JSON_C_TO_STRING_NOSLASHESCAPE));
+			json_object_put(m);
+		}
 	}
 	if (skipped.len)
 		say(pr, x, "  skipped: %s", buf_str(&skipped));
@@ -436,7 +448,7 @@ progress_run_finished(struct progress *pr, struct exec *x)
 		json_set(e, "duration_ms", json_object_new_int64(ns / 1000000));
 		json_set(e, "rusage", usage_to_json(&x->usage));
 		if (x->result != NULL)
-			json_set(e, "result", json_object_get(x->result));
+			json_set(e, "result", mask_json(x->mask, x->result));
 		if (x->error != NULL)
 			json_set(e, "error", json_str(x->error));
 		json_event(x, "run_finished", NULL, e);
@@ -448,7 +460,8 @@ progress_run_finished(struct progress *pr, struct exec *x)
 	usage_total(&b, x);
 	say(pr, x, "muster: %s %s%s%s in %s: %s", x->w->name,
 	    paint(pr, x->status == EX_COMPLETED ? GREEN : RED),
-	    x->timed_out ? "timed out" : exec_status_name(x->status),
+	    x->status == EX_TIMED_OUT ? "timed out" :
+	    exec_status_name(x->status),
 	    paint(pr, RESET), buf_str(&d), buf_str(&b));
 	if (x->error != NULL)
 		say(pr, x, "  error: %s", x->error);

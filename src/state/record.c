@@ -159,6 +159,7 @@ on_record(void *arg, const char *p, size_t len)
 		copy(d, "duration_ms", rec, "ms");
 		json_set(d, "result", json_object_get(get(rec, "result")));
 		json_set(d, "error", json_object_get(get(rec, "error")));
+		copy(d, "output_lost", rec, "output_lost");
 		add_usage(d, get(rec, "ru"));
 	}
 	json_object_put(rec);
