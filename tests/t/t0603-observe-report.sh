@@ -48,7 +48,8 @@ test_expect_success 'arguments are shown, the secret masked' '
 '
 
 test_expect_success 'the failed step with its log tail, escaped' '
-	grep -F "<h3>last</h3><p>exit status 3</p><pre>boom" report.html &&
+	grep -F "<h3>last</h3><p>exit status 3" report.html &&
+	grep -F "</p><pre>boom" report.html &&
 	grep -F "&lt;script&gt;alert(1)&lt;/script&gt;" report.html
 '
 
