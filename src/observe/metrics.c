@@ -47,14 +47,14 @@ enum { M_RUNS, M_FAILURES, M_DURATION, M_LAST_RUN, M_LAST_OK, M_STEP_DURATION,
 	M_STEP_CPU, M_STEP_RSS, M_STEP_RETRIES };
 
 struct series {
-	char	*key;			/* in the index: see key_of() */
+	char	*key;		/* in the index: see key_of() */
 	int	 family;
-	char	*workflow, *step;	/* step: NULL for workflow metrics */
+	char	*workflow, *step;	/* step NULL: a workflow metric */
 	double	 value;
 };
 
 struct metrics {
-	struct hmap	 index;		/* family, workflow, step -> series */
+	struct hmap	 index;	/* family, workflow, step -> series */
 	struct series	**all;
 	size_t		  n, cap;
 };
@@ -115,8 +115,8 @@ get(struct json_object *o, const char *key)
 static double
 seconds_at(struct json_object *doc, const char *key)
 {
-	int64_t	ns = get(doc, key) ? record_parse_time(json_object_get_string(
-		    get(doc, key))) : 0;
+	const char	*s = json_object_get_string(get(doc, key));
+	int64_t		 ns = s != NULL ? record_parse_time(s) : 0;
 
 	return ns != 0 ? (double)ns / 1e9 : NAN;
 }
@@ -127,7 +127,8 @@ add_steps(struct metrics *m, const char *wf, struct json_object *steps)
 	size_t	i;
 
 	for (i = 0; i < json_object_array_length(steps); i++) {
-		struct json_object	*s = json_object_array_get_idx(steps, i);
+		struct json_object	*s = json_object_array_get_idx(steps,
+					    i);
 		const char		*id = json_object_get_string(get(s,
 					    "step_id"));
 		struct proc_usage	 u;
@@ -153,7 +154,8 @@ add_steps(struct metrics *m, const char *wf, struct json_object *steps)
 static void
 add_run(struct metrics *m, struct json_object *doc)
 {
-	const char	*wf = json_object_get_string(get(doc, "workflow_name"));
+	const char	*wf = json_object_get_string(get(doc,
+			    "workflow_name"));
 	const char	*st = json_object_get_string(get(doc, "status"));
 	double		 at = seconds_at(doc, "completed_at");
 
@@ -338,7 +340,8 @@ read_back(struct metrics *m, const char *path)
 	if (f == NULL)
 		return errno == ENOENT ? 0 : error("cannot read '%s':", path);
 	while (rc == 1 && getline(&line, &cap, f) > 0)
-		if (line[0] != '#' && line[0] != '\n' && parse_line(m, line) < 0)
+		if (line[0] != '#' && line[0] != '\n' &&
+		    parse_line(m, line) < 0)
 			rc = error("'%s' is not a metrics file muster wrote; "
 			    "counting again from the history", path);
 	free(line);

@@ -287,7 +287,8 @@ rect(struct buf *b, const struct span *s, double x, double w, int y)
 static void
 axis(struct buf *b, const struct timeline *t, double scale, int height)
 {
-	int64_t	total = t->end_us - t->start_us, step = tick_us(total), at;
+	int64_t	total = t->end_us - t->start_us, at;
+	int64_t	step = tick_us(total);
 	int	k;
 
 	for (at = 0; at <= total; at += step) {
@@ -300,8 +301,8 @@ axis(struct buf *b, const struct timeline *t, double scale, int height)
 		buf_adds(b, "</text>");
 	}
 	for (k = 0; k < t->lanes; k++)
-		buf_printf(b, "<text class=axis x=\"4\" y=\"%d\">slot %d</text>",
-		    AXIS_H + k * LANE_H + 15, k + 1);
+		buf_printf(b, "<text class=axis x=\"4\" y=\"%d\">slot %d"
+		    "</text>", AXIS_H + k * LANE_H + 15, k + 1);
 	buf_addc(b, '\n');
 }
 
@@ -310,7 +311,7 @@ static void
 gantt(struct buf *b, const struct timeline *t)
 {
 	int64_t	 total = t->end_us - t->start_us;
-	size_t	*per_lane = xcalloc((size_t)t->lanes + 1, sizeof *per_lane);
+	size_t	*per_lane = xcalloc((size_t)t->lanes + 1, sizeof(size_t));
 	size_t	 i, busiest = 0;
 	double	 width, scale;
 	int	 height = AXIS_H + t->lanes * LANE_H + 4;
@@ -330,21 +331,22 @@ gantt(struct buf *b, const struct timeline *t)
 	    "<span style=background:#8e24aa></span>cancelled or interrupted"
 	    "<span style=\"border:2px solid #000;width:8px;height:8px\">"
 	    "</span>critical path</p>\n");
-	buf_printf(b, "<div class=scroll><svg id=gantt width=\"%.0f\" height=\"%d\">\n",
+	buf_printf(b, "<div class=scroll><svg id=gantt width=\"%.0f\" "
+	    "height=\"%d\">\n",
 	    width + LABEL_W + 10, height);
 	axis(b, t, scale, height);
 	for (i = 0; i < t->n; i++) {
 		const struct span	*s = &t->spans[i];
-		double			 x = LABEL_W + (double)(s->start_us -
-					    t->start_us) * scale;
-		double			 w = (double)(s->end_us - s->start_us) *
-					    scale;
+		double	x = LABEL_W + (double)(s->start_us -
+			    t->start_us) * scale;
+		double	w = (double)(s->end_us - s->start_us) * scale;
 		int			 y = AXIS_H + s->lane * LANE_H + 2;
 
 		if (s->backoff_us > 0)
 			buf_printf(b, "<line class=wait x1=\"%.1f\" y1=\"%d\" "
-			    "x2=\"%.1f\" y2=\"%d\"/>", x - (double)s->backoff_us *
-			    scale, y + LANE_H / 2 - 2, x, y + LANE_H / 2 - 2);
+			    "x2=\"%.1f\" y2=\"%d\"/>", x -
+			    (double)s->backoff_us * scale, y + LANE_H / 2 - 2,
+			    x, y + LANE_H / 2 - 2);
 		rect(b, s, x, w < 3 ? 3 : w, y);
 	}
 	buf_adds(b, "</svg></div>\n");
@@ -391,8 +393,8 @@ steps(struct buf *b, const struct timeline *t)
 		if (!s->last)
 			continue;
 		f = hmap_get(&first, s->key);
-		buf_printf(b, "<tr%s data-step=\"", s->critical ? " class=crit" :
-		    "");
+		buf_printf(b, "<tr%s data-step=\"", s->critical ?
+		    " class=crit" : "");
 		esc(b, s->key);
 		buf_adds(b, "\"><td>");
 		esc(b, s->key);

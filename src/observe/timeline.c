@@ -16,13 +16,14 @@
 #include "state/usage.h"
 #include "observe/timeline.h"
 
-#define CLOSED	((void *)UINTPTR_MAX)	/* no attempt of the key runs */
+/* No attempt of the key runs. */
+#define CLOSED	((void *)UINTPTR_MAX)
 
 /* What replaying one journal keeps besides the timeline. */
 struct replay {
 	struct timeline	*t;
-	struct hmap	 open;		/* key -> span index + 1: running */
-	struct hmap	 ended;		/* key -> span index + 1: last ended */
+	struct hmap	 open;	/* key -> index + 1 of its open span */
+	struct hmap	 ended;	/* key -> index + 1 of its last end */
 };
 
 static struct json_object *
@@ -358,8 +359,8 @@ dep_before(const struct step *st, struct hmap *last, int64_t bound)
 void
 timeline_critical(struct timeline *t, const struct workflow *w)
 {
-	struct hmap	  first = HMAP_INIT, last = HMAP_INIT, steps = HMAP_INIT;
-	struct hmap	  crit = HMAP_INIT;
+	struct hmap	  first = HMAP_INIT, last = HMAP_INIT;
+	struct hmap	  steps = HMAP_INIT, crit = HMAP_INIT;
 	struct span	**ends, *s = NULL, *f;
 	const struct step *st;
 	size_t		  i;

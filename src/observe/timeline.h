@@ -17,11 +17,11 @@ struct workflow;
 struct span {
 	char		*key;		/* the step's record name */
 	char		*tool;		/* or NULL */
-	int		 attempt;	/* 1.., 0 for a step that never ran */
+	int		 attempt;	/* 1..; 0: the step never ran */
 	char		 status[16];	/* where the attempt ended */
 	int		 exit_code;	/* -1: none */
-	int64_t		 start_us, end_us;	/* wall clock, microseconds */
-	int64_t		 backoff_us;	/* waited before it: a retry's delay */
+	int64_t		 start_us, end_us;	/* wall clock, us */
+	int64_t		 backoff_us;	/* the wait before a retry */
 	bool		 has_usage;
 	struct proc_usage usage;
 	char		*error;		/* or NULL */
@@ -39,7 +39,8 @@ struct instant {
 
 struct timeline {
 	char		*id, *workflow, *status, *parent, *error;
-	int64_t		 start_us, end_us;	/* end: last thing seen */
+	/* Wall clock, us; end_us: the last record's time. */
+	int64_t		 start_us, end_us;
 	struct json_object *input;	/* masked arguments */
 	struct span	*spans;		/* by start time */
 	size_t		 n;

@@ -16,9 +16,9 @@
 struct tracer {
 	struct json_object	*events;
 	const char		*state_dir;
-	int64_t			 t0;		/* the first execution's start */
-	int			 pids;		/* processes given out */
-	int			 asyncs;	/* async event ids given out */
+	int64_t			 t0;	/* the top run's start */
+	int			 pids;	/* processes given out */
+	int			 asyncs;	/* async ids given out */
 };
 
 static struct json_object *
@@ -153,7 +153,8 @@ spans(struct tracer *tr, const struct timeline *t, int pid)
 		json_set(e, "args", span_args(s));
 		if (s->backoff_us > 0)
 			backoff(tr, s, pid);
-		if (s->tool != NULL && strncmp(s->tool, "core_service_", 13) == 0)
+		if (s->tool != NULL &&
+		    strncmp(s->tool, "core_service_", 13) == 0)
 			service_op(tr, s, pid);
 	}
 }
@@ -248,8 +249,8 @@ trace_write(FILE *f, const char *state_dir, const char *id,
 	json_set(doc, "traceEvents", tr.events);
 	json_set(doc, "displayTimeUnit", json_str("ms"));
 	if ((rc = one(&tr, id, p, NULL)) == 0) {
-		fputs(json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PLAIN),
-		    f);
+		fputs(json_object_to_json_string_ext(doc,
+		    JSON_C_TO_STRING_PLAIN), f);
 		fputc('\n', f);
 	}
 	json_object_put(doc);
