@@ -151,8 +151,9 @@ static void
 arguments(struct buf *b, const struct timeline *t)
 {
 	buf_adds(b, "<h2>Arguments</h2>\n<table id=args>");
-	if (t->input != NULL && json_object_is_type(t->input,
-	    json_type_object)) {
+	if (t->input == NULL || json_object_object_length(t->input) == 0)
+		buf_adds(b, "<tr><td>none</td></tr>");
+	else if (json_object_is_type(t->input, json_type_object)) {
 		json_object_object_foreach(t->input, k, v) {
 			buf_adds(b, "<tr><th>");
 			esc(b, k);
@@ -230,18 +231,18 @@ failures(struct buf *b, const struct timeline *t)
 		buf_adds(b, "</div>\n");
 }
 
-/* A tick every 1, 2 or 5 times a power of ten, about ten of them. */
+/* A tick every 1, 2 or 5 times a power of ten: at most n of them. */
 static int64_t
-tick_us(int64_t span)
+tick_us(int64_t span, int64_t n)
 {
 	int64_t	t = 1000;
 
 	for (;;) {
-		if (span / t <= 10)
+		if (span / t <= n)
 			return t;
-		if (span / (t * 2) <= 10)
+		if (span / (t * 2) <= n)
 			return t * 2;
-		if (span / (t * 5) <= 10)
+		if (span / (t * 5) <= n)
 			return t * 5;
 		t *= 10;
 	}
@@ -287,10 +288,11 @@ rect(struct buf *b, const struct span *s, double x, double w, int y)
 static void
 axis(struct buf *b, const struct timeline *t, double scale, int height)
 {
-	int64_t	total = t->end_us - t->start_us, at;
-	int64_t	step = tick_us(total);
+	int64_t	total = t->end_us - t->start_us, at, step;
 	int	k;
 
+	/* About one tick every 120 pixels, however wide the chart. */
+	step = tick_us(total, (int64_t)((double)total * scale / 120) + 1);
 	for (at = 0; at <= total; at += step) {
 		double	x = LABEL_W + (double)at * scale;
 
@@ -350,6 +352,59 @@ gantt(struct buf *b, const struct timeline *t)
 		rect(b, s, x, w < 3 ? 3 : w, y);
 	}
 	buf_adds(b, "</svg></div>\n");
+}
+
+static int
+by_duration(const void *a, const void *b)
+{
+	const struct span	*x = *(struct span *const *)a;
+	const struct span	*y = *(struct span *const *)b;
+	int64_t			 dx = x->end_us - x->start_us;
+	int64_t			 dy = y->end_us - y->start_us;
+
+	return dx < dy ? 1 : dx > dy ? -1 : 0;
+}
+
+static int
+by_rss(const void *a, const void *b)
+{
+	const struct span	*x = *(struct span *const *)a;
+	const struct span	*y = *(struct span *const *)b;
+
+	return x->usage.max_rss_kb < y->usage.max_rss_kb ? 1 :
+	    x->usage.max_rss_kb > y->usage.max_rss_kb ? -1 : 0;
+}
+
+/* The ten attempts that took longest, and the ten that grew largest. */
+static void
+tops(struct buf *b, const struct timeline *t)
+{
+	static const char *const	 titles[] = { "Longest", "Largest" };
+	const struct span		**v = xcalloc(t->n + 1, sizeof *v);
+	size_t				 i, n, k;
+
+	for (k = 0; k < 2; k++) {
+		for (i = n = 0; i < t->n; i++)
+			if (k == 0 || t->spans[i].has_usage)
+				v[n++] = &t->spans[i];
+		xqsort(v, n, sizeof *v, k == 0 ? by_duration : by_rss);
+		buf_printf(b, "<h2>%s attempts</h2>\n<table id=%s><tr>"
+		    "<th>step</th><th>attempt</th><th>duration</th><th>cpu</th>"
+		    "<th>max rss</th></tr>", titles[k], k ? "largest" :
+		    "longest");
+		for (i = 0; i < n && i < 10; i++) {
+			buf_adds(b, "<tr><td>");
+			esc(b, v[i]->key);
+			buf_printf(b, "</td><td class=n>%d</td><td class=n>",
+			    v[i]->attempt);
+			dur(b, v[i]->end_us - v[i]->start_us);
+			buf_adds(b, "</td>");
+			usage_cells(b, v[i]);
+			buf_adds(b, "</tr>");
+		}
+		buf_adds(b, "</table>\n");
+	}
+	free(v);
 }
 
 static void
@@ -434,6 +489,7 @@ report_write(FILE *f, const char *state_dir, const char *id,
 	failures(&b, t);
 	gantt(&b, t);
 	critical(&b, t);
+	tops(&b, t);
 	steps(&b, t);
 	buf_adds(&b, "</body></html>\n");
 	fwrite(b.s, 1, b.len, f);

@@ -71,6 +71,12 @@ test_expect_success 'per-step CPU and memory' '
 	grep -E "data-step=\"child\">.*<td class=n>[0-9.]+s</td><td class=n>(19|2[0-9]|3[0-9])\.[0-9]MiB</td>" report.html
 '
 
+test_expect_success 'the longest and the largest attempts' '
+	grep -E "<table id=longest>.*<tr><td>child</td><td class=n>1</td>" report.html &&
+	grep -E "<table id=largest><tr>.*</tr><tr><td>child</td>" report.html &&
+	test $(grep -o "<table id=longest>.*</table>" report.html | grep -o "<tr><td>" | wc -l) = 7
+'
+
 test_expect_success 'report of an unknown execution: exit 3, no file' '
 	test_expect_code 3 muster report 20200101-000000-beef -o nope.html 2>err &&
 	! test -e nope.html &&
