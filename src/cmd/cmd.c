@@ -11,7 +11,8 @@
 
 const struct cmd	cmds[] = {
 	{ "run", cmd_run, "run WORKFLOW [--arg K=V]... [--arg-env K=ENVVAR]... "
-	  "[--args-file F|-] [-j N] [-n] [-k] [--timeout D] [--fsync]",
+	  "[--args-file F|-] [-j N] [-n] [-k] [--timeout D] [--fsync] "
+	  "[--metrics-file F]",
 	  "run a workflow",
 	  "Checks the arguments against the workflow's, then runs its steps\n"
 	  "(at most N processes at once; default: the number of CPUs, 0 for\n"
@@ -26,6 +27,7 @@ const struct cmd	cmds[] = {
 	  "  -k, --keep-going  run every step that does not depend on a failed one\n"
 	  "  --timeout D     stop the run after D (e.g. 10m); exit 124\n"
 	  "  --fsync         make every record survive a power cut\n"
+	  "  --metrics-file F  write Prometheus metrics to F after the run\n"
 	  "Exit: 0 done, 1 a step failed, 2 bad arguments or definitions,\n"
 	  "4 the record cannot be written, 75 another run of a workflow with\n"
 	  "concurrency: forbid is going on, 124 timed out, 128+N signal N.\n" },
@@ -64,6 +66,26 @@ const struct cmd	cmds[] = {
 	  "Keeps the newest N (default 100 when neither option is given) and\n"
 	  "those started less than D ago (a duration, or days: 30d); never\n"
 	  "touches a running one.\n" },
+	{ "trace", cmd_trace, "trace [ID] [-o FILE]",
+	  "write an execution as Chrome trace-event JSON",
+	  "Writes the execution (the latest without ID) for Perfetto or\n"
+	  "chrome://tracing: a complete event per attempt on a lane per\n"
+	  "parallel slot, with status, exit code and resource usage; retry\n"
+	  "waits as async events; service operations as instant events; the\n"
+	  "executions it started as processes of their own.\n"
+	  "  -o, --output FILE  write FILE instead of standard output\n" },
+	{ "report", cmd_report, "report [ID] [-o FILE]",
+	  "write an execution as one self-contained HTML page",
+	  "A timeline of the steps on lanes coloured by status, retries, the\n"
+	  "critical path, each step's CPU and max RSS, the failed steps' log\n"
+	  "tails and the arguments (secrets masked).  The page fetches\n"
+	  "nothing and runs no script.\n"
+	  "  -o, --output FILE  write FILE instead of standard output\n" },
+	{ "metrics", cmd_metrics, "metrics",
+	  "print Prometheus metrics of the recorded runs",
+	  "Prints, in the text exposition format, what a run writes to its\n"
+	  "metrics file (see run, and metrics.textfile in config.yaml),\n"
+	  "counted from every execution in the history.\n" },
 	{ "call", cmd_call, "call TOOL [--arg K=V]... [--arg-env K=ENVVAR]... "
 	  "[--args-file F|-]",
 	  "run one tool and print its result",

@@ -370,6 +370,7 @@ cmd_resume(struct ctx *ctx, int argc, char **argv)
 	x.json = ctx->json;
 	if (r.from == NULL || find_from(&x, r.from) == 0)
 		rc = exec_run(&x);
+	cmd_metrics_after(p, NULL, x.id);
 	exec_release(&x);
 out:
 	if (dirfd >= 0)

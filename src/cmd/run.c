@@ -18,7 +18,7 @@
 
 enum {
 	OPT_ARG = 256, OPT_ARGS_FILE, OPT_TIMEOUT, OPT_PARENT, OPT_RESULT,
-	OPT_FSYNC, OPT_ARG_ENV
+	OPT_FSYNC, OPT_ARG_ENV, OPT_METRICS
 };
 
 static const struct option	run_opts[] = {
@@ -32,6 +32,7 @@ static const struct option	run_opts[] = {
 	{ "fsync",		no_argument,		NULL,	OPT_FSYNC },
 	{ "parent",		required_argument,	NULL,	OPT_PARENT },
 	{ "result-json",	no_argument,		NULL,	OPT_RESULT },
+	{ "metrics-file",	required_argument,	NULL,	OPT_METRICS },
 	{ NULL,			0,			NULL,	0 }
 };
 
@@ -59,6 +60,9 @@ default_jobs(const struct project *p)
 	n = sysconf(_SC_NPROCESSORS_ONLN);
 	return n > 0 ? (int)n : 1;
 }
+
+/* --metrics-file: where this run writes its metrics. */
+static const char	*metrics_file;
 
 static int
 parse(struct ctx *ctx, int argc, char **argv, struct args *a,
@@ -105,6 +109,9 @@ parse(struct ctx *ctx, int argc, char **argv, struct args *a,
 			break;
 		case OPT_RESULT:
 			o->result_json = true;
+			break;
+		case OPT_METRICS:
+			metrics_file = optarg;
 			break;
 		default:
 			return -1;
@@ -227,6 +234,7 @@ cmd_run(struct ctx *ctx, int argc, char **argv)
 	x.color = ctx->color;
 	x.json = ctx->json;
 	rc = exec_run(&x);
+	cmd_metrics_after(p, metrics_file, x.id);
 	exec_release(&x);
 out:
 	json_object_put(input);

@@ -298,6 +298,7 @@ struct config {
 	bool		 fsync;
 	struct tval	*env;
 	size_t		 max_file;	/* largest definition file, bytes */
+	const char	*metrics_file;	/* metrics.textfile, or NULL */
 };
 
 /* Everything one load of a .muster folder built; one arena. */

@@ -477,14 +477,27 @@ load_file(struct project *p, const char *path)
 
 enum {
 	CF_JOBS, CF_COLOR, CF_STATE_DIR, CF_FSYNC, CF_ENV, CF_MAX_FILE,
-	CF_COUNT
+	CF_METRICS, CF_COUNT
 };
 static const struct field	config_fields[CF_COUNT] = {
 	[CF_JOBS] = { "jobs", NULL }, [CF_COLOR] = { "color", NULL },
 	[CF_STATE_DIR] = { "stateDir", "state_dir" },
 	[CF_FSYNC] = { "fsync", NULL }, [CF_ENV] = { "env", NULL },
 	[CF_MAX_FILE] = { "maxFileSize", "max_file_size" },
+	[CF_METRICS] = { "metrics", NULL },
 };
+static const struct field	metrics_fields[] = { { "textfile", NULL } };
+
+/* metrics: {textfile: PATH}: where every run writes Prometheus metrics. */
+static int
+load_metrics(struct loader *ld, const struct ynode *n, const char **out)
+{
+	const struct ynode	*f[1];
+
+	if (load_fields(ld, n, "metrics", metrics_fields, 1, f) < 0)
+		return -1;
+	return f[0] != NULL ? load_str(ld, f[0], "textfile", out) : 0;
+}
 
 /* maxFileSize: bytes, or a number of KiB or MiB ("16MiB"). */
 static int
@@ -561,6 +574,8 @@ load_config(struct project *p)
 		rc |= load_env(&ld, f[CF_ENV], "env", &c->env);
 	if (f[CF_MAX_FILE] != NULL)
 		rc |= load_size(&ld, f[CF_MAX_FILE], &c->max_file);
+	if (f[CF_METRICS] != NULL)
+		rc |= load_metrics(&ld, f[CF_METRICS], &c->metrics_file);
 	return rc < 0 ? -1 : 0;
 }
 

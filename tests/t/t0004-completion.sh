@@ -54,7 +54,7 @@ done
 
 if command -v zsh >/dev/null && command -v fish >/dev/null; then
 test_expect_success 'commands and global options' '
-	check "muster " r run resume render &&
+	check "muster " r run resume render report &&
 	check "muster " "--col" --color &&
 	check "muster --color=" "a" always auto &&
 	check "muster help " "se" service
@@ -85,6 +85,8 @@ test_expect_success 'executions and service instances' '
 
 test_expect_success 'options of the command on the line' '
 	check "muster history " "--st" --status &&
+	check "muster trace " "--o" --output &&
+	check "muster run x " "--me" --metrics-file &&
 	check "muster history --status " "c" cancelled completed &&
 	check "muster -C proj service delete x " "--f" --force
 '

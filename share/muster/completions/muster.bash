@@ -56,7 +56,8 @@ _muster()
 	local cur prev cmd='' sub='' target='' i w cword opts='' names=''
 	local -a words _muster_cmd
 	local commands="run resume status history logs cancel gc call list
-		show graph validate render service init version help"
+		show graph validate render service init version help trace report
+		metrics"
 
 	_muster_words
 	cur=${words[cword]}
@@ -70,7 +71,7 @@ _muster()
 		case ${words[i - 1]} in
 		-C | --arg | --arg-env | --args-file | -j | --from | --timeout | --data | \
 		    --file | --workflow | --status | --limit | --keep | \
-		    --older-than)
+		    --older-than | -o | --output | --metrics-file)
 			continue ;;
 		esac
 		if [[ -z $cmd ]]; then
@@ -91,7 +92,7 @@ _muster()
 	-C)
 		mapfile -t COMPREPLY < <(compgen -d -- "$cur")
 		return ;;
-	--args-file | --data | --file)
+	--args-file | --data | --file | -o | --output | --metrics-file)
 		mapfile -t COMPREPLY < <(compgen -f -- "$cur")
 		return ;;
 	--workflow)
@@ -117,12 +118,16 @@ _muster()
 	case $cmd in
 	'')	opts="-C -v -q --color= --json --help --version"
 		names=$commands ;;
-	run)	opts="--arg --arg-env --args-file -j --dry-run --keep-going --timeout --fsync"
+	run)	opts="--arg --arg-env --args-file -j --dry-run --keep-going --timeout --fsync
+		    --metrics-file"
 		[[ -z $target ]] && names=$(_muster_names workflows) ;;
 	resume)	opts="--last -j --keep-going --from --arg --arg-env"
 		[[ -z $target ]] && names=$(_muster_names executions) ;;
 	status | cancel)
 		opts="--last --json"
+		[[ -z $target ]] && names=$(_muster_names executions) ;;
+	trace | report)
+		opts="--output"
 		[[ -z $target ]] && names=$(_muster_names executions) ;;
 	logs)	opts="--last --follow"
 		[[ -z $target ]] && names=$(_muster_names executions) ;;

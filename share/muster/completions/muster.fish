@@ -86,7 +86,7 @@ function __muster_wfargs
     end
 end
 
-set -l commands run resume status history logs cancel gc call list show graph validate render service init version help
+set -l commands run resume status history logs cancel gc call list show graph validate render service init version help trace report metrics
 complete -c muster -f
 complete -c muster -n "not __fish_seen_subcommand_from $commands" -s C -r -a '(__fish_complete_directories)' -d 'use DIR/.muster'
 complete -c muster -n "not __fish_seen_subcommand_from $commands" -s v -d 'more output'
@@ -113,11 +113,17 @@ complete -c muster -n "not __fish_seen_subcommand_from $commands" -a service -d 
 complete -c muster -n "not __fish_seen_subcommand_from $commands" -a version -d "print muster's version"
 complete -c muster -n "not __fish_seen_subcommand_from $commands" -a init -d 'write a starter .muster folder here'
 complete -c muster -n "not __fish_seen_subcommand_from $commands" -a help -d 'describe muster or one of its commands'
+complete -c muster -n "not __fish_seen_subcommand_from $commands" -a trace -d 'write an execution as Chrome trace-event JSON'
+complete -c muster -n "not __fish_seen_subcommand_from $commands" -a report -d 'write an execution as one self-contained HTML page'
+complete -c muster -n "not __fish_seen_subcommand_from $commands" -a metrics -d 'print Prometheus metrics of the recorded runs'
 
 # Operands.
 complete -c muster -n '__muster_at run 0; or __muster_at show 0; or __muster_at graph 0' -a '(__muster_list workflows)'
 complete -c muster -n '__muster_at resume 0; or __muster_at status 0; or __muster_at logs 0; or __muster_at cancel 0' -k -a '(__muster_list executions)'
 complete -c muster -n '__muster_at call 0' -a '(__muster_list tools)'
+complete -c muster -n '__muster_at trace 0; or __muster_at report 0' -k -a '(__muster_list executions)'
+complete -c muster -n '__fish_seen_subcommand_from trace report' -s o -l output -r -F -d 'write FILE'
+complete -c muster -n '__fish_seen_subcommand_from run' -l metrics-file -r -F -d 'write Prometheus metrics to FILE'
 complete -c muster -n '__muster_at list 0' -a 'workflows tools serviceclasses services executions'
 complete -c muster -n '__muster_at help 0' -a "$commands"
 complete -c muster -n '__fish_seen_subcommand_from validate' -F
