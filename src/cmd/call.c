@@ -32,7 +32,7 @@ call_input(struct project *p, const char *name, const struct args *a)
 
 	if (project_resolve_tool(p, name, NULL, &ref, &t, &w, &b) < 0)
 		return NULL;
-	if (ref == TOOL_BUILTIN)
+	if (ref == TOOL_BUILTIN || ref == TOOL_MCP)
 		return args_loose(a);
 	if (args_input(a, ref == TOOL_FILE ? &t->args : &w->args, &in) < 0)
 		return NULL;

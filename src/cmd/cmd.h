@@ -71,6 +71,9 @@ CMD_DECL(service);
 CMD_DECL(supervise);
 CMD_DECL(status);
 CMD_DECL(call);
+CMD_DECL(mcp);
+CMD_DECL(mcp_step);
+CMD_DECL(mcp_broker);
 /* Parses -j N: 0 means no limit.  0, or -1 after an error. */
 int	 cmd_parse_jobs(const char *, int *);
 

@@ -1,5 +1,5 @@
-/* cmd-list.c: `muster list [workflows|tools|serviceclasses|services|
- * executions]`. */
+/* cmd-list.c: `muster list [workflows|tools|serviceclasses|mcpservers|
+ * services|executions]`. */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,6 +44,15 @@ class_item(const struct project *p, size_t i, const char **desc,
 	*desc = p->classes[i]->description;
 	*file = p->classes[i]->file;
 	return p->classes[i]->name;
+}
+
+static const char *
+mcp_item(const struct project *p, size_t i, const char **desc,
+    const char **file)
+{
+	*desc = p->mcpservers[i]->description;
+	*file = p->mcpservers[i]->file;
+	return p->mcpservers[i]->name;
 }
 
 /* Definitions sorted by name, for stable output. */
@@ -108,7 +117,7 @@ int
 cmd_list(struct ctx *ctx, int argc, char **argv)
 {
 	struct project	*p;
-	struct kind	 kinds[3];
+	struct kind	 kinds[4];
 	size_t		 i, first = 0, last = 3;
 	int		 rc;
 
@@ -116,8 +125,8 @@ cmd_list(struct ctx *ctx, int argc, char **argv)
 		return cmd_usage(cmd_find("list"));
 	if (optind < argc) {
 		const char *const	names[] = { "workflows", "tools",
-					    "serviceclasses", "services",
-					    "executions" };
+					    "serviceclasses", "mcpservers",
+					    "services", "executions" };
 
 		for (first = 0; first < nitems(names); first++)
 			if (strcmp(argv[optind], names[first]) == 0 ||
@@ -131,16 +140,17 @@ cmd_list(struct ctx *ctx, int argc, char **argv)
 			error("cannot list '%s'%s%s%s", argv[optind],
 			    sg ? " (did you mean '" : "", sg ? sg : "",
 			    sg ? "'?)" : "; use workflows, tools, "
-			    "serviceclasses, services or executions");
+			    "serviceclasses, mcpservers, services or "
+			    "executions");
 			return EXIT_USAGE;
 		}
 		/* What is in the state folder: the commands that own it. */
-		if (first >= 3) {
+		if (first >= 4) {
 			char	*svc[] = { "service", "list", NULL };
 			char	*hist[] = { "history", "--limit", "0", NULL };
 
 			optind = 0;
-			return first == 3 ? cmd_service(ctx, 2, svc) :
+			return first == 4 ? cmd_service(ctx, 2, svc) :
 			    cmd_history(ctx, 3, hist);
 		}
 		last = first + 1;
@@ -150,6 +160,10 @@ cmd_list(struct ctx *ctx, int argc, char **argv)
 	kinds[0] = (struct kind){ "workflows", p->nworkflows, workflow_item };
 	kinds[1] = (struct kind){ "tools", p->ntools, tool_item };
 	kinds[2] = (struct kind){ "serviceclasses", p->nclasses, class_item };
+	kinds[3] = (struct kind){ "mcpservers", p->nmcp, mcp_item };
+	/* Without a kind, MCP servers show when there are some. */
+	if (optind == argc && p->nmcp > 0)
+		last = 4;
 	if (ctx->json) {
 		struct json_object	*o = json_object_new_object();
 

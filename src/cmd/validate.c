@@ -5,17 +5,26 @@
 #include <json-c/json.h>
 
 #include "cmd/cmd.h"
+#include "cmd/mcp.h"
 #include "def/project.h"
 #include "base/value.h"
+
+static const struct option	validate_opts[] = {
+	{ "online",	no_argument,	NULL,	'o' },
+	{ NULL,		0,		NULL,	0 }
+};
 
 int
 cmd_validate(struct ctx *ctx, int argc, char **argv)
 {
 	struct project	*p;
-	int		 missing;
+	int		 missing, c, online = 0;
 
-	if (cmd_getopt(ctx, argc, argv, "", NULL) != -1)
-		return cmd_usage(cmd_find("validate"));
+	while ((c = cmd_getopt(ctx, argc, argv, "", validate_opts)) != -1)
+		if (c == 'o')
+			online = 1;
+		else
+			return cmd_usage(cmd_find("validate"));
 	p = project_load(ctx->dir, argv + optind, (size_t)(argc - optind),
 	    &missing);
 	if (p == NULL) {
@@ -23,6 +32,13 @@ cmd_validate(struct ctx *ctx, int argc, char **argv)
 			return cmd_load(ctx, &p);
 		if (ctx->json)
 			printf("{\"valid\":false}\n");
+		return EXIT_USAGE;
+	}
+	/* Asks each MCP server its steps use: it has to start them. */
+	if (online && cmd_mcp_online(p) < 0) {
+		if (ctx->json)
+			printf("{\"valid\":false}\n");
+		project_free(p);
 		return EXIT_USAGE;
 	}
 	if (ctx->json) {

@@ -44,6 +44,8 @@ struct run_proc {
 	struct mask_stream mstream[2];	/* masking of the log files */
 	char		*out_file;	/* $MUSTER_OUTPUT */
 	char		*args_file;	/* a child workflow's input, or NULL */
+	int64_t		 timeout;	/* its own, or 0 */
+	char		 note[48];	/* an MCP call's last progress */
 };
 
 struct job {

@@ -13,6 +13,7 @@
 #include "state/record.h"
 #include "engine/render.h"
 #include "engine/run.h"
+#include "mcp/mcp.h"
 #include "engine/tool.h"
 #include "base/value.h"
 
@@ -294,6 +295,19 @@ sweep(struct exec *x)
 	}
 }
 
+/* The stdio MCP servers the steps shared stop with the execution. */
+static void
+stop_mcp(struct exec *x)
+{
+	char	*dir;
+
+	if (x->dir_abs == NULL)
+		return;
+	dir = xasprintf("%s/mcp", x->dir_abs);
+	mcp_brokers_stop(dir);
+	free(dir);
+}
+
 static void
 conclude(struct exec *x)
 {
@@ -382,6 +396,7 @@ exec_run(struct exec *x)
 	rc = loop(x);
 	if (rc < 0)
 		x->io_failed = true;
+	stop_mcp(x);
 	sweep(x);
 	conclude(x);
 	if (!x->opt.no_record && record_end(x) < 0 && x->exit_code == 0)
