@@ -117,7 +117,7 @@ const struct cmd	cmds[] = {
 	  "See doc/mcp.md.  Exit 0 done, 1 the server or the tool failed,\n"
 	  "2 bad arguments or definitions.\n" },
 	{ "__mcp-call", cmd_mcp_step, "__mcp-call TOOL --args-file F "
-	  "[--state DIR] [--runner PID]",
+	  "[--timeout D] [--state DIR --runner PID --server S --tool T]",
 	  "(internal) the process of a step that calls an MCP tool", "" },
 	{ "__mcp-broker", cmd_mcp_broker, "__mcp-broker SERVER --runner PID",
 	  "(internal) an execution's shared stdio MCP server", "" },

@@ -21,13 +21,16 @@
 #include "mcp/mcp.h"
 #include "base/value.h"
 
-enum { OPT_ARGS_FILE = 256, OPT_STATE, OPT_RUNNER, OPT_TIMEOUT };
+enum { OPT_ARGS_FILE = 256, OPT_STATE, OPT_RUNNER, OPT_TIMEOUT, OPT_SERVER,
+	OPT_TOOL };
 
 static const struct option	step_opts[] = {
 	{ "args-file",	required_argument,	NULL,	OPT_ARGS_FILE },
 	{ "state",	required_argument,	NULL,	OPT_STATE },
 	{ "runner",	required_argument,	NULL,	OPT_RUNNER },
 	{ "timeout",	required_argument,	NULL,	OPT_TIMEOUT },
+	{ "server",	required_argument,	NULL,	OPT_SERVER },
+	{ "tool",	required_argument,	NULL,	OPT_TOOL },
 	{ NULL,		0,			NULL,	0 }
 };
 
@@ -36,6 +39,7 @@ struct sopts {
 	const char	*state;		/* the execution's folder */
 	pid_t		 runner;
 	int64_t		 timeout_ns;	/* the whole call's, or 0 */
+	const char	*server, *tool;	/* a stdio server's, in an execution */
 };
 
 static int
@@ -50,6 +54,10 @@ parse(struct ctx *ctx, int argc, char **argv, struct sopts *o, int want)
 			o->state = optarg;
 		else if (c == OPT_RUNNER)
 			o->runner = (pid_t)atol(optarg);
+		else if (c == OPT_SERVER)
+			o->server = optarg;
+		else if (c == OPT_TOOL)
+			o->tool = optarg;
 		else if (c == OPT_TIMEOUT) {
 			const char	*why;
 
@@ -137,14 +145,51 @@ start_broker(struct project *p, const struct mcp_server *m, int dfd,
 	return -1;
 }
 
+/*
+ * Connects to the broker of server in the execution's folder, starting it
+ * (which needs the definitions) when none listens.  The fd, or -1.
+ */
+static int
+broker_fd(struct ctx *ctx, int dfd, const char *server,
+    const struct sopts *o, struct buf *err)
+{
+	struct project		*p = NULL;
+	struct mcp_server	*m;
+	char			*lock;
+	int			 lfd, fd;
+
+	/* A warm call: the broker listens; no definition is read. */
+	if ((fd = mcp_broker_connect(dfd, server)) >= 0)
+		return fd;
+	/* One step starts the server; the others wait and then connect. */
+	lock = xasprintf("%s.lock", server);
+	lfd = openat(dfd, lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	free(lock);
+	if (lfd >= 0)
+		flock(lfd, LOCK_EX);
+	if ((fd = mcp_broker_connect(dfd, server)) < 0) {
+		if (cmd_load(ctx, &p) != 0 || (m = project_mcp(p, server)) ==
+		    NULL)
+			buf_printf(err, "no MCP server '%s' in the project",
+			    server);
+		else if (start_broker(p, m, dfd, o, err) == 0 &&
+		    (fd = mcp_broker_connect(dfd, server)) < 0)
+			buf_printf(err, "cannot reach its broker: %s",
+			    strerror(errno));
+		project_free(p);
+	}
+	if (lfd >= 0)
+		close(lfd);
+	return fd;
+}
+
 /* The call, through the execution's broker (started on first use). */
 static int
-via_broker(struct project *p, const struct mcp_server *m, const char *tool,
-    struct json_object *args, const struct sopts *o,
+via_broker(struct ctx *ctx, const struct sopts *o, struct json_object *args,
     struct json_object **res, struct buf *err)
 {
-	char	*dir = xasprintf("%s/mcp", o->state), *lock;
-	int	 dfd, lfd, fd = -1, rc = -1;
+	char	*dir = xasprintf("%s/mcp", o->state);
+	int	 dfd, fd, rc = -1;
 
 	if (mkdir(dir, 0700) < 0 && errno != EEXIST) {
 		buf_printf(err, "cannot make '%s': %s", dir, strerror(errno));
@@ -156,25 +201,12 @@ via_broker(struct project *p, const struct mcp_server *m, const char *tool,
 		free(dir);
 		return -1;
 	}
-	/* One step starts the server; the others wait and then connect. */
-	lock = xasprintf("%s.lock", m->name);
-	lfd = openat(dfd, lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-	if (lfd >= 0)
-		flock(lfd, LOCK_EX);
-	if ((fd = mcp_broker_connect(dfd, m->name)) < 0 &&
-	    start_broker(p, m, dfd, o, err) == 0 &&
-	    (fd = mcp_broker_connect(dfd, m->name)) < 0)
-		buf_printf(err, "cannot reach its broker: %s",
-		    strerror(errno));
-	if (lfd >= 0)
-		close(lfd);
-	if (fd >= 0) {
-		rc = mcp_broker_call(fd, tool, args, o->timeout_ns,
+	if ((fd = broker_fd(ctx, dfd, o->server, o, err)) >= 0) {
+		rc = mcp_broker_call(fd, o->tool, args, o->timeout_ns,
 		    cmd_mcp_progress, NULL, res, err);
 		close(fd);
 	}
 	close(dfd);
-	free(lock);
 	free(dir);
 	return rc;
 }
@@ -182,7 +214,7 @@ via_broker(struct project *p, const struct mcp_server *m, const char *tool,
 int
 cmd_mcp_step(struct ctx *ctx, int argc, char **argv)
 {
-	struct sopts		 o = { ARGS_INIT, NULL, 0, 0 };
+	struct sopts		 o = { ARGS_INIT, NULL, 0, 0, NULL, NULL };
 	struct project		*p = NULL;
 	struct json_object	*args = NULL, *res = NULL;
 	struct buf		 err = BUF_INIT;
@@ -195,17 +227,24 @@ cmd_mcp_step(struct ctx *ctx, int argc, char **argv)
 		args_release(&o.a);
 		return cmd_usage(cmd_find("__mcp-call"));
 	}
+	rc = EXIT_USAGE;
+	if ((args = args_loose(&o.a)) == NULL)
+		goto out;
+	/* Within an execution, a stdio server's calls go to its broker. */
+	if (o.state != NULL && o.server != NULL && o.tool != NULL) {
+		rc = via_broker(ctx, &o, args, &res, &err);
+		rc = cmd_mcp_finish(o.server, argv[optind], res, rc, &err,
+		    true);
+		goto out;
+	}
 	if ((rc = cmd_load(ctx, &p)) != 0)
 		goto out;
 	rc = EXIT_USAGE;
 	if (project_resolve_tool(p, argv[optind], NULL, &ref, &t, &w, &b) < 0 ||
-	    ref != TOOL_MCP || (args = args_loose(&o.a)) == NULL)
+	    ref != TOOL_MCP)
 		goto out;
-	if (o.state != NULL && t->mcp->type == MCP_STDIO)
-		rc = via_broker(p, t->mcp, t->mcp_tool, args, &o, &res, &err);
-	else
-		rc = cmd_mcp_direct(p, t->mcp, t->mcp_tool, args,
-		    o.timeout_ns, &res, &err);
+	rc = cmd_mcp_direct(p, t->mcp, t->mcp_tool, args, o.timeout_ns, &res,
+	    &err);
 	rc = cmd_mcp_finish(t->mcp->name, t->name, res, rc, &err, true);
 out:
 	json_object_put(args);
@@ -219,7 +258,7 @@ out:
 int
 cmd_mcp_broker(struct ctx *ctx, int argc, char **argv)
 {
-	struct sopts		 o = { ARGS_INIT, NULL, 0, 0 };
+	struct sopts		 o = { ARGS_INIT, NULL, 0, 0, NULL, NULL };
 	struct project		*p = NULL;
 	struct mcp_server	*m;
 	struct mcp_ready	 r;

@@ -422,7 +422,13 @@ prepare_mcp(const struct call *c, struct invocation *inv, struct buf *err)
 		strv_add(&inv->argv, xstrdup("--timeout"));
 		strv_add(&inv->argv, xstrdup(num));
 	}
-	if (c->exec_dir != NULL) {
+	if (c->exec_dir != NULL && c->tool->mcp->type == MCP_STDIO) {
+		/* Its broker's, which a warm call reaches without loading
+		 * the project. */
+		strv_add(&inv->argv, xstrdup("--server"));
+		strv_add(&inv->argv, xstrdup(c->tool->mcp->name));
+		strv_add(&inv->argv, xstrdup("--tool"));
+		strv_add(&inv->argv, xstrdup(c->tool->mcp_tool));
 		snprintf(pid, sizeof pid, "%ld", (long)getpid());
 		strv_add(&inv->argv, xstrdup("--state"));
 		strv_add(&inv->argv, xstrdup(c->exec_dir));
