@@ -60,10 +60,11 @@ const struct cmd	cmds[] = {
 	  "Runs TOOL (a Tool file, a core_* built-in or workflow_<name>) once,\n"
 	  "streams its output and prints its result as JSON.\n" },
 	{ "list", cmd_list, "list [workflows|tools|serviceclasses|mcpservers|"
-	  "services|executions] [--json]",
+	  "services|executions] [--online] [--json]",
 	  "list definitions with their descriptions",
 	  "Without a kind, lists every workflow, tool and service class (and\n"
-	  "MCP server, when there are some).\n"
+	  "MCP server, when there are some).  --online adds each MCP server's\n"
+	  "tools (x_SERVER_TOOL) to the tools: it starts the servers.\n"
 	  "'list services' is 'service list'; 'list executions' is\n"
 	  "'history --limit 0'.\n" },
 	{ "show", cmd_show, "show WORKFLOW [--json]",

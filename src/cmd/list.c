@@ -8,6 +8,7 @@
 #include <json-c/json.h>
 
 #include "cmd/cmd.h"
+#include "cmd/mcp.h"
 #include "def/project.h"
 #include "base/value.h"
 
@@ -28,10 +29,24 @@ workflow_item(const struct project *p, size_t i, const char **desc,
 	return p->workflows[i]->name;
 }
 
+/* list --online: the MCP servers' tools, after the Tool files. */
+static struct json_object	*online_tools;
+
 static const char *
 tool_item(const struct project *p, size_t i, const char **desc,
     const char **file)
 {
+	if (i >= p->ntools) {
+		struct json_object	*o = json_object_array_get_idx(
+					    online_tools, i - p->ntools);
+
+		*desc = json_object_get_string(json_object_object_get(o,
+		    "description"));
+		*file = json_object_get_string(json_object_object_get(o,
+		    "file"));
+		return json_object_get_string(json_object_object_get(o,
+		    "name"));
+	}
 	*desc = p->tools[i]->description;
 	*file = p->tools[i]->file;
 	return p->tools[i]->name;
@@ -113,15 +128,25 @@ to_json(const struct project *p, const struct kind *k)
 	return a;
 }
 
+static const struct option	list_opts[] = {
+	{ "online",	no_argument,	NULL,	'o' },
+	{ NULL,		0,		NULL,	0 }
+};
+
 int
 cmd_list(struct ctx *ctx, int argc, char **argv)
 {
 	struct project	*p;
 	struct kind	 kinds[4];
 	size_t		 i, first = 0, last = 3;
-	int		 rc;
+	int		 rc, c, online = 0;
 
-	if (cmd_getopt(ctx, argc, argv, "", NULL) != -1 || argc - optind > 1)
+	while ((c = cmd_getopt(ctx, argc, argv, "", list_opts)) != -1)
+		if (c == 'o')
+			online = 1;
+		else
+			return cmd_usage(cmd_find("list"));
+	if (argc - optind > 1)
 		return cmd_usage(cmd_find("list"));
 	if (optind < argc) {
 		const char *const	names[] = { "workflows", "tools",
@@ -158,7 +183,11 @@ cmd_list(struct ctx *ctx, int argc, char **argv)
 	if ((rc = cmd_load(ctx, &p)) != 0)
 		return rc;
 	kinds[0] = (struct kind){ "workflows", p->nworkflows, workflow_item };
-	kinds[1] = (struct kind){ "tools", p->ntools, tool_item };
+	/* Asks each MCP server for its tools: it has to start them. */
+	if (online && first <= 1 && last > 1)
+		online_tools = cmd_mcp_online_tools(p);
+	kinds[1] = (struct kind){ "tools", p->ntools + (online_tools ?
+	    json_object_array_length(online_tools) : 0), tool_item };
 	kinds[2] = (struct kind){ "serviceclasses", p->nclasses, class_item };
 	kinds[3] = (struct kind){ "mcpservers", p->nmcp, mcp_item };
 	/* Without a kind, MCP servers show when there are some. */
@@ -180,6 +209,8 @@ cmd_list(struct ctx *ctx, int argc, char **argv)
 	} else
 		for (i = first; i < last; i++)
 			print_text(p, &kinds[i], last - first > 1);
+	json_object_put(online_tools);
+	online_tools = NULL;
 	project_free(p);
 	return 0;
 }

@@ -1,5 +1,6 @@
 /* mcp-online.c: `validate --online`: MCP steps checked against what their
  * servers say (tools/list): the tool exists, its constant arguments fit. */
+#include <stdlib.h>
 #include <string.h>
 
 #include <json-c/json.h>
@@ -195,4 +196,41 @@ cmd_mcp_online(struct project *p)
 	}
 	json_object_put(cache);
 	return rc < 0 ? -1 : 0;
+}
+
+struct json_object *
+cmd_mcp_online_tools(struct project *p)
+{
+	struct json_object	*cache = json_object_new_object();
+	struct json_object	*out = json_object_new_array(), *tools;
+	size_t			 i, k;
+
+	for (i = 0; i < p->nmcp; i++) {
+		const struct mcp_server	*m = p->mcpservers[i];
+
+		if ((tools = tools_of(p, m, cache)) == NULL)
+			continue;
+		for (k = 0; k < json_object_array_length(tools); k++) {
+			struct json_object	*t = json_object_array_get_idx(
+						    tools, k);
+			struct json_object	*row = json_object_new_object();
+			const char		*d = json_object_get_string(
+						    get(t, "description"));
+			char			*name = xasprintf("x_%s_%s",
+						    m->name,
+						    json_object_get_string(get(t,
+						    "name")));
+
+			json_set(row, "name", json_str(name));
+			/* The first line: a list shows one line a tool. */
+			json_set(row, "description", d != NULL ?
+			    json_object_new_string_len(d, (int)strcspn(d,
+			    "\n")) : NULL);
+			json_set(row, "file", json_str(m->file));
+			json_object_array_add(out, row);
+			free(name);
+		}
+	}
+	json_object_put(cache);
+	return out;
 }

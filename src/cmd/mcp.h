@@ -33,6 +33,11 @@ int	cmd_mcp_finish(const char *server, const char *tool,
  * constant arguments fit the tool's inputSchema.  0, or -1 after errors.
  */
 int	cmd_mcp_online(struct project *);
+/*
+ * list tools --online: every MCP server's tools as x_<server>_<tool>, a
+ * new array of {name, description, file}.
+ */
+struct json_object *cmd_mcp_online_tools(struct project *);
 /* `muster mcp serve`. */
 int	cmd_mcp_serve(struct ctx *, bool tools);
 

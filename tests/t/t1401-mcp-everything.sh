@@ -126,6 +126,19 @@ test_expect_success 'the long-running tool reports progress, in the log and with
 	grep "^progress: 2/4" .muster/state/executions/*/logs/long.err
 '
 
+test_expect_success 'with --json, progress is a step_progress event' '
+	muster run tour --json >events 2>/dev/null &&
+	grep "\"event\":\"step_progress\".*\"step\":\"long\".*\"message\":\"1/4\"" events &&
+	grep "\"event\":\"step_progress\".*\"message\":\"4/4\"" events
+'
+
+test_expect_success 'list tools --online shows the server tools' '
+	muster list tools --online >out &&
+	grep "^x_everything_echo  *Echoes back the input string" out &&
+	muster list tools >out &&
+	! grep x_everything out
+'
+
 test_expect_success 'the shared server got the MCPServer env, no step env' '
 	muster status --json >doc &&
 	grep "\"FROM_MUSTER\":\"$HOME\"" doc &&
@@ -134,7 +147,9 @@ test_expect_success 'the shared server got the MCPServer env, no step env' '
 '
 
 test_expect_success 'the steps shared one server; it was stopped at the end' '
-	test "$(ls .muster/state/executions/*/mcp/)" = everything.lock &&
+	for d in .muster/state/executions/*/mcp; do
+		test "$(ls $d)" = everything.lock || return 1
+	done &&
 	! pgrep -f "$(pwd -P) __mcp-broker" >/dev/null
 '
 

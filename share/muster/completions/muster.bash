@@ -130,7 +130,7 @@ _muster()
 	gc)	opts="--older-than --keep" ;;
 	call)	opts="--arg --args-file"
 		[[ -z $target ]] && names=$(_muster_names tools) ;;
-	list)	opts="--json"
+	list)	opts="--online --json"
 		[[ -z $target ]] && names="workflows tools serviceclasses mcpservers services executions" ;;
 	show)	opts="--json"
 		[[ -z $target ]] && names=$(_muster_names workflows) ;;

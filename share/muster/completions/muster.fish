@@ -128,6 +128,7 @@ complete -c muster -n '__muster_at list 0' -a 'workflows tools serviceclasses mc
 complete -c muster -n '__muster_at help 0' -a "$commands"
 complete -c muster -n '__fish_seen_subcommand_from validate' -F
 complete -c muster -n '__fish_seen_subcommand_from validate' -l online -d 'also ask the MCP servers'
+complete -c muster -n '__fish_seen_subcommand_from list' -l online -d "also the MCP servers' tools"
 complete -c muster -n '__muster_at service 0' -a 'create start stop restart delete status wait list'
 complete -c muster -n '__muster_service_at create' -a '(__muster_list serviceclasses)'
 complete -c muster -n '__muster_service_at start stop restart delete status wait' -a '(__muster_list services)'
