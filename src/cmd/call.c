@@ -34,6 +34,8 @@ call_input(struct project *p, const char *name, const struct args *a)
 
 	if (project_resolve_tool(p, name, NULL, &ref, &t, &w, &b) < 0)
 		return NULL;
+	if (ref == TOOL_MCP)
+		return args_loose(a);
 	if (ref == TOOL_BUILTIN) {
 		struct json_object	*loose = args_loose(a);
 		struct buf		 err = BUF_INIT;

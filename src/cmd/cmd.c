@@ -91,10 +91,12 @@ const struct cmd	cmds[] = {
 	  "run one tool and print its result",
 	  "Runs TOOL (a Tool file, a core_* built-in or workflow_<name>) once,\n"
 	  "streams its output and prints its result as JSON.\n" },
-	{ "list", cmd_list, "list [workflows|tools|serviceclasses|services|"
-	  "executions] [--json]",
+	{ "list", cmd_list, "list [workflows|tools|serviceclasses|mcpservers|"
+	  "services|executions] [--online] [--json]",
 	  "list definitions with their descriptions",
-	  "Without a kind, lists every workflow, tool and service class.\n"
+	  "Without a kind, lists every workflow, tool and service class (and\n"
+	  "MCP server, when there are some).  --online adds each MCP server's\n"
+	  "tools (x_SERVER_TOOL) to the tools: it starts the servers.\n"
 	  "'list services' is 'service list'; 'list executions' is\n"
 	  "'history --limit 0'.\n" },
 	{ "show", cmd_show, "show WORKFLOW [--json]",
@@ -103,14 +105,16 @@ const struct cmd	cmds[] = {
 	  "print a workflow's step graph",
 	  "--format=dot (the default) prints Graphviz; --format=text prints\n"
 	  "the steps in the order they may run, each with what it waits for.\n" },
-	{ "validate", cmd_validate, "validate [FILE...] [--json]",
+	{ "validate", cmd_validate, "validate [--online] [FILE...] [--json]",
 	  "check definitions and report every problem",
 	  "Without FILEs, checks the whole project.  With FILEs, checks them\n"
 	  "(and what they refer to in the project) and reports only their\n"
 	  "problems.  Checks everything a run would find before its first\n"
 	  "step, and that every run: script parses (sh -n).  --json prints\n"
 	  "{valid, errors: [{file, line, column, message, hint}], warnings}.\n"
-	  "Exit 0 when valid, 2 otherwise.\n" },
+	  "--online also starts the MCP servers steps use and checks each\n"
+	  "step's tool and constant arguments against the tool's\n"
+	  "inputSchema.  Exit 0 when valid, 2 otherwise.\n" },
 	{ "service", cmd_service, "service create CLASS [NAME] [--arg K=V]... | "
 	  "start|stop|restart|delete|status|wait NAME | list",
 	  "create and manage service instances",
@@ -131,6 +135,28 @@ const struct cmd	cmds[] = {
 	  "1 the service failed or is not healthy in time,\n"
 	  "2 bad arguments or unknown class, 3 unknown or corrupt instance,\n"
 	  "4 its state cannot be written.\n" },
+	{ "mcp", cmd_mcp, "mcp serve [--tools] | tools SERVER | call SERVER TOOL "
+	  "[--arg K=V]... [--args-file F] [--timeout D]",
+	  "serve workflows to MCP clients; try an MCP server's tools",
+	  "  serve [--tools]   an MCP server on stdin and stdout (for Claude\n"
+	  "                    Desktop, VS Code, any MCP client): each workflow\n"
+	  "                    is the tool workflow_<name>, next to the core_*\n"
+	  "                    built-ins; --tools adds the Tool files and the\n"
+	  "                    x_<server>_<tool> tools of every MCP server\n"
+	  "  tools SERVER      list the tools of .muster/mcpservers/SERVER.yaml\n"
+	  "                    as steps name them (x_SERVER_TOOL); --json: the\n"
+	  "                    MCP Tool objects, one a line\n"
+	  "  call SERVER TOOL  call one tool and print its result (its\n"
+	  "                    structuredContent, else its text as JSON or\n"
+	  "                    {\"text\": ...}); --arg K=V, --args-file F,\n"
+	  "                    --timeout D\n"
+	  "See doc/mcp.md.  Exit 0 done, 1 the server or the tool failed,\n"
+	  "2 bad arguments or definitions.\n" },
+	{ "__mcp-call", cmd_mcp_step, "__mcp-call TOOL --args-file F "
+	  "[--timeout D] [--state DIR --runner PID --server S --tool T]",
+	  "(internal) the process of a step that calls an MCP tool", "" },
+	{ "__mcp-broker", cmd_mcp_broker, "__mcp-broker SERVER --runner PID",
+	  "(internal) an execution's shared stdio MCP server", "" },
 	{ "__supervise", cmd_supervise, "__supervise EXITFILE ARGV...",
 	  "(internal) the parent of a service's daemon", "" },
 	{ "init", cmd_init, "init",

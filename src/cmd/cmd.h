@@ -108,6 +108,9 @@ int	 cmd_export(struct ctx *, int, char **, const char *name,
  */
 int	 cmd_metrics_after(const struct project *, const char *opt_path,
 	    const char *id);
+CMD_DECL(mcp);
+CMD_DECL(mcp_step);
+CMD_DECL(mcp_broker);
 /* Parses -j N: 0 means no limit.  0, or -1 after an error. */
 int	 cmd_parse_jobs(const char *, int *);
 

@@ -78,7 +78,8 @@ struct schema {
 enum tool_ref {
 	TOOL_FILE,	/* a Tool definition */
 	TOOL_BUILTIN,	/* core_* */
-	TOOL_WORKFLOW	/* workflow_<name> */
+	TOOL_WORKFLOW,	/* workflow_<name> */
+	TOOL_MCP	/* x_<server>_<tool>: a tool of an MCPServer */
 };
 
 struct workflow;
@@ -234,6 +235,30 @@ struct tool {
 	struct tstr	 workdir;
 	int64_t		 timeout_ns;
 	uint64_t	 hash;
+	/* TOOL_MCP: made up when a step names it, not loaded */
+	struct mcp_server *mcp;
+	const char	*mcp_tool;	/* the server's own name for it */
+};
+
+enum mcp_type {
+	MCP_STDIO,
+	MCP_HTTP	/* streamable-http */
+};
+
+/* An MCPServer: a server whose tools are x_<name>_<tool>. */
+struct mcp_server {
+	const char	*name;
+	struct loc	 loc;
+	const char	*file;
+	const char	*description;
+	enum mcp_type	 type;
+	struct tstr	*command;	/* command, then args: templates */
+	size_t		 ncommand;
+	struct tval	*env;
+	struct tstr	 url;
+	struct tval	*headers;	/* map of name to string */
+	int64_t		 timeout_ns;	/* a call's, unless the step says */
+	bool		 broken;
 };
 
 /* A lifecycle tool call of a service class. */
@@ -313,6 +338,10 @@ struct project {
 	struct service_class	**classes;
 	size_t			 nclasses, ccap;
 	struct hmap		 workflow_names, tool_names, class_names;
+	struct mcp_server	**mcpservers;
+	size_t			 nmcp, mcap;
+	struct hmap		 mcp_names;
+	struct hmap		 mcp_tools;	/* x_* names steps used */
 	struct config		 config;
 	/* Opened with project_open(): what the load reported, kept. */
 	struct buf		 problems;	/* its messages */
@@ -323,6 +352,7 @@ struct project {
 struct workflow		*project_workflow(const struct project *, const char *);
 struct tool		*project_tool(const struct project *, const char *);
 struct service_class	*project_class(const struct project *, const char *);
+struct mcp_server	*project_mcp(const struct project *, const char *);
 
 const char		*arg_type_name(enum arg_type);
 /*

@@ -45,7 +45,9 @@ struct run_proc {
 	struct buf	 err_tail;	/* the end of stderr, masked */
 	char		*out_file;	/* $MUSTER_OUTPUT */
 	char		*args_file;	/* a child workflow's input, or NULL */
-	char		*script_file;	/* its script, removed at the end */
+	int64_t		 timeout;	/* its own, or 0 */
+	char		 note[48];	/* an MCP call's last progress */
+	char		*script_file;	/* its run: script, removed at its end */
 };
 
 struct job {

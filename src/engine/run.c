@@ -13,6 +13,7 @@
 #include "state/record.h"
 #include "engine/render.h"
 #include "engine/run.h"
+#include "mcp/mcp.h"
 #include "engine/tool.h"
 #include "base/value.h"
 
@@ -349,6 +350,19 @@ sweep(struct exec *x)
 	}
 }
 
+/* The stdio MCP servers the steps shared stop with the execution. */
+static void
+stop_mcp(struct exec *x)
+{
+	char	*dir;
+
+	if (x->dir_abs == NULL)
+		return;
+	dir = xasprintf("%s/mcp", x->dir_abs);
+	mcp_brokers_stop(dir);
+	free(dir);
+}
+
 /*
  * An execution that did not complete says why: its first failed step and
  * that step's error, or what stopped it.
@@ -484,6 +498,7 @@ exec_run(struct exec *x)
 	rc = loop(x);
 	if (rc < 0)
 		x->io_failed = true;
+	stop_mcp(x);
 	sweep(x);
 	conclude(x);
 	/* A reader that went away (SIGPIPE is ignored) or a full disk: the

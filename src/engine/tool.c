@@ -395,18 +395,20 @@ add_project(struct strv *argv, const struct project *p)
 	strv_add(argv, abs != NULL ? abs : xstrdup(p->root));
 }
 
-/* A child execution: muster runs itself with the input in a file. */
+/* Writes the call's arguments where a muster child reads them. */
 static int
-prepare_workflow(const struct call *c, struct invocation *inv,
-    struct buf *err)
+write_args(const struct call *c, struct invocation *inv, struct buf *err)
 {
 	const char	*text = json_object_to_json_string_ext(inv->input,
 			    JSON_C_TO_STRING_PLAIN |
 		    JSON_C_TO_STRING_NOSLASHESCAPE);
 	size_t		 len = strlen(text), off = 0;
-	char		 num[16];
 	int		 fd;
 
+	if (c->args_file == NULL) {
+		buf_adds(err, "no place for the tool's arguments");
+		return -1;
+	}
 	fd = open(c->args_file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC |
 	    O_NOFOLLOW, 0600);
 	if (fd < 0) {
@@ -421,6 +423,18 @@ prepare_workflow(const struct call *c, struct invocation *inv,
 		off += (size_t)w;
 	}
 	close(fd);
+	return 0;
+}
+
+/* A child execution: muster runs itself with the input in a file. */
+static int
+prepare_workflow(const struct call *c, struct invocation *inv,
+    struct buf *err)
+{
+	char		 num[16];
+
+	if (write_args(c, inv, err) < 0)
+		return -1;
 	snprintf(num, sizeof num, "%d", c->jobs);
 	strv_add(&inv->argv, xstrdup(c->self));
 	strv_add(&inv->argv, xstrdup("-q"));
@@ -435,6 +449,51 @@ prepare_workflow(const struct call *c, struct invocation *inv,
 	if (c->exec_id != NULL) {
 		strv_add(&inv->argv, xstrdup("--parent"));
 		strv_add(&inv->argv, xstrdup(c->exec_id));
+	}
+	return 0;
+}
+
+#define MCP_GRACE_NS	2000000000LL
+
+/*
+ * An MCP tool: muster runs itself on it, with the arguments in a file;
+ * within an execution it reaches the execution's server through a broker.
+ */
+static int
+prepare_mcp(const struct call *c, struct invocation *inv, struct buf *err)
+{
+	int64_t	t = c->timeout_ns > 0 ? c->timeout_ns : c->tool->timeout_ns;
+	char	pid[24], num[32];
+
+	if (write_args(c, inv, err) < 0)
+		return -1;
+	/* It gives up at t itself; muster kills it a little later. */
+	if (t > 0)
+		inv->timeout_ns = t + MCP_GRACE_NS;
+	strv_add(&inv->argv, xstrdup(c->self));
+	strv_add(&inv->argv, xstrdup("-q"));
+	add_project(&inv->argv, c->p);
+	strv_add(&inv->argv, xstrdup("__mcp-call"));
+	strv_add(&inv->argv, xstrdup(c->tool->name));
+	strv_add(&inv->argv, xstrdup("--args-file"));
+	strv_add(&inv->argv, xstrdup(c->args_file));
+	if (t > 0) {
+		snprintf(num, sizeof num, "%lldms", (long long)(t / 1000000));
+		strv_add(&inv->argv, xstrdup("--timeout"));
+		strv_add(&inv->argv, xstrdup(num));
+	}
+	if (c->exec_dir != NULL && c->tool->mcp->type == MCP_STDIO) {
+		/* Its broker's, which a warm call reaches without loading
+		 * the project. */
+		strv_add(&inv->argv, xstrdup("--server"));
+		strv_add(&inv->argv, xstrdup(c->tool->mcp->name));
+		strv_add(&inv->argv, xstrdup("--tool"));
+		strv_add(&inv->argv, xstrdup(c->tool->mcp_tool));
+		snprintf(pid, sizeof pid, "%ld", (long)getpid());
+		strv_add(&inv->argv, xstrdup("--state"));
+		strv_add(&inv->argv, xstrdup(c->exec_dir));
+		strv_add(&inv->argv, xstrdup("--runner"));
+		strv_add(&inv->argv, xstrdup(pid));
 	}
 	return 0;
 }
@@ -484,6 +543,13 @@ prepare(const struct call *c, struct invocation *inv, struct buf *err)
 		add_project(&inv->argv, c->p);
 		if (builtin_service_argv(builtin_service(c->builtin),
 		    inv->input, c->args_file, &inv->argv, err) < 0)
+			return -1;
+		goto common;
+	}
+	if (c->ref == TOOL_MCP) {
+		/* A process that calls it: see doc/mcp.md. */
+		inv->kind = INV_PROC;
+		if (prepare_mcp(c, inv, err) < 0)
 			return -1;
 		goto common;
 	}

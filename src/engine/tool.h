@@ -60,6 +60,8 @@ struct call {
 	const char		*args_file;	/* for a child workflow's input */
 	const char		*script_file;	/* or NULL: in /tmp */
 	const char		*self;		/* muster's own executable */
+	const char		*exec_dir;	/* the execution's, or NULL */
+	int64_t			 timeout_ns;	/* the step's, or 0 */
 	int			 jobs;		/* -j for a child workflow */
 };
 

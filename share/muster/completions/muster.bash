@@ -56,7 +56,7 @@ _muster()
 	local cur prev cmd='' sub='' target='' i w cword opts='' names=''
 	local -a words _muster_cmd
 	local commands="run resume status history logs cancel gc call list
-		show graph validate render service init version help trace report
+		show graph validate render service mcp init version help trace report
 		metrics"
 
 	_muster_words
@@ -81,7 +81,8 @@ _muster()
 			-*) ;;
 			*) cmd=$w ;;
 			esac
-		elif [[ $cmd == service && -z $sub && $w != -* ]]; then
+		elif [[ ($cmd == service || $cmd == mcp) && -z $sub &&
+		    $w != -* ]]; then
 			sub=$w
 		elif [[ -z $target && $w != -* ]]; then
 			target=$w
@@ -135,8 +136,8 @@ _muster()
 	gc)	opts="--older-than --keep" ;;
 	call)	opts="--arg --arg-env --args-file"
 		[[ -z $target ]] && names=$(_muster_names tools) ;;
-	list)	opts="--json"
-		[[ -z $target ]] && names="workflows tools serviceclasses services executions" ;;
+	list)	opts="--online --json"
+		[[ -z $target ]] && names="workflows tools serviceclasses mcpservers services executions" ;;
 	show)	opts="--json"
 		[[ -z $target ]] && names=$(_muster_names workflows) ;;
 	graph)	opts="--format="
@@ -144,6 +145,10 @@ _muster()
 	render)	opts="--data --missingkey= --shell --file --functions" ;;
 	help)	[[ -z $target ]] && names=$commands ;;
 	validate)
+		if [[ $cur == -* ]]; then
+			_muster_reply --online
+			return
+		fi
 		mapfile -t COMPREPLY < <(compgen -f -X '!*.y*ml' -- "$cur"
 			compgen -d -- "$cur")
 		return ;;
@@ -160,6 +165,15 @@ _muster()
 			[[ -z $target ]] && names=$(_muster_names services) ;;
 		stop | status)
 			[[ -z $target ]] && names=$(_muster_names services) ;;
+		esac ;;
+	mcp)
+		case $sub in
+		'')	names="serve tools call" ;;
+		serve)	opts="--tools" ;;
+		tools)	opts="--json"
+			[[ -z $target ]] && names=$(_muster_names mcpservers) ;;
+		call)	opts="--arg --args-file --timeout"
+			[[ -z $target ]] && names=$(_muster_names mcpservers) ;;
 		esac ;;
 	esac
 	if [[ $cur == -* ]]; then
