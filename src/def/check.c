@@ -125,12 +125,39 @@ runs_before(const struct workflow *w, const struct step *s,
 	return graph_before(w, ts, tx);
 }
 
+/* True when name is one of the template roots, not an argument or a step. */
+static bool
+is_root(const char *name)
+{
+	static const char *const roots[] = { "input", "results", "steps",
+	    "vars", "execution" };
+	size_t	i;
+
+	for (i = 0; i < nitems(roots); i++)
+		if (strcmp(name, roots[i]) == 0)
+			return true;
+	return false;
+}
+
+/* True when the workflow has an argument called name. */
+static bool
+has_arg(const struct workflow *w, const char *name)
+{
+	size_t	i;
+
+	for (i = 0; i < w->args.n; i++)
+		if (strcmp(w->args.args[i].name, name) == 0)
+			return true;
+	return false;
+}
+
 static void
 on_field(void *arg, const char *const *chain, size_t n, int line, int col)
 {
 	struct refs		*r = arg;
 	const struct step	*x;
 	struct loc		 l = tstr_loc(r->where, line, col);
+	const char		*root, *name, *dot;
 
 	if (n == 0)	/* the whole root, results and steps with it */
 		r->w->reads_steps = r->w->reads_results = true;
@@ -138,30 +165,40 @@ on_field(void *arg, const char *const *chain, size_t n, int line, int col)
 		r->w->reads_steps = true;
 	else if (strcmp(chain[0], "results") == 0)
 		r->w->reads_results = true;
-	if (n < 2 || (strcmp(chain[0], "results") != 0 &&
-	    strcmp(chain[0], "steps") != 0))
+	if (n >= 2 && (strcmp(chain[0], "results") == 0 ||
+	    strcmp(chain[0], "steps") == 0)) {
+		root = chain[0];
+		name = chain[1];
+	} else if (n >= 1 && !is_root(chain[0]) && !has_arg(r->w, chain[0]) &&
+	    (x = result_step(r->w, chain[0])) != NULL) {
+		/* .<step id>: the documents' spelling of .results.<id>. */
+		r->w->reads_results = true;
+		root = "";
+		name = chain[0];
+	} else
 		return;
-	if ((x = result_step(r->w, chain[1])) == NULL) {
+	dot = *root != '\0' ? "." : "";
+	if ((x = result_step(r->w, name)) == NULL) {
 		if (r->reader != NULL)
-			r->rc = loc_error(&l, "step '%s' reads .%s.%s, but "
+			r->rc = loc_error(&l, "step '%s' reads .%s%s%s, but "
 			    "workflow '%s' has no step '%s'", r->reader->id,
-			    chain[0], chain[1], r->w->name, chain[1]);
+			    root, dot, name, r->w->name, name);
 		else
-			r->rc = loc_error(&l, "'%s' reads .%s.%s, but workflow "
-			    "'%s' has no step '%s'", r->field, chain[0],
-			    chain[1], r->w->name, chain[1]);
+			r->rc = loc_error(&l, "'%s' reads .%s%s%s, but "
+			    "workflow '%s' has no step '%s'", r->field, root,
+			    dot, name, r->w->name, name);
 		return;
 	}
 	if (r->reader == NULL || runs_before(r->w, r->reader, x))
 		return;
 	if (x->parent != NULL && x->parent == r->reader->parent)
-		r->rc = loc_error(&l, "step '%s' reads .%s.%s, but '%s' runs "
-		    "alongside it in '%s'", r->reader->id, chain[0], chain[1],
-		    x->id, x->parent->id);
+		r->rc = loc_error(&l, "step '%s' reads .%s%s%s, but '%s' "
+		    "runs alongside it in '%s'", r->reader->id, root, dot,
+		    name, x->id, x->parent->id);
 	else
-		r->rc = loc_error(&l, "step '%s' reads .%s.%s but does not "
+		r->rc = loc_error(&l, "step '%s' reads .%s%s%s but does not "
 		    "depend on '%s'; add it to dependsOn", r->reader->id,
-		    chain[0], chain[1], (x->parent ? x->parent : x)->id);
+		    root, dot, name, (x->parent ? x->parent : x)->id);
 }
 
 static void
@@ -260,7 +297,14 @@ check_workflow(struct project *p, struct workflow *w)
 	size_t		i;
 	int		rc;
 
-	if ((rc = graph_resolve(w, &p->arena)) < 0)
+	/* .<name> reads an argument or a step's result: never both. */
+	for (i = 0, rc = 0; i < w->args.n; i++)
+		if (hmap_get(&w->ids, w->args.args[i].name) != NULL)
+			rc = loc_error(&w->args.args[i].loc, "argument '%s' "
+			    "has the name of a step; templates could not tell "
+			    "'.%s' apart", w->args.args[i].name,
+			    w->args.args[i].name);
+	if (graph_resolve(w, &p->arena) < 0)
 		return -1;	/* reference checks need a sound graph */
 	for (i = 0; i < w->nsteps; i++)
 		rc |= check_step(p, w, w->steps[i], false);

@@ -63,7 +63,7 @@ static const struct field	retry_fields[RF_COUNT] = {
 	[RF_MAX_DELAY] = { "maxDelay", "max_delay" },
 };
 
-static int
+int
 load_retry(struct loader *ld, const struct ynode *n, const char *name,
     struct retry *r)
 {

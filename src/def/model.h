@@ -174,6 +174,8 @@ struct step {
 	int64_t		  timeout_ns;	/* 0: none */
 	bool		  allow_failure;
 	bool		  output;
+	bool		  pass_input;	/* a stage's tool: given the */
+					/* workflow arguments it declares */
 	struct tval	 *env;		/* map of name to string */
 	struct tstr	  workdir;
 	struct step	 *parent;	/* forEach/parallel container, or NULL */
@@ -195,6 +197,9 @@ struct workflow {
 	int64_t		  timeout_ns;
 	int		  max_parallel;	/* 0: no cap */
 	enum concurrency  concurrency;
+	bool		  keep_going;	/* error_policy: continue */
+	int		  max_failures;	/* stop after this many; 0: no cap */
+	bool		  stages;	/* written as orchestration/v1 */
 	struct step	**steps;	/* top-level, in file order */
 	size_t		  nsteps;
 	struct step	**on_failure;

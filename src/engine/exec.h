@@ -123,6 +123,7 @@ struct exec {
 	int			 signal;	/* that ended the run, or 0 */
 	bool			 stopping;	/* fail-fast: start nothing */
 	bool			 failed;	/* a step failed for real */
+	int			 nfailed;	/* steps that did */
 	bool			 timed_out;
 	bool			 io_failed;	/* the record cannot be written */
 	char			*self;		/* muster's own executable */
