@@ -490,7 +490,7 @@ static int
 check_class(struct project *p, struct service_class *c)
 {
 	struct lifecycle	*lc[] = { c->start, c->stop, c->restart,
-				    c->status, c->health_tool };
+				    c->status, c->health_tool, c->scale };
 	size_t			 i;
 	int			 rc = 0;
 

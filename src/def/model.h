@@ -236,6 +236,15 @@ struct lifecycle {
 	const char	**out_paths;
 	size_t		  nout;
 	struct expect	 expect, expect_not;	/* healthCheck only */
+	bool		 pass_args;	/* lifecycle.startTool: given the */
+					/* instance's arguments and resources */
+};
+
+/* A dependency that muster probes but does not start (type: external). */
+struct external_dep {
+	const char	*name;
+	struct loc	 loc;
+	struct tstr	 url;		/* healthCheck.url */
 };
 
 enum probe_kind {
@@ -266,6 +275,11 @@ struct service_class {
 	int64_t		 stop_timeout_ns;
 	/* lifecycle tools */
 	struct lifecycle *start, *stop, *restart, *status, *health_tool;
+	struct lifecycle *scale;
+	struct external_dep *ext;	/* dependencies of type external */
+	size_t		  next;
+	struct tval	 *resources;	/* rendered for the lifecycle tools */
+	int64_t		  initial_delay_ns;	/* before the first probe */
 	/* health check */
 	bool		 health_enabled;
 	enum probe_kind	 probe;
