@@ -77,7 +77,7 @@ const struct cmd	cmds[] = {
 	  "(and what they refer to in the project) and reports only their\n"
 	  "problems.  Exit 0 when valid, 2 otherwise.\n" },
 	{ "service", cmd_service, "service create CLASS [NAME] [--arg K=V]... | "
-	  "start|stop|restart|delete|status|wait NAME | list",
+	  "start|stop|restart|delete|status|wait NAME | scale NAME N | list",
 	  "create and manage service instances",
 	  "  create CLASS [NAME] [--arg K=V]... [--args-file F] [--timeout D]\n"
 	  "                 [--no-wait]   start a new instance of a service class\n"
@@ -91,6 +91,9 @@ const struct cmd	cmds[] = {
 	  "  status NAME                  probe its health once and show it\n"
 	  "                               (exit 0 whatever its state)\n"
 	  "  wait NAME [--timeout D]      probe until it is healthy\n"
+	  "  scale NAME REPLICAS [--timeout D]\n"
+	  "                               the class's scale tool, given\n"
+	  "                               .replicas (fails without one)\n"
 	  "  list                         every instance, without probing\n"
 	  "All take --json.  create prints the instance's name.  Exit 0 done,\n"
 	  "1 the service failed or is not healthy in time,\n"

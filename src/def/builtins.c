@@ -17,6 +17,7 @@ static const struct {
 	{ "core_service_status", "status" },
 	{ "core_service_list", "list" },
 	{ "core_service_wait_healthy", "wait" },
+	{ "core_service_scale", "scale" },
 	{ "core_serviceclass_list", NULL },
 	{ "core_serviceclass_available", NULL },
 	{ "core_workflow_list", NULL },

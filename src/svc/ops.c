@@ -25,13 +25,36 @@ view(struct svc *s)
 	return json_object_get(s->rec);
 }
 
+/* Keeps of args what Tool file name declares (all, for other tools). */
+static struct json_object *
+tool_declared(struct svcenv *e, const char *name, struct json_object *args)
+{
+	struct tool		*t = project_tool(e->p, name);
+	struct json_object	*out;
+	size_t			 i;
+
+	if (t == NULL)
+		return args;
+	out = json_object_new_object();
+	for (i = 0; i < t->args.n; i++) {
+		struct json_object	*v;
+
+		if (json_object_object_get_ex(args, t->args.args[i].name, &v))
+			json_set(out, t->args.args[i].name,
+			    json_object_get(v));
+	}
+	json_object_put(args);
+	return out;
+}
+
 /*
  * What a tool of the document's lifecycle: block is given: the instance's
  * arguments, and its class's resources rendered over them (new), or NULL
  * with the reason in err.
  */
 static struct json_object *
-lifecycle_args(struct svc *s, struct buf *err)
+lifecycle_args(struct svcenv *e, struct svc *s, const struct lifecycle *lc,
+    struct buf *err)
 {
 	struct json_object	*in = json_object_object_get(s->rec, "args");
 	struct json_object	*args = json_object_new_object(), *root, *r;
@@ -40,18 +63,20 @@ lifecycle_args(struct svc *s, struct buf *err)
 		json_object_object_foreach(in, k, v)
 			json_set(args, k, json_object_get(v));
 	}
-	if (s->class->resources == NULL)
-		return args;
-	root = render_root(in, NULL, NULL, NULL, NULL);
-	json_set(root, "name", json_str(s->name));
-	if (render_value(s->class->resources, root, &r, err) < 0) {
+	if (json_object_object_get_ex(s->rec, "replicas", &r))
+		json_set(args, "replicas", json_object_get(r));
+	if (s->class->resources != NULL) {
+		root = render_root(in, NULL, NULL, NULL, NULL);
+		json_set(root, "name", json_str(s->name));
+		if (render_value(s->class->resources, root, &r, err) < 0) {
+			json_object_put(root);
+			json_object_put(args);
+			return NULL;
+		}
 		json_object_put(root);
-		json_object_put(args);
-		return NULL;
+		json_set(args, "resources", r);
 	}
-	json_object_put(root);
-	json_set(args, "resources", r);
-	return args;
+	return tool_declared(e, lc->tool, args);
 }
 
 /*
@@ -75,7 +100,7 @@ lifecycle(struct svcenv *e, struct svc *s, const struct lifecycle *lc,
 	if (lc->args != NULL && render_value(lc->args, data, &args, err) < 0)
 		goto out;
 	if (lc->pass_args && lc->args == NULL &&
-	    (args = lifecycle_args(s, err)) == NULL)
+	    (args = lifecycle_args(e, s, lc, err)) == NULL)
 		goto out;
 	if (call_tool(e->p, lc->tool, args, &co, &res, err) != 0)
 		goto out;
@@ -476,6 +501,36 @@ svc_restart(struct svcenv *e, const char *name, int64_t timeout,
 			rc = settle(e, &s, timeout);
 	} else if ((rc = bring_down(e, &s)) == 0)
 		rc = bring_up(e, &s, timeout, 1);
+	*out = view(&s);
+	svc_close(&s);
+	buf_release(&err);
+	return rc;
+}
+
+int
+svc_scale(struct svcenv *e, const char *name, int64_t replicas,
+    int64_t timeout, struct json_object **out)
+{
+	struct buf		 err = BUF_INIT;
+	struct svc		 s;
+	int			 rc;
+
+	*out = NULL;
+	if ((rc = open_existing(e, name, &s)) != 0)
+		return rc;
+	if (s.class->scale == NULL) {
+		error("service class '%s' has no scale tool (lifecycleTools."
+		    "scale or lifecycle.scaleTool)", s.class->name);
+		svc_close(&s);
+		return EXIT_STEP_FAILED;
+	}
+	json_set(s.rec, "replicas", json_object_new_int64(replicas));
+	if (lifecycle(e, &s, s.class->scale, timeout > 0 ? timeout :
+	    s.class->create_timeout_ns, &err) < 0) {
+		error("scale '%s': %s", name, buf_str(&err));
+		rc = EXIT_STEP_FAILED;
+	} else
+		rc = svc_save(e, &s) < 0 ? EXIT_IO : 0;
 	*out = view(&s);
 	svc_close(&s);
 	buf_release(&err);

@@ -46,8 +46,37 @@ test_expect_success 'create: dependency probed, start tool given args and resour
 	grep "^MUSTER_INPUT_RESOURCES=.*\"requests\": *{ *\"cpu\": *\"500m\", *\"memory\": *\"512Mi\"" started.env &&
 	muster service list >list &&
 	grep "healthy" list &&
+	muster service scale "$(cat name)" 3 &&
+	echo "shop 3" >expect && test_cmp expect scaled
+'
+
+test_expect_success 'core_service_scale calls the scale tool from a step' '
+	mkdir -p .muster/workflows &&
+	cat >.muster/workflows/sc.yaml <<-EOF &&
+	apiVersion: muster.giantswarm.io/v1alpha1
+	kind: Workflow
+	metadata: {name: sc}
+	spec:
+	  steps:
+	    - id: up
+	      tool: core_service_scale
+	      args: {name: $(cat name), replicas: 5}
+	EOF
+	muster -q run sc &&
+	echo "shop 5" >expect && test_cmp expect scaled &&
 	muster service delete "$(cat name)" &&
 	test -e deleted
+'
+
+test_expect_success 'scale without a scale tool, or with a bad number, fails' '
+	sed -i "/scaleTool/d" .muster/serviceclasses/class.yaml &&
+	muster service create app --arg service_name=shop3 \
+		--arg port=$(cat app.port) --arg dep_port=$(cat dep.port) >name &&
+	test_expect_code 1 muster service scale "$(cat name)" 2 2>err &&
+	grep "service class .app. has no scale tool" err &&
+	test_expect_code 2 muster service scale "$(cat name)" many 2>err &&
+	grep "replicas .many.: use a whole number" err &&
+	muster service delete "$(cat name)"
 '
 
 test_expect_success 'an external dependency that is down fails the create' '

@@ -144,12 +144,12 @@ _muster()
 	service)
 		opts="--json"
 		case $sub in
-		'')	names="create start stop restart delete status wait list" ;;
+		'')	names="create start stop restart delete status wait scale list" ;;
 		create)	opts="--arg --args-file --timeout --no-wait --json"
 			[[ -z $target ]] && names=$(_muster_names serviceclasses) ;;
 		delete)	opts="--force --json"
 			[[ -z $target ]] && names=$(_muster_names services) ;;
-		start | restart | wait)
+		start | restart | wait | scale)
 			opts="--timeout --json"
 			[[ -z $target ]] && names=$(_muster_names services) ;;
 		stop | status)

@@ -119,9 +119,9 @@ complete -c muster -n '__muster_at call 0' -a '(__muster_list tools)'
 complete -c muster -n '__muster_at list 0' -a 'workflows tools serviceclasses services executions'
 complete -c muster -n '__muster_at help 0' -a "$commands"
 complete -c muster -n '__fish_seen_subcommand_from validate' -F
-complete -c muster -n '__muster_at service 0' -a 'create start stop restart delete status wait list'
+complete -c muster -n '__muster_at service 0' -a 'create start stop restart delete status wait scale list'
 complete -c muster -n '__muster_service_at create' -a '(__muster_list serviceclasses)'
-complete -c muster -n '__muster_service_at start stop restart delete status wait' -a '(__muster_list services)'
+complete -c muster -n '__muster_service_at start stop restart delete status wait scale' -a '(__muster_list services)'
 
 # Options of the commands.
 complete -c muster -n '__fish_seen_subcommand_from run' -l arg -x -a '(__muster_wfargs)' -d 'an argument K=V'
@@ -130,7 +130,7 @@ complete -c muster -n '__fish_seen_subcommand_from run call create' -l args-file
 complete -c muster -n '__fish_seen_subcommand_from run resume' -s j -x -d 'at most N processes at once'
 complete -c muster -n '__fish_seen_subcommand_from run resume' -s k -l keep-going -d 'run what does not depend on a failure'
 complete -c muster -n '__fish_seen_subcommand_from run' -s n -l dry-run -d 'print the plan only'
-complete -c muster -n '__fish_seen_subcommand_from run create start restart wait' -l timeout -x -d 'a duration'
+complete -c muster -n '__fish_seen_subcommand_from run create start restart wait scale' -l timeout -x -d 'a duration'
 complete -c muster -n '__fish_seen_subcommand_from run' -l fsync -d 'make every record survive a power cut'
 complete -c muster -n '__fish_seen_subcommand_from resume' -l last -d 'the latest execution'
 complete -c muster -n '__fish_seen_subcommand_from resume' -l from -x -d 'run STEP and its dependents again'
