@@ -21,7 +21,7 @@ cmd_cancel(struct ctx *ctx, int argc, char **argv)
 
 	if (cmd_getopt(ctx, argc, argv, "", NULL) != -1 || optind + 1 != argc)
 		return cmd_usage(cmd_find("cancel"));
-	if ((rc = cmd_load(ctx, &p)) != 0)
+	if ((rc = cmd_open(ctx, &p)) != 0)
 		return rc;
 	state = record_state_dir(p);
 	rc = EXIT_STATE;

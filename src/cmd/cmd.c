@@ -248,16 +248,33 @@ cmd_find(const char *name)
 	return NULL;
 }
 
+static int	take_project(struct ctx *, struct project *, int missing);
+
 int
 cmd_load(struct ctx *ctx, struct project **out)
 {
 	int	missing;
 
 	*out = project_load(ctx->dir, NULL, 0, &missing);
-	if (*out != NULL) {
+	return take_project(ctx, *out, missing);
+}
+
+int
+cmd_open(struct ctx *ctx, struct project **out)
+{
+	int	missing;
+
+	*out = project_open(ctx->dir, &missing);
+	return take_project(ctx, *out, missing);
+}
+
+static int
+take_project(struct ctx *ctx, struct project *p, int missing)
+{
+	if (p != NULL) {
 		/* config.yaml's colour, unless the command line chose: it
 		 * stands between the environment and --color. */
-		const char	*c = (*out)->config.color;
+		const char	*c = p->config.color;
 
 		const char	*no = getenv("NO_COLOR");
 

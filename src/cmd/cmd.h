@@ -49,6 +49,11 @@ struct project;
  * or the exit code to return.
  */
 int	 cmd_load(struct ctx *, struct project **);
+/*
+ * The same for commands that act on what exists (executions, instances):
+ * errors in definitions are kept for project_usable_*(), not printed.
+ */
+int	 cmd_open(struct ctx *, struct project **);
 struct workflow;
 /* Returns the workflow called name, or NULL after an error (with a hint). */
 struct workflow	*cmd_workflow(struct project *, const char *name);

@@ -96,7 +96,7 @@ cmd_gc(struct ctx *ctx, int argc, char **argv)
 		return cmd_usage(cmd_find("gc"));
 	if (age < 0 && keep < 0)
 		keep = 100;
-	if ((rc = cmd_load(ctx, &p)) != 0)
+	if ((rc = cmd_open(ctx, &p)) != 0)
 		return rc;
 	state = record_state_dir(p);
 	execs = xasprintf("%s/executions", state);

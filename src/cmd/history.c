@@ -66,8 +66,8 @@ cmd_history(struct ctx *ctx, int argc, char **argv)
 			st = optarg;
 			if (exec_status_parse(st) < 0) {
 				error("--status: expected running, completed, "
-				    "failed, interrupted or cancelled, not '%s'",
-				    st);
+				    "failed, interrupted, cancelled or "
+				    "timed_out, not '%s'", st);
 				json_object_put(list);
 				return EXIT_USAGE;
 			}
@@ -89,7 +89,7 @@ cmd_history(struct ctx *ctx, int argc, char **argv)
 		json_object_put(list);
 		return cmd_usage(cmd_find("history"));
 	}
-	if ((rc = cmd_load(ctx, &p)) != 0) {
+	if ((rc = cmd_open(ctx, &p)) != 0) {
 		json_object_put(list);
 		return rc;
 	}

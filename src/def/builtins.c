@@ -4,25 +4,38 @@
 #include "base/util.h"
 #include "def/builtins.h"
 
-/* In-process (service NULL), or the `muster service` subcommand. */
+/*
+ * In-process (service NULL), or the `muster service` subcommand; the
+ * arguments each takes and those it needs, space-separated.
+ */
 static const struct {
 	const char	*name;
 	const char	*service;
+	const char	*args;
+	const char	*required;
 } builtins[] = {
-	{ "core_service_create", "create" },
-	{ "core_service_delete", "delete" },
-	{ "core_service_start", "start" },
-	{ "core_service_stop", "stop" },
-	{ "core_service_restart", "restart" },
-	{ "core_service_status", "status" },
-	{ "core_service_list", "list" },
-	{ "core_service_wait_healthy", "wait" },
-	{ "core_service_scale", "scale" },
-	{ "core_serviceclass_list", NULL },
-	{ "core_serviceclass_available", NULL },
-	{ "core_workflow_list", NULL },
-	{ "core_workflow_execution_list", NULL },
-	{ "core_workflow_execution_get", NULL },
+	{ "core_service_create", "create",
+	  "serviceClassName name args timeout", "serviceClassName" },
+	{ "core_service_delete", "delete", "name serviceClassName force",
+	  "name" },
+	{ "core_service_start", "start", "name serviceClassName timeout",
+	  "name" },
+	{ "core_service_stop", "stop", "name serviceClassName", "name" },
+	{ "core_service_restart", "restart",
+	  "name serviceClassName timeout", "name" },
+	{ "core_service_status", "status", "name serviceClassName", "name" },
+	{ "core_service_list", "list", "", "" },
+	{ "core_service_wait_healthy", "wait",
+	  "name serviceClassName timeout", "name" },
+	{ "core_service_scale", "scale", "name replicas timeout",
+	  "name replicas" },
+	{ "core_serviceclass_list", NULL, "", "" },
+	{ "core_serviceclass_available", NULL, "name serviceClassName", "" },
+	{ "core_workflow_list", NULL, "", "" },
+	{ "core_workflow_execution_list", NULL,
+	  "workflow_name status limit offset", "" },
+	{ "core_workflow_execution_get", NULL,
+	  "execution_id include_steps step_id", "execution_id" },
 };
 
 const size_t	nbuiltins = nitems(builtins);
@@ -48,4 +61,11 @@ const char *
 builtin_service(int i)
 {
 	return builtins[i].service;
+}
+
+const char *
+builtin_args(int i, const char **required)
+{
+	*required = builtins[i].required;
+	return builtins[i].args;
 }

@@ -15,5 +15,10 @@ int			 builtin_find(const char *name);
  * when the engine runs it in-process.
  */
 const char		*builtin_service(int i);
+/*
+ * The names of the arguments built-in i takes, space-separated; *required
+ * gets those it cannot do without.
+ */
+const char		*builtin_args(int i, const char **required);
 
 #endif

@@ -71,6 +71,9 @@ int		 load_name(struct loader *, const struct ynode *,
 int		 load_tstr(struct loader *, const struct ynode *,
 		    const char *name, struct tstr *);
 /* An argv list of templated strings. */
+/* shell: sh, bash, or an argv list the script's file is added to. */
+int		 load_shell(struct loader *, const struct ynode *,
+		    struct shell *);
 int		 load_argv(struct loader *, const struct ynode *,
 		    const char *name, struct tstr **, size_t *);
 /* Any value whose string leaves may be templates. */

@@ -90,6 +90,8 @@ struct expect {
 	bool		 success;	/* defaults to true */
 	bool		 success_set;
 	const char	**paths;	/* jsonPath keys */
+	struct tstr	 *path_tmpls;	/* a key's template over .result (its
+					 * text is compared), or src NULL */
 	struct tval	**values;	/* their expected values */
 	size_t		 n;
 	struct loc	 loc;
@@ -131,6 +133,13 @@ struct retry {
 	enum backoff	 backoff;
 };
 
+/* How a run: script is run: an argv the script's file name is added to. */
+struct shell {
+	const char	**argv;		/* NULL: not set here */
+	size_t		  n;
+	bool		  posix;	/* sh or bash: simple commands skip it */
+};
+
 enum step_kind {
 	STEP_TOOL,
 	STEP_RUN,
@@ -157,6 +166,7 @@ struct step {
 	struct tval	 *args;
 	/* STEP_RUN */
 	struct tstr	  run;
+	struct shell	  shell;	/* else the workflow's, else sh -e */
 	/* STEP_FOREACH and STEP_PARALLEL */
 	struct tstr	  items;	/* forEach items template */
 	struct tval	 *items_const;	/* or a literal list */
@@ -200,6 +210,7 @@ struct workflow {
 	bool		  keep_going;	/* error_policy: continue */
 	int		  max_failures;	/* stop after this many; 0: no cap */
 	bool		  stages;	/* written as orchestration/v1 */
+	struct shell	  shell;	/* for its run: steps */
 	struct step	**steps;	/* top-level, in file order */
 	size_t		  nsteps;
 	struct step	**on_failure;
@@ -210,6 +221,7 @@ struct workflow {
 	bool		  broken;	/* had load errors: not cross-checked */
 	bool		  reads_steps;	/* some template reads .steps */
 	bool		  reads_results; /* something reads .results */
+	bool		  all_results;	/* its result is every step's */
 };
 
 struct tool {
@@ -221,6 +233,7 @@ struct tool {
 	struct tstr	*command;	/* argv, each element a template */
 	size_t		 ncommand;
 	struct tstr	 run;
+	struct shell	 shell;		/* for run: */
 	struct tval	*env;
 	struct tstr	 workdir;
 	int64_t		 timeout_ns;
@@ -318,6 +331,10 @@ struct project {
 	size_t			 nclasses, ccap;
 	struct hmap		 workflow_names, tool_names, class_names;
 	struct config		 config;
+	/* Opened with project_open(): what the load reported, kept. */
+	struct buf		 problems;	/* its messages, as printed */
+	struct hmap		 bad_files;	/* files an error names */
+	bool			 bad_all;	/* an error outside any file */
 };
 
 struct workflow		*project_workflow(const struct project *, const char *);
@@ -325,6 +342,13 @@ struct tool		*project_tool(const struct project *, const char *);
 struct service_class	*project_class(const struct project *, const char *);
 
 const char		*arg_type_name(enum arg_type);
+/*
+ * The names a template reads at its top level before arguments and step
+ * ids (.input, .results, ...): one list for the checks and the engine.
+ */
+extern const char *const	 tmpl_roots[];
+extern const size_t		 ntmpl_roots;
+bool				 tmpl_root(const char *name);
 /* Where line tl, column tc of a template's text is in its file. */
 struct loc		 tstr_loc(const struct tstr *, int tl, int tc);
 

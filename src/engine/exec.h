@@ -42,8 +42,10 @@ struct run_proc {
 	int		 log[2];	/* stdout and stderr log files, or -1 */
 	struct buf	 line[2];	/* partial lines for -v streaming */
 	struct mask_stream mstream[2];	/* masking of the log files */
+	struct buf	 err_tail;	/* the end of stderr, masked */
 	char		*out_file;	/* $MUSTER_OUTPUT */
 	char		*args_file;	/* a child workflow's input, or NULL */
+	char		*script_file;	/* its run: script, removed at its end */
 };
 
 struct job {
@@ -70,6 +72,8 @@ struct job {
 	int64_t		  deadline;	/* timeout or retry time, or 0 */
 	int64_t		  kill_at;	/* SIGKILL the group then, or 0 */
 	bool		  timed_out;
+	bool		  has_usage;	/* usage is the last attempt's */
+	struct proc_usage usage;	/* of the last attempt's process */
 	size_t		  slot;		/* in exec.active, while active */
 	struct json_object *vars;	/* loop variables, or NULL */
 	struct json_object *input;	/* the rendered arguments */
@@ -121,11 +125,13 @@ struct exec {
 	char			*error;
 	int			 exit_code;
 	int			 signal;	/* that ended the run, or 0 */
+	int			 nsignals;	/* a second one: no cleanup */
 	bool			 stopping;	/* fail-fast: start nothing */
 	bool			 failed;	/* a step failed for real */
 	int			 nfailed;	/* steps that did */
 	bool			 timed_out;
 	bool			 io_failed;	/* the record cannot be written */
+	bool			 output_lost;	/* stdout or stderr failed */
 	char			*self;		/* muster's own executable */
 	/* resume */
 	bool			 resumed;
@@ -134,6 +140,7 @@ struct exec {
 	bool			 cancelled;	/* muster cancel asked for it */
 	int			 lock_fd, wflock_fd;
 	int64_t			 started_ns, started_wall, deadline;
+	struct proc_usage	 usage;		/* of every process reaped */
 	/* jobs */
 	struct job		**jobs;		/* every job, in creation order */
 	size_t			 njobs, jobcap;

@@ -181,13 +181,30 @@ result_wanted(const struct exec *x, const struct job *j)
 
 static void	kid_done(struct exec *, struct job *, bool ok);
 
+/* Whether a failure of j is its container's to tolerate (allowFailure on
+ * a forEach or parallel step around it): it fails that, not the run. */
+static bool
+inside_tolerant(const struct job *j)
+{
+	for (j = j->parent; j != NULL; j = j->parent)
+		if (j->step->allow_failure)
+			return true;
+	return false;
+}
+
+bool
+job_tolerated(const struct job *j)
+{
+	return j->step->allow_failure || j->cleanup || inside_tolerant(j);
+}
+
 /* Lets what waits for j go on (ok) or never (a failure for real). */
 static void
 release(struct exec *x, struct job *j, bool ok)
 {
 	size_t	k;
 
-	if (!ok) {
+	if (!ok && !inside_tolerant(j)) {
 		x->failed = true;
 		x->nfailed++;
 		/* error_policy: continue keeps going, up to max_failures. */
@@ -245,6 +262,15 @@ job_finish(struct exec *x, struct job *j, enum status st, const char *why)
 		json_object_put(j->result);
 		j->result = NULL;
 	}
+}
+
+void
+job_fail(struct exec *x, struct job *j, const char *text)
+{
+	char	*why = mask_str(x->mask, text);
+
+	job_finish(x, j, ST_FAILED, why);
+	free(why);
 }
 
 /* A container's result: forEach a list of iterations, parallel a map. */
@@ -437,7 +463,7 @@ container_start(struct exec *x, struct job *c)
 		c->kids_left = c->nkids;
 	} else {
 		if ((c->items = foreach_items(x, c, &err)) == NULL) {
-			job_finish(x, c, ST_FAILED, buf_str(&err));
+			job_fail(x, c, buf_str(&err));
 			buf_release(&err);
 			return;
 		}
@@ -501,7 +527,7 @@ job_start(struct exec *x, struct job *j)
 		j->cond_done = pass == 1;
 	}
 	if (pass < 0) {
-		job_finish(x, j, ST_FAILED, buf_str(&err));
+		job_fail(x, j, buf_str(&err));
 	} else if (pass == 0) {
 		job_finish(x, j, ST_SKIPPED, "condition is false");
 	} else if (pass == 2) {

@@ -7,18 +7,12 @@
 #include "tmpl/tmpl.h"
 #include "base/value.h"
 
-static const char *const roots[] = { "input", "results", "steps", "vars",
-    "execution" };
-
 void
 render_alias(struct json_object *root, const char *key,
     struct json_object *result)
 {
-	size_t	i;
-
-	for (i = 0; i < nitems(roots); i++)
-		if (strcmp(key, roots[i]) == 0)
-			return;
+	if (tmpl_root(key))
+		return;
 	/* An argument of that name keeps it (the loader forbids both). */
 	if (json_object_object_get_ex(json_object_object_get(root, "input"),
 	    key, NULL))
@@ -32,7 +26,6 @@ render_root(struct json_object *input, struct json_object *results,
     struct json_object *vars)
 {
 	struct json_object	*r = json_object_new_object();
-	size_t			 i;
 
 	json_set(r, "input", json_object_get(input));
 	json_set(r, "results", json_object_get(results));
@@ -42,10 +35,7 @@ render_root(struct json_object *input, struct json_object *results,
 	json_set(r, "execution", json_object_get(execution));
 	if (json_object_is_type(input, json_type_object)) {
 		json_object_object_foreach(input, k, v) {
-			for (i = 0; i < nitems(roots); i++)
-				if (strcmp(k, roots[i]) == 0)
-					break;
-			if (i == nitems(roots))
+			if (!tmpl_root(k))
 				json_set(r, k, json_object_get(v));
 		}
 	}

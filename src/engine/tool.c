@@ -1,4 +1,5 @@
 /* tool.c: what running a tool means: a process, a built-in or a workflow. */
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -174,20 +175,57 @@ split_simple(const char *s, struct strv *argv)
 	return 0;
 }
 
-static void
-shell_argv(struct strv *argv, const char *script)
+/*
+ * Writes the script to a private file (0600), so that no secret it holds
+ * shows in any process's argv, and runs it with the shell's argv.
+ */
+static int
+script_argv(const struct call *c, const struct shell *sh, const char *script,
+    size_t len, struct invocation *inv, struct buf *err)
 {
-	strv_add(argv, xstrdup("/bin/sh"));
-	strv_add(argv, xstrdup("-c"));
-	strv_add(argv, xstrdup(script));
+	static const char	*sh_argv[] = { "/bin/sh", "-e" };
+	char			 tmp[] = "/tmp/muster-script-XXXXXX";
+	size_t			 i, off = 0;
+	ssize_t			 w;
+	int			 fd;
+
+	if (c->script_file != NULL) {
+		inv->script_file = xstrdup(c->script_file);
+		fd = open(inv->script_file, O_WRONLY | O_CREAT | O_TRUNC |
+		    O_CLOEXEC | O_NOFOLLOW, 0600);
+	} else if ((fd = mkostemp(tmp, O_CLOEXEC)) >= 0)
+		inv->script_file = xstrdup(tmp);
+	if (fd < 0) {
+		buf_printf(err, "cannot write the script to '%s': %s",
+		    c->script_file ? c->script_file : tmp, strerror(errno));
+		return -2;
+	}
+	for (; off < len; off += (size_t)w)
+		if ((w = write(fd, script + off, len - off)) <= 0) {
+			buf_printf(err, "cannot write the script to '%s': %s",
+			    inv->script_file, strerror(errno));
+			close(fd);
+			return -2;
+		}
+	close(fd);
+	if (sh == NULL || sh->n == 0)
+		for (i = 0; i < nitems(sh_argv); i++)
+			strv_add(&inv->argv, xstrdup(sh_argv[i]));
+	else
+		for (i = 0; i < sh->n; i++)
+			strv_add(&inv->argv, xstrdup(sh->argv[i]));
+	strv_add(&inv->argv, xstrdup(inv->script_file));
+	return 0;
 }
 
 /* A run: script, rendered with shell quoting, as argv. */
 static int
-prepare_script(const struct tstr *run, struct json_object *root,
+prepare_script(const struct call *c, const struct tstr *run,
+    const struct shell *sh, struct json_object *root,
     struct invocation *inv, struct buf *err)
 {
 	struct buf	script = BUF_INIT;
+	int		rc = 0;
 
 	if (render_text(run, root, TMPL_SHELL, &script, err) < 0) {
 		buf_release(&script);
@@ -198,12 +236,14 @@ prepare_script(const struct tstr *run, struct json_object *root,
 		buf_release(&script);
 		return -1;
 	}
-	if (split_simple(buf_str(&script), &inv->argv) < 0) {
+	/* One plain command needs no shell (when the shell is one). */
+	if ((sh != NULL && sh->n > 0 && !sh->posix) ||
+	    split_simple(buf_str(&script), &inv->argv) < 0) {
 		strv_release(&inv->argv);
-		shell_argv(&inv->argv, buf_str(&script));
+		rc = script_argv(c, sh, script.s, script.len, inv, err);
 	}
 	buf_release(&script);
-	return 0;
+	return rc;
 }
 
 /* A Tool file's command: each element rendered into one argument. */
@@ -405,10 +445,12 @@ static int	prepare(const struct call *, struct invocation *,
 int
 tool_prepare(const struct call *c, struct invocation *inv, struct buf *err)
 {
-	if (prepare(c, inv, err) == 0)
+	int	rc = prepare(c, inv, err);
+
+	if (rc == 0)
 		return 0;
 	invocation_release(inv);
-	return -1;
+	return rc;
 }
 
 static int
@@ -422,8 +464,9 @@ prepare(const struct call *c, struct invocation *inv, struct buf *err)
 	if (c->run != NULL) {
 		inv->kind = INV_PROC;
 		inv->input = json_object_get(c->wf_input);
-		if (prepare_script(c->run, c->root, inv, err) < 0)
-			return -1;
+		if ((rc = prepare_script(c, c->run, c->shell, c->root, inv,
+		    err)) < 0)
+			return rc;
 		goto common;
 	}
 	if (prepare_input(c, inv, err) < 0)
@@ -458,7 +501,8 @@ prepare(const struct call *c, struct invocation *inv, struct buf *err)
 	if (c->tool->ncommand > 0)
 		rc = prepare_command(c->tool, troot, inv, err);
 	else
-		rc = prepare_script(&c->tool->run, troot, inv, err);
+		rc = prepare_script(c, &c->tool->run, &c->tool->shell,
+		    troot, inv, err);
 	if (rc < 0)
 		goto out;
 common:
@@ -477,6 +521,9 @@ invocation_release(struct invocation *inv)
 	strv_release(&inv->argv);
 	strv_release(&inv->env);
 	free(inv->dir);
+	if (inv->script_file != NULL)
+		unlink(inv->script_file);
+	free(inv->script_file);
 	json_object_put(inv->input);
 	memset(inv, 0, sizeof *inv);
 }

@@ -192,6 +192,10 @@ bring_down(struct svcenv *e, struct svc *s)
 		return 0;	/* stopped already: nothing to undo */
 	svc_set_state(s, "stopping", NULL);
 	svc_save(e, s);
+	if (s->class_broken && e->verbose >= 0)
+		warn("service class '%s' has errors: stopping service '%s' "
+		    "without it (its daemon gets SIGTERM)", svc_str(s, "class"),
+		    s->name);
 	if (s->class != NULL && s->class->stop != NULL &&
 	    lifecycle(e, s, s->class->stop,
 	    s->class->delete_timeout_ns, &err) < 0) {
@@ -277,19 +281,16 @@ static struct json_object *
 new_record(struct service_class *c, const char *name, struct json_object *in)
 {
 	struct json_object	*r = json_object_new_object();
-	struct mask		*m = mask_new();
 	char			 t[40];
 
-	/* Secret arguments are never written down. */
-	mask_add_secrets(m, &c->args, in);
 	record_time(t, sizeof t, clock_wall_ns());
 	json_set(r, "name", json_str(name));
 	json_set(r, "class", json_str(c->name));
 	json_set(r, "state", json_str("starting"));
-	json_set(r, "args", mask_json(m, in));
+	/* Secret arguments are never written down. */
+	json_set(r, "args", mask_args(&c->args, in));
 	json_set(r, "created_at", json_str(t));
 	json_set(r, "depends_on", json_object_new_array());
-	mask_free(m);
 	return r;
 }
 
@@ -361,6 +362,8 @@ svc_create(struct svcenv *e, const char *class, const char *name,
 		error("no service class '%s'", class);
 		return EXIT_USAGE;
 	}
+	if (project_usable_class(e->p, c, true) < 0)
+		return EXIT_USAGE;
 	if (schema_apply(&c->args, args, NULL, &in) < 0 ||
 	    (iname = instance_name(c, name, in)) == NULL) {
 		json_object_put(in);
@@ -408,7 +411,12 @@ open_existing(struct svcenv *e, const char *name, struct svc *s)
 	}
 	if (rc != 0)
 		svc_close(s);
-	else if (s->class == NULL) {
+	else if (s->class_broken) {
+		project_usable_class(e->p, project_class(e->p,
+		    svc_str(s, "class")), true);
+		svc_close(s);
+		return EXIT_USAGE;
+	} else if (s->class == NULL) {
 		error("service '%s' is of class '%s', which is no longer "
 		    "defined", name, svc_str(s, "class"));
 		svc_close(s);

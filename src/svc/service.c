@@ -179,6 +179,12 @@ svc_open(struct svcenv *e, const char *name, struct svc *s)
 	if (s->rec == NULL)
 		return 1;
 	s->class = project_class(e->p, svc_str(s, "class"));
+	if (s->class != NULL && e->p->problems.len > 0 &&
+	    project_usable_class(e->p, s->class, false) < 0) {
+		/* Only what needs the class refuses (open_existing). */
+		s->class = NULL;
+		s->class_broken = true;
+	}
 	return 0;
 }
 

@@ -23,7 +23,8 @@ struct svcenv {
 /* An instance while an operation holds it (its lock and its record). */
 struct svc {
 	char			*name;
-	struct service_class	*class;
+	struct service_class	*class;	/* NULL: gone, or class_broken */
+	bool			 class_broken;	/* defined, with errors */
 	struct json_object	*rec;	/* the state document */
 	int			 lock_fd;
 	int			 dirfd;	/* the env's, for the lock file */
