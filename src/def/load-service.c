@@ -644,7 +644,16 @@ load_class(struct loader *ld, const struct ynode *spec,
 		rc = loc_error(&l, "service class '%s' needs a 'daemon' or a "
 		    "'start' lifecycle tool", c->name);
 	}
-	if (rc == 0 && c->health_tool != NULL && c->probe != PROBE_NONE)
+	if (rc == 0 && c->health_tool != NULL && c->probe != PROBE_NONE &&
+	    f[KF_LIFECYCLE] != NULL && c->health_tool->pass_args) {
+		/* The document's layout: the tool probes; the block's
+		 * periods and thresholds still apply. */
+		l = load_loc(ld, f[KF_HEALTH] ? f[KF_HEALTH] : f[KF_CONFIG]);
+		loc_warn(&l, "service class '%s' has a healthCheckTool: muster "
+		    "probes with it, not with this block's httpGet, tcpSocket "
+		    "or exec (its periods and thresholds apply)", c->name);
+		c->probe = PROBE_NONE;
+	} else if (rc == 0 && c->health_tool != NULL && c->probe != PROBE_NONE)
 		rc = loc_error(&l, "service class '%s' has both a healthCheck "
 		    "probe and a healthCheck lifecycle tool", c->name);
 	if (c->health_tool != NULL && c->probe == PROBE_NONE)

@@ -707,7 +707,10 @@ keep_sink(const char *line, size_t len, void *arg)
 	if (m == NULL)
 		m = strstr(line, ": note: ");
 	if (m == NULL) {
-		if (strncmp(line, "muster: warning: ", 17) != 0)
+		/* Warnings and hints make nothing unusable. */
+		if (strncmp(line, "muster: warning: ", 17) != 0 &&
+		    strstr(line, ": warning: ") == NULL &&
+		    strstr(line, ": hint: ") == NULL)
 			p->bad_all = 1;
 		return;
 	}
