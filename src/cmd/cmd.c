@@ -50,6 +50,12 @@ const struct cmd	cmds[] = {
 	  "stop a running execution; it records cancelled",
 	  "Its runner stops as on SIGTERM: its steps get SIGTERM, then\n"
 	  "SIGKILL, and the execution can be resumed.\n" },
+	{ "pause", cmd_pause, "pause ID|--last",
+	  "let a running execution finish its running steps, then stop",
+	  "Its runner starts no other step; once those that run have ended,\n"
+	  "it records paused and exits 5, and 'muster resume ID' goes on\n"
+	  "from there.  pause returns once the runner has taken the request.\n"
+	  "Exit 0 taken, 3 no such execution or not running.\n" },
 	{ "gc", cmd_gc, "gc [--older-than D] [--keep N]",
 	  "delete executions that no longer run",
 	  "Keeps the newest N (default 100 when neither option is given) and\n"

@@ -138,6 +138,7 @@ struct exec {
 	struct prior		*prior;		/* what the record says */
 	const char		*from;		/* --from: run it again */
 	bool			 cancelled;	/* muster cancel asked for it */
+	bool			 pausing;	/* muster pause asked for it */
 	int			 lock_fd, wflock_fd;
 	int64_t			 started_ns, started_wall, deadline;
 	struct proc_usage	 usage;		/* of every process reaped */

@@ -54,7 +54,7 @@ _muster()
 {
 	local cur prev cmd='' sub='' target='' i w cword opts='' names=''
 	local -a words _muster_cmd
-	local commands="run resume status history logs cancel gc call list
+	local commands="run resume status history logs cancel pause gc call list
 		show graph validate render service version help"
 
 	_muster_words
@@ -97,7 +97,7 @@ _muster()
 		_muster_reply "$(_muster_names workflows)"
 		return ;;
 	--status)
-		_muster_reply running completed failed interrupted cancelled
+		_muster_reply running completed failed interrupted cancelled timed_out paused
 		return ;;
 	--arg)
 		[[ $cmd == run && -n $target ]] || return
@@ -122,6 +122,8 @@ _muster()
 		[[ -z $target ]] && names=$(_muster_names executions) ;;
 	status | cancel)
 		opts="--json"
+		[[ -z $target ]] && names=$(_muster_names executions) ;;
+	pause)	opts="--last"
 		[[ -z $target ]] && names=$(_muster_names executions) ;;
 	logs)	opts="--follow"
 		[[ -z $target ]] && names=$(_muster_names executions) ;;

@@ -85,7 +85,7 @@ function __muster_wfargs
     end
 end
 
-set -l commands run resume status history logs cancel gc call list show graph validate render service version help
+set -l commands run resume status history logs cancel pause gc call list show graph validate render service version help
 complete -c muster -f
 complete -c muster -n "not __fish_seen_subcommand_from $commands" -s C -r -a '(__fish_complete_directories)' -d 'use DIR/.muster'
 complete -c muster -n "not __fish_seen_subcommand_from $commands" -s v -d 'more output'
@@ -101,6 +101,8 @@ complete -c muster -n "not __fish_seen_subcommand_from $commands" -a status -d "
 complete -c muster -n "not __fish_seen_subcommand_from $commands" -a history -d 'list past executions, newest first'
 complete -c muster -n "not __fish_seen_subcommand_from $commands" -a logs -d "print what an execution's steps wrote"
 complete -c muster -n "not __fish_seen_subcommand_from $commands" -a cancel -d 'stop a running execution'
+complete -c muster -n "not __fish_seen_subcommand_from $commands" -a pause -d 'finish the running steps, then stop until resume'
+complete -c muster -n '__fish_seen_subcommand_from pause' -l last -d 'the latest execution'
 complete -c muster -n "not __fish_seen_subcommand_from $commands" -a gc -d 'delete executions that no longer run'
 complete -c muster -n "not __fish_seen_subcommand_from $commands" -a call -d 'run one tool and print its result'
 complete -c muster -n "not __fish_seen_subcommand_from $commands" -a list -d 'list definitions with their descriptions'
@@ -114,7 +116,7 @@ complete -c muster -n "not __fish_seen_subcommand_from $commands" -a help -d 'de
 
 # Operands.
 complete -c muster -n '__muster_at run 0; or __muster_at show 0; or __muster_at graph 0' -a '(__muster_list workflows)'
-complete -c muster -n '__muster_at resume 0; or __muster_at status 0; or __muster_at logs 0; or __muster_at cancel 0' -k -a '(__muster_list executions)'
+complete -c muster -n '__muster_at resume 0; or __muster_at status 0; or __muster_at logs 0; or __muster_at cancel 0; or __muster_at pause 0' -k -a '(__muster_list executions)'
 complete -c muster -n '__muster_at call 0' -a '(__muster_list tools)'
 complete -c muster -n '__muster_at list 0' -a 'workflows tools serviceclasses services executions'
 complete -c muster -n '__muster_at help 0' -a "$commands"
@@ -136,7 +138,7 @@ complete -c muster -n '__fish_seen_subcommand_from resume' -l last -d 'the lates
 complete -c muster -n '__fish_seen_subcommand_from resume' -l from -x -d 'run STEP and its dependents again'
 complete -c muster -n '__fish_seen_subcommand_from logs' -l follow -d 'print what arrives until the end'
 complete -c muster -n '__fish_seen_subcommand_from history' -l workflow -x -a '(__muster_list workflows)' -d 'only this workflow'
-complete -c muster -n '__fish_seen_subcommand_from history' -l status -x -a 'running completed failed interrupted cancelled' -d 'only this status'
+complete -c muster -n '__fish_seen_subcommand_from history' -l status -x -a 'running completed failed interrupted cancelled timed_out paused' -d 'only this status'
 complete -c muster -n '__fish_seen_subcommand_from history' -l limit -x -d 'at most N'
 complete -c muster -n '__fish_seen_subcommand_from gc' -l older-than -x -d 'keep what started less than D ago'
 complete -c muster -n '__fish_seen_subcommand_from gc' -l keep -x -d 'keep the newest N'
