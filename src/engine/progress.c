@@ -196,9 +196,14 @@ status_line(struct progress *pr, struct exec *x)
 	buf_printf(&b, "[%zu/%zu] running", pr->done, pr->total);
 	for (i = 0; i < x->nactive && b.len < 70; i++)
 		if (x->active[i]->phase == PH_RUN ||
-		    x->active[i]->phase == PH_COND)
+		    x->active[i]->phase == PH_COND) {
+			const struct run_proc	*rp = x->active[i]->proc;
+
 			buf_printf(&b, "%s %s", shown++ ? "," : "",
 			    x->active[i]->key);
+			if (rp != NULL && rp->note[0] != '\0')
+				buf_printf(&b, " (%s)", rp->note);
+		}
 	if (shown == 0)
 		buf_truncate(&b, b.len - strlen(" running"));
 	longest(&b, x);
@@ -338,6 +343,22 @@ progress_step(struct progress *pr, struct exec *x, struct job *j,
 	}
 out:
 	buf_release(&d);
+	status_line(pr, x);
+}
+
+void
+progress_note(struct progress *pr, struct exec *x, struct job *j,
+    const char *note)
+{
+	if (pr->silent)
+		return;
+	if (pr->mode == PROGRESS_JSON) {
+		struct json_object	*e = json_object_new_object();
+
+		json_set(e, "message", json_str(note));
+		json_event(x, "step_progress", j, e);
+		return;
+	}
 	status_line(pr, x);
 }
 

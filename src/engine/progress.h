@@ -54,6 +54,10 @@ void	progress_step(struct progress *, struct exec *, struct job *,
 /* A line (without its newline) a step wrote, on stream 1 or 2. */
 void	progress_output(struct progress *, struct exec *, struct job *,
 	    int stream, const char *, size_t);
+/* A step's progress (an MCP call's "3/10 message"): on the status line,
+ * or a step_progress event. */
+void	progress_note(struct progress *, struct exec *, struct job *,
+	    const char *note);
 /* The summary, after the run's record is final. */
 void	progress_run_finished(struct progress *, struct exec *);
 /* The deadline to wait until: d, or sooner when the live line is due. */

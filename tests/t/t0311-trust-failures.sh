@@ -68,7 +68,7 @@ test_expect_success 'shell: unknown names and commands are load errors' '
 
 test_expect_success 'onFailure runs on failure and timeout, and reads .failure' '
 	use cleanup &&
-	test_expect_code 1 muster run cleanup --arg nap=0 2>err &&
+	test_expect_code 1 muster run cleanup --arg secs=0 2>err &&
 	grep "^notify failed nap: exit status 3$" ledger &&
 	rm ledger &&
 	test_expect_code 124 muster run cleanup_timeout 2>err &&
