@@ -66,8 +66,8 @@ cmd_history(struct ctx *ctx, int argc, char **argv)
 			st = optarg;
 			if (exec_status_parse(st) < 0) {
 				error("--status: expected running, completed, "
-				    "failed, interrupted or cancelled, not '%s'",
-				    st);
+				    "failed, interrupted, cancelled or "
+				    "timed_out, not '%s'", st);
 				json_object_put(list);
 				return EXIT_USAGE;
 			}

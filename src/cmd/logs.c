@@ -26,11 +26,55 @@ struct shown {
 	off_t	 at;
 };
 
+/*
+ * A log's name, KEY[.cond][.N].(out|err), as what orders it: the step,
+ * then its attempts in the order they ran (a condition before its step),
+ * then stdout before stderr.
+ */
+struct log_name {
+	size_t	keylen;
+	long	attempt;
+	int	cond, err;
+};
+
+static void
+log_name(const char *name, struct log_name *l)
+{
+	const char	*p = strchr(name, '.'), *q;
+
+	l->keylen = p != NULL ? (size_t)(p - name) : strlen(name);
+	l->attempt = 1;
+	l->cond = p != NULL && strncmp(p, ".cond.", 6) == 0;
+	if (l->cond)
+		p += 5;
+	if (p != NULL && p[1] >= '0' && p[1] <= '9' &&
+	    (q = strchr(p + 1, '.')) != NULL) {
+		l->attempt = strtol(p + 1, NULL, 10);
+		p = q;
+	}
+	l->err = p != NULL && strcmp(p, ".err") == 0;
+}
+
 static int
 by_name(const void *a, const void *b)
 {
-	return strcmp(((const struct shown *)a)->name,
-	    ((const struct shown *)b)->name);
+	const char	*x = ((const struct shown *)a)->name;
+	const char	*y = ((const struct shown *)b)->name;
+	struct log_name	 lx, ly;
+	int		 c;
+
+	log_name(x, &lx);
+	log_name(y, &ly);
+	if ((c = strncmp(x, y, lx.keylen < ly.keylen ? ly.keylen :
+	    lx.keylen)) != 0)
+		return c;
+	if (lx.attempt != ly.attempt)
+		return lx.attempt < ly.attempt ? -1 : 1;
+	if (lx.cond != ly.cond)
+		return ly.cond - lx.cond;
+	if (lx.err != ly.err)
+		return lx.err - ly.err;
+	return strcmp(x, y);
 }
 
 /*

@@ -162,21 +162,57 @@ wait_survivors(const char *id)
 	}
 }
 
-/* Templates may read what completed before, forEach iterations too. */
+/*
+ * The iteration a key names, when it is KEY_N of a step inside a forEach:
+ * its index, with the step's id in id; else -1.
+ */
+static long
+iteration_of(struct exec *x, const char *key, char *id, size_t size)
+{
+	const char		*u = strrchr(key, '_');
+	const struct step	*s;
+	char			*end;
+	long			 n;
+
+	if (u == NULL || u[1] < '0' || u[1] > '9' || (size_t)(u - key) >= size)
+		return -1;
+	n = strtol(u + 1, &end, 10);
+	if (*end != '\0' || n < 0)
+		return -1;
+	memcpy(id, key, (size_t)(u - key));
+	id[u - key] = '\0';
+	s = hmap_get(&x->w->ids, id);
+	return s != NULL && s->parent != NULL &&
+	    s->parent->kind == STEP_FOREACH ? n : -1;
+}
+
+/*
+ * Templates may read what completed before under every name it had: its
+ * key, and for a forEach iteration the step's own id too (the last
+ * iteration's result, as when it ran).
+ */
 static void
 preload_results(struct exec *x, struct prior *pr)
 {
-	char			 key[128];
-	struct json_object	*r;
+	char			 key[128], id[128];
+	struct json_object	*r, *last;
 	size_t			 i;
+	long			 n;
 
-	for (i = 0; x->w->reads_results && i < pr->n; i++)
-		if (pr->all[i].keylen < sizeof key &&
-		    (r = prior_result(&pr->all[i])) != NULL) {
-			memcpy(key, pr->all[i].key, pr->all[i].keylen);
-			key[pr->all[i].keylen] = '\0';
-			json_set(x->results, key, json_object_get(r));
-		}
+	for (i = 0; x->w->reads_results && i < pr->n; i++) {
+		if (pr->all[i].keylen >= sizeof key ||
+		    (r = prior_result(&pr->all[i])) == NULL)
+			continue;
+		memcpy(key, pr->all[i].key, pr->all[i].keylen);
+		key[pr->all[i].keylen] = '\0';
+		json_set(x->results, key, json_object_get(r));
+		if ((n = iteration_of(x, key, id, sizeof id)) < 0 ||
+		    (json_object_object_get_ex(x->last_iter, id, &last) &&
+		    json_object_get_int64(last) > n))
+			continue;
+		json_set(x->results, id, json_object_get(r));
+		json_set(x->last_iter, id, json_object_new_int64(n));
+	}
 }
 
 /*

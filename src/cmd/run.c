@@ -89,6 +89,10 @@ parse(struct ctx *ctx, int argc, char **argv, struct args *a,
 				return error("--timeout '%s': %s", optarg, why);
 			break;
 		case OPT_PARENT:
+			/* It is recorded and followed: an id, nothing else. */
+			if (!record_id_ok(optarg))
+				return error("--parent '%s' is not an execution "
+				    "id", optarg);
 			o->parent = optarg;
 			break;
 		case OPT_RESULT:
@@ -110,6 +114,7 @@ cmd_run(struct ctx *ctx, int argc, char **argv)
 	struct json_object	*input = NULL;
 	struct exec		 x;
 	int			 jobs = -1, rc;
+	bool			 bad;
 
 	if (parse(ctx, argc, argv, &a, &o, &jobs) < 0) {
 		args_release(&a);
@@ -118,8 +123,11 @@ cmd_run(struct ctx *ctx, int argc, char **argv)
 	if ((rc = cmd_load(ctx, &p)) != 0)
 		goto out;
 	rc = EXIT_USAGE;
-	if ((w = cmd_workflow(p, argv[optind])) == NULL ||
-	    args_input(&a, &w->args, &input) < 0)
+	if ((w = cmd_workflow(p, argv[optind])) == NULL)
+		goto out;
+	/* Both reported before anything runs. */
+	bad = project_check_scripts(p, w) < 0;
+	if (args_input(&a, &w->args, &input) < 0 || bad)
 		goto out;
 	if (o.dry_run) {
 		rc = plan_print(p, w, input, ctx->json);

@@ -1,41 +1,41 @@
 /* builtins.c: the table of muster's built-in tools: names and how they run. */
+#include <stdbool.h>
 #include <string.h>
 
 #include "base/util.h"
 #include "def/builtins.h"
 
-/* The arguments each takes (the seeds' names). */
-static const char *const a_create[] = { "serviceClassName", "name", "args",
-	"timeout", NULL };
-static const char *const a_name[] = { "name", NULL };
-static const char *const a_wait[] = { "name", "timeout", NULL };
-static const char *const a_delete[] = { "name", "force", NULL };
-static const char *const a_none[] = { NULL };
-static const char *const a_class[] = { "name", "serviceClassName", NULL };
-static const char *const a_execs[] = { "workflow_name", "status", "limit",
-	"offset", NULL };
-static const char *const a_exec[] = { "execution_id", "include_steps",
-	"step_id", NULL };
-
-/* In-process (service NULL), or the `muster service` subcommand. */
+/*
+ * In-process (service NULL), or the `muster service` subcommand; the
+ * arguments each takes and those it needs, space-separated.
+ */
 static const struct {
-	const char		*name;
-	const char		*service;
-	const char *const	*args;
+	const char	*name;
+	const char	*service;
+	const char	*args;
+	const char	*required;
 } builtins[] = {
-	{ "core_service_create", "create", a_create },
-	{ "core_service_delete", "delete", a_delete },
-	{ "core_service_start", "start", a_wait },
-	{ "core_service_stop", "stop", a_name },
-	{ "core_service_restart", "restart", a_wait },
-	{ "core_service_status", "status", a_name },
-	{ "core_service_list", "list", a_none },
-	{ "core_service_wait_healthy", "wait", a_wait },
-	{ "core_serviceclass_list", NULL, a_none },
-	{ "core_serviceclass_available", NULL, a_class },
-	{ "core_workflow_list", NULL, a_none },
-	{ "core_workflow_execution_list", NULL, a_execs },
-	{ "core_workflow_execution_get", NULL, a_exec },
+	{ "core_service_create", "create",
+	  "serviceClassName name args parameters timeout",
+	  "serviceClassName" },
+	{ "core_service_delete", "delete", "name serviceClassName force",
+	  "name" },
+	{ "core_service_start", "start", "name serviceClassName timeout",
+	  "name" },
+	{ "core_service_stop", "stop", "name serviceClassName", "name" },
+	{ "core_service_restart", "restart",
+	  "name serviceClassName timeout", "name" },
+	{ "core_service_status", "status", "name serviceClassName", "name" },
+	{ "core_service_list", "list", "", "" },
+	{ "core_service_wait_healthy", "wait",
+	  "name serviceClassName timeout", "name" },
+	{ "core_serviceclass_list", NULL, "", "" },
+	{ "core_serviceclass_available", NULL, "name serviceClassName", "" },
+	{ "core_workflow_list", NULL, "", "" },
+	{ "core_workflow_execution_list", NULL,
+	  "workflow_name status limit offset", "" },
+	{ "core_workflow_execution_get", NULL,
+	  "execution_id include_steps step_id", "execution_id" },
 };
 
 /* Other spellings of arguments: the seeds' 'parameters' is 'args'. */
@@ -71,50 +71,51 @@ builtin_service(int i)
 }
 
 const char *
-builtin_arg(int i, const char *key)
+builtin_args(int i, const char **required)
 {
-	const char *const	*a = builtins[i].args;
-	size_t			 k;
-
-	for (k = 0; k < nitems(aliases); k++)
-		if (strcmp(key, aliases[k].alias) == 0)
-			key = aliases[k].name;
-	for (; *a != NULL; a++)
-		if (strcmp(*a, key) == 0)
-			return *a;
-	return NULL;
+	*required = builtins[i].required;
+	return builtins[i].args;
 }
 
-const char *const *
-builtin_args(int i)
+/* Whether the space-separated words hold word. */
+static bool
+has_word(const char *words, const char *word)
 {
-	return builtins[i].args;
+	size_t	n = strlen(word);
+
+	while (*words != '\0') {
+		size_t	k = strcspn(words, " ");
+
+		if (k == n && strncmp(words, word, n) == 0)
+			return true;
+		words += k;
+		words += strspn(words, " ");
+	}
+	return false;
+}
+
+const char *
+builtin_arg(int i, const char *key)
+{
+	size_t	k;
+
+	if (!has_word(builtins[i].args, key))
+		return NULL;
+	for (k = 0; k < nitems(aliases); k++)
+		if (strcmp(key, aliases[k].alias) == 0)
+			return aliases[k].name;
+	return key;
 }
 
 void
 builtin_bad_arg(int i, const char *key, struct buf *msg)
 {
-	const char *const	*a = builtins[i].args;
-	const char		*sg, *cands[16];
-	size_t			 n, k, nc = 0;
+	const char	*a = builtins[i].args;
 
-	for (n = 0; a[n] != NULL; n++)
-		if (nc < nitems(cands))
-			cands[nc++] = a[n];
-	for (k = 0; k < nitems(aliases); k++)
-		if (builtin_arg(i, aliases[k].alias) != NULL &&
-		    nc < nitems(cands))
-			cands[nc++] = aliases[k].alias;
 	buf_printf(msg, "built-in tool '%s' has no argument '%s'",
 	    builtins[i].name, key);
-	if ((sg = suggest(key, cands, nc)) != NULL)
-		buf_printf(msg, " (did you mean '%s'?)", sg);
-	else if (n == 0)
+	if (*a == '\0')
 		buf_adds(msg, " (it takes none)");
-	else {
-		buf_adds(msg, " (it takes ");
-		for (n = 0; a[n] != NULL; n++)
-			buf_printf(msg, "%s%s", n ? ", " : "", a[n]);
-		buf_addc(msg, ')');
-	}
+	else
+		buf_printf(msg, " (it takes %s)", a);
 }

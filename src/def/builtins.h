@@ -16,14 +16,18 @@ int			 builtin_find(const char *name);
  */
 const char		*builtin_service(int i);
 /*
- * The argument of built-in i that key names (an alias such as the seeds'
- * 'parameters' gives 'args'), or NULL when it takes no such argument.
+ * The names of the arguments built-in i takes, space-separated; *required
+ * gets those it cannot do without.
+ */
+const char		*builtin_args(int i, const char **required);
+/*
+ * The name under which built-in i takes argument key: key itself, or for
+ * an alias (the seeds' 'parameters') the name it stands for ('args');
+ * NULL when it takes no such argument.  key must outlive the result.
  */
 const char		*builtin_arg(int i, const char *key);
-/* Built-in i's argument names, NULL-terminated. */
-const char *const	*builtin_args(int i);
 struct buf;
-/* Adds "built-in tool 'X' has no argument 'K' (did you mean ...)" to msg. */
+/* Adds "built-in tool 'X' has no argument 'K' (it takes ...)" to msg. */
 void			 builtin_bad_arg(int i, const char *key,
 			    struct buf *msg);
 

@@ -3,9 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <json-c/json.h>
-
 #include "def/builtins.h"
+#include "def/check.h"
 #include "def/graph.h"
 #include "def/project.h"
 #include "tmpl/tmpl.h"
@@ -86,6 +85,7 @@ struct refs {
 	const struct step	*reader;	/* NULL: may read any step */
 	const char		*field;
 	const struct tstr	*where;
+	bool			 order;		/* the graph is sound */
 	int			 rc;
 };
 
@@ -140,21 +140,42 @@ on_field(void *arg, const char *const *chain, size_t n, int line, int col)
 		r->w->reads_steps = true;
 	else if (strcmp(chain[0], "results") == 0)
 		r->w->reads_results = true;
+	if (n > 0) {
+		struct buf	who = BUF_INIT;
+
+		if (r->reader != NULL)
+			buf_printf(&who, "step '%s'", r->reader->id);
+		else
+			buf_printf(&who, "'%s'", r->field);
+		if (check_chain(r->w, chain, n, &l, buf_str(&who)) < 0)
+			r->rc = -1;
+		buf_release(&who);
+	}
 	if (n < 2 || (strcmp(chain[0], "results") != 0 &&
 	    strcmp(chain[0], "steps") != 0))
 		return;
 	if ((x = result_step(r->w, chain[1])) == NULL) {
+		const char	*ids[256], *sg;
+		size_t		 k;
+
+		for (k = 0; k < r->w->nsteps && k < nitems(ids); k++)
+			ids[k] = r->w->steps[k]->id;
+		sg = suggest(chain[1], ids, k);
 		if (r->reader != NULL)
 			r->rc = loc_error(&l, "step '%s' reads .%s.%s, but "
-			    "workflow '%s' has no step '%s'", r->reader->id,
-			    chain[0], chain[1], r->w->name, chain[1]);
+			    "workflow '%s' has no step '%s'%s%s%s",
+			    r->reader->id, chain[0], chain[1], r->w->name,
+			    chain[1], sg ? " (did you mean '" : "", sg ? sg : "",
+			    sg ? "'?)" : "");
 		else
 			r->rc = loc_error(&l, "'%s' reads .%s.%s, but workflow "
-			    "'%s' has no step '%s'", r->field, chain[0],
-			    chain[1], r->w->name, chain[1]);
+			    "'%s' has no step '%s'%s%s%s", r->field, chain[0],
+			    chain[1], r->w->name, chain[1],
+			    sg ? " (did you mean '" : "", sg ? sg : "",
+			    sg ? "'?)" : "");
 		return;
 	}
-	if (r->reader == NULL || runs_before(r->w, r->reader, x))
+	if (r->reader == NULL || !r->order || runs_before(r->w, r->reader, x))
 		return;
 	if (x->parent != NULL && x->parent == r->reader->parent)
 		r->rc = loc_error(&l, "step '%s' reads .%s.%s, but '%s' runs "
@@ -198,50 +219,19 @@ refs_expect(struct refs *r, const struct expect *e)
 		refs_tval(r, e->values[i], "jsonPath");
 }
 
-/* One key of a built-in tool's args: a name it takes, not seen before. */
+/* check_call_args() for a step's call, named "WHAT 'ID'". */
 static int
-check_builtin_arg(int builtin, const char *key, const struct loc *l,
-    const char **seen, size_t *n)
+call_args(const char *tool, enum tool_ref ref, const struct tool *t,
+    const struct workflow *callee, int builtin, const struct tval *args,
+    const struct loc *l, const char *id, const char *what)
 {
-	struct buf	 msg = BUF_INIT;
-	const char	*name;
-	size_t		 k;
+	struct buf	who = BUF_INIT;
+	int		rc;
 
-	if ((name = builtin_arg(builtin, key)) == NULL) {
-		builtin_bad_arg(builtin, key, &msg);
-		loc_error(l, "%s", buf_str(&msg));
-		buf_release(&msg);
-		return -1;
-	}
-	for (k = 0; k < *n && strcmp(seen[k], name) != 0; k++)
-		;
-	if (k < *n)
-		return loc_error(l, "'%s' is argument '%s' again", key, name);
-	if (*n < 16)
-		seen[(*n)++] = name;
-	return 0;
-}
-
-/* A built-in tool's args: names it takes (or their aliases), once each. */
-static int
-check_builtin_args(int builtin, const struct tval *args)
-{
-	const char	*seen[16];
-	size_t		 i, n = 0;
-	int		 rc = 0;
-
-	if (args != NULL && args->kind == TV_MAP)
-		for (i = 0; i < args->n; i++)
-			rc |= check_builtin_arg(builtin, args->keys[i],
-			    &args->items[i]->loc, seen, &n);
-	else if (args != NULL && args->kind == TV_CONST &&
-	    json_object_is_type(args->json, json_type_object)) {
-		json_object_object_foreach(args->json, k, v) {
-			(void)v;
-			rc |= check_builtin_arg(builtin, k, &args->loc, seen,
-			    &n);
-		}
-	}
+	buf_printf(&who, "%s '%s'", what, id);
+	rc = check_call_args(tool, ref, t, callee, builtin, args, l,
+	    buf_str(&who));
+	buf_release(&who);
 	return rc;
 }
 
@@ -257,8 +247,10 @@ check_condition(struct project *p, struct workflow *w, struct step *s,
 	else if (c->kind == COND_TOOL) {
 		rc = project_resolve_tool(p, c->tool, &c->tool_loc, &c->tool_ref,
 		    &c->tool_def, &c->callee, &c->builtin);
-		if (rc == 0 && c->tool_ref == TOOL_BUILTIN)
-			rc = check_builtin_args(c->builtin, c->args);
+		if (rc == 0)
+			rc = call_args(c->tool, c->tool_ref, c->tool_def,
+			    c->callee, c->builtin, c->args, &c->tool_loc,
+			    s->id, "the condition of step");
 		refs_tval(r, c->args, "condition");
 	} else {
 		/* a fromStep looks at .steps and .results */
@@ -267,7 +259,8 @@ check_condition(struct project *p, struct workflow *w, struct step *s,
 		if (c->from == NULL)
 			rc = loc_error(&c->from_loc, "the condition of step "
 			    "'%s' reads unknown step '%s'", s->id, c->from_step);
-		else if (r->reader != NULL && !runs_before(w, s, c->from))
+		else if (r->reader != NULL && r->order &&
+		    !runs_before(w, s, c->from))
 			rc = loc_error(&c->from_loc, "the condition of step "
 			    "'%s' reads step '%s' but the step does not depend "
 			    "on it; add it to dependsOn", s->id, c->from_step);
@@ -279,22 +272,31 @@ check_condition(struct project *p, struct workflow *w, struct step *s,
 
 static int
 check_step(struct project *p, struct workflow *w, struct step *s,
-    bool cleanup)
+    bool cleanup, bool order)
 {
-	struct refs	r = { w, cleanup ? NULL : s, NULL, NULL, 0 };
+	struct refs	r = { w, cleanup ? NULL : s, NULL, NULL, order, 0 };
 	size_t		i;
 	int		rc = 0;
 
 	if (s->kind == STEP_TOOL)
 		rc = project_resolve_tool(p, s->tool_name, &s->tool_loc,
 		    &s->tool_ref, &s->tool, &s->callee, &s->builtin);
-	if (rc == 0 && s->kind == STEP_TOOL && s->tool_ref == TOOL_BUILTIN)
-		rc = check_builtin_args(s->builtin, s->args);
+	if (rc == 0 && s->kind == STEP_TOOL)
+		rc = call_args(s->tool_name, s->tool_ref, s->tool, s->callee,
+		    s->builtin, s->args, &s->tool_loc, s->id, "step");
 	/* A step is changed by an edit to its tool too. */
-	if (rc == 0 && s->kind == STEP_TOOL && s->tool_ref == TOOL_FILE)
+	if (s->kind == STEP_TOOL && s->tool != NULL &&
+	    s->tool_ref == TOOL_FILE)
 		s->hash = s->hash * 0x100000001b3ULL ^ s->tool->hash;
 	refs_tval(&r, s->args, "args");
 	refs_tstr(&r, &s->run, "run");
+	if (s->kind == STEP_RUN) {
+		struct buf	who = BUF_INIT;
+
+		buf_printf(&who, "step '%s'", s->id);
+		rc |= check_shell_contexts(&s->run, buf_str(&who));
+		buf_release(&who);
+	}
 	refs_tstr(&r, &s->items, "items");
 	refs_tval(&r, s->items_const, "items");
 	refs_tval(&r, s->env, "env");
@@ -302,24 +304,42 @@ check_step(struct project *p, struct workflow *w, struct step *s,
 	if (s->cond != NULL)
 		rc |= check_condition(p, w, s, &r);
 	for (i = 0; i < s->nsub; i++)
-		rc |= check_step(p, w, s->sub[i], cleanup);
+		rc |= check_step(p, w, s->sub[i], cleanup, order);
 	return rc | r.rc;
+}
+
+/* Whether a step (at any depth) is marked `output: true`. */
+static bool
+marks_output(struct step **s, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		if (s[i]->output || marks_output(s[i]->sub, s[i]->nsub))
+			return true;
+	return false;
 }
 
 static int
 check_workflow(struct project *p, struct workflow *w)
 {
-	struct refs	r = { w, NULL, NULL, NULL, 0 };
+	struct refs	r = { w, NULL, NULL, NULL, true, 0 };
 	size_t		i;
 	int		rc;
+	bool		order;
 
-	if ((rc = graph_resolve(w, &p->arena)) < 0)
-		return -1;	/* reference checks need a sound graph */
+	/* Without a sound graph, the order of reads is not checked. */
+	rc = graph_resolve(w, &p->arena);
+	order = rc == 0;
 	for (i = 0; i < w->nsteps; i++)
-		rc |= check_step(p, w, w->steps[i], false);
+		rc |= check_step(p, w, w->steps[i], false, order);
 	for (i = 0; i < w->non_failure; i++)
-		rc |= check_step(p, w, w->on_failure[i], true);
+		rc |= check_step(p, w, w->on_failure[i], true, order);
 	refs_tval(&r, w->output, "output");
+	/* Without an output block or an `output: true` step, the run's
+	 * result is all results: they are kept. */
+	if (w->output == NULL && !marks_output(w->steps, w->nsteps))
+		w->all_results = w->reads_results = true;
 	return rc | r.rc;
 }
 
@@ -534,8 +554,16 @@ project_check(struct project *p)
 			rc |= check_workflow(p, p->workflows[i]);
 		else
 			rc = -1;
-	if (rc == 0)
-		rc = check_calls(p);
+	rc |= check_calls(p);
+	for (i = 0; i < p->ntools; i++)
+		if (p->tools[i]->run.t != NULL) {
+			struct buf	who = BUF_INIT;
+
+			buf_printf(&who, "tool '%s'", p->tools[i]->name);
+			rc |= check_shell_contexts(&p->tools[i]->run,
+			    buf_str(&who));
+			buf_release(&who);
+		}
 	for (i = 0; i < p->nclasses; i++)
 		if (!p->classes[i]->broken)
 			crc |= check_class(p, p->classes[i]);

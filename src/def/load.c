@@ -384,16 +384,17 @@ scalar_json(struct loader *ld, const struct ynode *n, const char *name)
 		    n->s[0] == 'T');
 	case YS_INT:
 		if (parse_int(n, &i) < 0) {
-			loc_error(&l, "integer %s in '%s' is out of range",
-			    n->s, name);
+			/* Not quoted: it may be a secret (--args-file). */
+			loc_error(&l, "the integer in '%s' is out of range",
+			    name);
 			return NULL;
 		}
 		return json_object_new_int64(i);
 	case YS_FLOAT:
 		d = strtod(n->s, &end);
 		if (!isfinite(d) || strchr(n->s, 'n') || strchr(n->s, 'N')) {
-			loc_error(&l, "'%s' in '%s' is not a finite number",
-			    n->s, name);
+			loc_error(&l, "the number in '%s' is not finite",
+			    name);
 			return NULL;
 		}
 		return json_object_new_double(d);

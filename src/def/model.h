@@ -217,6 +217,7 @@ struct workflow {
 	bool		  broken;	/* had load errors: not cross-checked */
 	bool		  reads_steps;	/* some template reads .steps */
 	bool		  reads_results; /* something reads .results */
+	bool		  all_results;	/* its result is every step's */
 };
 
 struct tool {
@@ -323,6 +324,13 @@ struct tool		*project_tool(const struct project *, const char *);
 struct service_class	*project_class(const struct project *, const char *);
 
 const char		*arg_type_name(enum arg_type);
+/*
+ * The names a template reads at its top level before arguments and step
+ * ids (.input, .results, ...): one list for the checks and the engine.
+ */
+extern const char *const	 tmpl_roots[];
+extern const size_t		 ntmpl_roots;
+bool				 tmpl_root(const char *name);
 /* Where line tl, column tc of a template's text is in its file. */
 struct loc		 tstr_loc(const struct tstr *, int tl, int tc);
 

@@ -1,6 +1,8 @@
 /* project.c: finding .muster, reading its files, dispatching documents by kind. */
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stddef.h>
 #include <limits.h>
 #include <stdio.h>
@@ -35,6 +37,31 @@ join(const char *a, const char *b)
 	return xasprintf("%s%s%s", a, a[strlen(a) - 1] == '/' ? "" : "/", b);
 }
 
+/* True when d is a .muster folder: by its name, or what it holds. */
+static bool
+looks_like_dir(const char *d)
+{
+	static const char *const in[] = { "workflows", "tools",
+	    "serviceclasses", "config.yaml", "state" };
+	const char	*b;
+	size_t		 i, len = strlen(d);
+	char		*path;
+	bool		 yes = false;
+
+	while (len > 1 && d[len - 1] == '/')
+		len--;
+	for (b = d + len; b > d && b[-1] != '/'; b--)
+		;
+	if ((size_t)(d + len - b) == 7 && strncmp(b, ".muster", 7) == 0)
+		return true;
+	for (i = 0; i < nitems(in) && !yes; i++) {
+		path = join(d, in[i]);
+		yes = access(path, F_OK) == 0;
+		free(path);
+	}
+	return yes;
+}
+
 int
 project_find(const char *cdir, char **root, char **dir)
 {
@@ -46,12 +73,32 @@ project_find(const char *cdir, char **root, char **dir)
 	if (env != NULL && *env != '\0' && cdir == NULL) {
 		if (!is_dir(env))
 			return error("MUSTER_DIR '%s' is not a folder", env);
+		d = join(env, ".muster");
+		if (!looks_like_dir(env) && is_dir(d)) {
+			/* The project's folder rather than its .muster. */
+			*dir = d;
+			*root = xstrdup(env);
+			return 0;
+		}
+		free(d);
+		if (!looks_like_dir(env))
+			return error("MUSTER_DIR '%s' is neither a .muster "
+			    "folder nor a project folder holding one", env);
 		*dir = xstrdup(env);
 		*root = xasprintf("%s/..", env);
 		return 0;
 	}
 	if (cdir != NULL && !is_dir(cdir))
 		return error("-C '%s': no such folder", cdir);
+	d = cdir != NULL ? join(cdir, ".muster") : NULL;
+	if (d != NULL && !is_dir(d) && looks_like_dir(cdir)) {
+		/* -C at the .muster folder itself. */
+		free(d);
+		*dir = xstrdup(cdir);
+		*root = xasprintf("%s/..", cdir);
+		return 0;
+	}
+	free(d);
 	base = xstrdup(cdir ? cdir : ".");
 	if (stat(base, &st) < 0) {
 		free(base);
@@ -116,6 +163,110 @@ list_folder(const char *dir, char ***files, size_t *n, size_t *cap)
 	closedir(d);
 	xqsort(*files + first, *n - first, sizeof **files, cmp_str);
 	return 0;
+}
+
+static void	free_strs(char **, size_t);
+
+/* The folder a definition file belongs in, from its first kind: line. */
+static const char *
+folder_for(const char *path)
+{
+	static const char *const kinds[] = { "Workflow", "Tool",
+	    "ServiceClass" };
+	char	 text[8192];
+	ssize_t	 n;
+	int	 fd;
+	size_t	 i;
+	char	*k;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) < 0)
+		return NULL;
+	n = read(fd, text, sizeof text - 1);
+	close(fd);
+	text[n > 0 ? n : 0] = '\0';
+	for (k = text; (k = strstr(k, "kind:")) != NULL; k++) {
+		if (k != text && k[-1] != '\n' && k[-1] != ' ' &&
+		    k[-1] != '{')
+			continue;
+		k += 5;
+		k += strspn(k, " \t\"'");
+		for (i = 0; i < nitems(kinds); i++)
+			if (strncmp(k, kinds[i], strlen(kinds[i])) == 0 &&
+			    !isalnum((unsigned char)k[strlen(kinds[i])]))
+				return folders[i];
+		break;
+	}
+	return NULL;
+}
+
+static void
+warn_misplaced(const char *path, const char *why)
+{
+	struct loc	 l = { path, 1, 1 };
+	const char	*f = folder_for(path);
+
+	if (f != NULL)
+		loc_warn(&l, "%s: muster does not read it; move it to "
+		    ".muster/%s/", why, f);
+	else
+		loc_warn(&l, "%s: muster does not read it; definitions go in "
+		    ".muster/workflows/, tools/ or serviceclasses/", why);
+}
+
+/* Warns of the YAML files of folder dir, which muster does not read. */
+static void
+warn_folder(const char *dir, const char *why)
+{
+	char	**files = NULL;
+	size_t	  n = 0, cap = 0, i;
+
+	if (list_folder(dir, &files, &n, &cap) < 0)
+		return;
+	for (i = 0; i < n; i++)
+		warn_misplaced(files[i], why);
+	free_strs(files, n);
+}
+
+/*
+ * Definition files where muster does not look: directly in .muster/ (but
+ * config.yaml) or in a folder it does not know (.muster/workflow/).
+ */
+static void
+warn_stray_files(const char *dir)
+{
+	static const char *const known[] = { "workflows", "tools",
+	    "serviceclasses", "state", "mcpservers" };
+	struct dirent	**ents, *e;
+	struct stat	  st;
+	char		 *path;
+	size_t		  i;
+	int		  n, k;
+
+	if ((n = scandir(dir, &ents, NULL, alphasort)) < 0)
+		return;
+	for (k = 0; k < n; free(ents[k++])) {
+		e = ents[k];
+		if (e->d_name[0] == '.')
+			continue;
+		path = join(dir, e->d_name);
+		for (i = 0; i < nitems(known); i++)
+			if (strcmp(e->d_name, known[i]) == 0)
+				break;
+		if (yaml_name(e->d_name) && strcmp(e->d_name, "config.yaml") &&
+		    strcmp(e->d_name, "config.yml") &&
+		    stat(path, &st) == 0 && S_ISREG(st.st_mode))
+			warn_misplaced(path, "a file directly in .muster/");
+		else if (i == nitems(known) && stat(path, &st) == 0 &&
+		    S_ISDIR(st.st_mode)) {
+			struct buf	why = BUF_INIT;
+
+			buf_printf(&why, "a file in .muster/%s/", e->d_name);
+			warn_folder(path, buf_str(&why));
+			buf_release(&why);
+		}
+		free(path);
+	}
+	free(ents);
 }
 
 /* The file name without folder and extension: the default metadata.name. */
@@ -297,6 +448,7 @@ load_file(struct project *p, const char *path)
 	struct ydoc	*docs;
 	size_t		 n, i;
 	int		 rc = 0;
+	bool		 empty = true;
 
 	ld.file = arena_strdup(&p->arena, path);
 	if (ynode_load_file(&p->arena, &tree, path, ld.file,
@@ -310,8 +462,15 @@ load_file(struct project *p, const char *path)
 		ld.text = docs[i].text;
 		ld.textlen = docs[i].textlen;
 		rc |= load_document(&ld, &docs[i], path);
+		empty = false;
 	}
 	arena_release(&tree);
+	if (empty) {
+		struct loc	l = { ld.file, 1, 1 };
+
+		rc = loc_error(&l, "the file holds no definition; add one "
+		    "(apiVersion, kind, spec) or delete the file");
+	}
 	return rc;
 }
 
@@ -409,6 +568,8 @@ struct only_files {
 	char	**names;
 	size_t	  n;
 	int	  last_kept;	/* a note belongs to the error before it */
+	void	(*prev)(const char *, size_t, void *);	/* kept lines go */
+	void	 *prev_arg;				/* here */
 };
 
 static void
@@ -423,11 +584,14 @@ filter_sink(const char *line, size_t len, void *arg)
 
 		keep = strncmp(line, o->names[i], k) == 0 && line[k] == ':';
 	}
-	if (strstr(line, ": note: ") != NULL && !keep)
+	if ((strstr(line, ": note: ") != NULL ||
+	    strstr(line, ": hint: ") != NULL) && !keep)
 		keep = o->last_kept;
 	else
 		o->last_kept = keep;
-	if (keep)
+	if (keep && o->prev != NULL)
+		o->prev(line, len, o->prev_arg);
+	else if (keep)
 		fwrite(line, 1, len, stderr);
 }
 
@@ -457,10 +621,19 @@ free_strs(char **v, size_t n)
 	free(v);
 }
 
+/* Whether loads check every run: script with `sh -n` (validate does). */
+static bool	check_scripts;
+
+void
+project_load_scripts(bool on)
+{
+	check_scripts = on;
+}
+
 static int
 load_all(struct project *p, char **extra, size_t nextra)
 {
-	struct only_files	 o = { NULL, 0, 0 };
+	struct only_files	 o = { NULL, 0, 0, NULL, NULL };
 	char			**files = NULL;
 	size_t			  n = 0, cap = 0, i, j;
 	int			  rc = 0;
@@ -484,10 +657,13 @@ load_all(struct project *p, char **extra, size_t nextra)
 				files[n++] = xstrdup(o.names[i]);
 			}
 		}
+		error_get_sink(&o.prev, &o.prev_arg);
 		error_set_sink(filter_sink, &o);
 	}
-	if (p->dir != NULL)
+	if (p->dir != NULL) {
 		rc |= load_config(p);
+		warn_stray_files(p->dir);
+	}
 	else
 		p->config.max_file = YNODE_MAX_FILE;
 	for (i = 0; i < n; i++)
@@ -496,7 +672,10 @@ load_all(struct project *p, char **extra, size_t nextra)
 		rc = project_check(p);
 	else
 		project_check(p);
-	error_set_sink(NULL, NULL);
+	if (check_scripts)
+		rc |= project_check_scripts(p, NULL);
+	if (nextra > 0)
+		error_set_sink(o.prev, o.prev_arg);
 	free_strs(files, n);
 	free_strs(o.names, o.n);
 	return rc;

@@ -40,6 +40,8 @@ struct builder {
 	uint64_t	  nodes, expanded;
 	struct ynode	 *root;
 	uint64_t	  rootweight;
+	const char	 *src;		/* the file's bytes, for hints */
+	size_t		  srclen;
 };
 
 static struct loc
@@ -270,7 +272,9 @@ on_scalar(struct builder *b, yaml_event_t *ev)
 	else if (type != YS_STR && resolve_plain(n->s, n->len) != type &&
 	    !(type == YS_FLOAT && resolve_plain(n->s, n->len) == YS_INT)) {
 		l = node_loc(b, n);
-		return loc_error(&l, "'%s' does not match its tag", n->s);
+		/* The value is not quoted: it may be a secret (--args-file). */
+		return loc_error(&l, "the value does not match its tag '%s'",
+		    short_tag((const char *)ev->data.scalar.tag));
 	}
 	n->type = type;
 	if ((a = add_anchor(b, ev->data.scalar.anchor, n)) != NULL)
@@ -388,17 +392,76 @@ on_alias(struct builder *b, yaml_event_t *ev)
 	return 0;
 }
 
+/* The text of line (0-based) of b's file, its length in *len. */
+static const char *
+src_line(const struct builder *b, size_t line, size_t *len)
+{
+	const char	*s = b->src, *end = b->src + b->srclen, *nl;
+
+	while (line > 0 && s < end && (nl = memchr(s, '\n', (size_t)(end -
+	    s))) != NULL) {
+		s = nl + 1;
+		line--;
+	}
+	nl = memchr(s, '\n', (size_t)(end - s));
+	*len = (size_t)((nl != NULL ? nl : end) - s);
+	return s;
+}
+
+/* What a user can do about libyaml's problem, or NULL. */
+static const char *
+syntax_hint(const struct builder *b, const yaml_parser_t *p)
+{
+	const char	*pr = p->problem ? p->problem : "", *s;
+	size_t		 len, ind, line = p->problem_mark.line;
+
+	s = src_line(b, line, &len);
+	ind = strspn(s, " ");
+	if ((ind < len && s[ind] == '\t') || strstr(pr, "tab") != NULL)
+		return "tabs are not allowed in YAML indentation; indent "
+		    "with spaces";
+	if (strstr(pr, "mapping values are not allowed") != NULL)
+		return "a plain value cannot contain ': '; quote the value "
+		    "(run: \"echo a: b\") or use a block (run: |)";
+	if (strstr(pr, "found character that cannot start any token") &&
+	    p->problem_mark.index < b->srclen &&
+	    strchr("@`%", b->src[p->problem_mark.index]) != NULL)
+		return "a plain value cannot start with @, ` or %; quote it";
+	if (strstr(pr, "did not find expected '-' indicator") != NULL ||
+	    strstr(pr, "did not find expected key") != NULL)
+		return "check the indentation: the items of one list or "
+		    "mapping start in the same column, nested ones further "
+		    "right";
+	if (strstr(pr, "could not find expected ':'") != NULL)
+		return "a key needs ': ' after it; a value that goes on over "
+		    "several lines must be quoted or a block (|)";
+	if (strstr(pr, "found unexpected end of stream") != NULL)
+		return "a quote is not closed";
+	if (strstr(pr, "did not find expected ',' or ']'") != NULL ||
+	    strstr(pr, "did not find expected ',' or '}'") != NULL)
+		return "a flow list [...] or mapping {...} is not closed, or "
+		    "a value in it holds an unquoted ',', '[' or '{'";
+	return NULL;
+}
+
 static int
 syntax_error(struct builder *b, yaml_parser_t *p)
 {
-	struct loc	l = mark_loc(b, p->problem_mark);
+	struct loc	 l = mark_loc(b, p->problem_mark);
+	const char	*hint = syntax_hint(b, p);
+	int		 rc;
 
 	if (p->error == YAML_MEMORY_ERROR)
 		fatal("out of memory parsing '%s'", b->name);
 	if (p->context != NULL)
-		return loc_error(&l, "%s %s (line %d)", p->problem, p->context,
+		rc = loc_error(&l, "%s %s (line %d)", p->problem, p->context,
 		    (int)p->context_mark.line + 1);
-	return loc_error(&l, "%s", p->problem ? p->problem : "bad YAML");
+	else
+		rc = loc_error(&l, "%s", p->problem ? p->problem :
+		    "bad YAML");
+	if (hint != NULL)
+		loc_hint(&l, "%s", hint);
+	return rc;
 }
 
 static int
@@ -481,6 +544,8 @@ ynode_load_buf(struct arena *a, struct arena *tree, const char *name,
 	b.arena = tree != NULL ? tree : a;
 	b.text = a;
 	b.name = name;
+	b.src = buf;
+	b.srclen = len;
 	if (!yaml_parser_initialize(&p))
 		fatal("out of memory starting the YAML parser");
 	yaml_parser_set_input_string(&p, (const unsigned char *)buf, len);

@@ -19,6 +19,9 @@
 
 #define OUT_CAP		(16 << 20)	/* stdout kept for the result */
 #define KILL_GRACE	(2 * (int64_t)1000000000)
+#define ERR_TAIL_KEEP	4096	/* bytes of stderr kept for the error */
+#define ERR_TAIL_LINES	3
+#define ERR_TAIL_MAX	400
 
 void	attempt_start(struct exec *, struct job *);
 
@@ -158,6 +161,7 @@ job_proc_free(struct job *j)
 	buf_release(&pr->line[1]);
 	mask_stream_release(&pr->mstream[0]);
 	mask_stream_release(&pr->mstream[1]);
+	buf_release(&pr->err_tail);
 	free(pr);
 	j->proc = NULL;
 }
@@ -209,6 +213,17 @@ make_call(struct exec *x, struct job *j, struct json_object *root,
 /* An attempt that could not even start (or a built-in) has ended. */
 static void	attempt_end(struct exec *, struct job *, int ok,
 		    struct json_object *result, const char *why);
+
+/* An attempt failed with text a template or a tool made: masked. */
+static void
+attempt_fail(struct exec *x, struct job *j, struct json_object *res,
+    const char *text)
+{
+	char	*why = mask_str(x->mask, text);
+
+	attempt_end(x, j, 0, res, why);
+	free(why);
+}
 
 static int
 spawn_proc(struct exec *x, struct job *j, struct invocation *inv)
@@ -283,8 +298,14 @@ attempt_start(struct exec *x, struct job *j)
 
 	job_proc_new(j);
 	if (!j->in_cond) {
+		/* An attempt's time is its own: not the wait before it. */
+		if (j->attempt > 0) {
+			j->started_ns = clock_mono_ns();
+			j->started_wall = clock_wall_ns();
+		}
 		j->attempt++;
 		j->status = ST_RUNNING;
+		j->has_usage = false;
 		if (!x->opt.no_record && record_job(x, j) < 0)
 			x->io_failed = x->stopping = true;
 	}
@@ -306,7 +327,7 @@ attempt_start(struct exec *x, struct job *j)
 	}
 	if (rc < 0) {
 		json_object_put(root);
-		attempt_end(x, j, 0, NULL, buf_str(&err));
+		attempt_fail(x, j, NULL, buf_str(&err));
 		buf_release(&err);
 		return;
 	}
@@ -329,7 +350,10 @@ attempt_start(struct exec *x, struct job *j)
 			    &err) == 0;
 
 		invocation_release(&inv);
-		attempt_end(x, j, ok, res, ok ? NULL : buf_str(&err));
+		if (ok)
+			attempt_end(x, j, 1, res, NULL);
+		else
+			attempt_fail(x, j, res, buf_str(&err));
 		json_object_put(res);
 		buf_release(&err);
 		return;
@@ -338,7 +362,7 @@ attempt_start(struct exec *x, struct job *j)
 		buf_printf(&err, "cannot run '%s': %s", inv.argv.v[0],
 		    strerror(errno));
 		invocation_release(&inv);
-		attempt_end(x, j, 0, NULL, buf_str(&err));
+		attempt_fail(x, j, NULL, buf_str(&err));
 		buf_release(&err);
 		return;
 	}
@@ -389,6 +413,68 @@ write_all(int fd, const char *p, size_t len)
 	return 0;
 }
 
+/* Keeps the last ERR_TAIL_KEEP bytes of what a stream wrote. */
+static void
+keep_tail(struct buf *t, const char *p, size_t len)
+{
+	if (len >= ERR_TAIL_KEEP) {
+		buf_truncate(t, 0);
+		buf_add(t, p + len - ERR_TAIL_KEEP, ERR_TAIL_KEEP);
+		return;
+	}
+	buf_add(t, p, len);
+	if (t->len > 2 * ERR_TAIL_KEEP) {
+		memmove(t->s, t->s + t->len - ERR_TAIL_KEEP, ERR_TAIL_KEEP);
+		buf_truncate(t, ERR_TAIL_KEEP);
+	}
+}
+
+/*
+ * Appends ": " and the last non-empty lines of a failed attempt's stderr
+ * (masked already), at most ERR_TAIL_LINES of them and ERR_TAIL_MAX
+ * bytes, joined by " | ", control characters made spaces: why it failed,
+ * in its own words, for the record and the summary.
+ */
+static void
+add_err_tail(struct buf *why, struct buf *t)
+{
+	const char	*p = buf_str(t), *end = p + t->len, *ls[ERR_TAIL_LINES];
+	struct buf	 out = BUF_INIT;
+	size_t		 ll[ERR_TAIL_LINES], n = 0, i, k, cut = 0;
+
+	while (end > p && n < ERR_TAIL_LINES) {
+		const char	*e = end, *b;
+
+		while (e > p && (e[-1] == '\n' || e[-1] == '\r' ||
+		    e[-1] == ' ' || e[-1] == '\t'))
+			e--;
+		for (b = e; b > p && b[-1] != '\n'; b--)
+			;
+		if (e > b) {
+			ls[n] = b;
+			ll[n++] = (size_t)(e - b);
+		}
+		end = b;
+	}
+	for (i = n; i-- > 0;) {
+		for (k = 0; k < ll[i]; k++)
+			buf_addc(&out, (unsigned char)ls[i][k] < 0x20 ||
+			    ls[i][k] == 0x7f ? ' ' : ls[i][k]);
+		if (i > 0)
+			buf_adds(&out, " | ");
+	}
+	if (out.len > ERR_TAIL_MAX) {
+		/* The end says most: keep it, from a whole character. */
+		cut = out.len - ERR_TAIL_MAX;
+		while (cut < out.len && ((unsigned char)out.s[cut] & 0xc0) ==
+		    0x80)
+			cut++;
+	}
+	if (out.len > cut)
+		buf_printf(why, ": %s%s", cut > 0 ? "..." : "", out.s + cut);
+	buf_release(&out);
+}
+
 /* Bytes a process wrote on stream s (0 out, 1 err); last at its end. */
 static void
 consume(struct exec *x, struct job *j, int s, const char *p, size_t len,
@@ -406,6 +492,8 @@ consume(struct exec *x, struct job *j, int s, const char *p, size_t len,
 			pr->out_cut = true;
 	}
 	mask_stream(x->mask, &pr->mstream[s], p, len, last, &masked);
+	if (s == 1)
+		keep_tail(&pr->err_tail, masked.s, masked.len);
 	if (masked.len > 0 && x->dir == NULL && x->opt.log_fd >= 0)
 		write_all(x->opt.log_fd, masked.s, masked.len);
 	else if (masked.len > 0 && x->dir != NULL && !x->io_failed &&
@@ -591,7 +679,7 @@ attempt_end(struct exec *x, struct job *j, int ok, struct json_object *res,
 		j->in_cond = false;
 		pass = cond_after(x, j, ok, res, &err);
 		if (pass < 0)
-			job_finish(x, j, ST_FAILED, buf_str(&err));
+			job_fail(x, j, buf_str(&err));
 		else if (pass == 0)
 			job_finish(x, j, ST_SKIPPED, "condition is false");
 		else {
@@ -604,6 +692,9 @@ attempt_end(struct exec *x, struct job *j, int ok, struct json_object *res,
 	if (ok) {
 		json_object_put(j->result);
 		j->result = json_object_get(res);
+		/* An earlier attempt's error is no longer true. */
+		free(j->error);
+		j->error = NULL;
 		job_finish(x, j, ST_COMPLETED, NULL);
 		return;
 	}
@@ -664,9 +755,12 @@ job_exited(struct exec *x, struct job *j, int status)
 			    sigabbrev_np(x->signal));
 		else if (x->timed_out && !j->timed_out)
 			buf_adds(&why, "the workflow timed out");
-		else
+		else {
 			describe_exit(&why, j, status, t);
+			add_err_tail(&why, &j->proc->err_tail);
+		}
 	}
+	buf_truncate(&j->proc->err_tail, 0);
 	buf_release(&j->proc->out);
 	j->proc->out_cut = false;
 	attempt_end(x, j, ok, res, why.len ? buf_str(&why) : NULL);

@@ -257,6 +257,15 @@ job_finish(struct exec *x, struct job *j, enum status st, const char *why)
 	}
 }
 
+void
+job_fail(struct exec *x, struct job *j, const char *text)
+{
+	char	*why = mask_str(x->mask, text);
+
+	job_finish(x, j, ST_FAILED, why);
+	free(why);
+}
+
 /* A container's result: forEach a list of iterations, parallel a map. */
 static struct json_object *
 container_result(struct job *c)
@@ -438,7 +447,7 @@ container_start(struct exec *x, struct job *c)
 		c->kids_left = c->nkids;
 	} else {
 		if ((c->items = foreach_items(x, c, &err)) == NULL) {
-			job_finish(x, c, ST_FAILED, buf_str(&err));
+			job_fail(x, c, buf_str(&err));
 			buf_release(&err);
 			return;
 		}
@@ -502,7 +511,7 @@ job_start(struct exec *x, struct job *j)
 		j->cond_done = pass == 1;
 	}
 	if (pass < 0) {
-		job_finish(x, j, ST_FAILED, buf_str(&err));
+		job_fail(x, j, buf_str(&err));
 	} else if (pass == 0) {
 		job_finish(x, j, ST_SKIPPED, "condition is false");
 	} else if (pass == 2) {

@@ -13,6 +13,7 @@
 #include "engine/progress.h"
 #include "engine/run.h"
 #include "state/record.h"
+#include "state/usage.h"
 #include "base/value.h"
 
 #define RED	"\033[31m"
@@ -64,7 +65,10 @@ stamp(char *buf, size_t len)
 	strftime(buf, len, "%Y-%m-%d %H:%M:%S", &tm);
 }
 
-/* Prints one masked line to stderr: timestamped in plain mode. */
+/*
+ * Prints one line to stderr: timestamped in plain mode.  It is not
+ * masked: the free text in it (errors, results) was masked before.
+ */
 static void
 say(struct progress *pr, struct exec *x, const char *fmt, ...)
 	PRINTF(3, 4);
@@ -72,24 +76,64 @@ say(struct progress *pr, struct exec *x, const char *fmt, ...)
 static void
 say(struct progress *pr, struct exec *x, const char *fmt, ...)
 {
-	struct buf	line = BUF_INIT, out = BUF_INIT;
+	struct buf	line = BUF_INIT;
 	char		t[32];
 	va_list		ap;
 
+	(void)x;
 	if (pr->silent)
 		return;
 	va_start(ap, fmt);
 	buf_vprintf(&line, fmt, ap);
 	va_end(ap);
-	mask_copy(x->mask, &out, line.s, line.len);
 	progress_clear(pr);
 	if (pr->mode == PROGRESS_PLAIN) {
 		stamp(t, sizeof t);
-		fprintf(stderr, "%s %s\n", t, buf_str(&out));
+		fprintf(stderr, "%s %s\n", t, buf_str(&line));
 	} else
-		fprintf(stderr, "%s\n", buf_str(&out));
+		fprintf(stderr, "%s\n", buf_str(&line));
 	buf_release(&line);
-	buf_release(&out);
+}
+
+static void	status_line(struct progress *, struct exec *);
+
+/* The live line's end: "; longest: migrate 1m12s" (refreshed each second). */
+static void
+longest(struct buf *b, struct exec *x)
+{
+	struct job	*l = NULL;
+	int64_t		 now = clock_mono_ns();
+	size_t		 i;
+
+	for (i = 0; i < x->nactive; i++) {
+		struct job	*j = x->active[i];
+
+		if ((j->phase == PH_RUN || j->phase == PH_COND) &&
+		    j->started_ns != 0 && (l == NULL ||
+		    j->started_ns < l->started_ns))
+			l = j;
+	}
+	x->prog->next_tick = now + 1000000000;
+	if (l == NULL || now - l->started_ns < 1000000000)
+		return;
+	buf_printf(b, "; longest: %s ", l->key);
+	duration_format(b, (now - l->started_ns) / 1000000000 * 1000000000);
+}
+
+int64_t
+progress_deadline(struct progress *pr, int64_t d)
+{
+	if (pr->mode != PROGRESS_TTY || pr->verbose < 0 || pr->silent ||
+	    pr->next_tick == 0)
+		return d;
+	return d == 0 || pr->next_tick < d ? pr->next_tick : d;
+}
+
+void
+progress_tick(struct progress *pr, struct exec *x)
+{
+	if (pr->next_tick != 0 && clock_mono_ns() >= pr->next_tick)
+		status_line(pr, x);
 }
 
 /* The live line: "[3/10] running migrate, smoke". */
@@ -109,6 +153,7 @@ status_line(struct progress *pr, struct exec *x)
 			    x->active[i]->key);
 	if (shown == 0)
 		buf_truncate(&b, b.len - strlen(" running"));
+	longest(&b, x);
 	fprintf(stderr, "\r%s\033[K", buf_str(&b));
 	pr->line_shown = 1;
 	buf_release(&b);
@@ -118,7 +163,7 @@ static void
 json_event(struct exec *x, const char *event, struct job *j,
     struct json_object *extra)
 {
-	struct json_object	*o = json_object_new_object(), *m;
+	struct json_object	*o = json_object_new_object();
 	char			 t[40];
 
 	record_time(t, sizeof t, clock_wall_ns());
@@ -132,10 +177,8 @@ json_event(struct exec *x, const char *event, struct job *j,
 			json_set(o, k, json_object_get(v));
 		json_object_put(extra);
 	}
-	m = mask_json(x->mask, o);
-	json_print(stdout, m);
+	json_print(stdout, o);
 	fflush(stdout);
-	json_object_put(m);
 	json_object_put(o);
 }
 
@@ -162,6 +205,17 @@ duration(struct buf *b, const struct job *j)
 	duration_format(b, ns - ns % 1000000);
 }
 
+/* What -v adds to a step's duration: " (cpu 0.20s, max rss 98.1MiB)". */
+static void
+usage_note(struct buf *b, const struct proc_usage *u)
+{
+	buf_adds(b, " (cpu ");
+	usage_format_cpu(b, usage_cpu_us(u));
+	buf_adds(b, ", max rss ");
+	usage_format_kb(b, u->max_rss_kb);
+	buf_addc(b, ')');
+}
+
 static struct json_object *
 step_json(const struct job *j, enum step_event ev)
 {
@@ -175,6 +229,8 @@ step_json(const struct job *j, enum step_event ev)
 		    (j->ended_ns - j->started_ns) / 1000000));
 	if (j->exit_code >= 0)
 		json_set(e, "exit_code", json_object_new_int(j->exit_code));
+	if (j->has_usage)
+		json_set(e, "rusage", usage_to_json(&j->usage));
 	if (j->error != NULL)
 		json_set(e, "error", json_str(j->error));
 	return e;
@@ -197,6 +253,8 @@ progress_step(struct progress *pr, struct exec *x, struct job *j,
 	}
 	if (ev != SE_STARTED && j->started_ns != 0)
 		duration(&d, j);
+	if (ev != SE_STARTED && pr->verbose > 0 && j->has_usage)
+		usage_note(&d, &j->usage);
 	if (pr->verbose < 0 && ev != SE_FAILED)
 		goto out;
 	switch (ev) {
@@ -251,7 +309,10 @@ progress_output(struct progress *pr, struct exec *x, struct job *j,
 	status_line(pr, x);
 }
 
-/* The log of a job worth reading: stderr's if it wrote any, else stdout's. */
+/*
+ * The log of a job's last attempt worth reading: stderr's if it wrote
+ * any, else stdout's (attempt.c names them).
+ */
 static char *
 log_path(struct exec *x, struct job *j)
 {
@@ -260,8 +321,12 @@ log_path(struct exec *x, struct job *j)
 	int		 i;
 
 	for (i = 1; i >= 0; i--) {
-		p = xasprintf("%s/logs/%s%s", x->dir, j->key,
-		    i ? ".err" : ".out");
+		if (j->attempt > 1)
+			p = xasprintf("%s/logs/%s.%d%s", x->dir, j->key,
+			    j->attempt, i ? ".err" : ".out");
+		else
+			p = xasprintf("%s/logs/%s%s", x->dir, j->key,
+			    i ? ".err" : ".out");
 		if (stat(p, &st) == 0 && st.st_size > 0)
 			return p;
 		free(p);
@@ -320,11 +385,16 @@ summary_lists(struct progress *pr, struct exec *x)
 			buf_printf(&notrun, "%s%s", notrun.len ? ", " : "",
 			    j->key);
 		if (j->step->output && j->result != NULL &&
-		    j->status == ST_COMPLETED)
+		    j->status == ST_COMPLETED) {
+			struct json_object	*m = mask_json(x->mask,
+						    j->result);
+
 			say(pr, x, "  result of %s: %s", j->key,
-			    json_object_to_json_string_ext(j->result,
+			    json_object_to_json_string_ext(m,
 			    JSON_C_TO_STRING_PLAIN |
-		    JSON_C_TO_STRING_NOSLASHESCAPE));
+			    JSON_C_TO_STRING_NOSLASHESCAPE));
+			json_object_put(m);
+		}
 	}
 	if (skipped.len)
 		say(pr, x, "  skipped: %s", buf_str(&skipped));
@@ -351,6 +421,18 @@ counts(struct buf *b, struct exec *x)
 		buf_printf(b, ", %zu not run", n[ST_PENDING] + n[ST_RUNNING]);
 }
 
+/* The summary line's end: "; cpu 1.20s, max rss 98.1MiB". */
+static void
+usage_total(struct buf *b, struct exec *x)
+{
+	if (usage_cpu_us(&x->usage) == 0 && x->usage.max_rss_kb == 0)
+		return;
+	buf_adds(b, "; cpu ");
+	usage_format_cpu(b, usage_cpu_us(&x->usage));
+	buf_adds(b, ", max rss ");
+	usage_format_kb(b, x->usage.max_rss_kb);
+}
+
 void
 progress_run_finished(struct progress *pr, struct exec *x)
 {
@@ -364,8 +446,9 @@ progress_run_finished(struct progress *pr, struct exec *x)
 		json_set(e, "status", json_str(exec_status_name(x->status)));
 		json_set(e, "exit_code", json_object_new_int(x->exit_code));
 		json_set(e, "duration_ms", json_object_new_int64(ns / 1000000));
+		json_set(e, "rusage", usage_to_json(&x->usage));
 		if (x->result != NULL)
-			json_set(e, "result", json_object_get(x->result));
+			json_set(e, "result", mask_json(x->mask, x->result));
 		if (x->error != NULL)
 			json_set(e, "error", json_str(x->error));
 		json_event(x, "run_finished", NULL, e);
@@ -374,9 +457,11 @@ progress_run_finished(struct progress *pr, struct exec *x)
 		return;
 	duration_format(&d, ns - ns % 1000000);
 	counts(&b, x);
+	usage_total(&b, x);
 	say(pr, x, "muster: %s %s%s%s in %s: %s", x->w->name,
 	    paint(pr, x->status == EX_COMPLETED ? GREEN : RED),
-	    x->timed_out ? "timed out" : exec_status_name(x->status),
+	    x->status == EX_TIMED_OUT ? "timed out" :
+	    exec_status_name(x->status),
 	    paint(pr, RESET), buf_str(&d), buf_str(&b));
 	if (x->error != NULL)
 		say(pr, x, "  error: %s", x->error);

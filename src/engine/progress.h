@@ -3,6 +3,7 @@
 #define MUSTER_PROGRESS_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 struct exec;
 struct job;
@@ -21,6 +22,7 @@ struct progress {
 	int			 silent;	/* show nothing at all */
 	int			 line_shown;	/* a status line is on screen */
 	size_t			 done, total;
+	int64_t			 next_tick;	/* refresh the live line then */
 };
 
 enum step_event {
@@ -41,6 +43,10 @@ void	progress_output(struct progress *, struct exec *, struct job *,
 	    int stream, const char *, size_t);
 /* The summary, after the run's record is final. */
 void	progress_run_finished(struct progress *, struct exec *);
+/* The deadline to wait until: d, or sooner when the live line is due. */
+int64_t	progress_deadline(struct progress *, int64_t d);
+/* Refreshes the live line when it is due (the longest step's time). */
+void	progress_tick(struct progress *, struct exec *);
 /* Clears the status line before something else prints. */
 void	progress_clear(struct progress *);
 

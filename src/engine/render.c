@@ -7,16 +7,12 @@
 #include "tmpl/tmpl.h"
 #include "base/value.h"
 
-static const char *const roots[] = { "input", "results", "steps", "vars",
-    "execution", "failure" };
-
 struct json_object *
 render_root(struct json_object *input, struct json_object *results,
     struct json_object *steps, struct json_object *execution,
     struct json_object *vars)
 {
 	struct json_object	*r = json_object_new_object();
-	size_t			 i;
 
 	json_set(r, "input", json_object_get(input));
 	json_set(r, "results", json_object_get(results));
@@ -27,10 +23,7 @@ render_root(struct json_object *input, struct json_object *results,
 	if (!json_object_is_type(input, json_type_object))
 		return r;
 	json_object_object_foreach(input, k, v) {
-		for (i = 0; i < nitems(roots); i++)
-			if (strcmp(k, roots[i]) == 0)
-				break;
-		if (i == nitems(roots))
+		if (!tmpl_root(k))
 			json_set(r, k, json_object_get(v));
 	}
 	return r;

@@ -198,8 +198,14 @@ dispatch(struct exec *x, const struct proc_event *ev)
 		job_read(x, x->jobs[ev->tag >> 1], (int)(ev->tag & 1));
 		break;
 	case PROC_EV_CHILD:
-		if ((j = job_by_pid(x, ev->pid)) != NULL)
-			job_exited(x, j, ev->status);
+		if ((j = job_by_pid(x, ev->pid)) == NULL)
+			break;
+		proc_usage_add(&x->usage, &ev->usage);
+		if (!j->in_cond) {
+			j->usage = ev->usage;
+			j->has_usage = true;
+		}
+		job_exited(x, j, ev->status);
 		break;
 	case PROC_EV_SIGNAL:
 		on_signal(x, ev->sig);
@@ -281,12 +287,14 @@ loop(struct exec *x)
 		/* With --fsync, what happened is on disk before muster waits. */
 		if (!x->opt.no_record && record_sync(x) < 0)
 			x->io_failed = x->stopping = true;
-		n = proc_wait(next_deadline(x), ev, (int)nitems(ev));
+		n = proc_wait(progress_deadline(x->prog, next_deadline(x)), ev,
+		    (int)nitems(ev));
 		if (n < 0)
 			return error("waiting for steps:");
 		for (i = 0; i < n; i++)
 			dispatch(x, &ev[i]);
 		timers(x);
+		progress_tick(x->prog, x);
 	}
 }
 
@@ -295,13 +303,16 @@ static int
 make_result(struct exec *x)
 {
 	struct buf	err = BUF_INIT;
+	char		*m;
 	size_t		i;
 
 	if (x->w->output != NULL) {
 		if (render_value(x->w->output, x->root, &x->result, &err) == 0)
 			return 0;
+		m = mask_str(x->mask, buf_str(&err));
 		free(x->error);
-		x->error = xasprintf("output: %s", buf_str(&err));
+		x->error = xasprintf("output: %s", m);
+		free(m);
 		buf_release(&err);
 		return -1;
 	}
@@ -312,6 +323,11 @@ make_result(struct exec *x)
 
 		if (j->step->output && j->result != NULL)
 			json_set(x->result, j->key, json_object_get(j->result));
+	}
+	/* None marked: every result, under every name templates know. */
+	if (x->w->all_results) {
+		json_object_object_foreach(x->results, k, v)
+			json_set(x->result, k, json_object_get(v));
 	}
 	return 0;
 }
@@ -333,6 +349,49 @@ sweep(struct exec *x)
 	}
 }
 
+/* Whether j's failure fails the run: neither it nor a container of it
+ * may fail, nor is it an onFailure step. */
+static bool
+failure_counts(const struct job *j)
+{
+	for (; j != NULL; j = j->parent)
+		if (j->step->allow_failure || j->cleanup)
+			return false;
+	return true;
+}
+
+/*
+ * An execution that did not complete says why: its first failed step and
+ * that step's error, or what stopped it.
+ */
+static void
+explain(struct exec *x)
+{
+	struct job	*first = NULL;
+	size_t		 i;
+
+	if (x->status == EX_COMPLETED || x->status == EX_RUNNING ||
+	    x->error != NULL)
+		return;
+	if (x->status == EX_CANCELLED || x->status == EX_INTERRUPTED) {
+		x->error = x->cancelled ? xstrdup("cancelled") :
+		    xasprintf("interrupted by SIG%s", sigabbrev_np(x->signal));
+		return;
+	}
+	for (i = 0; i < x->njobs; i++) {
+		struct job	*j = x->jobs[i];
+
+		if (j->status == ST_FAILED && failure_counts(j) &&
+		    (first == NULL || j->ended_ns < first->ended_ns))
+			first = j;
+	}
+	if (first != NULL)
+		x->error = xasprintf("step '%s' failed: %s", first->key,
+		    first->error != NULL ? first->error : "failed");
+	else if (x->io_failed)
+		x->error = xstrdup("the record could not be written");
+}
+
 static void
 conclude(struct exec *x)
 {
@@ -341,12 +400,15 @@ conclude(struct exec *x)
 		if (x->cancelled)
 			unlinkat(x->dirfd, "cancel", 0);
 	}
-	else if (x->failed || x->timed_out || x->io_failed)
+	else if (x->timed_out)
+		x->status = EX_TIMED_OUT;
+	else if (x->failed || x->io_failed)
 		x->status = EX_FAILED;
 	else if (make_result(x) < 0)
 		x->status = EX_FAILED;
 	else
 		x->status = EX_COMPLETED;
+	explain(x);
 	if (x->io_failed)
 		x->exit_code = EXIT_IO;
 	else if (x->timed_out)
@@ -373,6 +435,14 @@ die_of(int sig)
 	_exit(128 + sig);
 }
 
+static void
+warn_short(const char *name)
+{
+	fprintf(stderr, "muster: secret argument '%s' is shorter than %d "
+	    "characters: the record hides it, but step output is not "
+	    "searched for it\n", name, MASK_MIN_TEXT);
+}
+
 int
 exec_run(struct exec *x)
 {
@@ -397,6 +467,8 @@ exec_run(struct exec *x)
 		fprintf(stderr, "muster: %sexecution %s\n", x->resumed ?
 		    "resuming " : "", x->id);
 	}
+	if (!x->opt.silent)
+		mask_short_secrets(&x->w->args, x->input, warn_short);
 	record_time(t, sizeof t, x->started_wall);
 	e = json_object_new_object();
 	json_set(e, "id", json_str(x->id));

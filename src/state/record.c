@@ -14,6 +14,7 @@
 #include "state/journal.h"
 #include "state/lock.h"
 #include "state/record.h"
+#include "state/usage.h"
 #include "base/util.h"
 #include "base/value.h"
 
@@ -87,11 +88,26 @@ on_step(struct reader *r, struct json_object *rec)
 	copy(s, "completed_at", rec, "at");
 	copy(s, "duration_ms", rec, "ms");
 	copy(s, "exit_code", rec, "exit");
+	json_object_object_del(s, "rusage");
+	copy(s, "rusage", rec, "ru");
 	copy(s, "input", rec, "input");
 	json_object_object_del(s, "result");
 	json_object_object_del(s, "error");
 	copy(s, "result", rec, "result");
 	copy(s, "error", rec, "error");
+}
+
+/* A resumed run's usage adds to what the runs before it used. */
+static void
+add_usage(struct json_object *d, struct json_object *ru)
+{
+	struct proc_usage	total, more;
+
+	if (!usage_from_json(ru, &more))
+		return;
+	usage_from_json(get(d, "rusage"), &total);
+	proc_usage_add(&total, &more);
+	json_set(d, "rusage", usage_to_json(&total));
 }
 
 static int
@@ -144,6 +160,7 @@ on_record(void *arg, const char *p, size_t len)
 		json_set(d, "result", json_object_get(get(rec, "result")));
 		json_set(d, "error", json_object_get(get(rec, "error")));
 		copy(d, "output_lost", rec, "output_lost");
+		add_usage(d, get(rec, "ru"));
 	}
 	json_object_put(rec);
 	return 0;

@@ -235,19 +235,16 @@ static struct json_object *
 new_record(struct service_class *c, const char *name, struct json_object *in)
 {
 	struct json_object	*r = json_object_new_object();
-	struct mask		*m = mask_new();
 	char			 t[40];
 
-	/* Secret arguments are never written down. */
-	mask_add_secrets(m, &c->args, in);
 	record_time(t, sizeof t, clock_wall_ns());
 	json_set(r, "name", json_str(name));
 	json_set(r, "class", json_str(c->name));
 	json_set(r, "state", json_str("starting"));
-	json_set(r, "args", mask_json(m, in));
+	/* Secret arguments are never written down. */
+	json_set(r, "args", mask_args(&c->args, in));
 	json_set(r, "created_at", json_str(t));
 	json_set(r, "depends_on", json_object_new_array());
-	mask_free(m);
 	return r;
 }
 

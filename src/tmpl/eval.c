@@ -102,35 +102,58 @@ eval_fields(struct exec *x, const struct tval *dot, const struct node *n,
 	return eval_chain(x, &base, n, nargs > 1 || final, out);
 }
 
+/* Go's names of the parameter types. */
+static const char	*ptype_names[] = { "interface {}", "string", "int",
+	"bool", "map[string]interface {}", "[]interface {}", "time.Time",
+	"uint32", "float64", "sprig.certificate", "int64" };
+
 static int
 validate(struct exec *x, const struct tval *v, int type)
 {
-	static const char	*names[] = { "interface {}", "string", "int" };
-	int			 want = type == P_STRING ? TV_STRING : TV_INT;
+	static const unsigned char	want[] = { 0, TV_STRING, TV_INT,
+		TV_BOOL, TV_MAP, TV_LIST, TV_TIME, TV_INT, TV_FLOAT, TV_MAP,
+		TV_INT };
 
-	if (type == P_ANY || v->kind == want)
+	if (type == P_ANY || (v->kind == want[type] && (type != P_INT ||
+	    v->gt == GT_PLAIN) && (type != P_INT64 || v->gt == GT_INT64) &&
+	    type != P_U32))
+		return 0;
+	if (v->kind == TV_MISSING && (type == P_MAP || type == P_LIST))
 		return 0;
 	if (v->kind == TV_MISSING)
-		return exec_fail(x, "invalid value; expected %s", names[type]);
+		return exec_fail(x, "invalid value; expected %s",
+		    ptype_names[type]);
 	return exec_fail(x, "wrong type for value; expected %s; got %s",
-	    names[type], tval_type(v));
+	    ptype_names[type], tval_type(v));
 }
 
 static int
 literal(struct exec *x, const struct node *n, int type, struct tval *out)
 {
-	static const char	*want[] = { "", "string", "integer" };
-
 	memset(out, 0, sizeof *out);
 	if (type == P_STRING && n->type != N_STRING)
 		goto bad;
-	if (type == P_INT) {
-		if (n->type != N_NUMBER || !n->u.num->is_int)
+	if (type == P_BOOL) {
+		if (n->type != N_BOOL)
+			goto bad;
+	} else if (type == P_INT || type == P_U32 || type == P_INT64) {
+		if (n->type != N_NUMBER || !n->u.num->is_int ||
+		    (type == P_U32 && (n->u.num->i < 0 ||
+		    n->u.num->i > 0xFFFFFFFFLL)))
 			goto bad;
 		out->kind = TV_INT;
 		out->u.i = n->u.num->i;
 		return 0;
-	}
+	} else if (type == P_FLOAT) {
+		if (n->type != N_NUMBER || !n->u.num->is_float)
+			goto bad;
+		out->kind = TV_FLOAT;
+		out->u.f = n->u.num->f;
+		return 0;
+	} else if (type != P_ANY && type != P_STRING)
+		return exec_fail(x, "can't handle %.*s for arg of type %s",
+		    (int)(n->end - n->pos), x->t->src + n->pos,
+		    ptype_names[type]);
 	switch (n->type) {
 	case N_BOOL:
 		out->kind = TV_BOOL;
@@ -149,8 +172,9 @@ literal(struct exec *x, const struct node *n, int type, struct tval *out)
 	return exec_fail(x, "can't handle %.*s for arg", (int)(n->end - n->pos),
 	    x->t->src + n->pos);
 bad:
-	return exec_fail(x, "expected %s; found %.*s", want[type],
-	    (int)(n->end - n->pos), x->t->src + n->pos);
+	return exec_fail(x, "expected %s; found %.*s", type == P_INT ?
+	    "integer" : ptype_names[type], (int)(n->end - n->pos),
+	    x->t->src + n->pos);
 }
 
 /* Go's evalArg: one argument of a function, checked against its type. */
@@ -166,9 +190,13 @@ eval_arg(struct exec *x, const struct tval *dot, const struct node *n,
 		*out = *dot;
 		break;
 	case N_NIL:
+		if (type == P_MAP || type == P_LIST) {
+			out->kind = TV_MISSING;
+			return 0;
+		}
 		if (type != P_ANY)
 			return exec_fail(x, "cannot assign nil to %s",
-			    type == P_STRING ? "string" : "int");
+			    ptype_names[type]);
 		out->kind = TV_NIL;
 		return 0;
 	case N_FIELD: case N_VAR: case N_CHAIN:

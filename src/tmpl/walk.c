@@ -142,3 +142,79 @@ tmpl_walk_fields(const struct tmpl *t, void (*fn)(void *arg,
 
 	visit(&w, t->root, 1);
 }
+
+/* What tmpl_walk_shell() carries through the nodes. */
+struct shwalk {
+	const struct tmpl	 *t;
+	struct shstate		  sh;
+	struct buf		 *script;
+	struct buf		  tmp;
+	void			(*fn)(void *, int, int, const char *);
+	void			 *arg;
+	int			  straight;	/* no control structures */
+};
+
+/* An action that prints: a value goes where it stands. */
+static void
+shell_value(struct shwalk *w, const struct node *n)
+{
+	struct tmpl_error	 e;
+	const char		*why;
+	const struct node	*p = n->u.action;
+
+	if (p != NULL && p->type == N_PIPE && p->u.pipe.ndecl > 0)
+		return;		/* {{ $x := ... }} prints nothing */
+	buf_truncate(&w->tmp, 0);
+	if (shell_escape(&w->sh, &w->tmp, "x", 1, &why) < 0) {
+		tmpl_seterr(&e, w->t->src, w->t->len, n->pos, "%s", "");
+		w->fn(w->arg, e.line, e.col, why);
+		buf_adds(&w->tmp, "x");
+	}
+	if (w->script != NULL)
+		buf_add(w->script, w->tmp.s, w->tmp.len);
+}
+
+static void
+shell_visit(struct shwalk *w, const struct node *n)
+{
+	unsigned	i;
+
+	if (n == NULL || w->sh.why != NULL)
+		return;
+	switch (n->type) {
+	case N_LIST:
+		for (i = 0; i < n->u.list.n; i++)
+			shell_visit(w, n->u.list.v[i]);
+		break;
+	case N_TEXT:
+		shell_feed(&w->sh, n->u.text.s, n->u.text.n, 0);
+		if (w->script != NULL)
+			buf_add(w->script, n->u.text.s, n->u.text.n);
+		break;
+	case N_ACTION:
+		shell_value(w, n);
+		break;
+	case N_IF: case N_WITH: case N_RANGE:
+		/* Both branches, in turn: good enough to find contexts. */
+		w->straight = 0;
+		shell_visit(w, n->u.ctl.list);
+		shell_visit(w, n->u.ctl.elselist);
+		break;
+	default:
+		w->straight = 0;
+	}
+}
+
+int
+tmpl_walk_shell(const struct tmpl *t, struct buf *script,
+    void (*fn)(void *arg, int line, int col, const char *why), void *arg)
+{
+	struct shwalk	w = { .t = t, .script = script, .fn = fn, .arg = arg,
+			    .straight = 1 };
+
+	shell_init(&w.sh);
+	shell_visit(&w, t->root);
+	shell_release(&w.sh);
+	buf_release(&w.tmp);
+	return w.straight && w.sh.why == NULL ? 0 : -1;
+}

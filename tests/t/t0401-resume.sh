@@ -146,7 +146,7 @@ assert h == sorted(h, key=lambda e: e[\"started_at\"], reverse=True)
 	muster history --status completed --limit 1 >h &&
 	test_line_count = 1 h &&
 	test_expect_code 2 muster history --status done 2>err &&
-	grep "^muster: --status: expected running, completed, failed, interrupted or cancelled, not .done.$" err
+	grep "^muster: --status: expected running, completed, failed, interrupted, cancelled or timed_out, not .done.$" err
 '
 
 test_expect_success 'logs: every step, one step, and --follow until the end' '

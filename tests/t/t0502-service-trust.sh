@@ -112,11 +112,11 @@ test_expect_success 'built-in tools take parameters as args' '
 test_expect_success 'unknown built-in arguments are load errors' '
 	sed -i "s/parameters:/parametrs:/" .muster/workflows/builtin-args.yaml &&
 	test_expect_code 2 muster validate 2>err &&
-	grep "builtin-args.yaml:9:9: error: built-in tool .core_service_create. has no argument .parametrs. (did you mean .parameters.?)" err &&
+	grep "builtin-args.yaml:9:9: error: step .create. gives tool .core_service_create. argument .parametrs., which it does not take (did you mean .parameters.?)" err &&
 	sed -i "s/parametrs:/args:/; s/{name: t1}/{name: t1, force: true}/" \
 		.muster/workflows/builtin-args.yaml &&
 	test_expect_code 2 muster validate 2>err &&
-	grep "builtin-args.yaml:14:13: error: built-in tool .core_service_status. has no argument .force. (it takes name)" err
+	grep "builtin-args.yaml:14:13: error: step .show. gives tool .core_service_status. argument .force., which it does not take" err
 '
 
 test_expect_success 'muster call checks built-in arguments' '
@@ -124,7 +124,11 @@ test_expect_success 'muster call checks built-in arguments' '
 	test_expect_code 2 muster call core_service_create --arg bogus=1 2>err &&
 	grep "^muster: built-in tool .core_service_create. has no argument .bogus." err &&
 	test_expect_code 2 muster call core_service_list --arg x=1 2>err &&
-	grep "has no argument .x. (it takes none)" err
+	grep "has no argument .x. (it takes none)" err &&
+	test_expect_code 2 muster call core_service_create \
+		--arg serviceClassName=tunnel --arg "args={}" \
+		--arg "parameters={}" 2>err &&
+	grep "^muster: .parameters. is argument .args. again" err
 '
 
 test_expect_success 'a failing outputs template fails the operation' '
