@@ -8,6 +8,8 @@
 /* The built-in tools, core_* (workflow_<name> is not among them). */
 extern const size_t	nbuiltins;
 const char		*builtin_name(size_t);
+/* What built-in i does, one line. */
+const char		*builtin_description(size_t);
 /* Returns the index of built-in name, or -1. */
 int			 builtin_find(const char *name);
 /*
@@ -21,13 +23,12 @@ const char		*builtin_service(int i);
  */
 const char		*builtin_args(int i, const char **required);
 /*
- * The name under which built-in i takes argument key: key itself, or for
- * an alias (the seeds' 'parameters') the name it stands for ('args');
- * NULL when it takes no such argument.  key must outlive the result.
+ * The argument of built-in i that key names (an alias such as the seeds'
+ * 'parameters' gives 'args'), or NULL when it takes no such argument.
  */
 const char		*builtin_arg(int i, const char *key);
 struct buf;
-/* Adds "built-in tool 'X' has no argument 'K' (it takes ...)" to msg. */
+/* Adds "built-in tool 'X' has no argument 'K' (did you mean ...)" to msg. */
 void			 builtin_bad_arg(int i, const char *key,
 			    struct buf *msg);
 

@@ -45,7 +45,9 @@ struct run_proc {
 	struct buf	 err_tail;	/* the end of stderr, masked */
 	char		*out_file;	/* $MUSTER_OUTPUT */
 	char		*args_file;	/* a child workflow's input, or NULL */
-	char		*script_file;	/* its script, removed at the end */
+	int64_t		 timeout;	/* its own, or 0 */
+	char		 note[48];	/* an MCP call's last progress */
+	char		*script_file;	/* its run: script, removed at its end */
 };
 
 struct job {
@@ -128,6 +130,7 @@ struct exec {
 	int			 nsignals;	/* 2: no cleanup */
 	bool			 stopping;	/* fail-fast: start nothing */
 	bool			 failed;	/* a step failed for real */
+	int			 nfailed;	/* steps that did */
 	bool			 timed_out;
 	bool			 io_failed;	/* the record cannot be written */
 	bool			 output_lost;	/* stdout/stderr failed */
@@ -137,6 +140,7 @@ struct exec {
 	struct prior		*prior;		/* what the record says */
 	const char		*from;		/* --from: run it again */
 	bool			 cancelled;	/* muster cancel asked for it */
+	bool			 pausing;	/* muster pause asked for it */
 	int			 lock_fd, wflock_fd;
 	int64_t			 started_ns, started_wall, deadline;
 	struct proc_usage	 usage;		/* of every process reaped */

@@ -54,12 +54,16 @@ struct call {
 	const struct tstr	*workdir;
 	struct json_object	*root;		/* template data */
 	struct json_object	*wf_input;	/* the workflow's arguments */
+	bool			 pass_input;	/* give the tool those it */
+						/* declares (a stage's tool) */
 	const char		*exec_id, *workflow, *key;
 	int			 attempt;
 	const char		*out_file;	/* $MUSTER_OUTPUT */
 	const char		*args_file;	/* for a child workflow's input */
 	const char		*script_file;	/* or NULL: in /tmp */
 	const char		*self;		/* muster's own executable */
+	const char		*exec_dir;	/* the execution's, or NULL */
+	int64_t			 timeout_ns;	/* the step's, or 0 */
 	int			 jobs;		/* -j for a child workflow */
 };
 
