@@ -4,8 +4,6 @@
 #include <stdbool.h>
 #include <string.h>
 
-#include <json-c/json.h>
-
 #include "def/builtins.h"
 #include "def/check.h"
 #include "def/graph.h"
