@@ -30,7 +30,7 @@ SHELL_PATH ?= /bin/sh
 -include config.mak.autogen
 -include config.mak
 
-PKGS = yaml-0.1 json-c libpcre2-8
+PKGS = yaml-0.1 json-c libpcre2-8 libcrypto libxcrypt
 # libcurl's headers only: HTTP probes dlopen it when first used, which
 # keeps its 30-odd libraries out of every muster's start-up.
 HEADER_PKGS = libcurl
@@ -41,7 +41,7 @@ DEP_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) $(HEADER_PKGS) \
 endif
 ifndef DEP_LIBS
 DEP_LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null || \
-	echo -lyaml -ljson-c -lpcre2-8)
+	echo -lyaml -ljson-c -lpcre2-8 -lcrypto -lcrypt)
 endif
 ifndef CHECK_CFLAGS
 CHECK_CFLAGS := $(shell $(PKG_CONFIG) --cflags check 2>/dev/null)
@@ -68,7 +68,7 @@ SYS_LIBS = -lm -ldl
 # src/ holds one folder a subsystem (src/README); every object is built
 # beside its source, and muster links them all (no archive: two folders
 # may hold files of the same name).
-SUBSYSTEMS = base tmpl def state engine svc cmd
+SUBSYSTEMS = base tmpl def state mcp observe engine svc cmd
 SRC_INCLUDES = -Isrc
 MAIN_SRC = src/cmd/muster.c
 LIB_SRC = $(filter-out $(MAIN_SRC),$(sort $(wildcard \

@@ -41,24 +41,29 @@ cmd_cancel(struct ctx *ctx, int argc, char **argv)
 {
 	struct project	*p;
 	char		*state, *dir = NULL;
+	char		*id = NULL;
 	pid_t		 holder;
 	int		 rc, dfd = -1, fd;
+	bool		 last = cmd_take_last(&argc, argv);
 
-	if (cmd_getopt(ctx, argc, argv, "", NULL) != -1 || optind + 1 != argc)
+	if (cmd_getopt(ctx, argc, argv, "", NULL) != -1 ||
+	    optind + !last != argc)
 		return cmd_usage(cmd_find("cancel"));
 	if ((rc = cmd_open(ctx, &p)) != 0)
 		return rc;
 	state = record_state_dir(p);
+	if ((rc = cmd_execution(state, last ? NULL : id, &id)) != 0)
+		goto out;
 	rc = EXIT_STATE;
-	if (record_id_ok(argv[optind]))
-		dir = xasprintf("%s/executions/%s", state, argv[optind]);
+	if (record_id_ok(id))
+		dir = xasprintf("%s/executions/%s", state, id);
 	if (dir == NULL || (dfd = open(dir, O_RDONLY | O_DIRECTORY |
 	    O_CLOEXEC | O_NOFOLLOW)) < 0) {
-		error("no execution '%s'", argv[optind]);
+		error("no execution '%s'", id);
 		goto out;
 	}
 	if ((holder = lock_holder(dfd, "lock")) <= 1) {
-		error("execution %s is not running", argv[optind]);
+		error("execution %s is not running", id);
 		goto out;
 	}
 	if ((rc = check_runner(state, argv[optind], dfd, holder)) != 0)
@@ -79,11 +84,12 @@ cmd_cancel(struct ctx *ctx, int argc, char **argv)
 	}
 	if (ctx->verbose >= 0)
 		fprintf(stderr, "muster: cancelling execution %s (pid %d)\n",
-		    argv[optind], (int)holder);
+		    id, (int)holder);
 	rc = 0;
 out:
 	if (dfd >= 0)
 		close(dfd);
+	free(id);
 	free(dir);
 	free(state);
 	project_free(p);

@@ -122,9 +122,13 @@ cmd_history(struct ctx *ctx, int argc, char **argv)
 	free(ids);
 	if (ctx->json)
 		json_print(stdout, list);
-	else
+	else {
+		if (json_object_array_length(list) > 0)
+			printf("%-20s  %-12s  %-11s  %-24s  %s\n", "ID",
+			    "WORKFLOW", "STATUS", "STARTED", "DURATION");
 		for (i = 0; i < json_object_array_length(list); i++)
 			print_row(json_object_array_get_idx(list, i));
+	}
 	json_object_put(list);
 	free(state);
 	project_free(p);

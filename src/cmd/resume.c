@@ -19,12 +19,13 @@
 #include "def/schema.h"
 #include "base/value.h"
 
-enum { OPT_LAST = 256, OPT_FROM, OPT_ARG, OPT_FSYNC };
+enum { OPT_LAST = 256, OPT_FROM, OPT_ARG, OPT_FSYNC, OPT_ARG_ENV };
 
 static const struct option	resume_opts[] = {
 	{ "last",	no_argument,		NULL,	OPT_LAST },
 	{ "from",	required_argument,	NULL,	OPT_FROM },
 	{ "arg",	required_argument,	NULL,	OPT_ARG },
+	{ "arg-env",	required_argument,	NULL,	OPT_ARG_ENV },
 	{ "jobs",	required_argument,	NULL,	'j' },
 	{ "keep-going",	no_argument,		NULL,	'k' },
 	{ "fsync",	no_argument,		NULL,	OPT_FSYNC },
@@ -55,6 +56,10 @@ parse(struct ctx *ctx, int argc, char **argv, struct resume *r)
 			break;
 		case OPT_ARG:
 			args_add(&r->args, optarg);
+			break;
+		case OPT_ARG_ENV:
+			if (args_add_env(&r->args, optarg) < 0)
+				return -1;
 			break;
 		case OPT_FSYNC:
 			r->o.fsync = true;
@@ -296,7 +301,7 @@ cmd_resume(struct ctx *ctx, int argc, char **argv)
 	struct json_object	*doc, *input = NULL;
 	struct prior		 pr = { 0 };
 	struct exec		 x;
-	char			*state = NULL, **ids = NULL;
+	char			*state = NULL, **ids = NULL, *full = NULL;
 	const char		*id, *st;
 	size_t			 n = 0, i;
 	int			 rc, dirfd = -1, lockfd = -1;
@@ -312,6 +317,11 @@ cmd_resume(struct ctx *ctx, int argc, char **argv)
 	if ((id = r.last ? record_latest(state, &ids, &n) : argv[optind]) ==
 	    NULL)
 		goto out;
+	if (!r.last && (rc = cmd_execution(state, id, &full)) != 0)
+		goto out;
+	if (!r.last)
+		id = full;
+	rc = EXIT_STATE;
 	if ((rc = open_execution(state, id, &dirfd, &lockfd, &pr)) != 0)
 		goto out;
 	doc = pr.doc;
@@ -358,6 +368,7 @@ cmd_resume(struct ctx *ctx, int argc, char **argv)
 	x.json = ctx->json;
 	if (r.from == NULL || find_from(&x, r.from) == 0)
 		rc = exec_run(&x);
+	cmd_metrics_after(p, NULL, x.id);
 	exec_release(&x);
 out:
 	if (dirfd >= 0)
@@ -367,6 +378,7 @@ out:
 	for (i = 0; i < n; i++)
 		free(ids[i]);
 	free(ids);
+	free(full);
 	free(state);
 	prior_release(&pr);
 	json_object_put(input);

@@ -12,10 +12,12 @@
 #include "svc/service.h"
 #include "base/value.h"
 
-enum { OPT_ARG = 256, OPT_ARGS_FILE, OPT_TIMEOUT, OPT_NO_WAIT, OPT_FORCE };
+enum { OPT_ARG = 256, OPT_ARGS_FILE, OPT_TIMEOUT, OPT_NO_WAIT, OPT_FORCE,
+	OPT_ARG_ENV };
 
 static const struct option	service_opts[] = {
 	{ "arg",	required_argument,	NULL,	OPT_ARG },
+	{ "arg-env",	required_argument,	NULL,	OPT_ARG_ENV },
 	{ "args-file",	required_argument,	NULL,	OPT_ARGS_FILE },
 	{ "timeout",	required_argument,	NULL,	OPT_TIMEOUT },
 	{ "no-wait",	no_argument,		NULL,	OPT_NO_WAIT },
@@ -198,6 +200,10 @@ parse(struct ctx *ctx, int argc, char **argv, struct sopts *o)
 		switch (c) {
 		case OPT_ARG:
 			args_add(&o->a, optarg);
+			break;
+		case OPT_ARG_ENV:
+			if (args_add_env(&o->a, optarg) < 0)
+				return -1;
 			break;
 		case OPT_ARGS_FILE:
 			o->a.file = optarg;

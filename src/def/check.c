@@ -4,6 +4,8 @@
 #include <stdbool.h>
 #include <string.h>
 
+#include <json-c/json.h>
+
 #include "def/builtins.h"
 #include "def/check.h"
 #include "def/graph.h"
@@ -30,13 +32,51 @@ where_error(const struct loc *l, const char *fmt, ...)
 	return rc;
 }
 
+/*
+ * x_<server>_<tool>: the MCPServer with the longest name that fits, and a
+ * tool made up for it (kept in p->mcp_tools).  NULL when none fits.
+ */
+static struct tool *
+mcp_tool(struct project *p, const char *name)
+{
+	struct mcp_server	*best = NULL;
+	struct tool		*t;
+	size_t			 i, len;
+
+	if (strncmp(name, "x_", 2) != 0)
+		return NULL;
+	if ((t = hmap_get(&p->mcp_tools, name)) != NULL)
+		return t;
+	for (i = 0; i < p->nmcp; i++) {
+		len = strlen(p->mcpservers[i]->name);
+		if (strncmp(name + 2, p->mcpservers[i]->name, len) == 0 &&
+		    name[2 + len] == '_' && name[3 + len] != '\0' &&
+		    (best == NULL || len > strlen(best->name)))
+			best = p->mcpservers[i];
+	}
+	if (best == NULL)
+		return NULL;
+	t = arena_alloc(&p->arena, sizeof *t);
+	t->name = arena_strdup(&p->arena, name);
+	t->loc = best->loc;
+	t->file = best->file;
+	t->mcp = best;
+	t->mcp_tool = t->name + 3 + strlen(best->name);
+	t->timeout_ns = best->timeout_ns;
+	t->hash = hmap_hash(t->name, strlen(t->name));
+	hmap_put(&p->mcp_tools, t->name, t);
+	return t;
+}
+
 int
 project_resolve_tool(struct project *p, const char *name, const struct loc *l,
     enum tool_ref *ref, struct tool **tool, struct workflow **callee,
     int *builtin)
 {
 	const char	*cands[512], *sg;
-	size_t		 n = 0, i;
+	char		*name_srv;
+	size_t		 n = 0, i, len;
+	int		 rc;
 
 	if (strncmp(name, "workflow_", 9) == 0) {
 		if ((*callee = project_workflow(p, name + 9)) != NULL) {
@@ -58,6 +98,24 @@ project_resolve_tool(struct project *p, const char *name, const struct loc *l,
 	if ((*tool = project_tool(p, name)) != NULL) {
 		*ref = TOOL_FILE;
 		return 0;
+	}
+	if ((*tool = mcp_tool(p, name)) != NULL) {
+		*ref = TOOL_MCP;
+		return 0;
+	}
+	if (strncmp(name, "x_", 2) == 0 && p->nmcp > 0 && strchr(name + 2,
+	    '_') != NULL) {
+		for (i = 0; i < p->nmcp && n < nitems(cands); i++)
+			cands[n++] = p->mcpservers[i]->name;
+		len = strcspn(name + 2, "_");
+		name_srv = xstrndup(name + 2, len);
+		sg = suggest(name_srv, cands, n);
+		rc = sg ? where_error(l, "unknown tool '%s': no MCP server "
+		    "'%s' (did you mean '%s'?)", name, name_srv, sg) :
+		    where_error(l, "unknown tool '%s': no MCP server '%s'",
+		    name, name_srv);
+		free(name_srv);
+		return rc;
 	}
 	for (i = 0; i < p->ntools && n < nitems(cands); i++)
 		cands[n++] = p->tools[i]->name;
@@ -139,7 +197,8 @@ on_field(void *arg, const char *const *chain, size_t n, int line, int col)
 		r->w->reads_steps = r->w->reads_results = true;
 	else if (strcmp(chain[0], "steps") == 0)
 		r->w->reads_steps = true;
-	else if (strcmp(chain[0], "results") == 0)
+	else if (strcmp(chain[0], "results") == 0 ||
+	    strcmp(chain[0], "context") == 0)	/* .context: legacy alias */
 		r->w->reads_results = true;
 	if (n > 0) {
 		struct buf	who = BUF_INIT;
@@ -153,7 +212,7 @@ on_field(void *arg, const char *const *chain, size_t n, int line, int col)
 		buf_release(&who);
 	}
 	if (n < 2 || (strcmp(chain[0], "results") != 0 &&
-	    strcmp(chain[0], "steps") != 0))
+	    strcmp(chain[0], "steps") != 0 && strcmp(chain[0], "context") != 0))
 		return;
 	if ((x = result_step(r->w, chain[1])) == NULL) {
 		const char	*ids[256], *sg;
@@ -188,6 +247,18 @@ on_field(void *arg, const char *const *chain, size_t n, int line, int col)
 		    chain[0], chain[1], (x->parent ? x->parent : x)->id);
 }
 
+/* `replace .s "-" "_"`: the documents' order, not Sprig's. */
+static void
+on_order(void *arg, const char *func, const char *sig, int line, int col)
+{
+	struct refs	*r = arg;
+	struct loc	 l = tstr_loc(r->where, line, col);
+
+	loc_warn(&l, "%s takes `%s` (the string last, as in Sprig), but "
+	    "this call has a value first and literals after it: swapped?",
+	    func, sig);
+}
+
 static void
 refs_tstr(struct refs *r, const struct tstr *t, const char *field)
 {
@@ -196,6 +267,7 @@ refs_tstr(struct refs *r, const struct tstr *t, const char *field)
 	r->where = t;
 	r->field = field;
 	tmpl_walk_fields(t->t, on_field, r);
+	tmpl_walk_order(t->t, on_order, r);
 }
 
 static void

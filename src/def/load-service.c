@@ -379,6 +379,8 @@ load_service_config(struct loader *ld, const struct ynode *n,
 		rc |= load_lifecycle_tools(ld, f[CC_LIFECYCLE], c);
 	if (f[CC_HEALTH] != NULL)
 		rc |= load_health(ld, f[CC_HEALTH], c);
+	else if (c->health_tool != NULL)
+		c->health_enabled = true;	/* the tool turns it on */
 	if (f[CC_TIMEOUT] != NULL)
 		rc |= load_timeouts(ld, f[CC_TIMEOUT], c);
 	if (f[CC_OUTPUTS] != NULL)

@@ -336,7 +336,8 @@ int
 load_shell(struct loader *ld, const struct ynode *n, struct shell *sh)
 {
 	static const char	*sh_argv[] = { "/bin/sh", "-e" };
-	static const char	*bash_argv[] = { "bash", "-e", "-o", "pipefail" };
+	static const char	*bash_argv[] = { "bash", "-e", "-o",
+				    "pipefail" };
 	struct loc		 l = load_loc(ld, n), *locs;
 	const char		*s;
 

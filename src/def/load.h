@@ -96,6 +96,8 @@ int		 load_tool(struct loader *, const struct ynode *spec,
 		    struct tool *);
 int		 load_class(struct loader *, const struct ynode *spec,
 		    struct service_class *);
+int		 load_mcp_server(struct loader *, const struct ynode *spec,
+		    struct mcp_server *);
 int		 load_schema(struct loader *, const struct ynode *,
 		    struct schema *);
 int		 load_expect(struct loader *, const struct ynode *,

@@ -14,10 +14,12 @@
 #include "def/load.h"
 #include "def/project.h"
 
-static const char *const folders[] = { "workflows", "tools", "serviceclasses" };
+static const char *const folders[] = { "workflows", "tools", "serviceclasses",
+	"mcpservers" };
 
 _Static_assert(offsetof(struct workflow, loc) == offsetof(struct tool, loc) &&
-    offsetof(struct workflow, loc) == offsetof(struct service_class, loc),
+    offsetof(struct workflow, loc) == offsetof(struct service_class, loc) &&
+    offsetof(struct workflow, loc) == offsetof(struct mcp_server, loc),
     "add_name() finds every definition's loc at one offset");
 
 static int
@@ -298,7 +300,8 @@ static const struct field	meta_fields[] = {
 	{ "annotations", NULL },
 };
 
-static const char *const	kinds[] = { "Workflow", "Tool", "ServiceClass" };
+static const char *const	kinds[] = { "Workflow", "Tool", "ServiceClass",
+	"MCPServer" };
 
 static int
 check_header(struct loader *ld, const struct ydoc *doc,
@@ -319,8 +322,8 @@ check_header(struct loader *ld, const struct ydoc *doc,
 		    MUSTER_API_VERSION);
 	}
 	if (f[DF_KIND] == NULL)
-		return loc_error(&l, "no 'kind' (use Workflow, Tool or "
-		    "ServiceClass)");
+		return loc_error(&l, "no 'kind' (use Workflow, Tool, "
+		    "ServiceClass or MCPServer)");
 	if (load_str(ld, f[DF_KIND], "kind", &s) < 0)
 		return -1;
 	for (i = 0; i < nitems(kinds); i++)
@@ -332,8 +335,8 @@ check_header(struct loader *ld, const struct ydoc *doc,
 	if ((sg = suggest(s, kinds, nitems(kinds))) != NULL)
 		return loc_error(&l, "unknown kind '%s' (did you mean '%s'?)",
 		    s, sg);
-	return loc_error(&l, "unknown kind '%s' (use Workflow, Tool or "
-	    "ServiceClass)", s);
+	return loc_error(&l, "unknown kind '%s' (use Workflow, Tool, "
+	    "ServiceClass or MCPServer)", s);
 }
 
 /* Registers a definition's name; duplicates and reserved names fail. */
@@ -389,6 +392,21 @@ load_definition(struct loader *ld, int kind, const char *name, struct loc l,
 		rc |= add_name(ld, &p->tool_names, "tool", name, &t->loc, t);
 		xgrow(&p->tools, &p->tcap, p->ntools + 1, sizeof *p->tools);
 		p->tools[p->ntools++] = t;
+		return rc;
+	}
+	if (kind == 3) {
+		struct mcp_server	*m = arena_alloc(ld->a, sizeof *m);
+
+		m->name = name;
+		m->loc = l;
+		m->file = ld->file;
+		rc = load_mcp_server(ld, spec, m);
+		m->broken = rc != 0;
+		rc |= add_name(ld, &p->mcp_names, "MCP server", name, &m->loc,
+		    m);
+		xgrow(&p->mcpservers, &p->mcap, p->nmcp + 1,
+		    sizeof *p->mcpservers);
+		p->mcpservers[p->nmcp++] = m;
 		return rc;
 	}
 	{
@@ -477,14 +495,27 @@ load_file(struct project *p, const char *path)
 
 enum {
 	CF_JOBS, CF_COLOR, CF_STATE_DIR, CF_FSYNC, CF_ENV, CF_MAX_FILE,
-	CF_COUNT
+	CF_METRICS, CF_COUNT
 };
 static const struct field	config_fields[CF_COUNT] = {
 	[CF_JOBS] = { "jobs", NULL }, [CF_COLOR] = { "color", NULL },
 	[CF_STATE_DIR] = { "stateDir", "state_dir" },
 	[CF_FSYNC] = { "fsync", NULL }, [CF_ENV] = { "env", NULL },
 	[CF_MAX_FILE] = { "maxFileSize", "max_file_size" },
+	[CF_METRICS] = { "metrics", NULL },
 };
+static const struct field	metrics_fields[] = { { "textfile", NULL } };
+
+/* metrics: {textfile: PATH}: where every run writes Prometheus metrics. */
+static int
+load_metrics(struct loader *ld, const struct ynode *n, const char **out)
+{
+	const struct ynode	*f[1];
+
+	if (load_fields(ld, n, "metrics", metrics_fields, 1, f) < 0)
+		return -1;
+	return f[0] != NULL ? load_str(ld, f[0], "textfile", out) : 0;
+}
 
 /* maxFileSize: bytes, or a number of KiB or MiB ("16MiB"). */
 static int
@@ -561,6 +592,8 @@ load_config(struct project *p)
 		rc |= load_env(&ld, f[CF_ENV], "env", &c->env);
 	if (f[CF_MAX_FILE] != NULL)
 		rc |= load_size(&ld, f[CF_MAX_FILE], &c->max_file);
+	if (f[CF_METRICS] != NULL)
+		rc |= load_metrics(&ld, f[CF_METRICS], &c->metrics_file);
 	return rc < 0 ? -1 : 0;
 }
 
@@ -773,6 +806,9 @@ project_free(struct project *p)
 	hmap_release(&p->workflow_names);
 	hmap_release(&p->tool_names);
 	hmap_release(&p->class_names);
+	hmap_release(&p->mcp_names);
+	hmap_release(&p->mcp_tools);
+	free(p->mcpservers);
 	hmap_release(&p->bad_files);
 	buf_release(&p->problems);
 	free(p->workflows);
@@ -798,4 +834,10 @@ struct service_class *
 project_class(const struct project *p, const char *name)
 {
 	return hmap_get(&p->class_names, name);
+}
+
+struct mcp_server *
+project_mcp(const struct project *p, const char *name)
+{
+	return hmap_get(&p->mcp_names, name);
 }

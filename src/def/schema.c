@@ -223,6 +223,23 @@ parse_json(const char *text, struct buf *why)
 	return o;
 }
 
+/* How an array or object argument is written, after a bare value. */
+static void
+array_hint(const struct arg *a, const char *text, struct buf *why)
+{
+	const char	*v = a->secret ? "***" : text;
+
+	if (a->type == ARG_ARRAY && strpbrk(v, "\"'\\") == NULL)
+		buf_printf(why, "; an array is JSON: --arg '%s=[\"%s\"]'",
+		    a->name, v);
+	else if (a->type == ARG_ARRAY)
+		buf_printf(why, "; an array is JSON: --arg '%s=[...]'",
+		    a->name);
+	else if (a->type == ARG_OBJECT)
+		buf_printf(why, "; an object is JSON: --arg "
+		    "'%s={\"key\": \"value\"}'", a->name);
+}
+
 struct json_object *
 schema_convert(const struct arg *a, const char *text, struct buf *why)
 {
@@ -263,8 +280,10 @@ schema_convert(const struct arg *a, const char *text, struct buf *why)
 		return NULL;
 	default:
 		o = parse_json(text, why);
-		if (o == NULL && why->len > 0)
+		if (o == NULL && why->len > 0) {
+			array_hint(a, text, why);
 			return NULL;
+		}
 		if (!type_ok(a->type, o)) {
 			buf_printf(why, "must be a JSON %s, not %s",
 			    type_names[a->type], json_kind(o));

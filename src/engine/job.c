@@ -296,11 +296,35 @@ container_result(struct job *c)
 	return r;
 }
 
+/* The first of c's steps that failed, or NULL. */
+static struct job *
+first_failed_kid(const struct job *c)
+{
+	struct job	*first = NULL;
+	size_t		 i;
+
+	for (i = 0; i < c->nkids; i++)
+		if (c->kids[i]->status == ST_FAILED && (first == NULL ||
+		    c->kids[i]->ended_ns < first->ended_ns))
+			first = c->kids[i];
+	return first;
+}
+
 static void
 container_done(struct exec *x, struct job *c)
 {
+	struct job	*k;
+	char		*why;
+
 	if (c->kid_failed) {
-		job_finish(x, c, ST_FAILED, "a step inside it failed");
+		/* It failed because of its first failed step: say which. */
+		if ((k = first_failed_kid(c)) != NULL) {
+			why = xasprintf("step '%s' failed: %s", k->key,
+			    k->error != NULL ? k->error : "failed");
+			job_finish(x, c, ST_FAILED, why);
+			free(why);
+		} else
+			job_finish(x, c, ST_FAILED, "a step inside it failed");
 		return;
 	}
 	c->result = container_result(c);

@@ -16,6 +16,8 @@ render_root(struct json_object *input, struct json_object *results,
 
 	json_set(r, "input", json_object_get(input));
 	json_set(r, "results", json_object_get(results));
+	/* .context: muster's legacy name of .results */
+	json_set(r, "context", json_object_get(results));
 	json_set(r, "steps", json_object_get(steps));
 	json_set(r, "vars", vars != NULL ? json_object_get(vars) :
 	    json_object_new_object());

@@ -13,6 +13,7 @@
 #include "state/record.h"
 #include "engine/render.h"
 #include "engine/run.h"
+#include "mcp/mcp.h"
 #include "engine/tool.h"
 #include "base/value.h"
 
@@ -349,15 +350,17 @@ sweep(struct exec *x)
 	}
 }
 
-/* Whether j's failure fails the run: neither it nor a container of it
- * may fail, nor is it an onFailure step. */
-static bool
-failure_counts(const struct job *j)
+/* The stdio MCP servers the steps shared stop with the execution. */
+static void
+stop_mcp(struct exec *x)
 {
-	for (; j != NULL; j = j->parent)
-		if (j->step->allow_failure || j->cleanup)
-			return false;
-	return true;
+	char	*dir;
+
+	if (x->dir_abs == NULL)
+		return;
+	dir = xasprintf("%s/mcp", x->dir_abs);
+	mcp_brokers_stop(dir);
+	free(dir);
 }
 
 /*
@@ -381,7 +384,7 @@ explain(struct exec *x)
 	for (i = 0; i < x->njobs; i++) {
 		struct job	*j = x->jobs[i];
 
-		if (j->status == ST_FAILED && failure_counts(j) &&
+		if (j->status == ST_FAILED && !job_tolerated(j) &&
 		    (first == NULL || j->ended_ns < first->ended_ns))
 			first = j;
 	}
@@ -464,8 +467,9 @@ exec_run(struct exec *x)
 			return rc;
 		if ((x->resumed ? record_reopen(x) : record_create(x)) < 0)
 			return EXIT_IO;
-		fprintf(stderr, "muster: %sexecution %s\n", x->resumed ?
-		    "resuming " : "", x->id);
+		if (x->verbose >= 0)	/* -q: quiet unless it fails */
+			fprintf(stderr, "muster: %sexecution %s\n",
+			    x->resumed ? "resuming " : "", x->id);
 	}
 	if (!x->opt.silent)
 		mask_short_secrets(&x->w->args, x->input, warn_short);
@@ -481,7 +485,8 @@ exec_run(struct exec *x)
 	    x->verbose, x->color, x->json);
 	prog.silent = x->opt.silent;
 	/* One step alone: its output is the run's output. */
-	if (x->w->nsteps == 1 && x->w->steps[0]->nsub == 0 && !x->opt.silent)
+	if (x->w->nsteps == 1 && x->w->steps[0]->nsub == 0 && !x->opt.silent &&
+	    x->verbose >= 0)
 		prog.stream = 1;
 	progress_run_started(&prog, x);
 	if (x->w->timeout_ns > 0 || x->opt.timeout_ns > 0)
@@ -493,6 +498,7 @@ exec_run(struct exec *x)
 	rc = loop(x);
 	if (rc < 0)
 		x->io_failed = true;
+	stop_mcp(x);
 	sweep(x);
 	conclude(x);
 	/* A reader that went away (SIGPIPE is ignored) or a full disk: the

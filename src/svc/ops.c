@@ -70,20 +70,31 @@ out:
 	return rc;
 }
 
-/* The class's outputs block, rendered once the service runs. */
-static void
+/*
+ * The class's outputs block, rendered once the service runs.  When it
+ * cannot be rendered the operation fails: the instance is marked failed
+ * (its daemon left for stop or delete) and EXIT_STEP_FAILED returned.
+ */
+static int
 render_outputs(struct svc *s)
 {
 	struct json_object	*data = svc_data(s), *o = NULL;
-	struct buf		 err = BUF_INIT;
+	struct buf		 err = BUF_INIT, why = BUF_INIT;
+	int			 rc = 0;
 
+	json_object_object_del(s->rec, "outputs_error");
 	if (s->class->outputs != NULL &&
 	    render_value(s->class->outputs, data, &o, &err) == 0)
 		json_set(s->rec, "outputs", o);
-	else if (s->class->outputs != NULL)
-		json_set(s->rec, "outputs_error", json_str(buf_str(&err)));
+	else if (s->class->outputs != NULL) {
+		buf_printf(&why, "outputs: %s", buf_str(&err));
+		svc_set_state(s, "failed", buf_str(&why));
+		rc = EXIT_STEP_FAILED;
+	}
 	json_object_put(data);
 	buf_release(&err);
+	buf_release(&why);
+	return rc;
 }
 
 /* Starts a held instance (daemon or start tool), then waits for health. */
@@ -98,8 +109,8 @@ bring_up(struct svcenv *e, struct svc *s, int64_t timeout, int wait)
 	json_object_object_del(s->rec, "health");
 	if (svc_save(e, s) < 0)
 		rc = EXIT_IO;
-	else if (s->class->ndaemon_cmd > 0 && daemon_start(e, s, data,
-	    &err) < 0)
+	else if (s->class->ndaemon_cmd > 0 && (health_port_taken(s, data,
+	    &err) || daemon_start(e, s, data, &err) < 0))
 		rc = EXIT_STEP_FAILED;
 	else if (s->class->start != NULL && lifecycle(e, s, s->class->start,
 	    timeout > 0 ? timeout : s->class->create_timeout_ns, &err) < 0)
@@ -114,7 +125,8 @@ bring_up(struct svcenv *e, struct svc *s, int64_t timeout, int wait)
 		if (wait)
 			rc = health_wait(e, s, data, timeout > 0 ? timeout :
 			    s->class->create_timeout_ns);
-		render_outputs(s);
+		if (rc == 0)
+			rc = render_outputs(s);
 	}
 	if (svc_save(e, s) < 0 && rc == 0)
 		rc = EXIT_IO;
@@ -335,7 +347,8 @@ settle(struct svcenv *e, struct svc *s, int64_t timeout)
 
 	rc = health_wait(e, s, data, timeout > 0 ? timeout :
 	    s->class->create_timeout_ns);
-	render_outputs(s);
+	if (rc == 0)
+		rc = render_outputs(s);
 	if (svc_save(e, s) < 0 && rc == 0)
 		rc = EXIT_IO;
 	json_object_put(data);
@@ -499,7 +512,7 @@ svc_status(struct svcenv *e, const char *name, struct json_object **out)
 			data = svc_data(&s);
 			health_probe(e, &s, data);
 			json_object_put(data);
-			render_outputs(&s);
+			render_outputs(&s);	/* status never fails */
 		}
 		if (svc_save(e, &s) < 0)
 			rc = EXIT_IO;

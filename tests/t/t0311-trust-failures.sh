@@ -20,7 +20,7 @@ test_expect_success 'allowFailure on parallel and forEach tolerates their steps'
 	after
 	EOF
 	test_cmp expect ledger &&
-	grep "group: failed after .*a step inside it failed (allowed)" err &&
+	grep "group: failed after .*step .bad. failed: exit status 3 (allowed)" err &&
 	grep "bad: failed after .*exit status 3 (allowed)" err &&
 	grep "loop: failed after .*(allowed)" err &&
 	muster status --json | grep "^{\"execution_id\":[^}]*\"status\":\"completed\""

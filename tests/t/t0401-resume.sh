@@ -144,7 +144,8 @@ assert len(h) == 3 and all(e[\"workflow_name\"] == \"seq\" for e in h), h
 assert h == sorted(h, key=lambda e: e[\"started_at\"], reverse=True)
 " &&
 	muster history --status completed --limit 1 >h &&
-	test_line_count = 1 h &&
+	test_line_count = 2 h &&
+	head -1 h | grep "^ID  *WORKFLOW" &&
 	test_expect_code 2 muster history --status done 2>err &&
 	grep "^muster: --status: expected running, completed, failed, interrupted, cancelled or timed_out, not .done.$" err
 '
