@@ -272,11 +272,9 @@ open_execution(const char *state, const char *id, int *dirfd, int *lockfd,
 	int			 r, tries;
 
 	*dirfd = *lockfd = -1;
-	if (!record_id_ok(id) || (*dirfd = open(dir, O_RDONLY | O_DIRECTORY |
-	    O_CLOEXEC | O_NOFOLLOW)) < 0) {
-		error("no execution '%s'", id);
+	if ((*dirfd = record_open_exec(state, id, &r)) < 0) {
 		free(dir);
-		return EXIT_STATE;
+		return r;
 	}
 	r = lock_take(*dirfd, "lock", 0, lockfd, &holder);
 	/*

@@ -342,12 +342,12 @@ attempt_start(struct exec *x, struct job *j)
 		x->io_failed = x->stopping = true;
 	}
 	if (rc < 0) {
-		json_object_put(root);
+		job_root_put(x, j, root);
 		attempt_fail(x, j, NULL, buf_str(&err));
 		buf_release(&err);
 		return;
 	}
-	json_object_put(root);
+	job_root_put(x, j, root);
 	/* The script is read once the shell runs: removed at the end. */
 	j->proc->script_file = inv.script_file;
 	inv.script_file = NULL;

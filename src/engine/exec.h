@@ -78,6 +78,7 @@ struct job {
 	struct proc_usage usage;	/* of the last attempt's process */
 	size_t		  slot;		/* in exec.active, while active */
 	struct json_object *vars;	/* loop variables, or NULL */
+	struct json_object *lent;	/* .results entries job_root() lent */
 	struct json_object *input;	/* the rendered arguments */
 	struct json_object *result;
 	struct run_proc	 *proc;	/* while it has an attempt to run */

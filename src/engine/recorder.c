@@ -186,6 +186,10 @@ open_state(const char *path)
 		    path);
 	else if (fd < 0)
 		error("cannot open '%s':", path);
+	else if (record_dir_safe(fd, path) < 0) {
+		close(fd);
+		return -1;
+	}
 	return fd;
 }
 
@@ -251,9 +255,17 @@ record_create(struct exec *x)
 	for (tries = 0; tries < 100; tries++) {
 		new_id(x->id, sizeof x->id);
 		snprintf(tmp, sizeof tmp, ".%s.new", x->id);
-		if (faccessat(efd, x->id, F_OK, AT_SYMLINK_NOFOLLOW) < 0 &&
-		    mkdirat(efd, tmp, 0700) == 0)
+		if (faccessat(efd, x->id, F_OK, AT_SYMLINK_NOFOLLOW) == 0)
+			continue;	/* that id is taken */
+		if (mkdirat(efd, tmp, 0700) == 0)
 			break;
+		if (errno != EEXIST) {
+			/* Read-only, full: say so, not what follows from it. */
+			error("cannot create an execution in '%s':", execs);
+			close(efd);
+			free(execs);
+			return -1;
+		}
 	}
 	x->dir = xasprintf("%s/%s", execs, tmp);
 	x->dirfd = openat(efd, tmp, O_RDONLY | O_DIRECTORY | O_CLOEXEC |

@@ -351,8 +351,9 @@ mcp_result_value(struct json_object *call, bool *is_error, struct buf *err)
 
 		if (strcmp(json_object_get_string(get(item, "type")) ?
 		    json_object_get_string(get(item, "type")) : "",
-		    "text") != 0)
-			continue;
+		    "text") != 0 ||
+		    !json_object_is_type(get(item, "text"), json_type_string))
+			continue;	/* not text, or text without "text" */
 		if (text.len > 0)
 			buf_addc(&text, '\n');
 		buf_adds(&text, json_object_get_string(get(item, "text")));
