@@ -10,8 +10,9 @@
 #include "base/util.h"
 
 const struct cmd	cmds[] = {
-	{ "run", cmd_run, "run WORKFLOW [--arg K=V]... [--arg-env K=ENVVAR]... "
-	  "[--args-file F|-] [-j N] [-n] [-k] [--timeout D] [--fsync]",
+	{ "run", cmd_run, "run WORKFLOW|FILE.yaml [--arg K=V]... "
+	  "[--arg-env K=ENVVAR]... [--args-file F|-] [-j N] [-n] [-k] "
+	  "[--timeout D] [--fsync] [--only STEP|--from STEP]",
 	  "run a workflow",
 	  "Checks the arguments against the workflow's, then runs its steps\n"
 	  "(at most N processes at once; default: the number of CPUs, 0 for\n"
@@ -26,6 +27,10 @@ const struct cmd	cmds[] = {
 	  "  -k, --keep-going  run every step that does not depend on a failed one\n"
 	  "  --timeout D     stop the run after D (e.g. 10m); exit 124\n"
 	  "  --fsync         make every record survive a power cut\n"
+	  "  --only STEP     run STEP and what it depends on; skip the rest\n"
+	  "  --from STEP     run STEP and what depends on it; skip the rest\n"
+	  "A FILE.yaml (a path, or a name ending .yaml) runs the workflow it\n"
+	  "defines, the project found from the file's folder.\n"
 	  "Exit: 0 done, 1 a step failed, 2 bad arguments or definitions,\n"
 	  "4 the record cannot be written, 75 another run of a workflow with\n"
 	  "concurrency: forbid is going on, 124 timed out, 128+N signal N.\n" },
@@ -45,8 +50,10 @@ const struct cmd	cmds[] = {
 	  "ID may be a unique prefix of an execution id.  --last (the\n"
 	  "default) is the latest run started from the command line.\n" },
 	{ "history", cmd_history, "history [--workflow W] [--status S] "
-	  "[--limit N] [--json]",
+	  "[--since D] [--limit N] [--json]",
 	  "list past executions, newest first",
+	  "--since D shows those started in the last D (10m, 2h, 7d) or since\n"
+	  "a UTC date (2026-01-05[T09:30:00]).\n"
 	  "--limit N shows at most N (default 20, 0 for all).  A run whose\n"
 	  "runner died shows as interrupted.\n" },
 	{ "logs", cmd_logs, "logs [ID|--last] [STEP] [--follow]",
@@ -59,11 +66,12 @@ const struct cmd	cmds[] = {
 	  "Its runner stops as on SIGTERM: its steps get SIGTERM, then\n"
 	  "SIGKILL, and the execution can be resumed.  ID may be a unique\n"
 	  "prefix; --last is the latest execution.\n" },
-	{ "gc", cmd_gc, "gc [--older-than D] [--keep N]",
+	{ "gc", cmd_gc, "gc [--older-than D] [--keep N] [--dry-run]",
 	  "delete executions that no longer run",
 	  "Keeps the newest N (default 100 when neither option is given) and\n"
 	  "those started less than D ago (a duration, or days: 30d); never\n"
-	  "touches a running one.\n" },
+	  "touches a running one.  --dry-run (-n) lists what it would remove\n"
+	  "and removes nothing.\n" },
 	{ "call", cmd_call, "call TOOL [--arg K=V]... [--arg-env K=ENVVAR]... "
 	  "[--args-file F|-]",
 	  "run one tool and print its result",
@@ -90,7 +98,7 @@ const struct cmd	cmds[] = {
 	  "{valid, errors: [{file, line, column, message, hint}], warnings}.\n"
 	  "Exit 0 when valid, 2 otherwise.\n" },
 	{ "service", cmd_service, "service create CLASS [NAME] [--arg K=V]... | "
-	  "start|stop|restart|delete|status|wait NAME | list",
+	  "start|stop|restart|delete|status|wait|logs NAME | list",
 	  "create and manage service instances",
 	  "  create CLASS [NAME] [--arg K=V]... [--args-file F] [--timeout D]\n"
 	  "                 [--no-wait]   start a new instance of a service class\n"
@@ -104,6 +112,8 @@ const struct cmd	cmds[] = {
 	  "  status NAME                  probe its health once and show it\n"
 	  "                               (exit 0 whatever its state)\n"
 	  "  wait NAME [--timeout D]      probe until it is healthy\n"
+	  "  logs NAME [--follow]         what its daemon wrote; --follow (-f)\n"
+	  "                               goes on, as tail -f does\n"
 	  "  list                         every instance, without probing\n"
 	  "All take --json.  create prints the instance's name.  Exit 0 done,\n"
 	  "1 the service failed or is not healthy in time,\n"

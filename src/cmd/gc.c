@@ -16,11 +16,12 @@
 #include "def/project.h"
 #include "state/record.h"
 
-enum { OPT_OLDER = 256, OPT_KEEP };
+enum { OPT_OLDER = 256, OPT_KEEP, OPT_DRY };
 
 static const struct option	gc_opts[] = {
 	{ "older-than",	required_argument,	NULL,	OPT_OLDER },
 	{ "keep",	required_argument,	NULL,	OPT_KEEP },
+	{ "dry-run",	no_argument,		NULL,	OPT_DRY },
 	{ NULL,		0,			NULL,	0 }
 };
 
@@ -80,9 +81,13 @@ cmd_gc(struct ctx *ctx, int argc, char **argv)
 	int64_t		 age = -1, now = clock_wall_ns();
 	long		 keep = -1, kept = 0;
 	size_t		 n = 0, i, removed = 0;
-	int		 c, rc, efd;
+	int		 c, rc, efd, dry = 0;
 
-	while ((c = cmd_getopt(ctx, argc, argv, "", gc_opts)) != -1) {
+	while ((c = cmd_getopt(ctx, argc, argv, "n", gc_opts)) != -1) {
+		if (c == OPT_DRY || c == 'n') {
+			dry = 1;
+			continue;
+		}
 		if (c == OPT_OLDER && parse_age(optarg, &age) == 0)
 			continue;
 		if (c == OPT_KEEP && (keep = strtol(optarg, &end, 10)) >= 0 &&
@@ -125,17 +130,22 @@ cmd_gc(struct ctx *ctx, int argc, char **argv)
 			free(ids[i]);
 			continue;
 		}
-		if (record_remove(efd, ids[i]) < 0)
+		if (dry) {
+			printf("would remove %s\n", ids[i]);
+			removed++;
+		} else if (record_remove(efd, ids[i]) < 0)
 			rc = error("cannot remove execution %s:", ids[i]);
 		else
 			removed++;
 		free(ids[i]);
 	}
 	free(ids);
-	removed += leftovers(efd);
+	if (!dry)
+		removed += leftovers(efd);
 	if (ctx->verbose >= 0)
-		fprintf(stderr, "muster: removed %zu execution%s, kept %ld\n",
-		    removed, removed == 1 ? "" : "s", kept);
+		fprintf(stderr, "muster: %s %zu execution%s, kept %ld\n",
+		    dry ? "would remove" : "removed", removed, removed == 1 ?
+		    "" : "s", kept);
 	if (efd >= 0)
 		close(efd);
 	free(execs);

@@ -69,7 +69,7 @@ _muster()
 		w=${words[i]}
 		case ${words[i - 1]} in
 		-C | --arg | --arg-env | --args-file | -j | --from | --timeout | --data | \
-		    --file | --workflow | --status | --limit | --keep | \
+		    --file | --workflow | --status | --limit | --keep | --since | --only | \
 		    --older-than)
 			continue ;;
 		esac
@@ -117,7 +117,7 @@ _muster()
 	case $cmd in
 	'')	opts="-C -v -q --color= --json --help --version"
 		names=$commands ;;
-	run)	opts="--arg --arg-env --args-file -j --dry-run --keep-going --timeout --fsync"
+	run)	opts="--arg --arg-env --args-file -j --dry-run --keep-going --timeout --fsync --only --from"
 		[[ -z $target ]] && names=$(_muster_names workflows) ;;
 	resume)	opts="--last -j --keep-going --from --arg --arg-env"
 		[[ -z $target ]] && names=$(_muster_names executions) ;;
@@ -126,8 +126,8 @@ _muster()
 		[[ -z $target ]] && names=$(_muster_names executions) ;;
 	logs)	opts="--last --follow"
 		[[ -z $target ]] && names=$(_muster_names executions) ;;
-	history) opts="--workflow --status --limit --json" ;;
-	gc)	opts="--older-than --keep" ;;
+	history) opts="--workflow --status --since --limit --json" ;;
+	gc)	opts="--older-than --keep --dry-run" ;;
 	call)	opts="--arg --arg-env --args-file"
 		[[ -z $target ]] && names=$(_muster_names tools) ;;
 	list)	opts="--json"
@@ -145,7 +145,7 @@ _muster()
 	service)
 		opts="--json"
 		case $sub in
-		'')	names="create start stop restart delete status wait list" ;;
+		'')	names="create start stop restart delete status wait logs list" ;;
 		create)	opts="--arg --arg-env --args-file --timeout --no-wait --json"
 			[[ -z $target ]] && names=$(_muster_names serviceclasses) ;;
 		delete)	opts="--force --json"
@@ -154,6 +154,8 @@ _muster()
 			opts="--timeout --json"
 			[[ -z $target ]] && names=$(_muster_names services) ;;
 		stop | status)
+			[[ -z $target ]] && names=$(_muster_names services) ;;
+		logs)	opts="--follow"
 			[[ -z $target ]] && names=$(_muster_names services) ;;
 		esac ;;
 	esac

@@ -121,9 +121,9 @@ complete -c muster -n '__muster_at call 0' -a '(__muster_list tools)'
 complete -c muster -n '__muster_at list 0' -a 'workflows tools serviceclasses services executions'
 complete -c muster -n '__muster_at help 0' -a "$commands"
 complete -c muster -n '__fish_seen_subcommand_from validate' -F
-complete -c muster -n '__muster_at service 0' -a 'create start stop restart delete status wait list'
+complete -c muster -n '__muster_at service 0' -a 'create start stop restart delete status wait logs list'
 complete -c muster -n '__muster_service_at create' -a '(__muster_list serviceclasses)'
-complete -c muster -n '__muster_service_at start stop restart delete status wait' -a '(__muster_list services)'
+complete -c muster -n '__muster_service_at start stop restart delete status wait logs' -a '(__muster_list services)'
 
 # Options of the commands.
 complete -c muster -n '__fish_seen_subcommand_from run' -l arg -x -a '(__muster_wfargs)' -d 'an argument K=V'
@@ -134,6 +134,11 @@ complete -c muster -n '__fish_seen_subcommand_from run resume' -s k -l keep-goin
 complete -c muster -n '__fish_seen_subcommand_from run' -s n -l dry-run -d 'print the plan only'
 complete -c muster -n '__fish_seen_subcommand_from run create start restart wait' -l timeout -x -d 'a duration'
 complete -c muster -n '__fish_seen_subcommand_from run' -l fsync -d 'make every record survive a power cut'
+complete -c muster -n '__fish_seen_subcommand_from run' -l only -x -d 'run STEP and what it depends on'
+complete -c muster -n '__fish_seen_subcommand_from run' -l from -x -d 'run STEP and what depends on it'
+complete -c muster -n '__fish_seen_subcommand_from history' -l since -x -d 'started in the last D or since a date'
+complete -c muster -n '__fish_seen_subcommand_from gc' -s n -l dry-run -d 'only say what would go'
+complete -c muster -n '__fish_seen_subcommand_from logs' -s f -d 'go on as tail -f'
 complete -c muster -n '__fish_seen_subcommand_from resume status logs cancel' -l last -d 'the latest execution'
 complete -c muster -n '__fish_seen_subcommand_from run call create resume' -l arg-env -x -d 'an argument from the environment K=ENVVAR'
 complete -c muster -n '__fish_seen_subcommand_from resume' -l from -x -d 'run STEP and its dependents again'
