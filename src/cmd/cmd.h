@@ -3,6 +3,7 @@
 #define MUSTER_CMD_H
 
 #include <stdbool.h>
+#include <stdio.h>
 
 /* Options that every command accepts, before or after its name. */
 struct ctx {
@@ -51,6 +52,11 @@ struct project;
  * or the exit code to return.
  */
 int	 cmd_load(struct ctx *, struct project **);
+/*
+ * The same for commands that act on what exists (executions, instances):
+ * errors in definitions are kept for project_usable_*(), not printed.
+ */
+int	 cmd_open(struct ctx *, struct project **);
 struct workflow;
 /* Returns the workflow called name, or NULL after an error (with a hint). */
 struct workflow	*cmd_workflow(struct project *, const char *name);
@@ -86,6 +92,25 @@ bool	 cmd_take_last(int *argc, char **argv);
  * after an error (ambiguous prefix, no executions).
  */
 int	 cmd_execution(const char *state, const char *arg, char **out);
+CMD_DECL(trace);
+CMD_DECL(report);
+CMD_DECL(metrics);
+/*
+ * `trace` and `report`: parses [ID] [-o FILE] and writes execution ID
+ * (the latest without it) with fn.  0, or the exit code.
+ */
+int	 cmd_export(struct ctx *, int, char **, const char *name,
+	    int (*fn)(FILE *, const char *state_dir, const char *id,
+	    const struct project *));
+/*
+ * After execution id ended: updates the metrics file (opt_path, else the
+ * metrics.textfile of config.yaml; nothing without either).  0 or -1.
+ */
+int	 cmd_metrics_after(const struct project *, const char *opt_path,
+	    const char *id);
+CMD_DECL(mcp);
+CMD_DECL(mcp_step);
+CMD_DECL(mcp_broker);
 /* Parses -j N: 0 means no limit.  0, or -1 after an error. */
 int	 cmd_parse_jobs(const char *, int *);
 

@@ -102,8 +102,8 @@ cmd_history(struct ctx *ctx, int argc, char **argv)
 			st = optarg;
 			if (exec_status_parse(st) < 0) {
 				error("--status: expected running, completed, "
-				    "failed, interrupted or cancelled, not '%s'",
-				    st);
+				    "failed, interrupted, cancelled or "
+				    "timed_out, not '%s'", st);
 				json_object_put(list);
 				return EXIT_USAGE;
 			}
@@ -131,7 +131,7 @@ cmd_history(struct ctx *ctx, int argc, char **argv)
 		json_object_put(list);
 		return cmd_usage(cmd_find("history"));
 	}
-	if ((rc = cmd_load(ctx, &p)) != 0) {
+	if ((rc = cmd_open(ctx, &p)) != 0) {
 		json_object_put(list);
 		return rc;
 	}
@@ -152,6 +152,13 @@ cmd_history(struct ctx *ctx, int argc, char **argv)
 		if (s != NULL) {
 			record_liveness(state, ids[i], s);
 			json_object_object_del(s, "pid");
+		} else {
+			struct json_object	*doc;
+
+			/* Corrupt: say so as status would, and list the rest. */
+			if (record_read(state, ids[i], &doc) != 0)
+				rc = EXIT_STATE;
+			json_object_put(doc);
 		}
 		if (s != NULL && (limit == 0 || shown < limit) &&
 		    (wf == NULL || strcmp(wf, field(s, "workflow_name")) == 0) &&

@@ -1,5 +1,5 @@
-/* cmd-list.c: `muster list [workflows|tools|serviceclasses|services|
- * executions]`. */
+/* cmd-list.c: `muster list [workflows|tools|serviceclasses|mcpservers|
+ * services|executions]`. */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +9,7 @@
 
 #include "cmd/cmd.h"
 #include "def/builtins.h"
+#include "cmd/mcp.h"
 #include "def/project.h"
 #include "engine/builtin.h"
 #include "base/value.h"
@@ -42,10 +43,24 @@ workflow_item(const struct project *p, size_t i, const char **desc,
 	return p->workflows[i]->name;
 }
 
+/* list --online: the MCP servers' tools, after the Tool files. */
+static struct json_object	*online_tools;
+
 static const char *
 tool_item(const struct project *p, size_t i, const char **desc,
     const char **file)
 {
+	if (i >= p->ntools) {
+		struct json_object	*o = json_object_array_get_idx(
+					    online_tools, i - p->ntools);
+
+		*desc = json_object_get_string(json_object_object_get(o,
+		    "description"));
+		*file = json_object_get_string(json_object_object_get(o,
+		    "file"));
+		return json_object_get_string(json_object_object_get(o,
+		    "name"));
+	}
 	*desc = p->tools[i]->description;
 	*file = p->tools[i]->file;
 	return p->tools[i]->name;
@@ -61,10 +76,13 @@ any_tool_item(const struct project *p, size_t i, const char **desc,
 {
 	struct project	*q = (struct project *)p;	/* its arena */
 	struct workflow	*w;
+	size_t		 online = online_tools != NULL ?
+			    json_object_array_length(online_tools) : 0;
 
-	if (i < p->ntools)
+	/* Tool files and the MCP servers' tools (with --online) first. */
+	if (i < p->ntools + online)
 		return tool_item(p, i, desc, file);
-	i -= p->ntools;
+	i -= p->ntools + online;
 	if (i < p->nworkflows) {
 		w = p->workflows[i];
 		*file = w->file;
@@ -118,6 +136,15 @@ class_item(const struct project *p, size_t i, const char **desc,
 	*desc = p->classes[i]->description;
 	*file = p->classes[i]->file;
 	return p->classes[i]->name;
+}
+
+static const char *
+mcp_item(const struct project *p, size_t i, const char **desc,
+    const char **file)
+{
+	*desc = p->mcpservers[i]->description;
+	*file = p->mcpservers[i]->file;
+	return p->mcpservers[i]->name;
 }
 
 /* Definitions sorted by name, for stable output. */
@@ -216,25 +243,35 @@ list_executions(struct ctx *ctx, int argc, char **argv)
 	return rc;
 }
 
+static const struct option	list_opts[] = {
+	{ "online",	no_argument,	NULL,	'o' },
+	{ NULL,		0,		NULL,	0 }
+};
+
 int
 cmd_list(struct ctx *ctx, int argc, char **argv)
 {
 	struct project	*p;
-	struct kind	 kinds[3];
+	struct kind	 kinds[4];
 	size_t		 i, first = 0, last = 3;
-	int		 rc, k;
+	int		 rc, k, c, online = 0;
 
 	for (k = 1; k < argc && (argv[k][0] == '-' ||
 	    strcmp(argv[k - 1], "-C") == 0); k++)
 		;
 	if (k < argc && strncmp(argv[k], "execution", 9) == 0)
 		return list_executions(ctx, argc, argv);
-	if (cmd_getopt(ctx, argc, argv, "", NULL) != -1 || argc - optind > 1)
+	while ((c = cmd_getopt(ctx, argc, argv, "", list_opts)) != -1)
+		if (c == 'o')
+			online = 1;
+		else
+			return cmd_usage(cmd_find("list"));
+	if (argc - optind > 1)
 		return cmd_usage(cmd_find("list"));
 	if (optind < argc) {
 		const char *const	names[] = { "workflows", "tools",
-					    "serviceclasses", "services",
-					    "executions" };
+					    "serviceclasses", "mcpservers",
+					    "services", "executions" };
 
 		for (first = 0; first < nitems(names); first++)
 			if (strcmp(argv[optind], names[first]) == 0 ||
@@ -248,16 +285,17 @@ cmd_list(struct ctx *ctx, int argc, char **argv)
 			error("cannot list '%s'%s%s%s", argv[optind],
 			    sg ? " (did you mean '" : "", sg ? sg : "",
 			    sg ? "'?)" : "; use workflows, tools, "
-			    "serviceclasses, services or executions");
+			    "serviceclasses, mcpservers, services or "
+			    "executions");
 			return EXIT_USAGE;
 		}
 		/* What is in the state folder: the commands that own it. */
-		if (first >= 3) {
+		if (first >= 4) {
 			char	*svc[] = { "service", "list", NULL };
 			char	*hist[] = { "history", "--limit", "0", NULL };
 
 			optind = 0;
-			return first == 3 ? cmd_service(ctx, 2, svc) :
+			return first == 4 ? cmd_service(ctx, 2, svc) :
 			    cmd_history(ctx, 3, hist);
 		}
 		last = first + 1;
@@ -265,10 +303,18 @@ cmd_list(struct ctx *ctx, int argc, char **argv)
 	if ((rc = cmd_load(ctx, &p)) != 0)
 		return rc;
 	kinds[0] = (struct kind){ "workflows", p->nworkflows, workflow_item };
-	kinds[1] = (struct kind){ "tools", p->ntools, tool_item };
+	/* Asks each MCP server for its tools: it has to start them. */
+	if (online && first <= 1 && last > 1)
+		online_tools = cmd_mcp_online_tools(p);
+	kinds[1] = (struct kind){ "tools", p->ntools + (online_tools ?
+	    json_object_array_length(online_tools) : 0), tool_item };
 	kinds[2] = (struct kind){ "serviceclasses", p->nclasses, class_item };
+	kinds[3] = (struct kind){ "mcpservers", p->nmcp, mcp_item };
+	/* Without a kind, MCP servers show when there are some. */
+	if (optind == argc && p->nmcp > 0)
+		last = 4;
 	if (last - first == 1) {	/* one kind: all there is to know */
-		kinds[1] = (struct kind){ "tools", p->ntools + p->nworkflows +
+		kinds[1] = (struct kind){ "tools", kinds[1].n + p->nworkflows +
 		    nbuiltins, any_tool_item };
 		kinds[2].item = class_avail_item;
 	}
@@ -288,6 +334,8 @@ cmd_list(struct ctx *ctx, int argc, char **argv)
 	} else
 		for (i = first; i < last; i++)
 			print_text(p, &kinds[i], last - first > 1);
+	json_object_put(online_tools);
+	online_tools = NULL;
 	project_free(p);
 	return 0;
 }

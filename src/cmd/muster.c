@@ -1,5 +1,7 @@
 /* muster.c: main: global options, then dispatch to a command. */
+#include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +23,22 @@ unknown_command(const char *name)
 	else
 		error("unknown command '%s'; see 'muster help'", name);
 	return EXIT_USAGE;
+}
+
+/*
+ * Whatever a command printed must have reached its reader: a write error
+ * on stdout (a full disk, a closed pipe) turns success into exit 4.
+ */
+static int
+check_output(int rc)
+{
+	errno = 0;
+	if ((fflush(stdout) == 0 && !ferror(stdout)) || rc == EXIT_IO)
+		return rc;	/* fine, or said already */
+	if (errno == 0)
+		errno = EIO;
+	error("cannot write to standard output:");
+	return rc == EXIT_OK ? EXIT_IO : rc;
 }
 
 /*
@@ -64,6 +82,8 @@ main(int argc, char **argv)
 	size_t				 n;
 	int				 opt;
 
+	/* A closed pipe is a write error, never a silent death. */
+	signal(SIGPIPE, SIG_IGN);
 	ctx_resolve_color(&ctx);
 	for (n = 0; ctx_options[n].name != NULL; n++)
 		opts[n] = ctx_options[n];
@@ -74,9 +94,9 @@ main(int argc, char **argv)
 	while ((opt = getopt_long(argc, argv, "+:C:vqhV", opts, NULL)) != -1) {
 		if (opt == 'h' || opt == 'V') {
 			optind = 0;	/* getopt is mid-argv: start afresh */
-			return opt == 'h' ?
-			    cmd_help(&ctx, 1, (char *[]){ "help", NULL }) :
-			    cmd_version(&ctx, 1, (char *[]){ "version", NULL });
+			return check_output(opt == 'h' ? cmd_help(&ctx, 1,
+			    (char *[]){ "help", NULL }) : cmd_version(&ctx, 1,
+			    (char *[]){ "version", NULL }));
 		}
 		if (opt == '?' || opt == ':') {
 			error(opt == ':' ? "option '%s' needs a value" :
@@ -96,7 +116,7 @@ main(int argc, char **argv)
 	argc -= optind;
 	argv += optind;
 	if ((opt = help_asked(&ctx, c, argc, argv)) >= 0)
-		return opt;
+		return check_output(opt);
 	optind = 0;	/* glibc: reinitialise getopt for the command */
-	return c->fn(&ctx, argc, argv);
+	return check_output(c->fn(&ctx, argc, argv));
 }

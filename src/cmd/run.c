@@ -18,7 +18,7 @@
 
 enum {
 	OPT_ARG = 256, OPT_ARGS_FILE, OPT_TIMEOUT, OPT_PARENT, OPT_RESULT,
-	OPT_FSYNC, OPT_ARG_ENV, OPT_ONLY, OPT_FROM
+	OPT_FSYNC, OPT_ARG_ENV, OPT_ONLY, OPT_FROM, OPT_METRICS
 };
 
 static const struct option	run_opts[] = {
@@ -34,6 +34,7 @@ static const struct option	run_opts[] = {
 	{ "fsync",		no_argument,		NULL,	OPT_FSYNC },
 	{ "parent",		required_argument,	NULL,	OPT_PARENT },
 	{ "result-json",	no_argument,		NULL,	OPT_RESULT },
+	{ "metrics-file",	required_argument,	NULL,	OPT_METRICS },
 	{ NULL,			0,			NULL,	0 }
 };
 
@@ -101,6 +102,9 @@ select_steps(const struct workflow *w)
 	return sel;
 }
 
+/* --metrics-file: where this run writes its metrics. */
+static const char	*metrics_file;
+
 static int
 parse(struct ctx *ctx, int argc, char **argv, struct args *a,
     struct run_opts *o, int *jobs)
@@ -144,10 +148,17 @@ parse(struct ctx *ctx, int argc, char **argv, struct args *a,
 				return error("--timeout '%s': %s", optarg, why);
 			break;
 		case OPT_PARENT:
+			/* It is recorded and followed: an id, nothing else. */
+			if (!record_id_ok(optarg))
+				return error("--parent '%s' is not an execution "
+				    "id", optarg);
 			o->parent = optarg;
 			break;
 		case OPT_RESULT:
 			o->result_json = true;
+			break;
+		case OPT_METRICS:
+			metrics_file = optarg;
 			break;
 		default:
 			return -1;
@@ -276,6 +287,7 @@ cmd_run(struct ctx *ctx, int argc, char **argv)
 	x.color = ctx->color;
 	x.json = ctx->json;
 	rc = exec_run(&x);
+	cmd_metrics_after(p, metrics_file, x.id);
 	exec_release(&x);
 out:
 	free(selected);

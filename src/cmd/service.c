@@ -322,7 +322,7 @@ cmd_service(struct ctx *ctx, int argc, char **argv)
 	}
 	for (i = 0; i < (size_t)n; i++)
 		words[i] = argv[optind + i];
-	if ((rc = cmd_load(ctx, &p)) != 0) {
+	if ((rc = cmd_open(ctx, &p)) != 0) {
 		args_release(&o.a);
 		return rc;
 	}

@@ -22,5 +22,14 @@ const char		*builtin_service(int i);
  * gets those it cannot do without.
  */
 const char		*builtin_args(int i, const char **required);
+/*
+ * The argument of built-in i that key names (an alias such as the seeds'
+ * 'parameters' gives 'args'), or NULL when it takes no such argument.
+ */
+const char		*builtin_arg(int i, const char *key);
+struct buf;
+/* Adds "built-in tool 'X' has no argument 'K' (did you mean ...)" to msg. */
+void			 builtin_bad_arg(int i, const char *key,
+			    struct buf *msg);
 
 #endif

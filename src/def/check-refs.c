@@ -9,8 +9,9 @@
 #include "def/check.h"
 #include "def/schema.h"
 
-static const char *const roots[] = { "input", "results", "steps", "vars",
-    "execution" };
+const char *const	tmpl_roots[] = { "input", "results", "steps", "vars",
+			    "execution", "failure", "context" };
+const size_t		ntmpl_roots = nitems(tmpl_roots);
 static const char *const exec_fields[] = { "id", "workflow", "startedAt" };
 
 static bool
@@ -22,6 +23,12 @@ in_list(const char *const *v, size_t n, const char *s)
 		if (strcmp(v[i], s) == 0)
 			return true;
 	return false;
+}
+
+bool
+tmpl_root(const char *name)
+{
+	return in_list(tmpl_roots, ntmpl_roots, name);
 }
 
 /* " (did you mean '.PREFIXsg'?)" for word among cands, or "". */
@@ -51,15 +58,17 @@ bad_root(const struct workflow *w, const char *name, const struct loc *l,
 {
 	const char	*cands[256];
 	struct buf	 b = BUF_INIT;
-	size_t		 n;
+	size_t		 n, k;
 	int		 rc;
 
-	memcpy(cands, roots, sizeof roots);
-	n = nitems(roots) + arg_names(&w->args, cands + nitems(roots),
-	    nitems(cands) - nitems(roots));
-	buf_printf(&b, "%s reads .%s, which is neither a template root "
-	    "(.input, .results, .steps, .vars, .execution) nor an argument of "
-	    "workflow '%s'", who, name, w->name);
+	memcpy(cands, tmpl_roots, ntmpl_roots * sizeof *cands);
+	n = ntmpl_roots + arg_names(&w->args, cands + ntmpl_roots,
+	    nitems(cands) - ntmpl_roots);
+	buf_printf(&b, "%s reads .%s, which is neither a template root (", who,
+	    name);
+	for (k = 0; k < ntmpl_roots; k++)
+		buf_printf(&b, "%s.%s", k ? ", " : "", tmpl_roots[k]);
+	buf_printf(&b, "), a step nor an argument of workflow '%s'", w->name);
 	did_you_mean(&b, name, cands, n, ".");
 	rc = loc_error(l, "%s", buf_str(&b));
 	buf_release(&b);
@@ -77,7 +86,7 @@ check_chain(const struct workflow *w, const char *const *chain, size_t n,
 
 	if (n == 0)
 		return 0;
-	if (!in_list(roots, nitems(roots), chain[0])) {
+	if (!tmpl_root(chain[0])) {
 		if (schema_find(&w->args, chain[0]) != NULL ||
 		    hmap_get(&w->ids, chain[0]) != NULL)
 			return 0;
@@ -206,10 +215,23 @@ check_call_args(const char *tool, enum tool_ref ref, const struct tool *t,
 
 		takes_words(&tk, all, false);
 		takes_words(&tk, req, true);
+		/* Its other spellings, for "did you mean". */
+		if (builtin_arg(builtin, "parameters") != NULL)
+			takes_words(&tk, "parameters", false);
 	} else
 		return 0;
 	n = given_keys(args, keys, locs, nitems(keys));
 	for (i = 0; i < n; i++) {
+		/* A built-in's other spelling ('parameters' for 'args'). */
+		if (ref == TOOL_BUILTIN && builtin_arg(builtin, keys[i]) != NULL)
+			keys[i] = builtin_arg(builtin, keys[i]);
+		for (k = 0; k < i && strcmp(keys[k], keys[i]) != 0; k++)
+			;
+		if (k < i) {
+			rc = loc_error(locs[i], "%s gives tool '%s' argument "
+			    "'%s' twice", who, tool, keys[i]);
+			continue;
+		}
 		for (k = 0; k < tk.n && strcmp(tk.names[k], keys[i]) != 0; k++)
 			;
 		if (k < tk.n)

@@ -80,7 +80,7 @@ shell_parse(const char *shell, const char *script, struct buf *msg)
 			dup2(null, 1);
 		}
 		dup2(fds[1], 2);
-		execl(shell, shell, "-n", "-c", script, (char *)NULL);
+		execlp(shell, shell, "-n", "-c", script, (char *)NULL);
 		_exit(127);
 	}
 	close(fds[1]);
@@ -139,6 +139,18 @@ check_script(const struct tstr *run, const char *shell, const char *who)
 	return rc;
 }
 
+/*
+ * The program that parses a script run with sh (else dflt): its first
+ * word when it is sh or bash, NULL for another command (no check).
+ */
+static const char *
+parser_of(const struct shell *sh, const char *dflt)
+{
+	if (sh->argv == NULL)
+		return dflt;
+	return sh->posix ? sh->argv[0] : NULL;
+}
+
 static int
 step_scripts(const struct step *s, const char *shell)
 {
@@ -146,6 +158,8 @@ step_scripts(const struct step *s, const char *shell)
 	size_t		i;
 	int		rc = 0;
 
+	if ((shell = parser_of(&s->shell, shell)) == NULL)
+		return 0;
 	if (s->kind == STEP_RUN) {
 		buf_printf(&who, "step '%s'", s->id);
 		rc = check_script(&s->run, shell, buf_str(&who));
@@ -162,6 +176,8 @@ tool_script(const struct tool *t, const char *shell)
 	struct buf	who = BUF_INIT;
 	int		rc;
 
+	if ((shell = parser_of(&t->shell, shell)) == NULL)
+		return 0;
 	buf_printf(&who, "tool '%s'", t->name);
 	rc = check_script(&t->run, shell, buf_str(&who));
 	buf_release(&who);
@@ -202,6 +218,8 @@ workflow_scripts(const struct workflow *w, const char *shell)
 	size_t	i;
 	int	rc = 0;
 
+	if ((shell = parser_of(&w->shell, shell)) == NULL)
+		return 0;
 	for (i = 0; i < w->nsteps; i++)
 		rc |= step_scripts(w->steps[i], shell);
 	for (i = 0; i < w->non_failure; i++)

@@ -6,13 +6,14 @@
 
 enum {
 	TF_DESCRIPTION, TF_ARGS, TF_COMMAND, TF_RUN, TF_ENV, TF_WORKDIR,
-	TF_TIMEOUT, TF_COUNT
+	TF_TIMEOUT, TF_SHELL, TF_COUNT
 };
 static const struct field	tool_fields[TF_COUNT] = {
 	[TF_DESCRIPTION] = { "description", NULL },
 	[TF_ARGS] = { "args", NULL }, [TF_COMMAND] = { "command", NULL },
 	[TF_RUN] = { "run", NULL }, [TF_ENV] = { "env", NULL },
 	[TF_WORKDIR] = { "workdir", NULL }, [TF_TIMEOUT] = { "timeout", NULL },
+	[TF_SHELL] = { "shell", NULL },
 };
 
 int
@@ -51,6 +52,12 @@ load_tool(struct loader *ld, const struct ynode *spec, struct tool *t)
 	if (f[TF_TIMEOUT] != NULL)
 		rc |= load_duration(ld, f[TF_TIMEOUT], "timeout",
 		    &t->timeout_ns);
+	if (f[TF_SHELL] != NULL && f[TF_RUN] == NULL) {
+		l = load_loc(ld, f[TF_SHELL]);
+		rc = loc_error(&l, "'shell' is for 'run' scripts; a 'command' "
+		    "runs without one");
+	} else if (f[TF_SHELL] != NULL)
+		rc |= load_shell(ld, f[TF_SHELL], &t->shell);
 	return rc < 0 ? -1 : 0;
 }
 
@@ -372,6 +379,8 @@ load_service_config(struct loader *ld, const struct ynode *n,
 		rc |= load_lifecycle_tools(ld, f[CC_LIFECYCLE], c);
 	if (f[CC_HEALTH] != NULL)
 		rc |= load_health(ld, f[CC_HEALTH], c);
+	else if (c->health_tool != NULL)
+		c->health_enabled = true;	/* the tool turns it on */
 	if (f[CC_TIMEOUT] != NULL)
 		rc |= load_timeouts(ld, f[CC_TIMEOUT], c);
 	if (f[CC_OUTPUTS] != NULL)

@@ -7,7 +7,7 @@ enum {
 	SF_ID, SF_DESCRIPTION, SF_TOOL, SF_ARGS, SF_RUN, SF_FOREACH,
 	SF_PARALLEL, SF_DEPENDS, SF_CONDITION, SF_RETRY, SF_RETRY_POLICY,
 	SF_TIMEOUT, SF_ALLOW_FAILURE, SF_ON_FAILURE, SF_ENV, SF_WORKDIR,
-	SF_OUTPUT, SF_STORE, SF_COUNT
+	SF_OUTPUT, SF_STORE, SF_SHELL, SF_COUNT
 };
 static const struct field	step_fields[SF_COUNT] = {
 	[SF_ID] = { "id", NULL }, [SF_DESCRIPTION] = { "description", NULL },
@@ -21,7 +21,7 @@ static const struct field	step_fields[SF_COUNT] = {
 	[SF_ALLOW_FAILURE] = { "allowFailure", "allow_failure" },
 	[SF_ON_FAILURE] = { "on_failure", NULL }, [SF_ENV] = { "env", NULL },
 	[SF_WORKDIR] = { "workdir", NULL }, [SF_OUTPUT] = { "output", NULL },
-	[SF_STORE] = { "store", NULL },
+	[SF_STORE] = { "store", NULL }, [SF_SHELL] = { "shell", NULL },
 };
 
 /* Where a step sits: what it may be and what it may say. */
@@ -144,8 +144,13 @@ load_expect(struct loader *ld, const struct ynode *n, const char *name,
 	e->n = jp->n;
 	e->paths = arena_array(ld->a, jp->n, sizeof *e->paths);
 	e->values = arena_array(ld->a, jp->n, sizeof *e->values);
+	e->path_tmpls = arena_array(ld->a, jp->n, sizeof *e->path_tmpls);
 	for (i = 0; i < jp->n; i++) {
 		e->paths[i] = YMAP_KEY(jp, i)->s;
+		/* muster's template form: the key renders over .result. */
+		if (strstr(e->paths[i], "{{") != NULL)
+			rc |= load_tstr(ld, YMAP_KEY(jp, i), "jsonPath",
+			    &e->path_tmpls[i]);
 		rc |= load_tval(ld, YMAP_VAL(jp, i), "jsonPath",
 		    &e->values[i]);
 	}
@@ -273,8 +278,15 @@ load_foreach(struct loader *ld, struct workflow *w, const struct ynode *n,
 		    s->id);
 	else if (f[FF_ITEMS]->kind == YNODE_SEQ)
 		rc |= load_tval(ld, f[FF_ITEMS], "items", &s->items_const);
-	else
-		rc |= load_tstr(ld, f[FF_ITEMS], "items", &s->items);
+	else if (load_tstr(ld, f[FF_ITEMS], "items", &s->items) < 0)
+		rc = -1;
+	else if (s->items.t == NULL) {
+		struct loc	il = load_loc(ld, f[FF_ITEMS]);
+
+		rc = loc_error(&il, "forEach 'items' must be a list or a "
+		    "template such as '{{ .input.list }}', not the string '%s'",
+		    s->items.src);
+	}
 	if (f[FF_AS] != NULL)
 		rc |= load_name(ld, f[FF_AS], "loop variable", &s->as);
 	rc |= load_max_parallel(ld, f[FF_MAX_PARALLEL], f[FF_PARALLELISM],
@@ -421,6 +433,12 @@ load_step_common(struct loader *ld, const struct ynode *const *f,
 		rc |= load_env(ld, f[SF_ENV], "env", &s->env);
 	if (f[SF_WORKDIR] != NULL)
 		rc |= load_tstr(ld, f[SF_WORKDIR], "workdir", &s->workdir);
+	if (f[SF_SHELL] != NULL && f[SF_RUN] == NULL) {
+		struct loc	l = load_loc(ld, f[SF_SHELL]);
+
+		rc = loc_error(&l, "'shell' is for 'run' steps");
+	} else if (f[SF_SHELL] != NULL)
+		rc |= load_shell(ld, f[SF_SHELL], &s->shell);
 	if (f[SF_OUTPUT] != NULL)
 		rc |= load_bool(ld, f[SF_OUTPUT], "output", &s->output);
 	else if (f[SF_STORE] != NULL)
@@ -509,7 +527,7 @@ load_steps(struct loader *ld, struct workflow *w, const struct ynode *n,
 enum {
 	WF_DESCRIPTION, WF_ARGS, WF_STEPS, WF_ON_FAILURE, WF_ERROR_HANDLING,
 	WF_OUTPUT, WF_TIMEOUT, WF_MAX_PARALLEL, WF_PARALLELISM,
-	WF_CONCURRENCY, WF_COUNT
+	WF_CONCURRENCY, WF_SHELL, WF_COUNT
 };
 static const struct field	wf_fields[WF_COUNT] = {
 	[WF_DESCRIPTION] = { "description", NULL },
@@ -520,6 +538,7 @@ static const struct field	wf_fields[WF_COUNT] = {
 	[WF_MAX_PARALLEL] = { "maxParallel", "max_parallel" },
 	[WF_PARALLELISM] = { "parallelism", NULL },
 	[WF_CONCURRENCY] = { "concurrency", NULL },
+	[WF_SHELL] = { "shell", NULL },
 };
 
 /* The older error_handling: {strategy, rollback_steps}. */
@@ -592,6 +611,8 @@ load_workflow(struct loader *ld, const struct ynode *spec, struct workflow *w)
 	    &w->max_parallel);
 	if (f[WF_CONCURRENCY] != NULL)
 		rc |= load_concurrency(ld, f[WF_CONCURRENCY], &w->concurrency);
+	if (f[WF_SHELL] != NULL)
+		rc |= load_shell(ld, f[WF_SHELL], &w->shell);
 	if (f[WF_STEPS] == NULL)
 		rc = load_typo(ld, WF_STEPS) ? -1 : loc_error(&l, "workflow "
 		    "'%s' has no 'steps'", w->name);

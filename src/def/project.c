@@ -14,10 +14,12 @@
 #include "def/load.h"
 #include "def/project.h"
 
-static const char *const folders[] = { "workflows", "tools", "serviceclasses" };
+static const char *const folders[] = { "workflows", "tools", "serviceclasses",
+	"mcpservers" };
 
 _Static_assert(offsetof(struct workflow, loc) == offsetof(struct tool, loc) &&
-    offsetof(struct workflow, loc) == offsetof(struct service_class, loc),
+    offsetof(struct workflow, loc) == offsetof(struct service_class, loc) &&
+    offsetof(struct workflow, loc) == offsetof(struct mcp_server, loc),
     "add_name() finds every definition's loc at one offset");
 
 static int
@@ -161,7 +163,8 @@ list_folder(const char *dir, char ***files, size_t *n, size_t *cap)
 		(*files)[(*n)++] = join(dir, e->d_name);
 	}
 	closedir(d);
-	xqsort(*files + first, *n - first, sizeof **files, cmp_str);
+	if (*n > first)		/* *files is still NULL in an empty folder */
+		xqsort(*files + first, *n - first, sizeof **files, cmp_str);
 	return 0;
 }
 
@@ -297,7 +300,8 @@ static const struct field	meta_fields[] = {
 	{ "annotations", NULL },
 };
 
-static const char *const	kinds[] = { "Workflow", "Tool", "ServiceClass" };
+static const char *const	kinds[] = { "Workflow", "Tool", "ServiceClass",
+	"MCPServer" };
 
 static int
 check_header(struct loader *ld, const struct ydoc *doc,
@@ -318,8 +322,8 @@ check_header(struct loader *ld, const struct ydoc *doc,
 		    MUSTER_API_VERSION);
 	}
 	if (f[DF_KIND] == NULL)
-		return loc_error(&l, "no 'kind' (use Workflow, Tool or "
-		    "ServiceClass)");
+		return loc_error(&l, "no 'kind' (use Workflow, Tool, "
+		    "ServiceClass or MCPServer)");
 	if (load_str(ld, f[DF_KIND], "kind", &s) < 0)
 		return -1;
 	for (i = 0; i < nitems(kinds); i++)
@@ -331,8 +335,8 @@ check_header(struct loader *ld, const struct ydoc *doc,
 	if ((sg = suggest(s, kinds, nitems(kinds))) != NULL)
 		return loc_error(&l, "unknown kind '%s' (did you mean '%s'?)",
 		    s, sg);
-	return loc_error(&l, "unknown kind '%s' (use Workflow, Tool or "
-	    "ServiceClass)", s);
+	return loc_error(&l, "unknown kind '%s' (use Workflow, Tool, "
+	    "ServiceClass or MCPServer)", s);
 }
 
 /* Registers a definition's name; duplicates and reserved names fail. */
@@ -388,6 +392,21 @@ load_definition(struct loader *ld, int kind, const char *name, struct loc l,
 		rc |= add_name(ld, &p->tool_names, "tool", name, &t->loc, t);
 		xgrow(&p->tools, &p->tcap, p->ntools + 1, sizeof *p->tools);
 		p->tools[p->ntools++] = t;
+		return rc;
+	}
+	if (kind == 3) {
+		struct mcp_server	*m = arena_alloc(ld->a, sizeof *m);
+
+		m->name = name;
+		m->loc = l;
+		m->file = ld->file;
+		rc = load_mcp_server(ld, spec, m);
+		m->broken = rc != 0;
+		rc |= add_name(ld, &p->mcp_names, "MCP server", name, &m->loc,
+		    m);
+		xgrow(&p->mcpservers, &p->mcap, p->nmcp + 1,
+		    sizeof *p->mcpservers);
+		p->mcpservers[p->nmcp++] = m;
 		return rc;
 	}
 	{
@@ -476,14 +495,27 @@ load_file(struct project *p, const char *path)
 
 enum {
 	CF_JOBS, CF_COLOR, CF_STATE_DIR, CF_FSYNC, CF_ENV, CF_MAX_FILE,
-	CF_COUNT
+	CF_METRICS, CF_COUNT
 };
 static const struct field	config_fields[CF_COUNT] = {
 	[CF_JOBS] = { "jobs", NULL }, [CF_COLOR] = { "color", NULL },
 	[CF_STATE_DIR] = { "stateDir", "state_dir" },
 	[CF_FSYNC] = { "fsync", NULL }, [CF_ENV] = { "env", NULL },
 	[CF_MAX_FILE] = { "maxFileSize", "max_file_size" },
+	[CF_METRICS] = { "metrics", NULL },
 };
+static const struct field	metrics_fields[] = { { "textfile", NULL } };
+
+/* metrics: {textfile: PATH}: where every run writes Prometheus metrics. */
+static int
+load_metrics(struct loader *ld, const struct ynode *n, const char **out)
+{
+	const struct ynode	*f[1];
+
+	if (load_fields(ld, n, "metrics", metrics_fields, 1, f) < 0)
+		return -1;
+	return f[0] != NULL ? load_str(ld, f[0], "textfile", out) : 0;
+}
 
 /* maxFileSize: bytes, or a number of KiB or MiB ("16MiB"). */
 static int
@@ -560,6 +592,8 @@ load_config(struct project *p)
 		rc |= load_env(&ld, f[CF_ENV], "env", &c->env);
 	if (f[CF_MAX_FILE] != NULL)
 		rc |= load_size(&ld, f[CF_MAX_FILE], &c->max_file);
+	if (f[CF_METRICS] != NULL)
+		rc |= load_metrics(&ld, f[CF_METRICS], &c->metrics_file);
 	return rc < 0 ? -1 : 0;
 }
 
@@ -681,8 +715,38 @@ load_all(struct project *p, char **extra, size_t nextra)
 	return rc;
 }
 
-struct project *
-project_load(const char *cdir, char **extra, size_t nextra, int *missing)
+/* Keeps a tolerant load's messages and notes the files they name. */
+static void
+keep_sink(const char *line, size_t len, void *arg)
+{
+	struct project	*p = arg;
+	const char	*m = strstr(line, ": error: ");
+	const char	*e, *c;
+	int		 colons = 0;
+
+	buf_add(&p->problems, line, len);
+	if (m == NULL)
+		m = strstr(line, ": note: ");
+	if (m == NULL) {
+		if (strncmp(line, "muster: warning: ", 17) != 0)
+			p->bad_all = 1;
+		return;
+	}
+	/* FILE:LINE:COL: back over ":COL" and ":LINE". */
+	for (e = m; e > line && colons < 2; )
+		if (*--e == ':')
+			colons++;
+	if (colons < 2) {
+		p->bad_all = 1;
+		return;
+	}
+	c = arena_strndup(&p->arena, line, (size_t)(e - line));
+	hmap_put(&p->bad_files, c, (void *)c);
+}
+
+static struct project *
+open_project(const char *cdir, char **extra, size_t nextra, int *missing,
+    int tolerant)
 {
 	struct project	*p = xcalloc(1, sizeof *p);
 	char		*root, *dir;
@@ -705,11 +769,29 @@ project_load(const char *cdir, char **extra, size_t nextra, int *missing)
 		free(root);
 		free(dir);
 	}
+	if (tolerant) {
+		error_set_sink(keep_sink, p);
+		load_all(p, NULL, 0);
+		error_set_sink(NULL, NULL);
+		return p;
+	}
 	if (load_all(p, extra, nextra) < 0 || error_count() != before) {
 		project_free(p);
 		return NULL;
 	}
 	return p;
+}
+
+struct project *
+project_load(const char *cdir, char **extra, size_t nextra, int *missing)
+{
+	return open_project(cdir, extra, nextra, missing, 0);
+}
+
+struct project *
+project_open(const char *cdir, int *missing)
+{
+	return open_project(cdir, NULL, 0, missing, 1);
 }
 
 void
@@ -724,6 +806,11 @@ project_free(struct project *p)
 	hmap_release(&p->workflow_names);
 	hmap_release(&p->tool_names);
 	hmap_release(&p->class_names);
+	hmap_release(&p->mcp_names);
+	hmap_release(&p->mcp_tools);
+	free(p->mcpservers);
+	hmap_release(&p->bad_files);
+	buf_release(&p->problems);
 	free(p->workflows);
 	free(p->tools);
 	free(p->classes);
@@ -747,4 +834,10 @@ struct service_class *
 project_class(const struct project *p, const char *name)
 {
 	return hmap_get(&p->class_names, name);
+}
+
+struct mcp_server *
+project_mcp(const struct project *p, const char *name)
+{
+	return hmap_get(&p->mcp_names, name);
 }

@@ -28,6 +28,23 @@ struct project	*project_load(const char *cdir, char **extra, size_t nextra,
 void		 project_free(struct project *);
 /* Makes later loads run project_check_scripts() on everything too. */
 void		 project_load_scripts(bool on);
+/*
+ * Like project_load(), but for commands that act on what exists
+ * (executions, instances): problems in the definitions are kept, not
+ * printed, and the project is returned whatever they are.  Ask
+ * project_usable_*() before using a definition.  NULL only when no
+ * project was found (*missing set) or it could not be read.
+ */
+struct project	*project_open(const char *cdir, int *missing);
+/*
+ * 0 when the definition and everything it uses loaded without errors;
+ * else returns -1, after printing those errors and a line naming it when
+ * report is set.
+ */
+int		 project_usable_workflow(struct project *,
+		    const struct workflow *, bool report);
+int		 project_usable_class(struct project *,
+		    const struct service_class *, bool report);
 
 /* Checks references across the loaded definitions (check.c). */
 int		 project_check(struct project *);

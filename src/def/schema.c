@@ -1,4 +1,5 @@
 /* schema.c: argument schemas: decoding them and checking values against them. */
+#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -252,9 +253,17 @@ schema_convert(const struct arg *a, const char *text, struct buf *why)
 		return json_object_new_string(text);
 	case ARG_INTEGER:
 	case ARG_NUMBER:
+		errno = 0;
 		i = strtoll(text, &end, 10);
-		if (*text != '\0' && *end == '\0' && strchr(text, ' ') == NULL)
+		if (*text != '\0' && *end == '\0' && strchr(text, ' ') == NULL &&
+		    errno != ERANGE)
 			return json_object_new_int64(i);
+		if (*text != '\0' && *end == '\0' && a->type == ARG_INTEGER) {
+			/* As in --args-file: never silently INT64_MAX. */
+			buf_printf(why, "is out of range: '%s' (integers are "
+			    "64-bit)", a->secret ? "***" : text);
+			return NULL;
+		}
 		d = strtod(text, &end);
 		if (a->type == ARG_NUMBER && *text != '\0' && *end == '\0' &&
 		    isfinite(d) && strchr(text, ' ') == NULL &&

@@ -239,7 +239,8 @@ builtin_serviceclass_list(struct project *p, struct json_object *args,
 
 	(void)args;
 	(void)err;
-	memcpy(c, p->classes, p->nclasses * sizeof *c);
+	if (p->nclasses > 0)	/* p->classes is NULL without classes */
+		memcpy(c, p->classes, p->nclasses * sizeof *c);
 	xqsort(c, p->nclasses, sizeof *c, by_name);
 	for (i = 0; i < p->nclasses; i++)
 		json_object_array_add(list, describe(p, c[i]));

@@ -177,13 +177,30 @@ result_wanted(const struct exec *x, const struct job *j)
 
 static void	kid_done(struct exec *, struct job *, bool ok);
 
+/* Whether a failure of j is its container's to tolerate (allowFailure on
+ * a forEach or parallel step around it): it fails that, not the run. */
+static bool
+inside_tolerant(const struct job *j)
+{
+	for (j = j->parent; j != NULL; j = j->parent)
+		if (j->step->allow_failure)
+			return true;
+	return false;
+}
+
+bool
+job_tolerated(const struct job *j)
+{
+	return j->step->allow_failure || j->cleanup || inside_tolerant(j);
+}
+
 /* Lets what waits for j go on (ok) or never (a failure for real). */
 static void
 release(struct exec *x, struct job *j, bool ok)
 {
 	size_t	k;
 
-	if (!ok) {
+	if (!ok && !inside_tolerant(j)) {
 		x->failed = true;
 		if (!x->opt.keep_going)
 			x->stopping = true;
@@ -240,6 +257,15 @@ job_finish(struct exec *x, struct job *j, enum status st, const char *why)
 	}
 }
 
+void
+job_fail(struct exec *x, struct job *j, const char *text)
+{
+	char	*why = mask_str(x->mask, text);
+
+	job_finish(x, j, ST_FAILED, why);
+	free(why);
+}
+
 /* A container's result: forEach a list of iterations, parallel a map. */
 static struct json_object *
 container_result(struct job *c)
@@ -270,11 +296,35 @@ container_result(struct job *c)
 	return r;
 }
 
+/* The first of c's steps that failed, or NULL. */
+static struct job *
+first_failed_kid(const struct job *c)
+{
+	struct job	*first = NULL;
+	size_t		 i;
+
+	for (i = 0; i < c->nkids; i++)
+		if (c->kids[i]->status == ST_FAILED && (first == NULL ||
+		    c->kids[i]->ended_ns < first->ended_ns))
+			first = c->kids[i];
+	return first;
+}
+
 static void
 container_done(struct exec *x, struct job *c)
 {
+	struct job	*k;
+	char		*why;
+
 	if (c->kid_failed) {
-		job_finish(x, c, ST_FAILED, "a step inside it failed");
+		/* It failed because of its first failed step: say which. */
+		if ((k = first_failed_kid(c)) != NULL) {
+			why = xasprintf("step '%s' failed: %s", k->key,
+			    k->error != NULL ? k->error : "failed");
+			job_finish(x, c, ST_FAILED, why);
+			free(why);
+		} else
+			job_finish(x, c, ST_FAILED, "a step inside it failed");
 		return;
 	}
 	c->result = container_result(c);
@@ -421,7 +471,7 @@ container_start(struct exec *x, struct job *c)
 		c->kids_left = c->nkids;
 	} else {
 		if ((c->items = foreach_items(x, c, &err)) == NULL) {
-			job_finish(x, c, ST_FAILED, buf_str(&err));
+			job_fail(x, c, buf_str(&err));
 			buf_release(&err);
 			return;
 		}
@@ -490,7 +540,7 @@ job_start(struct exec *x, struct job *j)
 		j->cond_done = pass == 1;
 	}
 	if (pass < 0) {
-		job_finish(x, j, ST_FAILED, buf_str(&err));
+		job_fail(x, j, buf_str(&err));
 	} else if (pass == 0) {
 		job_finish(x, j, ST_SKIPPED, "condition is false");
 	} else if (pass == 2) {

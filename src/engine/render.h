@@ -28,7 +28,8 @@ int	render_text(const struct tstr *, struct json_object *root,
 	    unsigned flags, struct buf *out, struct buf *err);
 /*
  * Checks an expect/expectNot pair (of a condition or a health check)
- * against a tool's success and result; jsonPath values are rendered with
+ * against a tool's success (1, 0, or -1: skipped, which no success
+ * matches) and result; jsonPath values are rendered with
  * root.  1 holds, 0 not, -1 error (in err).
  */
 int	expect_check(const struct expect *, const struct expect *not,

@@ -13,6 +13,7 @@
 #include "state/record.h"
 #include "engine/render.h"
 #include "engine/run.h"
+#include "mcp/mcp.h"
 #include "engine/tool.h"
 #include "base/value.h"
 
@@ -150,8 +151,9 @@ on_signal(struct exec *x, int sig)
 {
 	size_t	i;
 
+	x->nsignals++;
 	if (x->signal != 0) {
-		/* Asked twice: no more waiting. */
+		/* Asked twice: no more waiting, and no cleanup. */
 		for (i = 0; i < x->nactive; i++)
 			job_kill(x, x->active[i], SIGKILL, 0);
 		return;
@@ -197,8 +199,14 @@ dispatch(struct exec *x, const struct proc_event *ev)
 		job_read(x, x->jobs[ev->tag >> 1], (int)(ev->tag & 1));
 		break;
 	case PROC_EV_CHILD:
-		if ((j = job_by_pid(x, ev->pid)) != NULL)
-			job_exited(x, j, ev->status);
+		if ((j = job_by_pid(x, ev->pid)) == NULL)
+			break;
+		proc_usage_add(&x->usage, &ev->usage);
+		if (!j->in_cond) {
+			j->usage = ev->usage;
+			j->has_usage = true;
+		}
+		job_exited(x, j, ev->status);
 		break;
 	case PROC_EV_SIGNAL:
 		on_signal(x, ev->sig);
@@ -208,18 +216,56 @@ dispatch(struct exec *x, const struct proc_event *ev)
 	}
 }
 
-/* The onFailure steps, one after the other, once the run has failed. */
+/*
+ * .failure for the onFailure steps: the first step that failed (for good)
+ * and why, and what ended the run: failed, timed_out, interrupted or
+ * cancelled.
+ */
+static struct json_object *
+failure_doc(struct exec *x)
+{
+	struct json_object	*f = json_object_new_object();
+	const struct job	*first = NULL;
+	char			 why[64];
+	size_t			 i;
+
+	for (i = 0; i < x->njobs; i++) {
+		const struct job	*j = x->jobs[i];
+
+		if (j->status == ST_FAILED && j->step->nsub == 0 &&
+		    !j->cleanup && !job_tolerated(j) && (first == NULL ||
+		    j->ended_ns < first->ended_ns))
+			first = j;
+	}
+	snprintf(why, sizeof why, "interrupted by SIG%s", x->signal ?
+	    sigabbrev_np(x->signal) : "TERM");
+	json_set(f, "reason", json_str(x->cancelled ? "cancelled" :
+	    x->signal ? "interrupted" : x->timed_out ? "timed_out" :
+	    "failed"));
+	json_set(f, "step", first ? json_str(first->key) : NULL);
+	json_set(f, "error", json_str(first && first->error ? first->error :
+	    x->cancelled ? "cancelled" : x->signal ? why : x->error ?
+	    x->error : "failed"));
+	return f;
+}
+
+/*
+ * The onFailure steps, one after the other, once the run has failed, timed
+ * out, or was stopped by a signal or cancel (not after a second signal).
+ */
 static bool
 next_cleanup(struct exec *x)
 {
-	if (!x->failed || x->signal != 0 || x->io_failed ||
-	    x->ncleanup >= x->w->non_failure || x->cleanup != NULL)
+	if ((!x->failed && x->signal == 0) || x->nsignals > 1 ||
+	    x->io_failed || x->ncleanup >= x->w->non_failure ||
+	    x->cleanup != NULL)
 		return false;
 	if (!x->in_cleanup) {
 		/* What was ready will not start now. */
 		while (x->rhead < x->rtail)
 			x->ready[x->rhead++ % x->rcap]->phase = PH_WAITING;
 		x->in_cleanup = true;
+		json_set(x->root, "failure", failure_doc(x));
 	}
 	x->cleanup = x->cleanups[x->ncleanup];
 	job_ready(x, x->cleanup);
@@ -242,12 +288,14 @@ loop(struct exec *x)
 		/* With --fsync, what happened is on disk before muster waits. */
 		if (!x->opt.no_record && record_sync(x) < 0)
 			x->io_failed = x->stopping = true;
-		n = proc_wait(next_deadline(x), ev, (int)nitems(ev));
+		n = proc_wait(progress_deadline(x->prog, next_deadline(x)), ev,
+		    (int)nitems(ev));
 		if (n < 0)
 			return error("waiting for steps:");
 		for (i = 0; i < n; i++)
 			dispatch(x, &ev[i]);
 		timers(x);
+		progress_tick(x->prog, x);
 	}
 }
 
@@ -256,13 +304,16 @@ static int
 make_result(struct exec *x)
 {
 	struct buf	err = BUF_INIT;
+	char		*m;
 	size_t		i;
 
 	if (x->w->output != NULL) {
 		if (render_value(x->w->output, x->root, &x->result, &err) == 0)
 			return 0;
+		m = mask_str(x->mask, buf_str(&err));
 		free(x->error);
-		x->error = xasprintf("output: %s", buf_str(&err));
+		x->error = xasprintf("output: %s", m);
+		free(m);
 		buf_release(&err);
 		return -1;
 	}
@@ -273,6 +324,11 @@ make_result(struct exec *x)
 
 		if (j->step->output && j->result != NULL)
 			json_set(x->result, j->key, json_object_get(j->result));
+	}
+	/* None marked: every result, under every name templates know. */
+	if (x->w->all_results) {
+		json_object_object_foreach(x->results, k, v)
+			json_set(x->result, k, json_object_get(v));
 	}
 	return 0;
 }
@@ -294,6 +350,51 @@ sweep(struct exec *x)
 	}
 }
 
+/* The stdio MCP servers the steps shared stop with the execution. */
+static void
+stop_mcp(struct exec *x)
+{
+	char	*dir;
+
+	if (x->dir_abs == NULL)
+		return;
+	dir = xasprintf("%s/mcp", x->dir_abs);
+	mcp_brokers_stop(dir);
+	free(dir);
+}
+
+/*
+ * An execution that did not complete says why: its first failed step and
+ * that step's error, or what stopped it.
+ */
+static void
+explain(struct exec *x)
+{
+	struct job	*first = NULL;
+	size_t		 i;
+
+	if (x->status == EX_COMPLETED || x->status == EX_RUNNING ||
+	    x->error != NULL)
+		return;
+	if (x->status == EX_CANCELLED || x->status == EX_INTERRUPTED) {
+		x->error = x->cancelled ? xstrdup("cancelled") :
+		    xasprintf("interrupted by SIG%s", sigabbrev_np(x->signal));
+		return;
+	}
+	for (i = 0; i < x->njobs; i++) {
+		struct job	*j = x->jobs[i];
+
+		if (j->status == ST_FAILED && !job_tolerated(j) &&
+		    (first == NULL || j->ended_ns < first->ended_ns))
+			first = j;
+	}
+	if (first != NULL)
+		x->error = xasprintf("step '%s' failed: %s", first->key,
+		    first->error != NULL ? first->error : "failed");
+	else if (x->io_failed)
+		x->error = xstrdup("the record could not be written");
+}
+
 static void
 conclude(struct exec *x)
 {
@@ -302,12 +403,15 @@ conclude(struct exec *x)
 		if (x->cancelled)
 			unlinkat(x->dirfd, "cancel", 0);
 	}
-	else if (x->failed || x->timed_out || x->io_failed)
+	else if (x->timed_out)
+		x->status = EX_TIMED_OUT;
+	else if (x->failed || x->io_failed)
 		x->status = EX_FAILED;
 	else if (make_result(x) < 0)
 		x->status = EX_FAILED;
 	else
 		x->status = EX_COMPLETED;
+	explain(x);
 	if (x->io_failed)
 		x->exit_code = EXIT_IO;
 	else if (x->timed_out)
@@ -332,6 +436,14 @@ die_of(int sig)
 	sigprocmask(SIG_UNBLOCK, &set, NULL);
 	raise(sig);
 	_exit(128 + sig);
+}
+
+static void
+warn_short(const char *name)
+{
+	fprintf(stderr, "muster: secret argument '%s' is shorter than %d "
+	    "characters: the record hides it, but step output is not "
+	    "searched for it\n", name, MASK_MIN_TEXT);
 }
 
 int
@@ -359,6 +471,8 @@ exec_run(struct exec *x)
 			fprintf(stderr, "muster: %sexecution %s\n",
 			    x->resumed ? "resuming " : "", x->id);
 	}
+	if (!x->opt.silent)
+		mask_short_secrets(&x->w->args, x->input, warn_short);
 	record_time(t, sizeof t, x->started_wall);
 	e = json_object_new_object();
 	json_set(e, "id", json_str(x->id));
@@ -384,8 +498,14 @@ exec_run(struct exec *x)
 	rc = loop(x);
 	if (rc < 0)
 		x->io_failed = true;
+	stop_mcp(x);
 	sweep(x);
 	conclude(x);
+	/* A reader that went away (SIGPIPE is ignored) or a full disk: the
+	 * run went on; its record says what was not seen. */
+	if (fflush(stdout) != 0 || ferror(stdout) || fflush(stderr) != 0 ||
+	    ferror(stderr))
+		x->output_lost = true;
 	if (!x->opt.no_record && record_end(x) < 0 && x->exit_code == 0)
 		x->exit_code = EXIT_IO;
 	progress_run_finished(&prog, x);

@@ -151,6 +151,35 @@ probe(struct svcenv *e, struct svc *s, struct json_object *data,
 	}
 }
 
+int
+health_port_taken(struct svc *s, struct json_object *data, struct buf *why)
+{
+	const struct service_class	*c = s->class;
+	struct buf			 port = BUF_INIT, host = BUF_INIT;
+	struct buf			 err = BUF_INIT;
+	int				 taken = 0;
+
+	if (!c->health_enabled || c->ndaemon_cmd == 0 ||
+	    (c->probe != PROBE_HTTP && c->probe != PROBE_TCP))
+		return 0;
+	if (c->probe == PROBE_HTTP ?
+	    text(&c->http_port, data, "80", &port, &err) == 0 &&
+	    text(&c->http_host, data, "127.0.0.1", &host, &err) == 0 :
+	    text(&c->tcp_port, data, "80", &port, &err) == 0 &&
+	    text(&c->tcp_host, data, "127.0.0.1", &host, &err) == 0)
+		taken = health_tcp(buf_str(&host), buf_str(&port),
+		    c->health_timeout_ns < 1000000000 ? c->health_timeout_ns :
+		    1000000000, &err);
+	if (taken)
+		buf_printf(why, "port %s on %s answers before the daemon "
+		    "started: another process serves it", buf_str(&port),
+		    buf_str(&host));
+	buf_release(&port);
+	buf_release(&host);
+	buf_release(&err);
+	return taken;
+}
+
 static int
 counter(struct json_object *h, const char *key)
 {
@@ -177,6 +206,14 @@ health_probe(struct svcenv *e, struct svc *s, struct json_object *data)
 		return 0;
 	}
 	ok = probe(e, s, data, &why);
+	/* An answer while its own daemon is dead came from someone else. */
+	if (ok && json_object_object_get(s->rec, "daemon") != NULL &&
+	    !daemon_alive(s)) {
+		buf_release(&why);
+		daemon_reap(e, s);
+		json_set(h, "status", json_str("unhealthy"));
+		return 0;
+	}
 	succ = ok ? counter(h, "successes") + 1 : 0;
 	fail = ok ? 0 : counter(h, "failures") + 1;
 	record_time(t, sizeof t, clock_wall_ns());

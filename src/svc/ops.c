@@ -70,20 +70,31 @@ out:
 	return rc;
 }
 
-/* The class's outputs block, rendered once the service runs. */
-static void
+/*
+ * The class's outputs block, rendered once the service runs.  When it
+ * cannot be rendered the operation fails: the instance is marked failed
+ * (its daemon left for stop or delete) and EXIT_STEP_FAILED returned.
+ */
+static int
 render_outputs(struct svc *s)
 {
 	struct json_object	*data = svc_data(s), *o = NULL;
-	struct buf		 err = BUF_INIT;
+	struct buf		 err = BUF_INIT, why = BUF_INIT;
+	int			 rc = 0;
 
+	json_object_object_del(s->rec, "outputs_error");
 	if (s->class->outputs != NULL &&
 	    render_value(s->class->outputs, data, &o, &err) == 0)
 		json_set(s->rec, "outputs", o);
-	else if (s->class->outputs != NULL)
-		json_set(s->rec, "outputs_error", json_str(buf_str(&err)));
+	else if (s->class->outputs != NULL) {
+		buf_printf(&why, "outputs: %s", buf_str(&err));
+		svc_set_state(s, "failed", buf_str(&why));
+		rc = EXIT_STEP_FAILED;
+	}
 	json_object_put(data);
 	buf_release(&err);
+	buf_release(&why);
+	return rc;
 }
 
 /* Starts a held instance (daemon or start tool), then waits for health. */
@@ -98,8 +109,8 @@ bring_up(struct svcenv *e, struct svc *s, int64_t timeout, int wait)
 	json_object_object_del(s->rec, "health");
 	if (svc_save(e, s) < 0)
 		rc = EXIT_IO;
-	else if (s->class->ndaemon_cmd > 0 && daemon_start(e, s, data,
-	    &err) < 0)
+	else if (s->class->ndaemon_cmd > 0 && (health_port_taken(s, data,
+	    &err) || daemon_start(e, s, data, &err) < 0))
 		rc = EXIT_STEP_FAILED;
 	else if (s->class->start != NULL && lifecycle(e, s, s->class->start,
 	    timeout > 0 ? timeout : s->class->create_timeout_ns, &err) < 0)
@@ -114,7 +125,8 @@ bring_up(struct svcenv *e, struct svc *s, int64_t timeout, int wait)
 		if (wait)
 			rc = health_wait(e, s, data, timeout > 0 ? timeout :
 			    s->class->create_timeout_ns);
-		render_outputs(s);
+		if (rc == 0)
+			rc = render_outputs(s);
 	}
 	if (svc_save(e, s) < 0 && rc == 0)
 		rc = EXIT_IO;
@@ -134,6 +146,10 @@ bring_down(struct svcenv *e, struct svc *s)
 		return 0;	/* stopped already: nothing to undo */
 	svc_set_state(s, "stopping", NULL);
 	svc_save(e, s);
+	if (s->class_broken && e->verbose >= 0)
+		warn("service class '%s' has errors: stopping service '%s' "
+		    "without it (its daemon gets SIGTERM)", svc_str(s, "class"),
+		    s->name);
 	if (s->class != NULL && s->class->stop != NULL &&
 	    lifecycle(e, s, s->class->stop,
 	    s->class->delete_timeout_ns, &err) < 0) {
@@ -219,19 +235,16 @@ static struct json_object *
 new_record(struct service_class *c, const char *name, struct json_object *in)
 {
 	struct json_object	*r = json_object_new_object();
-	struct mask		*m = mask_new();
 	char			 t[40];
 
-	/* Secret arguments are never written down. */
-	mask_add_secrets(m, &c->args, in);
 	record_time(t, sizeof t, clock_wall_ns());
 	json_set(r, "name", json_str(name));
 	json_set(r, "class", json_str(c->name));
 	json_set(r, "state", json_str("starting"));
-	json_set(r, "args", mask_json(m, in));
+	/* Secret arguments are never written down. */
+	json_set(r, "args", mask_args(&c->args, in));
 	json_set(r, "created_at", json_str(t));
 	json_set(r, "depends_on", json_object_new_array());
-	mask_free(m);
 	return r;
 }
 
@@ -252,6 +265,8 @@ svc_create(struct svcenv *e, const char *class, const char *name,
 		error("no service class '%s'", class);
 		return EXIT_USAGE;
 	}
+	if (project_usable_class(e->p, c, true) < 0)
+		return EXIT_USAGE;
 	if (schema_apply(&c->args, args, NULL, &in) < 0 ||
 	    (iname = instance_name(c, name, in)) == NULL) {
 		json_object_put(in);
@@ -297,7 +312,12 @@ open_existing(struct svcenv *e, const char *name, struct svc *s)
 	}
 	if (rc != 0)
 		svc_close(s);
-	else if (s->class == NULL) {
+	else if (s->class_broken) {
+		project_usable_class(e->p, project_class(e->p,
+		    svc_str(s, "class")), true);
+		svc_close(s);
+		return EXIT_USAGE;
+	} else if (s->class == NULL) {
 		error("service '%s' is of class '%s', which is no longer "
 		    "defined", name, svc_str(s, "class"));
 		svc_close(s);
@@ -327,7 +347,8 @@ settle(struct svcenv *e, struct svc *s, int64_t timeout)
 
 	rc = health_wait(e, s, data, timeout > 0 ? timeout :
 	    s->class->create_timeout_ns);
-	render_outputs(s);
+	if (rc == 0)
+		rc = render_outputs(s);
 	if (svc_save(e, s) < 0 && rc == 0)
 		rc = EXIT_IO;
 	json_object_put(data);
@@ -491,7 +512,7 @@ svc_status(struct svcenv *e, const char *name, struct json_object **out)
 			data = svc_data(&s);
 			health_probe(e, &s, data);
 			json_object_put(data);
-			render_outputs(&s);
+			render_outputs(&s);	/* status never fails */
 		}
 		if (svc_save(e, &s) < 0)
 			rc = EXIT_IO;

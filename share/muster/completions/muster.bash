@@ -56,7 +56,8 @@ _muster()
 	local cur prev cmd='' sub='' target='' i w cword opts='' names=''
 	local -a words _muster_cmd
 	local commands="run resume status history logs cancel gc call list
-		show graph validate render service init version help"
+		show graph validate render service mcp init version help trace report
+		metrics"
 
 	_muster_words
 	cur=${words[cword]}
@@ -70,7 +71,7 @@ _muster()
 		case ${words[i - 1]} in
 		-C | --arg | --arg-env | --args-file | -j | --from | --timeout | --data | \
 		    --file | --workflow | --status | --limit | --keep | --since | --only | \
-		    --older-than)
+		    --older-than | -o | --output | --metrics-file)
 			continue ;;
 		esac
 		if [[ -z $cmd ]]; then
@@ -80,7 +81,8 @@ _muster()
 			-*) ;;
 			*) cmd=$w ;;
 			esac
-		elif [[ $cmd == service && -z $sub && $w != -* ]]; then
+		elif [[ ($cmd == service || $cmd == mcp) && -z $sub &&
+		    $w != -* ]]; then
 			sub=$w
 		elif [[ -z $target && $w != -* ]]; then
 			target=$w
@@ -91,7 +93,7 @@ _muster()
 	-C)
 		mapfile -t COMPREPLY < <(compgen -d -- "$cur")
 		return ;;
-	--args-file | --data | --file)
+	--args-file | --data | --file | -o | --output | --metrics-file)
 		mapfile -t COMPREPLY < <(compgen -f -- "$cur")
 		return ;;
 	--workflow)
@@ -117,12 +119,16 @@ _muster()
 	case $cmd in
 	'')	opts="-C -v -q --color= --json --help --version"
 		names=$commands ;;
-	run)	opts="--arg --arg-env --args-file -j --dry-run --keep-going --timeout --fsync --only --from"
+	run)	opts="--arg --arg-env --args-file -j --dry-run --keep-going --timeout --fsync
+		    --metrics-file --only --from"
 		[[ -z $target ]] && names=$(_muster_names workflows) ;;
 	resume)	opts="--last -j --keep-going --from --arg --arg-env"
 		[[ -z $target ]] && names=$(_muster_names executions) ;;
 	status | cancel)
 		opts="--last --json"
+		[[ -z $target ]] && names=$(_muster_names executions) ;;
+	trace | report)
+		opts="--output"
 		[[ -z $target ]] && names=$(_muster_names executions) ;;
 	logs)	opts="--last --follow"
 		[[ -z $target ]] && names=$(_muster_names executions) ;;
@@ -130,15 +136,19 @@ _muster()
 	gc)	opts="--older-than --keep --dry-run" ;;
 	call)	opts="--arg --arg-env --args-file"
 		[[ -z $target ]] && names=$(_muster_names tools) ;;
-	list)	opts="--json"
-		[[ -z $target ]] && names="workflows tools serviceclasses services executions" ;;
+	list)	opts="--online --json"
+		[[ -z $target ]] && names="workflows tools serviceclasses mcpservers services executions" ;;
 	show)	opts="--json"
 		[[ -z $target ]] && names=$(_muster_names workflows) ;;
 	graph)	opts="--format="
 		[[ -z $target ]] && names=$(_muster_names workflows) ;;
-	render)	opts="--data --missingkey= --shell --file" ;;
+	render)	opts="--data --missingkey= --shell --file --functions" ;;
 	help)	[[ -z $target ]] && names=$commands ;;
 	validate)
+		if [[ $cur == -* ]]; then
+			_muster_reply --online
+			return
+		fi
 		mapfile -t COMPREPLY < <(compgen -f -X '!*.y*ml' -- "$cur"
 			compgen -d -- "$cur")
 		return ;;
@@ -157,6 +167,15 @@ _muster()
 			[[ -z $target ]] && names=$(_muster_names services) ;;
 		logs)	opts="--follow"
 			[[ -z $target ]] && names=$(_muster_names services) ;;
+		esac ;;
+	mcp)
+		case $sub in
+		'')	names="serve tools call" ;;
+		serve)	opts="--tools" ;;
+		tools)	opts="--json"
+			[[ -z $target ]] && names=$(_muster_names mcpservers) ;;
+		call)	opts="--arg --args-file --timeout"
+			[[ -z $target ]] && names=$(_muster_names mcpservers) ;;
 		esac ;;
 	esac
 	if [[ $cur == -* ]]; then

@@ -70,6 +70,13 @@ function __muster_service_at
     and contains -- $ops[2] $argv
 end
 
+# __muster_mcp_at SUB...: 'mcp SUB' with no server named yet.
+function __muster_mcp_at
+    set -l ops (__muster_operands)
+    test "$ops[1]" = mcp; and test (count $ops) -eq 2
+    and contains -- $ops[2] $argv
+end
+
 # "name=" for each argument of the workflow being run.
 function __muster_wfargs
     set -l cmd (__muster_cmd)
@@ -86,7 +93,7 @@ function __muster_wfargs
     end
 end
 
-set -l commands run resume status history logs cancel gc call list show graph validate render service init version help
+set -l commands run resume status history logs cancel gc call list show graph validate render service mcp init version help trace report metrics
 complete -c muster -f
 complete -c muster -n "not __fish_seen_subcommand_from $commands" -s C -r -a '(__fish_complete_directories)' -d 'use DIR/.muster'
 complete -c muster -n "not __fish_seen_subcommand_from $commands" -s v -d 'more output'
@@ -110,20 +117,32 @@ complete -c muster -n "not __fish_seen_subcommand_from $commands" -a graph -d "p
 complete -c muster -n "not __fish_seen_subcommand_from $commands" -a validate -d 'check definitions and report every problem'
 complete -c muster -n "not __fish_seen_subcommand_from $commands" -a render -d 'render one template against JSON data'
 complete -c muster -n "not __fish_seen_subcommand_from $commands" -a service -d 'create and manage service instances'
+complete -c muster -n "not __fish_seen_subcommand_from $commands" -a mcp -d "serve workflows to MCP clients; try an MCP server's tools"
 complete -c muster -n "not __fish_seen_subcommand_from $commands" -a version -d "print muster's version"
 complete -c muster -n "not __fish_seen_subcommand_from $commands" -a init -d 'write a starter .muster folder here'
 complete -c muster -n "not __fish_seen_subcommand_from $commands" -a help -d 'describe muster or one of its commands'
+complete -c muster -n "not __fish_seen_subcommand_from $commands" -a trace -d 'write an execution as Chrome trace-event JSON'
+complete -c muster -n "not __fish_seen_subcommand_from $commands" -a report -d 'write an execution as one self-contained HTML page'
+complete -c muster -n "not __fish_seen_subcommand_from $commands" -a metrics -d 'print Prometheus metrics of the recorded runs'
 
 # Operands.
 complete -c muster -n '__muster_at run 0; or __muster_at show 0; or __muster_at graph 0' -a '(__muster_list workflows)'
 complete -c muster -n '__muster_at resume 0; or __muster_at status 0; or __muster_at logs 0; or __muster_at cancel 0' -k -a '(__muster_list executions)'
 complete -c muster -n '__muster_at call 0' -a '(__muster_list tools)'
-complete -c muster -n '__muster_at list 0' -a 'workflows tools serviceclasses services executions'
+complete -c muster -n '__muster_at trace 0; or __muster_at report 0' -k -a '(__muster_list executions)'
+complete -c muster -n '__fish_seen_subcommand_from trace report' -s o -l output -r -F -d 'write FILE'
+complete -c muster -n '__fish_seen_subcommand_from run' -l metrics-file -r -F -d 'write Prometheus metrics to FILE'
+complete -c muster -n '__muster_at list 0' -a 'workflows tools serviceclasses mcpservers services executions'
 complete -c muster -n '__muster_at help 0' -a "$commands"
 complete -c muster -n '__fish_seen_subcommand_from validate' -F
+complete -c muster -n '__fish_seen_subcommand_from validate' -l online -d 'also ask the MCP servers'
+complete -c muster -n '__fish_seen_subcommand_from list' -l online -d "also the MCP servers' tools"
 complete -c muster -n '__muster_at service 0' -a 'create start stop restart delete status wait logs list'
 complete -c muster -n '__muster_service_at create' -a '(__muster_list serviceclasses)'
 complete -c muster -n '__muster_service_at start stop restart delete status wait logs' -a '(__muster_list services)'
+
+complete -c muster -n '__muster_at mcp 0' -a 'serve tools call'
+complete -c muster -n '__muster_mcp_at tools call' -a '(__muster_list mcpservers)'
 
 # Options of the commands.
 complete -c muster -n '__fish_seen_subcommand_from run' -l arg -x -a '(__muster_wfargs)' -d 'an argument K=V'
@@ -133,6 +152,8 @@ complete -c muster -n '__fish_seen_subcommand_from run resume' -s j -x -d 'at mo
 complete -c muster -n '__fish_seen_subcommand_from run resume' -s k -l keep-going -d 'run what does not depend on a failure'
 complete -c muster -n '__fish_seen_subcommand_from run' -s n -l dry-run -d 'print the plan only'
 complete -c muster -n '__fish_seen_subcommand_from run create start restart wait' -l timeout -x -d 'a duration'
+complete -c muster -n '__fish_seen_subcommand_from mcp; and __fish_seen_subcommand_from call' -l timeout -x -d 'a duration'
+complete -c muster -n '__fish_seen_subcommand_from serve' -l tools -d "also the tools and MCP servers' tools"
 complete -c muster -n '__fish_seen_subcommand_from run' -l fsync -d 'make every record survive a power cut'
 complete -c muster -n '__fish_seen_subcommand_from run' -l only -x -d 'run STEP and what it depends on'
 complete -c muster -n '__fish_seen_subcommand_from run' -l from -x -d 'run STEP and what depends on it'
@@ -153,5 +174,6 @@ complete -c muster -n '__fish_seen_subcommand_from render' -l data -r -F -d 'JSO
 complete -c muster -n '__fish_seen_subcommand_from render' -l missingkey -x -a 'default error' -d 'what a missing key gives'
 complete -c muster -n '__fish_seen_subcommand_from render' -l shell -d 'escape values for the shell'
 complete -c muster -n '__fish_seen_subcommand_from render' -l file -r -F -d 'template from a file'
+complete -c muster -n '__fish_seen_subcommand_from render' -l functions -d 'list the template functions'
 complete -c muster -n '__fish_seen_subcommand_from create' -l no-wait -d 'do not wait until healthy'
 complete -c muster -n '__fish_seen_subcommand_from delete' -l force -d 'also with dependents'
