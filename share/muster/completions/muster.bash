@@ -11,13 +11,23 @@ _muster_names()
 	        NR > 1 { print $1 }'
 }
 
-# _muster_args WORKFLOW: "name=" for each argument the workflow declares.
+# _muster_args WORKFLOW: "name=" for each argument the workflow declares,
+# and "name=value" for each value of an argument's enum.
 _muster_args()
 {
 	"${_muster_cmd[@]}" show "$1" 2>/dev/null |
 	    awk '/^arguments:/ { on = 1; next }
 		 /^$/ { on = 0 }
-		 on && /^  [^ ]/ { print $1 "=" }'
+		 on && /^  [^ ]/ {
+			print $1 "="
+			if (match($0, /one of \[[^]]*\]/)) {
+				n = split(substr($0, RSTART + 8, RLENGTH - 9), v, ",")
+				for (i = 1; i <= n; i++) {
+					gsub(/^"|"$/, "", v[i])
+					print $1 "=" v[i]
+				}
+			}
+		 }'
 }
 
 # _muster_words: words and cword from COMP_WORDS, with the pieces bash
@@ -105,7 +115,12 @@ _muster()
 	--arg)
 		[[ $cmd == run && -n $target ]] || return
 		compopt -o nospace 2>/dev/null
-		_muster_reply "$(_muster_args "$target")"
+		# Names first; once NAME= is typed, the values of its enum.
+		if [[ $cur == *=* ]]; then
+			_muster_reply "$(_muster_args "$target" | grep -v '=$')"
+		else
+			_muster_reply "$(_muster_args "$target" | grep '=$')"
+		fi
 		return ;;
 	-j | --limit | --keep | --timeout | --older-than | --from)
 		return ;;

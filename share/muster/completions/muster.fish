@@ -88,7 +88,17 @@ function __muster_wfargs
         else if string match -qr '^\S' -- $line
             set -f on 0
         else if test "$on" = 1; and string match -qr '^  \S' -- $line
-            printf '%s=\n' (string split -f1 ' ' -- (string trim -- $line))
+            set -l name (string split -f1 ' ' -- (string trim -- $line))
+            if string match -q -- "$name=*" (commandline -ct)
+                # An enum's values: 'one of ["dev","prod"]'.
+                for v in (string match -r 'one of \[(.*)\]' -- $line)[2..-1]
+                    for x in (string split , -- $v)
+                        printf '%s=%s\n' $name (string trim -c '"' -- $x)
+                    end
+                end
+            else
+                printf '%s=\n' $name
+            end
         end
     end
 end
