@@ -70,8 +70,10 @@ const struct cmd	cmds[] = {
 	  "prefix; --last is the latest execution.\n" },
 	{ "gc", cmd_gc, "gc [--older-than D] [--keep N] [--dry-run]",
 	  "delete executions that no longer run",
-	  "Keeps the newest N (default 100 when neither option is given) and\n"
-	  "those started less than D ago (a duration, or days: 30d); never\n"
+	  "Keeps the newest N and those started less than D ago (a duration,\n"
+	  "or days: 30d); without either, applies config.yaml's retention\n"
+	  "(default: the newest 200 of each workflow, 30 days, and all that\n"
+	  "can be resumed), as the end of every run does.  Never\n"
 	  "touches a running one.  --dry-run (-n) lists what it would remove\n"
 	  "and removes nothing.\n" },
 	{ "trace", cmd_trace, "trace [ID] [-o FILE]",
@@ -106,7 +108,7 @@ const struct cmd	cmds[] = {
 	  "MCP server, when there are some).  --online adds each MCP server's\n"
 	  "tools (x_SERVER_TOOL) to the tools: it starts the servers.\n"
 	  "'list services' is 'service list'; 'list executions' is\n"
-	  "'history --limit 0'.\n" },
+	  "'history' and takes its options (--limit 0 for all).\n" },
 	{ "show", cmd_show, "show WORKFLOW [--json]",
 	  "show a workflow's arguments, steps and edges", "" },
 	{ "graph", cmd_graph, "graph WORKFLOW [--format=dot|text]",

@@ -16,6 +16,8 @@
 #include "state/lock.h"
 #include "def/project.h"
 #include "state/record.h"
+#include "state/index.h"
+#include "state/retain.h"
 
 enum { OPT_OLDER = 256, OPT_KEEP, OPT_DRY };
 
@@ -101,6 +103,32 @@ leftovers(int efd)
 	return n;
 }
 
+/* gc without --keep or --older-than: config.yaml's retention policy. */
+static int
+gc_policy(struct ctx *ctx, struct project *p, int dry)
+{
+	struct retention	 r = p->config.retention;
+	struct retained		 res;
+	char			*state = record_state_dir(p);
+	char			*execs = xasprintf("%s/executions", state);
+	int			 rc, efd;
+
+	r.enabled = true;	/* asked for: even when runs leave it off */
+	rc = retain_apply(state, &r, true, dry, stdout, &res);
+	efd = open(execs, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	if (!dry && efd >= 0)
+		res.removed += leftovers(efd);
+	if (efd >= 0)
+		close(efd);
+	if (ctx->verbose >= 0)
+		fprintf(stderr, "muster: %s %zu execution%s, kept %zu "
+		    "(retention)\n", dry ? "would remove" : "removed",
+		    res.removed, res.removed == 1 ? "" : "s", res.kept);
+	free(execs);
+	free(state);
+	return rc < 0 ? EXIT_IO : 0;
+}
+
 int
 cmd_gc(struct ctx *ctx, int argc, char **argv)
 {
@@ -127,10 +155,13 @@ cmd_gc(struct ctx *ctx, int argc, char **argv)
 	}
 	if (optind != argc)
 		return cmd_usage(cmd_find("gc"));
-	if (age < 0 && keep < 0)
-		keep = 100;
 	if ((rc = cmd_open(ctx, &p)) != 0)
 		return rc;
+	if (age < 0 && keep < 0) {
+		rc = gc_policy(ctx, p, dry);
+		project_free(p);
+		return rc;
+	}
 	state = record_state_dir(p);
 	execs = xasprintf("%s/executions", state);
 	efd = open(execs, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
@@ -174,6 +205,8 @@ cmd_gc(struct ctx *ctx, int argc, char **argv)
 	free(ids);
 	if (!dry)
 		removed += leftovers(efd);
+	if (!dry && removed > 0)
+		index_rebuild(state);
 	if (ctx->verbose >= 0)
 		fprintf(stderr, "muster: %s %zu execution%s, kept %ld\n",
 		    dry ? "would remove" : "removed", removed, removed == 1 ?

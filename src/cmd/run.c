@@ -15,6 +15,8 @@
 #include "engine/plan.h"
 #include "def/project.h"
 #include "engine/run.h"
+#include "state/record.h"
+#include "state/retain.h"
 
 enum {
 	OPT_ARG = 256, OPT_ARGS_FILE, OPT_TIMEOUT, OPT_PARENT, OPT_RESULT,
@@ -243,6 +245,28 @@ plan_input(const struct args *a, const struct schema *s, bool dry_run,
 	return rc;
 }
 
+/*
+ * The end of a run applies config.yaml's retention; looking is cheap and
+ * rare (see retain_apply), and a problem never fails the run: it is said
+ * as a warning.
+ */
+static void
+apply_retention(struct project *p)
+{
+	struct retained	 res;
+	struct buf	 err = BUF_INIT;
+	char		*state = record_state_dir(p);
+
+	error_capture(&err);
+	(void)retain_apply(state, &p->config.retention, false, false, NULL,
+	    &res);
+	error_capture_end();
+	if (err.len > 0)
+		warn("retention: %s", buf_str(&err));
+	buf_release(&err);
+	free(state);
+}
+
 int
 cmd_run(struct ctx *ctx, int argc, char **argv)
 {
@@ -288,6 +312,8 @@ cmd_run(struct ctx *ctx, int argc, char **argv)
 	x.json = ctx->json;
 	rc = exec_run(&x);
 	cmd_metrics_after(p, metrics_file, x.id);
+	if (x.dir != NULL)
+		apply_retention(p);
 	exec_release(&x);
 out:
 	free(selected);

@@ -102,5 +102,9 @@ int		 load_schema(struct loader *, const struct ynode *,
 		    struct schema *);
 int		 load_expect(struct loader *, const struct ynode *,
 		    const char *name, struct expect *);
+/* config.yaml's retention (load-retention.c); the default policy. */
+int		 load_retention(struct loader *, const struct ynode *,
+		    struct retention *);
+void		 retention_default(struct retention *);
 
 #endif
