@@ -106,6 +106,7 @@ proc_loop_init(void)
 	sigaddset(&caught, SIGINT);
 	sigaddset(&caught, SIGTERM);
 	sigaddset(&caught, SIGHUP);
+	sigaddset(&caught, SIGUSR1);
 	if (sigprocmask(SIG_BLOCK, &caught, &saved_mask) < 0)
 		return -1;
 	if ((sigfd = signalfd(-1, &caught, SFD_CLOEXEC | SFD_NONBLOCK)) < 0)

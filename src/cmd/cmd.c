@@ -68,6 +68,12 @@ const struct cmd	cmds[] = {
 	  "Its runner stops as on SIGTERM: its steps get SIGTERM, then\n"
 	  "SIGKILL, and the execution can be resumed.  ID may be a unique\n"
 	  "prefix; --last is the latest execution.\n" },
+	{ "pause", cmd_pause, "pause ID|--last",
+	  "let a running execution finish its running steps, then stop",
+	  "Its runner starts no other step; once those that run have ended,\n"
+	  "it records paused and exits 5, and 'muster resume ID' goes on\n"
+	  "from there.  pause returns once the runner has taken the request.\n"
+	  "Exit 0 taken, 3 no such execution or not running.\n" },
 	{ "gc", cmd_gc, "gc [--older-than D] [--keep N] [--dry-run]",
 	  "delete executions that no longer run",
 	  "Keeps the newest N and those started less than D ago (a duration,\n"
@@ -126,7 +132,8 @@ const struct cmd	cmds[] = {
 	  "step's tool and constant arguments against the tool's\n"
 	  "inputSchema.  Exit 0 when valid, 2 otherwise.\n" },
 	{ "service", cmd_service, "service create CLASS [NAME] [--arg K=V]... | "
-	  "start|stop|restart|delete|status|wait|logs NAME | list",
+	  "start|stop|restart|delete|status|wait|logs NAME | scale NAME N | "
+	  "list",
 	  "create and manage service instances",
 	  "  create CLASS [NAME] [--arg K=V]... [--args-file F] [--timeout D]\n"
 	  "                 [--no-wait]   start a new instance of a service class\n"
@@ -142,6 +149,9 @@ const struct cmd	cmds[] = {
 	  "  wait NAME [--timeout D]      probe until it is healthy\n"
 	  "  logs NAME [--follow]         what its daemon wrote; --follow (-f)\n"
 	  "                               goes on, as tail -f does\n"
+	  "  scale NAME REPLICAS [--timeout D]\n"
+	  "                               the class's scale tool, given\n"
+	  "                               .replicas (fails without one)\n"
 	  "  list                         every instance, without probing\n"
 	  "All take --json.  create prints the instance's name.  Exit 0 done,\n"
 	  "1 the service failed or is not healthy in time,\n"

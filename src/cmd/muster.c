@@ -82,8 +82,14 @@ main(int argc, char **argv)
 	size_t				 n;
 	int				 opt;
 
+	sigset_t			 usr1;
+
 	/* A closed pipe is a write error, never a silent death. */
 	signal(SIGPIPE, SIG_IGN);
+	/* muster pause's SIGUSR1 waits until a run's loop reads it. */
+	sigemptyset(&usr1);
+	sigaddset(&usr1, SIGUSR1);
+	sigprocmask(SIG_BLOCK, &usr1, NULL);
 	ctx_resolve_color(&ctx);
 	for (n = 0; ctx_options[n].name != NULL; n++)
 		opts[n] = ctx_options[n];

@@ -186,12 +186,25 @@ runs_before(const struct workflow *w, const struct step *s,
 	return graph_before(w, ts, tx);
 }
 
+/* True when the workflow has an argument called name. */
+static bool
+has_arg(const struct workflow *w, const char *name)
+{
+	size_t	i;
+
+	for (i = 0; i < w->args.n; i++)
+		if (strcmp(w->args.args[i].name, name) == 0)
+			return true;
+	return false;
+}
+
 static void
 on_field(void *arg, const char *const *chain, size_t n, int line, int col)
 {
 	struct refs		*r = arg;
 	const struct step	*x;
 	struct loc		 l = tstr_loc(r->where, line, col);
+	const char		*root, *name, *dot;
 
 	if (n == 0)	/* the whole root, results and steps with it */
 		r->w->reads_steps = r->w->reads_results = true;
@@ -211,40 +224,50 @@ on_field(void *arg, const char *const *chain, size_t n, int line, int col)
 			r->rc = -1;
 		buf_release(&who);
 	}
-	if (n < 2 || (strcmp(chain[0], "results") != 0 &&
-	    strcmp(chain[0], "steps") != 0 && strcmp(chain[0], "context") != 0))
+	if (n >= 2 && (strcmp(chain[0], "results") == 0 ||
+	    strcmp(chain[0], "steps") == 0 ||
+	    strcmp(chain[0], "context") == 0)) {
+		root = chain[0];
+		name = chain[1];
+	} else if (n >= 1 && !tmpl_root(chain[0]) && !has_arg(r->w, chain[0]) &&
+	    (x = result_step(r->w, chain[0])) != NULL) {
+		/* .<step id>: the documents' spelling of .results.<id>. */
+		r->w->reads_results = true;
+		root = "";
+		name = chain[0];
+	} else
 		return;
-	if ((x = result_step(r->w, chain[1])) == NULL) {
+	dot = *root != '\0' ? "." : "";
+	if ((x = result_step(r->w, name)) == NULL) {
 		const char	*ids[256], *sg;
 		size_t		 k;
 
 		for (k = 0; k < r->w->nsteps && k < nitems(ids); k++)
 			ids[k] = r->w->steps[k]->id;
-		sg = suggest(chain[1], ids, k);
+		sg = suggest(name, ids, k);
 		if (r->reader != NULL)
-			r->rc = loc_error(&l, "step '%s' reads .%s.%s, but "
+			r->rc = loc_error(&l, "step '%s' reads .%s%s%s, but "
 			    "workflow '%s' has no step '%s'%s%s%s",
-			    r->reader->id, chain[0], chain[1], r->w->name,
-			    chain[1], sg ? " (did you mean '" : "", sg ? sg : "",
-			    sg ? "'?)" : "");
-		else
-			r->rc = loc_error(&l, "'%s' reads .%s.%s, but workflow "
-			    "'%s' has no step '%s'%s%s%s", r->field, chain[0],
-			    chain[1], r->w->name, chain[1],
+			    r->reader->id, root, dot, name, r->w->name, name,
 			    sg ? " (did you mean '" : "", sg ? sg : "",
 			    sg ? "'?)" : "");
+		else
+			r->rc = loc_error(&l, "'%s' reads .%s%s%s, but workflow "
+			    "'%s' has no step '%s'%s%s%s", r->field, root, dot,
+			    name, r->w->name, name, sg ? " (did you mean '" : "",
+			    sg ? sg : "", sg ? "'?)" : "");
 		return;
 	}
 	if (r->reader == NULL || !r->order || runs_before(r->w, r->reader, x))
 		return;
 	if (x->parent != NULL && x->parent == r->reader->parent)
-		r->rc = loc_error(&l, "step '%s' reads .%s.%s, but '%s' runs "
-		    "alongside it in '%s'", r->reader->id, chain[0], chain[1],
-		    x->id, x->parent->id);
+		r->rc = loc_error(&l, "step '%s' reads .%s%s%s, but '%s' "
+		    "runs alongside it in '%s'", r->reader->id, root, dot,
+		    name, x->id, x->parent->id);
 	else
-		r->rc = loc_error(&l, "step '%s' reads .%s.%s but does not "
+		r->rc = loc_error(&l, "step '%s' reads .%s%s%s but does not "
 		    "depend on '%s'; add it to dependsOn", r->reader->id,
-		    chain[0], chain[1], (x->parent ? x->parent : x)->id);
+		    root, dot, name, (x->parent ? x->parent : x)->id);
 }
 
 /* `replace .s "-" "_"`: the documents' order, not Sprig's. */
@@ -437,9 +460,17 @@ check_workflow(struct project *p, struct workflow *w)
 	int		rc;
 	bool		order;
 
+	/* .<name> reads an argument or a step's result: never both. */
+	for (i = 0, rc = 0; i < w->args.n; i++)
+		if (hmap_get(&w->ids, w->args.args[i].name) != NULL)
+			rc = loc_error(&w->args.args[i].loc, "argument '%s' "
+			    "has the name of a step; templates could not tell "
+			    "'.%s' apart", w->args.args[i].name,
+			    w->args.args[i].name);
 	/* Without a sound graph, the order of reads is not checked. */
-	rc = graph_resolve(w, &p->arena);
-	order = rc == 0;
+	order = graph_resolve(w, &p->arena) == 0;
+	if (!order)
+		rc = -1;
 	for (i = 0; i < w->nsteps; i++)
 		rc |= check_step(p, w, w->steps[i], false, order);
 	for (i = 0; i < w->non_failure; i++)
@@ -632,7 +663,7 @@ static int
 check_class(struct project *p, struct service_class *c)
 {
 	struct lifecycle	*lc[] = { c->start, c->stop, c->restart,
-				    c->status, c->health_tool };
+				    c->status, c->health_tool, c->scale };
 	size_t			 i;
 	int			 rc = 0;
 

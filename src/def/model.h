@@ -186,6 +186,8 @@ struct step {
 	int64_t		  timeout_ns;	/* 0: none */
 	bool		  allow_failure;
 	bool		  output;
+	bool		  pass_input;	/* a stage's tool: given the */
+					/* workflow arguments it declares */
 	struct tval	 *env;		/* map of name to string */
 	struct tstr	  workdir;
 	struct step	 *parent;	/* forEach/parallel container, or NULL */
@@ -207,6 +209,9 @@ struct workflow {
 	int64_t		  timeout_ns;
 	int		  max_parallel;	/* 0: no cap */
 	enum concurrency  concurrency;
+	bool		  keep_going;	/* error_policy: continue */
+	int		  max_failures;	/* stop after this many; 0: no cap */
+	bool		  stages;	/* written as orchestration/v1 */
 	struct shell	  shell;	/* for its run: steps */
 	struct step	**steps;	/* top-level, in file order */
 	size_t		  nsteps;
@@ -270,6 +275,15 @@ struct lifecycle {
 	const char	**out_paths;
 	size_t		  nout;
 	struct expect	 expect, expect_not;	/* healthCheck only */
+	bool		 pass_args;	/* lifecycle.startTool: given the */
+					/* instance's arguments and resources */
+};
+
+/* A dependency that muster probes but does not start (type: external). */
+struct external_dep {
+	const char	*name;
+	struct loc	 loc;
+	struct tstr	 url;		/* healthCheck.url */
 };
 
 enum probe_kind {
@@ -300,6 +314,11 @@ struct service_class {
 	int64_t		 stop_timeout_ns;
 	/* lifecycle tools */
 	struct lifecycle *start, *stop, *restart, *status, *health_tool;
+	struct lifecycle *scale;
+	struct external_dep *ext;	/* dependencies of type external */
+	size_t		  next;
+	struct tval	 *resources;	/* rendered for the lifecycle tools */
+	int64_t		  initial_delay_ns;	/* before the first probe */
 	/* health check */
 	bool		 health_enabled;
 	enum probe_kind	 probe;

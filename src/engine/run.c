@@ -146,11 +146,33 @@ stop_all(struct exec *x, int sig, const char *why)
 	}
 }
 
+/*
+ * muster pause leaves a mark, then sends SIGUSR1: nothing new starts, what
+ * runs finishes, and the run ends "paused".  Taking the mark away tells
+ * muster pause the request was taken.
+ */
+static void
+on_pause(struct exec *x)
+{
+	if (x->dirfd < 0 || faccessat(x->dirfd, "pause", F_OK, 0) < 0 ||
+	    x->pausing)
+		return;
+	x->pausing = x->stopping = true;
+	unlinkat(x->dirfd, "pause", 0);
+	progress_clear(x->prog);
+	fprintf(stderr, "muster: pausing: no step starts now; %zu running "
+	    "finish%s\n", x->running, x->running == 1 ? "es" : "");
+}
+
 static void
 on_signal(struct exec *x, int sig)
 {
 	size_t	i;
 
+	if (sig == SIGUSR1) {
+		on_pause(x);
+		return;
+	}
 	x->nsignals++;
 	if (x->signal != 0) {
 		/* Asked twice: no more waiting, and no cleanup. */
@@ -342,7 +364,9 @@ sweep(struct exec *x)
 	for (i = 0; i < x->njobs; i++) {
 		struct job	*j = x->jobs[i];
 
-		if (j->phase == PH_CHILDREN) {
+		/* A paused run leaves them to resume. */
+		if (j->phase == PH_CHILDREN && !(x->pausing && !x->failed &&
+		    x->signal == 0)) {
 			job_finish(x, j, ST_FAILED,
 			    "stopped before its steps had all run");
 			x->failed = true;
@@ -374,7 +398,7 @@ explain(struct exec *x)
 	size_t		 i;
 
 	if (x->status == EX_COMPLETED || x->status == EX_RUNNING ||
-	    x->error != NULL)
+	    x->status == EX_PAUSED || x->error != NULL)
 		return;
 	if (x->status == EX_CANCELLED || x->status == EX_INTERRUPTED) {
 		x->error = x->cancelled ? xstrdup("cancelled") :
@@ -407,6 +431,8 @@ conclude(struct exec *x)
 		x->status = EX_TIMED_OUT;
 	else if (x->failed || x->io_failed)
 		x->status = EX_FAILED;
+	else if (x->pausing)
+		x->status = EX_PAUSED;
 	else if (make_result(x) < 0)
 		x->status = EX_FAILED;
 	else
@@ -418,6 +444,8 @@ conclude(struct exec *x)
 		x->exit_code = EXIT_TIMEOUT;
 	else if (x->status == EX_FAILED)
 		x->exit_code = EXIT_STEP_FAILED;
+	else if (x->status == EX_PAUSED)
+		x->exit_code = EXIT_PAUSED;
 	else
 		x->exit_code = EXIT_OK;
 }

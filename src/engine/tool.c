@@ -283,6 +283,24 @@ prepare_command(const struct tool *t, struct json_object *root,
 	return 0;
 }
 
+/* Adds to given (made when NULL) the arguments of input that s declares. */
+static struct json_object *
+pass_input(const struct schema *s, struct json_object *input,
+    struct json_object *given)
+{
+	struct json_object	*v;
+	size_t			 i;
+
+	if (given == NULL)
+		given = json_object_new_object();
+	for (i = 0; i < s->n; i++)
+		if (!json_object_object_get_ex(given, s->args[i].name, NULL) &&
+		    json_object_object_get_ex(input, s->args[i].name, &v))
+			json_object_object_add(given, s->args[i].name,
+			    json_object_get(v));
+	return given;
+}
+
 /* The arguments of the call, rendered and checked against the schema. */
 static int
 prepare_input(const struct call *c, struct invocation *inv, struct buf *err)
@@ -315,6 +333,8 @@ prepare_input(const struct call *c, struct invocation *inv, struct buf *err)
 		inv->input = given != NULL ? given : json_object_new_object();
 		return 0;
 	}
+	if (c->pass_input)
+		given = pass_input(s, c->wf_input, given);
 	inv->schema = s;
 	mark = err->len;
 	buf_printf(err, "bad arguments for tool '%s': ", c->name);

@@ -54,6 +54,8 @@ struct call {
 	const struct tstr	*workdir;
 	struct json_object	*root;		/* template data */
 	struct json_object	*wf_input;	/* the workflow's arguments */
+	bool			 pass_input;	/* give the tool those it */
+						/* declares (a stage's tool) */
 	const char		*exec_id, *workflow, *key;
 	int			 attempt;
 	const char		*out_file;	/* $MUSTER_OUTPUT */

@@ -1,9 +1,11 @@
 /* svc-health.c: probing a service, counted against its thresholds. */
 #include <fcntl.h>
 #include <signal.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <json-c/json.h>
@@ -240,6 +242,16 @@ health_wait(struct svcenv *e, struct svc *s, struct json_object *data,
 	int64_t		 end = clock_mono_ns() + timeout_ns;
 	const char	*st;
 
+	/* initialDelaySeconds: the service is given that long to start. */
+	if (s->class->initial_delay_ns > 0) {
+		int64_t		d = s->class->initial_delay_ns < timeout_ns ?
+				    s->class->initial_delay_ns : timeout_ns;
+		struct timespec	ts = { (time_t)(d / 1000000000),
+				    (long)(d % 1000000000) };
+
+		while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+			;
+	}
 	for (;;) {
 		health_probe(e, s, data);
 		st = svc_str(s, "state");

@@ -256,6 +256,8 @@ svc_data(struct svc *s)
 	json_set(d, "outputs", json_object_object_get_ex(s->rec,
 	    "tool_outputs", &v) ? json_object_get(v) :
 	    json_object_new_object());
+	if (json_object_object_get_ex(s->rec, "replicas", &v))
+		json_set(d, "replicas", json_object_get(v));
 	return d;
 }
 

@@ -58,6 +58,12 @@ int	 svc_create(struct svcenv *, const char *class, const char *name,
 int	 svc_start(struct svcenv *, const char *name, int64_t timeout_ns,
 	    struct json_object **out);
 int	 svc_stop(struct svcenv *, const char *name, struct json_object **out);
+/*
+ * Calls the class's scale tool for instance name with .replicas (kept in
+ * its record); fails when the class has none.
+ */
+int	 svc_scale(struct svcenv *, const char *name, int64_t replicas,
+	    int64_t timeout_ns, struct json_object **out);
 int	 svc_restart(struct svcenv *, const char *name, int64_t timeout_ns,
 	    struct json_object **out);
 int	 svc_delete(struct svcenv *, const char *name, bool force,

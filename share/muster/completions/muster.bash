@@ -65,7 +65,7 @@ _muster()
 {
 	local cur prev cmd='' sub='' target='' i w cword opts='' names=''
 	local -a words _muster_cmd
-	local commands="run resume status history logs cancel gc call list
+	local commands="run resume status history logs cancel pause gc call list
 		show graph validate render service mcp init version help trace report
 		metrics"
 
@@ -110,7 +110,7 @@ _muster()
 		_muster_reply "$(_muster_names workflows)"
 		return ;;
 	--status)
-		_muster_reply running completed failed interrupted cancelled
+		_muster_reply running completed failed interrupted cancelled timed_out paused
 		return ;;
 	--arg)
 		[[ $cmd == run && -n $target ]] || return
@@ -145,6 +145,8 @@ _muster()
 	trace | report)
 		opts="--output"
 		[[ -z $target ]] && names=$(_muster_names executions) ;;
+	pause)	opts="--last"
+		[[ -z $target ]] && names=$(_muster_names executions) ;;
 	logs)	opts="--last --follow"
 		[[ -z $target ]] && names=$(_muster_names executions) ;;
 	history) opts="--workflow --status --since --limit --json" ;;
@@ -170,12 +172,12 @@ _muster()
 	service)
 		opts="--json"
 		case $sub in
-		'')	names="create start stop restart delete status wait logs list" ;;
+		'')	names="create start stop restart delete status wait logs scale list" ;;
 		create)	opts="--arg --arg-env --args-file --timeout --no-wait --json"
 			[[ -z $target ]] && names=$(_muster_names serviceclasses) ;;
 		delete)	opts="--force --json"
 			[[ -z $target ]] && names=$(_muster_names services) ;;
-		start | restart | wait)
+		start | restart | wait | scale)
 			opts="--timeout --json"
 			[[ -z $target ]] && names=$(_muster_names services) ;;
 		stop | status)

@@ -103,7 +103,7 @@ function __muster_wfargs
     end
 end
 
-set -l commands run resume status history logs cancel gc call list show graph validate render service mcp init version help trace report metrics
+set -l commands run resume status history logs cancel pause gc call list show graph validate render service mcp init version help trace report metrics
 complete -c muster -f
 complete -c muster -n "not __fish_seen_subcommand_from $commands" -s C -r -a '(__fish_complete_directories)' -d 'use DIR/.muster'
 complete -c muster -n "not __fish_seen_subcommand_from $commands" -s v -d 'more output'
@@ -119,6 +119,8 @@ complete -c muster -n "not __fish_seen_subcommand_from $commands" -a status -d "
 complete -c muster -n "not __fish_seen_subcommand_from $commands" -a history -d 'list past executions, newest first'
 complete -c muster -n "not __fish_seen_subcommand_from $commands" -a logs -d "print what an execution's steps wrote"
 complete -c muster -n "not __fish_seen_subcommand_from $commands" -a cancel -d 'stop a running execution'
+complete -c muster -n "not __fish_seen_subcommand_from $commands" -a pause -d 'finish the running steps, then stop until resume'
+complete -c muster -n '__fish_seen_subcommand_from pause' -l last -d 'the latest execution'
 complete -c muster -n "not __fish_seen_subcommand_from $commands" -a gc -d 'delete executions that no longer run'
 complete -c muster -n "not __fish_seen_subcommand_from $commands" -a call -d 'run one tool and print its result'
 complete -c muster -n "not __fish_seen_subcommand_from $commands" -a list -d 'list definitions with their descriptions'
@@ -137,7 +139,7 @@ complete -c muster -n "not __fish_seen_subcommand_from $commands" -a metrics -d 
 
 # Operands.
 complete -c muster -n '__muster_at run 0; or __muster_at show 0; or __muster_at graph 0' -a '(__muster_list workflows)'
-complete -c muster -n '__muster_at resume 0; or __muster_at status 0; or __muster_at logs 0; or __muster_at cancel 0' -k -a '(__muster_list executions)'
+complete -c muster -n '__muster_at resume 0; or __muster_at status 0; or __muster_at logs 0; or __muster_at cancel 0; or __muster_at pause 0' -k -a '(__muster_list executions)'
 complete -c muster -n '__muster_at call 0' -a '(__muster_list tools)'
 complete -c muster -n '__muster_at trace 0; or __muster_at report 0' -k -a '(__muster_list executions)'
 complete -c muster -n '__fish_seen_subcommand_from trace report' -s o -l output -r -F -d 'write FILE'
@@ -147,9 +149,9 @@ complete -c muster -n '__muster_at help 0' -a "$commands"
 complete -c muster -n '__fish_seen_subcommand_from validate' -F
 complete -c muster -n '__fish_seen_subcommand_from validate' -l online -d 'also ask the MCP servers'
 complete -c muster -n '__fish_seen_subcommand_from list' -l online -d "also the MCP servers' tools"
-complete -c muster -n '__muster_at service 0' -a 'create start stop restart delete status wait logs list'
+complete -c muster -n '__muster_at service 0' -a 'create start stop restart delete status wait logs scale list'
 complete -c muster -n '__muster_service_at create' -a '(__muster_list serviceclasses)'
-complete -c muster -n '__muster_service_at start stop restart delete status wait logs' -a '(__muster_list services)'
+complete -c muster -n '__muster_service_at start stop restart delete status wait logs scale' -a '(__muster_list services)'
 
 complete -c muster -n '__muster_at mcp 0' -a 'serve tools call'
 complete -c muster -n '__muster_mcp_at tools call' -a '(__muster_list mcpservers)'
@@ -161,7 +163,7 @@ complete -c muster -n '__fish_seen_subcommand_from run call create' -l args-file
 complete -c muster -n '__fish_seen_subcommand_from run resume' -s j -x -d 'at most N processes at once'
 complete -c muster -n '__fish_seen_subcommand_from run resume' -s k -l keep-going -d 'run what does not depend on a failure'
 complete -c muster -n '__fish_seen_subcommand_from run' -s n -l dry-run -d 'print the plan only'
-complete -c muster -n '__fish_seen_subcommand_from run create start restart wait' -l timeout -x -d 'a duration'
+complete -c muster -n '__fish_seen_subcommand_from run create start restart wait scale' -l timeout -x -d 'a duration'
 complete -c muster -n '__fish_seen_subcommand_from mcp; and __fish_seen_subcommand_from call' -l timeout -x -d 'a duration'
 complete -c muster -n '__fish_seen_subcommand_from serve' -l tools -d "also the tools and MCP servers' tools"
 complete -c muster -n '__fish_seen_subcommand_from run' -l fsync -d 'make every record survive a power cut'
@@ -175,7 +177,7 @@ complete -c muster -n '__fish_seen_subcommand_from run call create resume' -l ar
 complete -c muster -n '__fish_seen_subcommand_from resume' -l from -x -d 'run STEP and its dependents again'
 complete -c muster -n '__fish_seen_subcommand_from logs' -l follow -d 'print what arrives until the end'
 complete -c muster -n '__fish_seen_subcommand_from history' -l workflow -x -a '(__muster_list workflows)' -d 'only this workflow'
-complete -c muster -n '__fish_seen_subcommand_from history' -l status -x -a 'running completed failed interrupted cancelled' -d 'only this status'
+complete -c muster -n '__fish_seen_subcommand_from history' -l status -x -a 'running completed failed interrupted cancelled timed_out paused' -d 'only this status'
 complete -c muster -n '__fish_seen_subcommand_from history' -l limit -x -d 'at most N'
 complete -c muster -n '__fish_seen_subcommand_from gc' -l older-than -x -d 'keep what started less than D ago'
 complete -c muster -n '__fish_seen_subcommand_from gc' -l keep -x -d 'keep the newest N'
