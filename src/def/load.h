@@ -102,6 +102,10 @@ int		 load_schema(struct loader *, const struct ynode *,
 		    struct schema *);
 int		 load_expect(struct loader *, const struct ynode *,
 		    const char *name, struct expect *);
+/* config.yaml's retention (load-retention.c); the default policy. */
+int		 load_retention(struct loader *, const struct ynode *,
+		    struct retention *);
+void		 retention_default(struct retention *);
 /* retry: {attempts, delay, backoff, maxDelay} (and the older spellings). */
 int		 load_retry(struct loader *, const struct ynode *,
 		    const char *name, struct retry *);

@@ -335,7 +335,24 @@ struct service_class {
 };
 
 /* The optional .muster/config.yaml. */
+/* One workflow's limits (or the default's): how many, how old. */
+struct retain_rule {
+	const char	*workflow;	/* NULL: the default */
+	int64_t		 keep;		/* the newest kept; 0: no limit */
+	int64_t		 max_age_ns;	/* older ones go; 0: no limit */
+};
+
+/* config.yaml's retention: what each run's end and a bare gc remove. */
+struct retention {
+	bool			 enabled;
+	bool			 keep_resumable;	/* failed, interrupted... */
+	struct retain_rule	 dflt;
+	struct retain_rule	*rules;		/* per workflow */
+	size_t			 nrules;
+};
+
 struct config {
+	struct retention retention;
 	int		 jobs;		/* -1: unset */
 	const char	*color;		/* NULL, "auto", "always", "never" */
 	const char	*state_dir;	/* NULL: .muster/state */

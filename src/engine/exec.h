@@ -138,6 +138,8 @@ struct exec {
 	char			*self;		/* muster's own executable */
 	/* resume */
 	bool			 resumed;
+	const bool		*selected;	/* --only/--from: by top-level */
+						/* step index; NULL: all */
 	struct prior		*prior;		/* what the record says */
 	const char		*from;		/* --from: run it again */
 	bool			 cancelled;	/* muster cancel asked for it */

@@ -565,6 +565,11 @@ job_start(struct exec *x, struct job *j)
 
 	if (x->resumed && j->attempt == 0 && job_reuse(x, j))
 		return;
+	if (x->selected != NULL && j->step->parent == NULL && !j->cleanup &&
+	    !x->selected[j->step->index]) {
+		job_finish(x, j, ST_SKIPPED, "not selected by --only/--from");
+		return;
+	}
 
 	if (j->attempt == 0 && j->started_ns == 0) {
 		j->started_ns = clock_mono_ns();

@@ -13,6 +13,7 @@
 #include <json-c/json.h>
 
 #include "engine/exec.h"
+#include "state/index.h"
 #include "state/lock.h"
 #include "engine/mask.h"
 #include "engine/progress.h"
@@ -284,6 +285,12 @@ record_create(struct exec *x)
 			error("cannot sync '%s':", execs);
 		else
 			rc = 0;
+	}
+	if (rc == 0) {
+		char	*st = record_state_dir(x->p);
+
+		index_add(st, x->id);	/* history finds it without a listing */
+		free(st);
 	}
 	free(x->dir);
 	x->dir = xasprintf("%s/%s", execs, rc == 0 ? x->id : tmp);

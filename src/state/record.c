@@ -15,6 +15,7 @@
 #include "state/journal.h"
 #include "state/lock.h"
 #include "state/rec.h"
+#include "state/index.h"
 #include "state/record.h"
 #include "state/usage.h"
 #include "base/util.h"
@@ -382,6 +383,14 @@ newest_first(const void *a, const void *b)
 
 int
 record_list(const char *state_dir, char ***ids, size_t *n)
+{
+	/* state/index knows them in order, without listing the folder. */
+	return index_list(state_dir, ids, n) == 0 ? 0 :
+	    record_scan(state_dir, ids, n);
+}
+
+int
+record_scan(const char *state_dir, char ***ids, size_t *n)
 {
 	char		*dir = xasprintf("%s/executions", state_dir);
 	DIR		*d = opendir(dir);

@@ -108,5 +108,7 @@ void	 prior_release(struct prior *);
 struct json_object *prior_result(struct prior_step *);
 /* The ids of every execution in the state folder, newest first. */
 int	 record_list(const char *state_dir, char ***ids, size_t *n);
+/* The same from a listing of the folder (record_list reads state/index). */
+int	 record_scan(const char *state_dir, char ***ids, size_t *n);
 
 #endif

@@ -88,7 +88,17 @@ function __muster_wfargs
         else if string match -qr '^\S' -- $line
             set -f on 0
         else if test "$on" = 1; and string match -qr '^  \S' -- $line
-            printf '%s=\n' (string split -f1 ' ' -- (string trim -- $line))
+            set -l name (string split -f1 ' ' -- (string trim -- $line))
+            if string match -q -- "$name=*" (commandline -ct)
+                # An enum's values: 'one of ["dev","prod"]'.
+                for v in (string match -r 'one of \[(.*)\]' -- $line)[2..-1]
+                    for x in (string split , -- $v)
+                        printf '%s=%s\n' $name (string trim -c '"' -- $x)
+                    end
+                end
+            else
+                printf '%s=\n' $name
+            end
         end
     end
 end
@@ -139,9 +149,9 @@ complete -c muster -n '__muster_at help 0' -a "$commands"
 complete -c muster -n '__fish_seen_subcommand_from validate' -F
 complete -c muster -n '__fish_seen_subcommand_from validate' -l online -d 'also ask the MCP servers'
 complete -c muster -n '__fish_seen_subcommand_from list' -l online -d "also the MCP servers' tools"
-complete -c muster -n '__muster_at service 0' -a 'create start stop restart delete status wait scale list'
+complete -c muster -n '__muster_at service 0' -a 'create start stop restart delete status wait logs scale list'
 complete -c muster -n '__muster_service_at create' -a '(__muster_list serviceclasses)'
-complete -c muster -n '__muster_service_at start stop restart delete status wait scale' -a '(__muster_list services)'
+complete -c muster -n '__muster_service_at start stop restart delete status wait logs scale' -a '(__muster_list services)'
 
 complete -c muster -n '__muster_at mcp 0' -a 'serve tools call'
 complete -c muster -n '__muster_mcp_at tools call' -a '(__muster_list mcpservers)'
@@ -157,6 +167,11 @@ complete -c muster -n '__fish_seen_subcommand_from run create start restart wait
 complete -c muster -n '__fish_seen_subcommand_from mcp; and __fish_seen_subcommand_from call' -l timeout -x -d 'a duration'
 complete -c muster -n '__fish_seen_subcommand_from serve' -l tools -d "also the tools and MCP servers' tools"
 complete -c muster -n '__fish_seen_subcommand_from run' -l fsync -d 'make every record survive a power cut'
+complete -c muster -n '__fish_seen_subcommand_from run' -l only -x -d 'run STEP and what it depends on'
+complete -c muster -n '__fish_seen_subcommand_from run' -l from -x -d 'run STEP and what depends on it'
+complete -c muster -n '__fish_seen_subcommand_from history' -l since -x -d 'started in the last D or since a date'
+complete -c muster -n '__fish_seen_subcommand_from gc' -s n -l dry-run -d 'only say what would go'
+complete -c muster -n '__fish_seen_subcommand_from logs' -s f -d 'go on as tail -f'
 complete -c muster -n '__fish_seen_subcommand_from resume status logs cancel' -l last -d 'the latest execution'
 complete -c muster -n '__fish_seen_subcommand_from run call create resume' -l arg-env -x -d 'an argument from the environment K=ENVVAR'
 complete -c muster -n '__fish_seen_subcommand_from resume' -l from -x -d 'run STEP and its dependents again'
