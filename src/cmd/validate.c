@@ -7,8 +7,14 @@
 #include <json-c/json.h>
 
 #include "cmd/cmd.h"
+#include "cmd/mcp.h"
 #include "def/project.h"
 #include "base/value.h"
+
+static const struct option	validate_opts[] = {
+	{ "online",	no_argument,	NULL,	'o' },
+	{ NULL,		0,		NULL,	0 }
+};
 
 /* The problems of a load, as JSON objects. */
 struct problems {
@@ -103,7 +109,7 @@ collect(const char *line, size_t len, void *arg)
 }
 
 static int
-validate_json(struct ctx *ctx, int argc, char **argv)
+validate_json(struct ctx *ctx, int argc, char **argv, int online)
 {
 	struct problems		 pr = { json_object_new_array(),
 				    json_object_new_array(), NULL };
@@ -116,6 +122,10 @@ validate_json(struct ctx *ctx, int argc, char **argv)
 	    &missing);
 	if (p == NULL && missing)
 		cmd_load(ctx, &p);
+	if (p != NULL && online && cmd_mcp_online(p) < 0) {
+		project_free(p);
+		p = NULL;
+	}
 	error_set_sink(NULL, NULL);
 	json_set(o, "valid", json_object_new_boolean(p != NULL));
 	if (p != NULL) {
@@ -137,18 +147,26 @@ int
 cmd_validate(struct ctx *ctx, int argc, char **argv)
 {
 	struct project	*p;
-	int		 missing;
+	int		 missing, c, online = 0;
 
-	if (cmd_getopt(ctx, argc, argv, "", NULL) != -1)
-		return cmd_usage(cmd_find("validate"));
+	while ((c = cmd_getopt(ctx, argc, argv, "", validate_opts)) != -1)
+		if (c == 'o')
+			online = 1;
+		else
+			return cmd_usage(cmd_find("validate"));
 	project_load_scripts(true);
 	if (ctx->json)
-		return validate_json(ctx, argc, argv);
+		return validate_json(ctx, argc, argv, online);
 	p = project_load(ctx->dir, argv + optind, (size_t)(argc - optind),
 	    &missing);
 	if (p == NULL) {
 		if (missing)
 			return cmd_load(ctx, &p);
+		return EXIT_USAGE;
+	}
+	/* Asks each MCP server its steps use: it has to start them. */
+	if (online && cmd_mcp_online(p) < 0) {
+		project_free(p);
 		return EXIT_USAGE;
 	}
 	if (ctx->verbose >= 0)

@@ -96,9 +96,17 @@ int		 load_tool(struct loader *, const struct ynode *spec,
 		    struct tool *);
 int		 load_class(struct loader *, const struct ynode *spec,
 		    struct service_class *);
+int		 load_mcp_server(struct loader *, const struct ynode *spec,
+		    struct mcp_server *);
 int		 load_schema(struct loader *, const struct ynode *,
 		    struct schema *);
 int		 load_expect(struct loader *, const struct ynode *,
 		    const char *name, struct expect *);
+/* retry: {attempts, delay, backoff, maxDelay} (and the older spellings). */
+int		 load_retry(struct loader *, const struct ynode *,
+		    const char *name, struct retry *);
+/* A workflow in the container-kit spelling (apiVersion orchestration/v1). */
+int		 load_stages_workflow(struct loader *, const struct ynode *spec,
+		    struct workflow *);
 
 #endif

@@ -14,10 +14,12 @@
 #include "def/load.h"
 #include "def/project.h"
 
-static const char *const folders[] = { "workflows", "tools", "serviceclasses" };
+static const char *const folders[] = { "workflows", "tools", "serviceclasses",
+	"mcpservers" };
 
 _Static_assert(offsetof(struct workflow, loc) == offsetof(struct tool, loc) &&
-    offsetof(struct workflow, loc) == offsetof(struct service_class, loc),
+    offsetof(struct workflow, loc) == offsetof(struct service_class, loc) &&
+    offsetof(struct workflow, loc) == offsetof(struct mcp_server, loc),
     "add_name() finds every definition's loc at one offset");
 
 static int
@@ -161,7 +163,8 @@ list_folder(const char *dir, char ***files, size_t *n, size_t *cap)
 		(*files)[(*n)++] = join(dir, e->d_name);
 	}
 	closedir(d);
-	xqsort(*files + first, *n - first, sizeof **files, cmp_str);
+	if (*n > first)		/* *files is still NULL in an empty folder */
+		xqsort(*files + first, *n - first, sizeof **files, cmp_str);
 	return 0;
 }
 
@@ -294,14 +297,18 @@ static const struct field	doc_fields[DF_COUNT] = {
 
 static const struct field	meta_fields[] = {
 	{ "name", NULL }, { "namespace", NULL }, { "labels", NULL },
-	{ "annotations", NULL },
+	{ "annotations", NULL }, { "description", NULL }, { "version", NULL },
 };
 
-static const char *const	kinds[] = { "Workflow", "Tool", "ServiceClass" };
+static const char *const	kinds[] = { "Workflow", "Tool", "ServiceClass",
+	"MCPServer" };
+
+/* The container-kit document's spelling: stages of tools. */
+#define STAGES_API_VERSION	"orchestration/v1"
 
 static int
 check_header(struct loader *ld, const struct ydoc *doc,
-    const struct ynode *const *f, int *kind)
+    const struct ynode *const *f, int *kind, bool *stages)
 {
 	struct loc	 l = { ld->file, doc->root->line, doc->root->col };
 	const char	*s, *sg;
@@ -312,27 +319,34 @@ check_header(struct loader *ld, const struct ydoc *doc,
 		    MUSTER_API_VERSION);
 	if (load_str(ld, f[DF_API], "apiVersion", &s) < 0)
 		return -1;
-	if (strcmp(s, MUSTER_API_VERSION) != 0) {
+	*stages = strcmp(s, STAGES_API_VERSION) == 0;
+	if (strcmp(s, MUSTER_API_VERSION) != 0 && !*stages) {
 		l = load_loc(ld, f[DF_API]);
 		return loc_error(&l, "unknown apiVersion '%s' (use %s)", s,
 		    MUSTER_API_VERSION);
 	}
 	if (f[DF_KIND] == NULL)
-		return loc_error(&l, "no 'kind' (use Workflow, Tool or "
-		    "ServiceClass)");
+		return loc_error(&l, "no 'kind' (use Workflow, Tool, "
+		    "ServiceClass or MCPServer)");
 	if (load_str(ld, f[DF_KIND], "kind", &s) < 0)
 		return -1;
 	for (i = 0; i < nitems(kinds); i++)
 		if (strcmp(s, kinds[i]) == 0) {
 			*kind = (int)i;
+			if (*stages && i != 0) {
+				l = load_loc(ld, f[DF_KIND]);
+				return loc_error(&l, "apiVersion %s describes "
+				    "workflows only; a %s takes apiVersion %s",
+				    STAGES_API_VERSION, s, MUSTER_API_VERSION);
+			}
 			return 0;
 		}
 	l = load_loc(ld, f[DF_KIND]);
 	if ((sg = suggest(s, kinds, nitems(kinds))) != NULL)
 		return loc_error(&l, "unknown kind '%s' (did you mean '%s'?)",
 		    s, sg);
-	return loc_error(&l, "unknown kind '%s' (use Workflow, Tool or "
-	    "ServiceClass)", s);
+	return loc_error(&l, "unknown kind '%s' (use Workflow, Tool, "
+	    "ServiceClass or MCPServer)", s);
 }
 
 /* Registers a definition's name; duplicates and reserved names fail. */
@@ -357,8 +371,8 @@ add_name(struct loader *ld, struct hmap *names, const char *kind,
 }
 
 static int
-load_definition(struct loader *ld, int kind, const char *name, struct loc l,
-    const struct ynode *spec)
+load_definition(struct loader *ld, int kind, bool stages, const char *name,
+    struct loc l, const struct ynode *spec)
 {
 	struct project	*p = ld->p;
 	int		 rc;
@@ -369,7 +383,9 @@ load_definition(struct loader *ld, int kind, const char *name, struct loc l,
 		w->name = name;
 		w->loc = l;
 		w->file = ld->file;
-		rc = load_workflow(ld, spec, w);
+		w->stages = stages;
+		rc = stages ? load_stages_workflow(ld, spec, w) :
+		    load_workflow(ld, spec, w);
 		w->broken = rc != 0;
 		rc |= add_name(ld, &p->workflow_names, "workflow", name, &w->loc,
 		    w);
@@ -388,6 +404,21 @@ load_definition(struct loader *ld, int kind, const char *name, struct loc l,
 		rc |= add_name(ld, &p->tool_names, "tool", name, &t->loc, t);
 		xgrow(&p->tools, &p->tcap, p->ntools + 1, sizeof *p->tools);
 		p->tools[p->ntools++] = t;
+		return rc;
+	}
+	if (kind == 3) {
+		struct mcp_server	*m = arena_alloc(ld->a, sizeof *m);
+
+		m->name = name;
+		m->loc = l;
+		m->file = ld->file;
+		rc = load_mcp_server(ld, spec, m);
+		m->broken = rc != 0;
+		rc |= add_name(ld, &p->mcp_names, "MCP server", name, &m->loc,
+		    m);
+		xgrow(&p->mcpservers, &p->mcap, p->nmcp + 1,
+		    sizeof *p->mcpservers);
+		p->mcpservers[p->nmcp++] = m;
 		return rc;
 	}
 	{
@@ -415,12 +446,13 @@ load_document(struct loader *ld, const struct ydoc *doc, const char *path)
 	struct loc		 l = { ld->file, doc->root->line,
 				    doc->root->col };
 	int			 kind = 0, rc, spec_typo;
+	bool			 stages = false;
 
 	if (load_fields(ld, doc->root, "a definition", doc_fields, DF_COUNT,
 	    f) < 0 && doc->root->kind != YNODE_MAP)
 		return -1;
 	spec_typo = load_typo(ld, DF_SPEC);
-	if (check_header(ld, doc, f, &kind) < 0)
+	if (check_header(ld, doc, f, &kind, &stages) < 0)
 		return -1;
 	name = base_name(ld->a, path);
 	rc = 0;
@@ -436,7 +468,7 @@ load_document(struct loader *ld, const struct ydoc *doc, const char *path)
 	if (f[DF_SPEC] == NULL)
 		return spec_typo ? -1 : loc_error(&l, "%s '%s' "
 		    "has no 'spec'", kinds[kind], name);
-	return load_definition(ld, kind, name, l, f[DF_SPEC]) | rc;
+	return load_definition(ld, kind, stages, name, l, f[DF_SPEC]) | rc;
 }
 
 /* Loads one file of definitions; path is also its name in messages. */
@@ -709,7 +741,10 @@ keep_sink(const char *line, size_t len, void *arg)
 	if (m == NULL)
 		m = strstr(line, ": note: ");
 	if (m == NULL) {
-		if (strncmp(line, "muster: warning: ", 17) != 0)
+		/* Warnings and hints make nothing unusable. */
+		if (strncmp(line, "muster: warning: ", 17) != 0 &&
+		    strstr(line, ": warning: ") == NULL &&
+		    strstr(line, ": hint: ") == NULL)
 			p->bad_all = 1;
 		return;
 	}
@@ -787,6 +822,9 @@ project_free(struct project *p)
 	hmap_release(&p->workflow_names);
 	hmap_release(&p->tool_names);
 	hmap_release(&p->class_names);
+	hmap_release(&p->mcp_names);
+	hmap_release(&p->mcp_tools);
+	free(p->mcpservers);
 	hmap_release(&p->bad_files);
 	buf_release(&p->problems);
 	free(p->workflows);
@@ -812,4 +850,10 @@ struct service_class *
 project_class(const struct project *p, const char *name)
 {
 	return hmap_get(&p->class_names, name);
+}
+
+struct mcp_server *
+project_mcp(const struct project *p, const char *name)
+{
+	return hmap_get(&p->mcp_names, name);
 }

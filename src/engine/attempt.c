@@ -184,6 +184,8 @@ make_call(struct exec *x, struct job *j, struct json_object *root,
 	c->out_file = j->proc->out_file;
 	c->args_file = j->proc->args_file;
 	c->self = x->self;
+	c->exec_dir = x->dir_abs;
+	c->timeout_ns = j->in_cond ? 0 : s->timeout_ns;
 	c->jobs = x->limit;
 	if (j->in_cond) {
 		c->ref = s->cond->tool_ref;
@@ -208,6 +210,7 @@ make_call(struct exec *x, struct job *j, struct json_object *root,
 	c->builtin = s->builtin;
 	c->name = s->tool_name;
 	c->args = s->args;
+	c->pass_input = s->pass_input;
 }
 
 /* An attempt that could not even start (or a built-in) has ended. */
@@ -247,10 +250,22 @@ spawn_proc(struct exec *x, struct job *j, struct invocation *inv)
 	return 0;
 }
 
+/* Whether the job's process calls an MCP tool. */
+static bool
+calls_mcp(const struct job *j)
+{
+	const struct step	*s = j->step;
+
+	return j->in_cond ? s->cond->tool_ref == TOOL_MCP :
+	    s->kind == STEP_TOOL && s->tool_ref == TOOL_MCP;
+}
+
 static int64_t
 timeout_of(const struct job *j, const struct invocation *inv)
 {
-	if (j->in_cond)
+	/* An MCP call times itself out (its message is better); this is
+	 * the backstop, the step's timeout already in it. */
+	if (j->in_cond || calls_mcp(j))
 		return inv->timeout_ns;
 	return j->step->timeout_ns > 0 ? j->step->timeout_ns : inv->timeout_ns;
 }
@@ -259,7 +274,8 @@ timeout_of(const struct job *j, const struct invocation *inv)
 static bool
 passes_args(enum tool_ref ref, int builtin)
 {
-	return ref == TOOL_WORKFLOW || (ref == TOOL_BUILTIN &&
+	return ref == TOOL_WORKFLOW || ref == TOOL_MCP ||
+	    (ref == TOOL_BUILTIN &&
 	    builtin_service(builtin) != NULL);
 }
 
@@ -367,8 +383,9 @@ attempt_start(struct exec *x, struct job *j)
 		return;
 	}
 	j->phase = j->in_cond ? PH_COND : PH_RUN;
-	j->deadline = timeout_of(j, &inv) > 0 ? clock_mono_ns() +
-	    timeout_of(j, &inv) : 0;
+	j->proc->timeout = timeout_of(j, &inv);
+	j->deadline = j->proc->timeout > 0 ? clock_mono_ns() +
+	    j->proc->timeout : 0;
 	j->timed_out = false;
 	j->kill_at = 0;
 	active_add(x, j);
@@ -411,6 +428,28 @@ write_all(int fd, const char *p, size_t len)
 		len -= (size_t)w;
 	}
 	return 0;
+}
+
+/* An MCP call's "progress: 3/10 message" line: the step's note. */
+static void
+mcp_note(struct exec *x, struct job *j, const char *p, size_t len)
+{
+	struct buf	 m = BUF_INIT;
+	const char	*at = NULL, *q;
+	size_t		 n;
+
+	for (q = p; (q = memmem(q, len - (size_t)(q - p), "progress: ", 10)) !=
+	    NULL; q += 10)
+		if (q == p || q[-1] == '\n')
+			at = q + 10;
+	if (at == NULL)
+		return;
+	q = memchr(at, '\n', (size_t)(p + len - at));
+	n = q != NULL ? (size_t)(q - at) : (size_t)(p + len - at);
+	mask_copy(x->mask, &m, at, n);
+	snprintf(j->proc->note, sizeof j->proc->note, "%s", buf_str(&m));
+	buf_release(&m);
+	progress_note(x->prog, x, j, j->proc->note);
 }
 
 /* Keeps the last ERR_TAIL_KEEP bytes of what a stream wrote. */
@@ -491,6 +530,8 @@ consume(struct exec *x, struct job *j, int s, const char *p, size_t len,
 		else
 			pr->out_cut = true;
 	}
+	if (s == 1 && len > 0 && calls_mcp(j))
+		mcp_note(x, j, p, len);
 	mask_stream(x->mask, &pr->mstream[s], p, len, last, &masked);
 	if (s == 1)
 		keep_tail(&pr->err_tail, masked.s, masked.len);
@@ -715,6 +756,23 @@ attempt_end(struct exec *x, struct job *j, int ok, struct json_object *res,
 	job_finish(x, j, ST_FAILED, NULL);
 }
 
+/* An MCP call's process says on stdout why it failed: the step's error. */
+static bool
+mcp_error(const struct job *j, int status, struct buf *why)
+{
+	const struct run_proc	*pr = j->proc;
+	size_t			 len = pr->out.len;
+
+	if (!calls_mcp(j) || j->timed_out || !WIFEXITED(status) ||
+	    WEXITSTATUS(status) != 1 || len == 0)
+		return false;
+	while (len > 0 && (pr->out.s[len - 1] == '\n' ||
+	    pr->out.s[len - 1] == '\r'))
+		len--;
+	buf_add(why, pr->out.s, len > 2000 ? 2000 : len);
+	return true;
+}
+
 void
 job_exited(struct exec *x, struct job *j, int status)
 {
@@ -747,7 +805,7 @@ job_exited(struct exec *x, struct job *j, int status)
 		res = job_result(j);
 	if (!ok) {
 		if (j->timed_out)
-			t = j->step->timeout_ns;
+			t = j->proc->timeout;
 		if (x->cancelled && !j->timed_out)
 			buf_adds(&why, "cancelled");
 		else if (x->signal != 0 && !j->timed_out)
@@ -755,7 +813,7 @@ job_exited(struct exec *x, struct job *j, int status)
 			    sigabbrev_np(x->signal));
 		else if (x->timed_out && !j->timed_out)
 			buf_adds(&why, "the workflow timed out");
-		else {
+		else if (!mcp_error(j, status, &why)) {
 			describe_exit(&why, j, status, t);
 			add_err_tail(&why, &j->proc->err_tail);
 		}

@@ -45,6 +45,8 @@ struct run_proc {
 	struct buf	 err_tail;	/* the end of stderr, masked */
 	char		*out_file;	/* $MUSTER_OUTPUT */
 	char		*args_file;	/* a child workflow's input, or NULL */
+	int64_t		 timeout;	/* its own, or 0 */
+	char		 note[48];	/* an MCP call's last progress */
 	char		*script_file;	/* its run: script, removed at its end */
 };
 
@@ -125,18 +127,20 @@ struct exec {
 	char			*error;
 	int			 exit_code;
 	int			 signal;	/* that ended the run, or 0 */
-	int			 nsignals;	/* a second one: no cleanup */
+	int			 nsignals;	/* 2: no cleanup */
 	bool			 stopping;	/* fail-fast: start nothing */
 	bool			 failed;	/* a step failed for real */
+	int			 nfailed;	/* steps that did */
 	bool			 timed_out;
 	bool			 io_failed;	/* the record cannot be written */
-	bool			 output_lost;	/* stdout or stderr failed */
+	bool			 output_lost;	/* stdout/stderr failed */
 	char			*self;		/* muster's own executable */
 	/* resume */
 	bool			 resumed;
 	struct prior		*prior;		/* what the record says */
 	const char		*from;		/* --from: run it again */
 	bool			 cancelled;	/* muster cancel asked for it */
+	bool			 pausing;	/* muster pause asked for it */
 	int			 lock_fd, wflock_fd;
 	int64_t			 started_ns, started_wall, deadline;
 	struct proc_usage	 usage;		/* of every process reaped */
