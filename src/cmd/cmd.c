@@ -82,14 +82,17 @@ const struct cmd	cmds[] = {
 	  "can be resumed), as the end of every run does.  Never\n"
 	  "touches a running one.  --dry-run (-n) lists what it would remove\n"
 	  "and removes nothing.\n" },
-	{ "trace", cmd_trace, "trace [ID] [-o FILE]",
+	{ "trace", cmd_trace,
+	  "trace [ID] [-o FILE] [--format=chrome|otlp-json]",
 	  "write an execution as Chrome trace-event JSON",
 	  "Writes the execution (the latest without ID) for Perfetto or\n"
 	  "chrome://tracing: a complete event per attempt on a lane per\n"
 	  "parallel slot, with status, exit code and resource usage; retry\n"
 	  "waits as async events; service operations as instant events; the\n"
 	  "executions it started as processes of their own.\n"
-	  "  -o, --output FILE  write FILE instead of standard output\n" },
+	  "  -o, --output FILE  write FILE instead of standard output\n"
+	  "  --format=otlp-json  OpenTelemetry spans (OTLP/JSON) instead; the\n"
+	  "                     trace id is the execution id's digits\n" },
 	{ "report", cmd_report, "report [ID] [-o FILE]",
 	  "write an execution as one self-contained HTML page",
 	  "A timeline of the steps on lanes coloured by status, retries, the\n"
