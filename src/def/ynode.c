@@ -362,7 +362,9 @@ on_end(struct builder *b)
 	for (i = f->first; i < b->nkids; i++)
 		w += b->kidweights[i];
 	n->items = arena_array(b->arena, count, sizeof *n->items);
-	memcpy(n->items, b->kids + f->first, count * sizeof *n->items);
+	/* An empty {} or [] may come before any kid was ever seen. */
+	if (count > 0)
+		memcpy(n->items, b->kids + f->first, count * sizeof *n->items);
 	n->n = (uint32_t)(n->kind == YNODE_MAP ? count / 2 : count);
 	b->nkids = f->first;
 	if (f->anchor != NULL) {
