@@ -164,7 +164,7 @@ test_expect_success 'a server that will not shake hands' '
 
 test_expect_success 'a handshake that never ends is bounded by the server timeout' '
 	fresh && server h silent-init 1s &&
-	one_step w x_h_t &&
+	one_step w x_h_t 5s &&
 	test_expect_code 1 muster -q run w 2>err &&
 	muster status --json >doc &&
 	grep "no answer to initialize within 1s" doc
@@ -220,6 +220,26 @@ test_expect_success 'steps share one server per execution; it stops at the end' 
 	test "$(grep -c "^call" hostile.log)" = 5 &&
 	! pgrep -f "hostile-server.py ok $PWD" >/dev/null &&
 	! pgrep -f "$(pwd -P) __mcp-broker" >/dev/null
+'
+
+test_expect_success 'a service class lifecycle tool may be an MCP tool' '
+	fresh && server fake ok &&
+	cat >.muster/serviceclasses/c.yaml <<-EOF &&
+	apiVersion: muster.giantswarm.io/v1alpha1
+	kind: ServiceClass
+	metadata: {name: c}
+	spec:
+	  serviceConfig:
+	    lifecycleTools:
+	      start: {tool: x_fake_t, outputs: {said: text}}
+	      stop: {tool: x_fake_t}
+	EOF
+	: >hostile.log &&
+	muster service create c inst >out &&
+	muster service status inst --json >st &&
+	grep "\"said\":\"fine\"" st &&
+	muster service delete inst &&
+	test "$(grep -c "^call" hostile.log)" = 2
 '
 
 test_expect_success 'a retried step gets a new server after the old one died' '
