@@ -106,6 +106,7 @@ proc_loop_init(void)
 	sigaddset(&caught, SIGINT);
 	sigaddset(&caught, SIGTERM);
 	sigaddset(&caught, SIGHUP);
+	sigaddset(&caught, SIGUSR1);
 	if (sigprocmask(SIG_BLOCK, &caught, &saved_mask) < 0)
 		return -1;
 	if ((sigfd = signalfd(-1, &caught, SFD_CLOEXEC | SFD_NONBLOCK)) < 0)
@@ -342,6 +343,20 @@ proc_boot_id(void)
 	id[n] = '\0';
 	id[strcspn(id, "\n")] = '\0';
 	return id;
+}
+
+bool
+proc_still_runs(pid_t pid, uint64_t start, const char *boot)
+{
+	struct proc_stat	st;
+
+	if (pid <= 1 || boot == NULL || strcmp(boot, proc_boot_id()) != 0)
+		return false;
+	if (proc_stat(pid, &st) == 0)
+		return st.start_time == start && st.state != 'Z' &&
+		    st.state != 'X';
+	/* The leader is gone; while its group lives, its id is not reused. */
+	return proc_group_alive(pid);
 }
 
 void

@@ -91,6 +91,13 @@ uint64_t proc_start_time(pid_t);
 bool	 proc_group_alive(pid_t pgrp);
 /* This boot's id, from /proc/sys/kernel/random/boot_id, or "". */
 const char *proc_boot_id(void);
+/*
+ * True while the process recorded as pid, started at start (clock ticks
+ * since boot) during boot, still runs, or while members of its process
+ * group do after it ended.  Another process given the same pid later, or
+ * after a reboot, is not it.
+ */
+bool	 proc_still_runs(pid_t pid, uint64_t start, const char *boot);
 
 /*
  * Finds live processes (not this one) whose environment holds the entry

@@ -25,6 +25,7 @@ enum {
 	EXIT_USAGE = 2,
 	EXIT_STATE = 3,
 	EXIT_IO = 4,
+	EXIT_PAUSED = 5,	/* muster pause: not finished, nothing failed */
 	EXIT_LOCKED = 75,
 	EXIT_TIMEOUT = 124
 };

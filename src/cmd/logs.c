@@ -83,7 +83,7 @@ by_name(const void *a, const void *b)
  */
 struct filter {
 	const char	**keys;
-	bool		 *iters;	/* also KEY_<n>: forEach iterations */
+	bool		 *iters;	/* also KEY_<n>: iterations */
 	size_t		  n;
 };
 
@@ -238,36 +238,52 @@ cmd_logs(struct ctx *ctx, int argc, char **argv)
 	char		*dir = NULL, *state;
 	size_t		 nfiles = 0, i, shown;
 	int		 c, rc, follow = 0, dfd = -1, logs = -1, bol = 1;
+	char		*id = NULL;
+	const char	*arg;
+	bool		 last = cmd_take_last(&argc, argv);
 
 	while ((c = cmd_getopt(ctx, argc, argv, "f", logs_opts)) != -1) {
 		if (c != 'f')
 			return cmd_usage(cmd_find("logs"));
 		follow = 1;
 	}
-	if (argc - optind < 1 || argc - optind > 2)
+	if (argc - optind > 2 || (last && argc - optind > 1))
 		return cmd_usage(cmd_find("logs"));
-	step = optind + 1 < argc ? argv[optind + 1] : NULL;
+	/* One word: an id (they start with a digit), else a step of the
+	 * latest execution. */
+	if (!last && argc - optind == 2)
+		arg = argv[optind++];
+	else if (!last && optind < argc && argv[optind][0] >= '0' &&
+	    argv[optind][0] <= '9')
+		arg = argv[optind++];
+	else
+		arg = NULL;
+	step = optind < argc ? argv[optind] : NULL;
 	if ((rc = cmd_open(ctx, &p)) != 0)
 		return rc;
 	state = record_state_dir(p);
+	if ((rc = cmd_execution(state, arg, &id)) != 0)
+		goto out;
 	rc = EXIT_STATE;
-	if (!record_id_ok(argv[optind])) {
-		error("no execution '%s'", argv[optind]);
+	if (!record_id_ok(id)) {
+		error("no execution '%s'", id);
 		goto out;
 	}
-	dir = xasprintf("%s/executions/%s", state, argv[optind]);
+	dir = xasprintf("%s/executions/%s", state, id);
 	if ((dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC |
 	    O_NOFOLLOW)) < 0 || (logs = openat(dfd, "logs", O_RDONLY |
 	    O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW)) < 0) {
-		error("no execution '%s'", argv[optind]);
+		error("no execution '%s'", id);
 		goto out;
 	}
-	if (step != NULL && (rc = resolve_step(p, state, argv[optind], step,
+	if (step != NULL && (rc = resolve_step(p, state, id, step,
 	    &only)) != 0)
 		goto out;
 	shown = show_new(logs, &files, &nfiles, step ? &only : NULL, &bol);
-	/* --follow: until the run ends (its lock is free) and all is shown. */
-	while (follow && (lock_holder(dfd, "lock") != 0 || shown > 0)) {
+	/* --follow: until the run ends (its lock is free) and all is shown,
+	 * or nobody reads any more. */
+	while (follow && !ferror(stdout) && (lock_holder(dfd, "lock") != 0 ||
+	    shown > 0)) {
 		usleep(200000);
 		shown = show_new(logs, &files, &nfiles, step ? &only : NULL,
 		    &bol);
@@ -285,6 +301,7 @@ out:
 		close(logs);
 	if (dfd >= 0)
 		close(dfd);
+	free(id);
 	free(dir);
 	free(state);
 	project_free(p);

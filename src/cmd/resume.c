@@ -19,12 +19,13 @@
 #include "def/schema.h"
 #include "base/value.h"
 
-enum { OPT_LAST = 256, OPT_FROM, OPT_ARG, OPT_FSYNC };
+enum { OPT_LAST = 256, OPT_FROM, OPT_ARG, OPT_FSYNC, OPT_ARG_ENV };
 
 static const struct option	resume_opts[] = {
 	{ "last",	no_argument,		NULL,	OPT_LAST },
 	{ "from",	required_argument,	NULL,	OPT_FROM },
 	{ "arg",	required_argument,	NULL,	OPT_ARG },
+	{ "arg-env",	required_argument,	NULL,	OPT_ARG_ENV },
 	{ "jobs",	required_argument,	NULL,	'j' },
 	{ "keep-going",	no_argument,		NULL,	'k' },
 	{ "fsync",	no_argument,		NULL,	OPT_FSYNC },
@@ -55,6 +56,10 @@ parse(struct ctx *ctx, int argc, char **argv, struct resume *r)
 			break;
 		case OPT_ARG:
 			args_add(&r->args, optarg);
+			break;
+		case OPT_ARG_ENV:
+			if (args_add_env(&r->args, optarg) < 0)
+				return -1;
 			break;
 		case OPT_FSYNC:
 			r->o.fsync = true;
@@ -142,22 +147,30 @@ input_of(struct json_object *doc, const struct workflow *w,
 	return rc;
 }
 
-/* Steps of the last run may still run: wait until none is left. */
+/*
+ * Steps of the last run may still run: wait until none is left.  They
+ * are known by what the journal recorded of them (pid, start time, boot),
+ * not by their environment, which any process may copy.
+ */
 static void
-wait_survivors(const char *id)
+wait_survivors(const char *id, const struct prior *pr)
 {
-	char	kv[64];
-	pid_t	pids[8];
-	size_t	n;
-	int	said = 0;
+	const struct prior_step	*left;
+	size_t			 i;
+	int			 said = 0;
 
-	snprintf(kv, sizeof kv, "MUSTER_EXECUTION_ID=%s", id);
-	while ((n = proc_with_env(kv, pids, nitems(pids))) > 0) {
+	for (;;) {
+		for (i = 0, left = NULL; i < pr->n && left == NULL; i++)
+			if (pr->all[i].pid > 0 && strcmp(pr->all[i].status,
+			    "running") == 0 && proc_still_runs(pr->all[i].pid,
+			    pr->all[i].pstart, pr->all[i].boot))
+				left = &pr->all[i];
+		if (left == NULL)
+			return;
 		if (!said++)
-			fprintf(stderr, "muster: %zu process%s of the last run "
-			    "of %s still run%s (pid %d); waiting for them to "
-			    "end\n", n, n == 1 ? "" : "es", id, n == 1 ? "s" :
-			    "", (int)pids[0]);
+			fprintf(stderr, "muster: step '%s' of the last run of "
+			    "%s still runs (pid %d); waiting for it to end\n",
+			    left->key, id, (int)left->pid);
 		usleep(100000);
 	}
 }
@@ -290,7 +303,7 @@ cmd_resume(struct ctx *ctx, int argc, char **argv)
 	struct json_object	*doc, *input = NULL;
 	struct prior		 pr = { 0 };
 	struct exec		 x;
-	char			*state = NULL, **ids = NULL;
+	char			*state = NULL, **ids = NULL, *full = NULL;
 	const char		*id, *st;
 	size_t			 n = 0, i;
 	int			 rc, dirfd = -1, lockfd = -1;
@@ -306,6 +319,11 @@ cmd_resume(struct ctx *ctx, int argc, char **argv)
 	if ((id = r.last ? record_latest(state, &ids, &n) : argv[optind]) ==
 	    NULL)
 		goto out;
+	if (!r.last && (rc = cmd_execution(state, id, &full)) != 0)
+		goto out;
+	if (!r.last)
+		id = full;
+	rc = EXIT_STATE;
 	if ((rc = open_execution(state, id, &dirfd, &lockfd, &pr)) != 0)
 		goto out;
 	doc = pr.doc;
@@ -330,7 +348,7 @@ cmd_resume(struct ctx *ctx, int argc, char **argv)
 		goto out;
 	if (input_of(doc, w, &r.args, &input) < 0)
 		goto out;
-	wait_survivors(id);
+	wait_survivors(id, &pr);
 	r.o.jobs = r.jobs >= 0 ? r.jobs : p->config.jobs >= 0 ?
 	    p->config.jobs : (int)sysconf(_SC_NPROCESSORS_ONLN);
 	r.o.fsync = r.o.fsync || p->config.fsync;
@@ -352,6 +370,7 @@ cmd_resume(struct ctx *ctx, int argc, char **argv)
 	x.json = ctx->json;
 	if (r.from == NULL || find_from(&x, r.from) == 0)
 		rc = exec_run(&x);
+	cmd_metrics_after(p, NULL, x.id);
 	exec_release(&x);
 out:
 	if (dirfd >= 0)
@@ -361,6 +380,7 @@ out:
 	for (i = 0; i < n; i++)
 		free(ids[i]);
 	free(ids);
+	free(full);
 	free(state);
 	prior_release(&pr);
 	json_object_put(input);

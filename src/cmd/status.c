@@ -59,6 +59,17 @@ print_total(struct json_object *ru)
 	buf_release(&b);
 }
 
+/* A duration in milliseconds as every command prints one (1.5s, 2m3s). */
+static void
+print_ms(const char *before, const char *ms)
+{
+	struct buf	d = BUF_INIT;
+
+	duration_format(&d, (int64_t)atoll(ms) * 1000000);
+	printf("%s%s", before, buf_str(&d));
+	buf_release(&d);
+}
+
 static void
 print_steps(struct json_object *steps)
 {
@@ -81,7 +92,7 @@ print_steps(struct json_object *steps)
 		    field(s, "status"));
 		print_usage(json_object_object_get(s, "rusage"));
 		if (ms != NULL)
-			printf("  %sms", ms);
+			print_ms("  ", ms);
 		if (json_object_get_int(json_object_object_get(s,
 		    "attempts")) > 1)
 			printf("  %s attempts", field(s, "attempts"));
@@ -102,7 +113,9 @@ print_text(struct json_object *doc)
 	    field(doc, "workflow_name"), field(doc, "status"));
 	printf("started %s", field(doc, "started_at"));
 	if ((v = field(doc, "completed_at")) != NULL)
-		printf(", ended %s (%sms)", v, field(doc, "duration_ms"));
+		printf(", ended %s", v);
+	if (v != NULL && field(doc, "duration_ms") != NULL)
+		print_ms(" after ", field(doc, "duration_ms"));
 	putchar('\n');
 	print_total(json_object_object_get(doc, "rusage"));
 	if ((v = field(doc, "parent_execution_id")) != NULL)
@@ -130,22 +143,19 @@ cmd_status(struct ctx *ctx, int argc, char **argv)
 {
 	struct json_object	*doc;
 	struct project		*p;
-	char			*state, **ids = NULL;
-	const char		*id;
-	size_t			 n = 0, i;
+	char			*state, *id = NULL;
 	int			 rc;
+	bool			 last = cmd_take_last(&argc, argv);
 
-	if (cmd_getopt(ctx, argc, argv, "", NULL) != -1 || argc - optind > 1)
+	if (cmd_getopt(ctx, argc, argv, "", NULL) != -1 || argc - optind > 1 ||
+	    (last && optind < argc))
 		return cmd_usage(cmd_find("status"));
 	if ((rc = cmd_open(ctx, &p)) != 0)
 		return rc;
 	state = record_state_dir(p);
-	if (optind < argc)
-		id = argv[optind];
-	else if ((id = record_latest(state, &ids, &n)) == NULL) {
-		rc = EXIT_STATE;
+	if ((rc = cmd_execution(state, optind < argc ? argv[optind] : NULL,
+	    &id)) != 0)
 		goto out;
-	}
 	if ((rc = record_read(state, id, &doc)) != 0)
 		goto out;
 	record_liveness(state, id, doc);
@@ -156,9 +166,7 @@ cmd_status(struct ctx *ctx, int argc, char **argv)
 		print_text(doc);
 	json_object_put(doc);
 out:
-	for (i = 0; i < n; i++)
-		free(ids[i]);
-	free(ids);
+	free(id);
 	free(state);
 	project_free(p);
 	return rc;

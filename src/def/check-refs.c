@@ -10,7 +10,7 @@
 #include "def/schema.h"
 
 const char *const	tmpl_roots[] = { "input", "results", "steps", "vars",
-			    "execution", "failure" };
+			    "execution", "failure", "context" };
 const size_t		ntmpl_roots = nitems(tmpl_roots);
 static const char *const exec_fields[] = { "id", "workflow", "startedAt" };
 
@@ -215,10 +215,23 @@ check_call_args(const char *tool, enum tool_ref ref, const struct tool *t,
 
 		takes_words(&tk, all, false);
 		takes_words(&tk, req, true);
+		/* Its other spellings, for "did you mean". */
+		if (builtin_arg(builtin, "parameters") != NULL)
+			takes_words(&tk, "parameters", false);
 	} else
 		return 0;
 	n = given_keys(args, keys, locs, nitems(keys));
 	for (i = 0; i < n; i++) {
+		/* A built-in's other spelling ('parameters' for 'args'). */
+		if (ref == TOOL_BUILTIN && builtin_arg(builtin, keys[i]) != NULL)
+			keys[i] = builtin_arg(builtin, keys[i]);
+		for (k = 0; k < i && strcmp(keys[k], keys[i]) != 0; k++)
+			;
+		if (k < i) {
+			rc = loc_error(locs[i], "%s gives tool '%s' argument "
+			    "'%s' twice", who, tool, keys[i]);
+			continue;
+		}
 		for (k = 0; k < tk.n && strcmp(tk.names[k], keys[i]) != 0; k++)
 			;
 		if (k < tk.n)

@@ -1,7 +1,10 @@
 /* check.c: references across definitions: tools, steps, results, classes. */
 #include <stdarg.h>
 #include <stdlib.h>
+#include <stdbool.h>
 #include <string.h>
+
+#include <json-c/json.h>
 
 #include "def/builtins.h"
 #include "def/check.h"
@@ -183,18 +186,32 @@ runs_before(const struct workflow *w, const struct step *s,
 	return graph_before(w, ts, tx);
 }
 
+/* True when the workflow has an argument called name. */
+static bool
+has_arg(const struct workflow *w, const char *name)
+{
+	size_t	i;
+
+	for (i = 0; i < w->args.n; i++)
+		if (strcmp(w->args.args[i].name, name) == 0)
+			return true;
+	return false;
+}
+
 static void
 on_field(void *arg, const char *const *chain, size_t n, int line, int col)
 {
 	struct refs		*r = arg;
 	const struct step	*x;
 	struct loc		 l = tstr_loc(r->where, line, col);
+	const char		*root, *name, *dot;
 
 	if (n == 0)	/* the whole root, results and steps with it */
 		r->w->reads_steps = r->w->reads_results = true;
 	else if (strcmp(chain[0], "steps") == 0)
 		r->w->reads_steps = true;
-	else if (strcmp(chain[0], "results") == 0)
+	else if (strcmp(chain[0], "results") == 0 ||
+	    strcmp(chain[0], "context") == 0)	/* .context: legacy alias */
 		r->w->reads_results = true;
 	if (n > 0) {
 		struct buf	who = BUF_INIT;
@@ -207,40 +224,62 @@ on_field(void *arg, const char *const *chain, size_t n, int line, int col)
 			r->rc = -1;
 		buf_release(&who);
 	}
-	if (n < 2 || (strcmp(chain[0], "results") != 0 &&
-	    strcmp(chain[0], "steps") != 0))
+	if (n >= 2 && (strcmp(chain[0], "results") == 0 ||
+	    strcmp(chain[0], "steps") == 0 ||
+	    strcmp(chain[0], "context") == 0)) {
+		root = chain[0];
+		name = chain[1];
+	} else if (n >= 1 && !tmpl_root(chain[0]) && !has_arg(r->w, chain[0]) &&
+	    (x = result_step(r->w, chain[0])) != NULL) {
+		/* .<step id>: the documents' spelling of .results.<id>. */
+		r->w->reads_results = true;
+		root = "";
+		name = chain[0];
+	} else
 		return;
-	if ((x = result_step(r->w, chain[1])) == NULL) {
+	dot = *root != '\0' ? "." : "";
+	if ((x = result_step(r->w, name)) == NULL) {
 		const char	*ids[256], *sg;
 		size_t		 k;
 
 		for (k = 0; k < r->w->nsteps && k < nitems(ids); k++)
 			ids[k] = r->w->steps[k]->id;
-		sg = suggest(chain[1], ids, k);
+		sg = suggest(name, ids, k);
 		if (r->reader != NULL)
-			r->rc = loc_error(&l, "step '%s' reads .%s.%s, but "
+			r->rc = loc_error(&l, "step '%s' reads .%s%s%s, but "
 			    "workflow '%s' has no step '%s'%s%s%s",
-			    r->reader->id, chain[0], chain[1], r->w->name,
-			    chain[1], sg ? " (did you mean '" : "", sg ? sg : "",
-			    sg ? "'?)" : "");
-		else
-			r->rc = loc_error(&l, "'%s' reads .%s.%s, but workflow "
-			    "'%s' has no step '%s'%s%s%s", r->field, chain[0],
-			    chain[1], r->w->name, chain[1],
+			    r->reader->id, root, dot, name, r->w->name, name,
 			    sg ? " (did you mean '" : "", sg ? sg : "",
 			    sg ? "'?)" : "");
+		else
+			r->rc = loc_error(&l, "'%s' reads .%s%s%s, but workflow "
+			    "'%s' has no step '%s'%s%s%s", r->field, root, dot,
+			    name, r->w->name, name, sg ? " (did you mean '" : "",
+			    sg ? sg : "", sg ? "'?)" : "");
 		return;
 	}
 	if (r->reader == NULL || !r->order || runs_before(r->w, r->reader, x))
 		return;
 	if (x->parent != NULL && x->parent == r->reader->parent)
-		r->rc = loc_error(&l, "step '%s' reads .%s.%s, but '%s' runs "
-		    "alongside it in '%s'", r->reader->id, chain[0], chain[1],
-		    x->id, x->parent->id);
+		r->rc = loc_error(&l, "step '%s' reads .%s%s%s, but '%s' "
+		    "runs alongside it in '%s'", r->reader->id, root, dot,
+		    name, x->id, x->parent->id);
 	else
-		r->rc = loc_error(&l, "step '%s' reads .%s.%s but does not "
+		r->rc = loc_error(&l, "step '%s' reads .%s%s%s but does not "
 		    "depend on '%s'; add it to dependsOn", r->reader->id,
-		    chain[0], chain[1], (x->parent ? x->parent : x)->id);
+		    root, dot, name, (x->parent ? x->parent : x)->id);
+}
+
+/* `replace .s "-" "_"`: the documents' order, not Sprig's. */
+static void
+on_order(void *arg, const char *func, const char *sig, int line, int col)
+{
+	struct refs	*r = arg;
+	struct loc	 l = tstr_loc(r->where, line, col);
+
+	loc_warn(&l, "%s takes `%s` (the string last, as in Sprig), but "
+	    "this call has a value first and literals after it: swapped?",
+	    func, sig);
 }
 
 static void
@@ -251,6 +290,7 @@ refs_tstr(struct refs *r, const struct tstr *t, const char *field)
 	r->where = t;
 	r->field = field;
 	tmpl_walk_fields(t->t, on_field, r);
+	tmpl_walk_order(t->t, on_order, r);
 }
 
 static void
@@ -364,6 +404,16 @@ check_step(struct project *p, struct workflow *w, struct step *s,
 	return rc | r.rc;
 }
 
+/* True when step s runs once per item of a forEach around it. */
+static bool
+per_item(const struct step *s)
+{
+	for (s = s->parent; s != NULL; s = s->parent)
+		if (s->kind == STEP_FOREACH)
+			return true;
+	return false;
+}
+
 /* Whether a step (at any depth) is marked `output: true`. */
 static bool
 marks_output(struct step **s, size_t n)
@@ -376,6 +426,32 @@ marks_output(struct step **s, size_t n)
 	return false;
 }
 
+/*
+ * Iteration i of a step X inside a forEach is recorded (and read in
+ * templates) as X_i: a step with that very id would share its record.
+ */
+static int
+check_key(const struct workflow *w, const struct step *s)
+{
+	const char		*u = strrchr(s->id, '_');
+	const struct step	*x;
+	size_t			 i;
+	int			 rc = 0;
+
+	if (u != NULL && u > s->id && u[1] != '\0' &&
+	    strspn(u + 1, "0123456789") == strlen(u + 1) &&
+	    (x = hmap_getn(&w->ids, s->id, (size_t)(u - s->id))) != NULL &&
+	    per_item(x)) {
+		rc = loc_error(&s->loc, "step id '%s' is also the name of "
+		    "iteration %s of step '%s', which runs in a forEach; "
+		    "rename one of them", s->id, u + 1, x->id);
+		loc_note(&x->loc, "step '%s' is defined here", x->id);
+	}
+	for (i = 0; i < s->nsub; i++)
+		rc |= check_key(w, s->sub[i]);
+	return rc;
+}
+
 static int
 check_workflow(struct project *p, struct workflow *w)
 {
@@ -384,13 +460,25 @@ check_workflow(struct project *p, struct workflow *w)
 	int		rc;
 	bool		order;
 
+	/* .<name> reads an argument or a step's result: never both. */
+	for (i = 0, rc = 0; i < w->args.n; i++)
+		if (hmap_get(&w->ids, w->args.args[i].name) != NULL)
+			rc = loc_error(&w->args.args[i].loc, "argument '%s' "
+			    "has the name of a step; templates could not tell "
+			    "'.%s' apart", w->args.args[i].name,
+			    w->args.args[i].name);
 	/* Without a sound graph, the order of reads is not checked. */
-	rc = graph_resolve(w, &p->arena);
-	order = rc == 0;
+	order = graph_resolve(w, &p->arena) == 0;
+	if (!order)
+		rc = -1;
 	for (i = 0; i < w->nsteps; i++)
 		rc |= check_step(p, w, w->steps[i], false, order);
 	for (i = 0; i < w->non_failure; i++)
 		rc |= check_step(p, w, w->on_failure[i], true, order);
+	for (i = 0; i < w->nsteps; i++)
+		rc |= check_key(w, w->steps[i]);
+	for (i = 0; i < w->non_failure; i++)
+		rc |= check_key(w, w->on_failure[i]);
 	refs_tval(&r, w->output, "output");
 	/* Without an output block or an `output: true` step, the run's
 	 * result is all results: they are kept. */
@@ -575,7 +663,7 @@ static int
 check_class(struct project *p, struct service_class *c)
 {
 	struct lifecycle	*lc[] = { c->start, c->stop, c->restart,
-				    c->status, c->health_tool };
+				    c->status, c->health_tool, c->scale };
 	size_t			 i;
 	int			 rc = 0;
 

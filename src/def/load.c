@@ -282,6 +282,22 @@ tstr_loc(const struct tstr *t, int tl, int tc)
 	return l;
 }
 
+/* After a template error: how Go's templates spell what was meant. */
+static void
+tmpl_hint(const struct loc *l, const char *msg)
+{
+	if (strstr(msg, "unexpected \"<\"") != NULL ||
+	    strstr(msg, "unexpected \">\"") != NULL ||
+	    strstr(msg, "unexpected \"=\"") != NULL ||
+	    strstr(msg, "unexpected \"!\"") != NULL)
+		loc_hint(l, "templates compare with functions, not "
+		    "operators: {{ lt .a 0.01 }}, le, gt, ge, eq, ne");
+	else if (strstr(msg, "unexpected \"&\"") != NULL ||
+	    strstr(msg, "unexpected \"|\" in operand") != NULL)
+		loc_hint(l, "templates combine conditions with functions: "
+		    "{{ and .a .b }}, {{ or .a .b }}, {{ not .a }}");
+}
+
 int
 load_tstr(struct loader *ld, const struct ynode *n, const char *name,
     struct tstr *out)
@@ -300,7 +316,9 @@ load_tstr(struct loader *ld, const struct ynode *n, const char *name,
 		return 0;
 	if ((out->t = tmpl_parse(s, n->len, &err)) == NULL) {
 		l = tstr_loc(out, err.line, err.col);
-		return loc_error(&l, "template: %s", err.msg);
+		loc_error(&l, "template: %s", err.msg);
+		tmpl_hint(&l, err.msg);
+		return -1;
 	}
 	arena_defer(ld->a, (void (*)(void *))tmpl_free, out->t);
 	return 0;
@@ -336,7 +354,8 @@ int
 load_shell(struct loader *ld, const struct ynode *n, struct shell *sh)
 {
 	static const char	*sh_argv[] = { "/bin/sh", "-e" };
-	static const char	*bash_argv[] = { "bash", "-e", "-o", "pipefail" };
+	static const char	*bash_argv[] = { "bash", "-e", "-o",
+				    "pipefail" };
 	struct loc		 l = load_loc(ld, n), *locs;
 	const char		*s;
 

@@ -102,5 +102,11 @@ int		 load_schema(struct loader *, const struct ynode *,
 		    struct schema *);
 int		 load_expect(struct loader *, const struct ynode *,
 		    const char *name, struct expect *);
+/* retry: {attempts, delay, backoff, maxDelay} (and the older spellings). */
+int		 load_retry(struct loader *, const struct ynode *,
+		    const char *name, struct retry *);
+/* A workflow in the container-kit spelling (apiVersion orchestration/v1). */
+int		 load_stages_workflow(struct loader *, const struct ynode *spec,
+		    struct workflow *);
 
 #endif

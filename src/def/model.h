@@ -91,8 +91,9 @@ struct expect {
 	bool		 success;	/* defaults to true */
 	bool		 success_set;
 	const char	**paths;	/* jsonPath keys */
-	struct tstr	 *path_tmpls;	/* a key's template over .result (its
-					 * text is compared), or src NULL */
+	/* A key's template over .result, whose text is compared; src NULL
+	 * for a plain path. */
+	struct tstr	 *path_tmpls;
 	struct tval	**values;	/* their expected values */
 	size_t		 n;
 	struct loc	 loc;
@@ -138,7 +139,7 @@ struct retry {
 struct shell {
 	const char	**argv;		/* NULL: not set here */
 	size_t		  n;
-	bool		  posix;	/* sh or bash: simple commands skip it */
+	bool		  posix;	/* sh, bash: a plain command skips it */
 };
 
 enum step_kind {
@@ -167,7 +168,7 @@ struct step {
 	struct tval	 *args;
 	/* STEP_RUN */
 	struct tstr	  run;
-	struct shell	  shell;	/* else the workflow's, else sh -e */
+	struct shell	  shell;	/* else the workflow's, sh -e */
 	/* STEP_FOREACH and STEP_PARALLEL */
 	struct tstr	  items;	/* forEach items template */
 	struct tval	 *items_const;	/* or a literal list */
@@ -185,6 +186,8 @@ struct step {
 	int64_t		  timeout_ns;	/* 0: none */
 	bool		  allow_failure;
 	bool		  output;
+	bool		  pass_input;	/* a stage's tool: given the */
+					/* workflow arguments it declares */
 	struct tval	 *env;		/* map of name to string */
 	struct tstr	  workdir;
 	struct step	 *parent;	/* forEach/parallel container, or NULL */
@@ -206,6 +209,9 @@ struct workflow {
 	int64_t		  timeout_ns;
 	int		  max_parallel;	/* 0: no cap */
 	enum concurrency  concurrency;
+	bool		  keep_going;	/* error_policy: continue */
+	int		  max_failures;	/* stop after this many; 0: no cap */
+	bool		  stages;	/* written as orchestration/v1 */
 	struct shell	  shell;	/* for its run: steps */
 	struct step	**steps;	/* top-level, in file order */
 	size_t		  nsteps;
@@ -269,6 +275,15 @@ struct lifecycle {
 	const char	**out_paths;
 	size_t		  nout;
 	struct expect	 expect, expect_not;	/* healthCheck only */
+	bool		 pass_args;	/* lifecycle.startTool: given the */
+					/* instance's arguments and resources */
+};
+
+/* A dependency that muster probes but does not start (type: external). */
+struct external_dep {
+	const char	*name;
+	struct loc	 loc;
+	struct tstr	 url;		/* healthCheck.url */
 };
 
 enum probe_kind {
@@ -299,6 +314,11 @@ struct service_class {
 	int64_t		 stop_timeout_ns;
 	/* lifecycle tools */
 	struct lifecycle *start, *stop, *restart, *status, *health_tool;
+	struct lifecycle *scale;
+	struct external_dep *ext;	/* dependencies of type external */
+	size_t		  next;
+	struct tval	 *resources;	/* rendered for the lifecycle tools */
+	int64_t		  initial_delay_ns;	/* before the first probe */
 	/* health check */
 	bool		 health_enabled;
 	enum probe_kind	 probe;
@@ -322,6 +342,7 @@ struct config {
 	bool		 fsync;
 	struct tval	*env;
 	size_t		 max_file;	/* largest definition file, bytes */
+	const char	*metrics_file;	/* metrics.textfile, or NULL */
 };
 
 /* Everything one load of a .muster folder built; one arena. */
@@ -342,9 +363,9 @@ struct project {
 	struct hmap		 mcp_tools;	/* x_* names steps used */
 	struct config		 config;
 	/* Opened with project_open(): what the load reported, kept. */
-	struct buf		 problems;	/* its messages, as printed */
+	struct buf		 problems;	/* its messages */
 	struct hmap		 bad_files;	/* files an error names */
-	bool			 bad_all;	/* an error outside any file */
+	bool			 bad_all;	/* an error in no file */
 };
 
 struct workflow		*project_workflow(const struct project *, const char *);

@@ -163,7 +163,8 @@ list_folder(const char *dir, char ***files, size_t *n, size_t *cap)
 		(*files)[(*n)++] = join(dir, e->d_name);
 	}
 	closedir(d);
-	xqsort(*files + first, *n - first, sizeof **files, cmp_str);
+	if (*n > first)		/* *files is still NULL in an empty folder */
+		xqsort(*files + first, *n - first, sizeof **files, cmp_str);
 	return 0;
 }
 
@@ -296,15 +297,18 @@ static const struct field	doc_fields[DF_COUNT] = {
 
 static const struct field	meta_fields[] = {
 	{ "name", NULL }, { "namespace", NULL }, { "labels", NULL },
-	{ "annotations", NULL },
+	{ "annotations", NULL }, { "description", NULL }, { "version", NULL },
 };
 
 static const char *const	kinds[] = { "Workflow", "Tool", "ServiceClass",
 	"MCPServer" };
 
+/* The container-kit document's spelling: stages of tools. */
+#define STAGES_API_VERSION	"orchestration/v1"
+
 static int
 check_header(struct loader *ld, const struct ydoc *doc,
-    const struct ynode *const *f, int *kind)
+    const struct ynode *const *f, int *kind, bool *stages)
 {
 	struct loc	 l = { ld->file, doc->root->line, doc->root->col };
 	const char	*s, *sg;
@@ -315,7 +319,8 @@ check_header(struct loader *ld, const struct ydoc *doc,
 		    MUSTER_API_VERSION);
 	if (load_str(ld, f[DF_API], "apiVersion", &s) < 0)
 		return -1;
-	if (strcmp(s, MUSTER_API_VERSION) != 0) {
+	*stages = strcmp(s, STAGES_API_VERSION) == 0;
+	if (strcmp(s, MUSTER_API_VERSION) != 0 && !*stages) {
 		l = load_loc(ld, f[DF_API]);
 		return loc_error(&l, "unknown apiVersion '%s' (use %s)", s,
 		    MUSTER_API_VERSION);
@@ -328,6 +333,12 @@ check_header(struct loader *ld, const struct ydoc *doc,
 	for (i = 0; i < nitems(kinds); i++)
 		if (strcmp(s, kinds[i]) == 0) {
 			*kind = (int)i;
+			if (*stages && i != 0) {
+				l = load_loc(ld, f[DF_KIND]);
+				return loc_error(&l, "apiVersion %s describes "
+				    "workflows only; a %s takes apiVersion %s",
+				    STAGES_API_VERSION, s, MUSTER_API_VERSION);
+			}
 			return 0;
 		}
 	l = load_loc(ld, f[DF_KIND]);
@@ -360,8 +371,8 @@ add_name(struct loader *ld, struct hmap *names, const char *kind,
 }
 
 static int
-load_definition(struct loader *ld, int kind, const char *name, struct loc l,
-    const struct ynode *spec)
+load_definition(struct loader *ld, int kind, bool stages, const char *name,
+    struct loc l, const struct ynode *spec)
 {
 	struct project	*p = ld->p;
 	int		 rc;
@@ -372,7 +383,9 @@ load_definition(struct loader *ld, int kind, const char *name, struct loc l,
 		w->name = name;
 		w->loc = l;
 		w->file = ld->file;
-		rc = load_workflow(ld, spec, w);
+		w->stages = stages;
+		rc = stages ? load_stages_workflow(ld, spec, w) :
+		    load_workflow(ld, spec, w);
 		w->broken = rc != 0;
 		rc |= add_name(ld, &p->workflow_names, "workflow", name, &w->loc,
 		    w);
@@ -433,12 +446,13 @@ load_document(struct loader *ld, const struct ydoc *doc, const char *path)
 	struct loc		 l = { ld->file, doc->root->line,
 				    doc->root->col };
 	int			 kind = 0, rc, spec_typo;
+	bool			 stages = false;
 
 	if (load_fields(ld, doc->root, "a definition", doc_fields, DF_COUNT,
 	    f) < 0 && doc->root->kind != YNODE_MAP)
 		return -1;
 	spec_typo = load_typo(ld, DF_SPEC);
-	if (check_header(ld, doc, f, &kind) < 0)
+	if (check_header(ld, doc, f, &kind, &stages) < 0)
 		return -1;
 	name = base_name(ld->a, path);
 	rc = 0;
@@ -454,7 +468,7 @@ load_document(struct loader *ld, const struct ydoc *doc, const char *path)
 	if (f[DF_SPEC] == NULL)
 		return spec_typo ? -1 : loc_error(&l, "%s '%s' "
 		    "has no 'spec'", kinds[kind], name);
-	return load_definition(ld, kind, name, l, f[DF_SPEC]) | rc;
+	return load_definition(ld, kind, stages, name, l, f[DF_SPEC]) | rc;
 }
 
 /* Loads one file of definitions; path is also its name in messages. */
@@ -494,14 +508,27 @@ load_file(struct project *p, const char *path)
 
 enum {
 	CF_JOBS, CF_COLOR, CF_STATE_DIR, CF_FSYNC, CF_ENV, CF_MAX_FILE,
-	CF_COUNT
+	CF_METRICS, CF_COUNT
 };
 static const struct field	config_fields[CF_COUNT] = {
 	[CF_JOBS] = { "jobs", NULL }, [CF_COLOR] = { "color", NULL },
 	[CF_STATE_DIR] = { "stateDir", "state_dir" },
 	[CF_FSYNC] = { "fsync", NULL }, [CF_ENV] = { "env", NULL },
 	[CF_MAX_FILE] = { "maxFileSize", "max_file_size" },
+	[CF_METRICS] = { "metrics", NULL },
 };
+static const struct field	metrics_fields[] = { { "textfile", NULL } };
+
+/* metrics: {textfile: PATH}: where every run writes Prometheus metrics. */
+static int
+load_metrics(struct loader *ld, const struct ynode *n, const char **out)
+{
+	const struct ynode	*f[1];
+
+	if (load_fields(ld, n, "metrics", metrics_fields, 1, f) < 0)
+		return -1;
+	return f[0] != NULL ? load_str(ld, f[0], "textfile", out) : 0;
+}
 
 /* maxFileSize: bytes, or a number of KiB or MiB ("16MiB"). */
 static int
@@ -578,6 +605,8 @@ load_config(struct project *p)
 		rc |= load_env(&ld, f[CF_ENV], "env", &c->env);
 	if (f[CF_MAX_FILE] != NULL)
 		rc |= load_size(&ld, f[CF_MAX_FILE], &c->max_file);
+	if (f[CF_METRICS] != NULL)
+		rc |= load_metrics(&ld, f[CF_METRICS], &c->metrics_file);
 	return rc < 0 ? -1 : 0;
 }
 
@@ -712,7 +741,10 @@ keep_sink(const char *line, size_t len, void *arg)
 	if (m == NULL)
 		m = strstr(line, ": note: ");
 	if (m == NULL) {
-		if (strncmp(line, "muster: warning: ", 17) != 0)
+		/* Warnings and hints make nothing unusable. */
+		if (strncmp(line, "muster: warning: ", 17) != 0 &&
+		    strstr(line, ": warning: ") == NULL &&
+		    strstr(line, ": hint: ") == NULL)
 			p->bad_all = 1;
 		return;
 	}

@@ -1,4 +1,4 @@
-/* usable.c: whether a definition of a project opened with errors can be used. */
+/* usable.c: whether a definition of a project with errors can be used. */
 #include <stdio.h>
 #include <string.h>
 
@@ -119,7 +119,8 @@ walk_class(struct probe *q, const struct service_class *c)
 static size_t
 line_file(const char *s, const char *nl, int *note)
 {
-	const char	*m = strstr(s, ": error: "), *n = strstr(s, ": note: ");
+	const char	*m = strstr(s, ": error: ");
+	const char	*n = strstr(s, ": note: ");
 	int		 colons = 0;
 
 	*note = n != NULL && n < nl && (m == NULL || n < m);

@@ -17,6 +17,7 @@
 struct anchor {
 	struct ynode	*node;
 	uint64_t	 weight;	/* nodes it stands for, aliases expanded */
+	unsigned	 height;	/* levels of collections it holds */
 	int		 open;		/* still being built */
 };
 
@@ -25,6 +26,7 @@ struct frame {
 	struct anchor	*anchor;
 	size_t		 first;		/* its first child in builder.kids */
 	uint64_t	 weight;
+	unsigned	 height;	/* its tallest child's height */
 };
 
 struct builder {
@@ -214,15 +216,24 @@ push_kid(struct builder *b, struct ynode *n, uint64_t weight)
 	b->kidweights[b->nkids++] = weight;
 }
 
-/* Adds a finished node to its parent (or makes it the document root). */
+/*
+ * Adds a finished node, standing for weight nodes and height levels of
+ * collections, to its parent (or makes it the document root).
+ */
 static void
-attach(struct builder *b, struct ynode *n, uint64_t weight)
+attach(struct builder *b, struct ynode *n, uint64_t weight, unsigned height)
 {
+	struct frame	*up;
+
 	if (b->depth == 0) {
 		b->root = n;
 		b->rootweight = weight;
-	} else
-		push_kid(b, n, weight);
+		return;
+	}
+	push_kid(b, n, weight);
+	up = &b->stack[b->depth - 1];
+	if (height > up->height)
+		up->height = height;
 }
 
 /* Returns the anchor named name (NULL for none); a later one replaces. */
@@ -237,6 +248,7 @@ add_anchor(struct builder *b, const yaml_char_t *name, struct ynode *n)
 	a->node = n;
 	a->open = 1;
 	a->weight = 1;
+	a->height = 0;
 	hmap_set(&b->anchors, arena_strdup(b->arena, (const char *)name), a);
 	return a;
 }
@@ -279,7 +291,7 @@ on_scalar(struct builder *b, yaml_event_t *ev)
 	n->type = type;
 	if ((a = add_anchor(b, ev->data.scalar.anchor, n)) != NULL)
 		a->open = 0;
-	attach(b, n, 1);
+	attach(b, n, 1, 0);
 	return 0;
 }
 
@@ -304,6 +316,7 @@ on_start(struct builder *b, yaml_event_t *ev, enum ynode_kind kind)
 	f->node = n;
 	f->first = b->nkids;
 	f->weight = 1;
+	f->height = 0;
 	f->anchor = add_anchor(b, kind == YNODE_MAP ?
 	    ev->data.mapping_start.anchor : ev->data.sequence_start.anchor, n);
 	return 0;
@@ -362,16 +375,16 @@ on_end(struct builder *b)
 	for (i = f->first; i < b->nkids; i++)
 		w += b->kidweights[i];
 	n->items = arena_array(b->arena, count, sizeof *n->items);
-	/* An empty {} or [] may come before any kid was ever seen. */
-	if (count > 0)
+	if (count > 0)		/* b->kids may still be NULL */
 		memcpy(n->items, b->kids + f->first, count * sizeof *n->items);
 	n->n = (uint32_t)(n->kind == YNODE_MAP ? count / 2 : count);
 	b->nkids = f->first;
 	if (f->anchor != NULL) {
 		f->anchor->open = 0;
 		f->anchor->weight = w;
+		f->anchor->height = f->height + 1;
 	}
-	attach(b, n, w);
+	attach(b, n, w, f->height + 1);
 	return n->kind == YNODE_MAP ? check_keys(b, n) : 0;
 }
 
@@ -386,11 +399,15 @@ on_alias(struct builder *b, yaml_event_t *ev)
 		return loc_error(&l, "unknown anchor '%s'", name);
 	if (a->open)
 		return loc_error(&l, "recursive alias '*%s'", name);
+	/* Absolute bounds: a small file must not stand for a huge value. */
 	b->expanded += a->weight;
-	if (b->expanded > YNODE_MAX_EXPANSION + b->nodes)
+	if (b->expanded > YNODE_MAX_EXPANSION)
 		return loc_error(&l, "aliases expand to more than %d nodes",
 		    YNODE_MAX_EXPANSION);
-	attach(b, a->node, a->weight);
+	if (b->depth + a->height > YNODE_MAX_DEPTH)
+		return loc_error(&l, "alias '*%s' nests values deeper than %d "
+		    "levels", name, YNODE_MAX_DEPTH);
+	attach(b, a->node, a->weight, a->height);
 	return 0;
 }
 

@@ -210,6 +210,7 @@ make_call(struct exec *x, struct job *j, struct json_object *root,
 	c->builtin = s->builtin;
 	c->name = s->tool_name;
 	c->args = s->args;
+	c->pass_input = s->pass_input;
 }
 
 /* An attempt that could not even start (or a built-in) has ended. */

@@ -127,18 +127,20 @@ struct exec {
 	char			*error;
 	int			 exit_code;
 	int			 signal;	/* that ended the run, or 0 */
-	int			 nsignals;	/* a second one: no cleanup */
+	int			 nsignals;	/* 2: no cleanup */
 	bool			 stopping;	/* fail-fast: start nothing */
 	bool			 failed;	/* a step failed for real */
+	int			 nfailed;	/* steps that did */
 	bool			 timed_out;
 	bool			 io_failed;	/* the record cannot be written */
-	bool			 output_lost;	/* stdout or stderr failed */
+	bool			 output_lost;	/* stdout/stderr failed */
 	char			*self;		/* muster's own executable */
 	/* resume */
 	bool			 resumed;
 	struct prior		*prior;		/* what the record says */
 	const char		*from;		/* --from: run it again */
 	bool			 cancelled;	/* muster cancel asked for it */
+	bool			 pausing;	/* muster pause asked for it */
 	int			 lock_fd, wflock_fd;
 	int64_t			 started_ns, started_wall, deadline;
 	struct proc_usage	 usage;		/* of every process reaped */

@@ -95,6 +95,54 @@ say(struct progress *pr, struct exec *x, const char *fmt, ...)
 	buf_release(&line);
 }
 
+/*
+ * The one counting rule, for the live line, the summary, the events and
+ * the summary file: the workflow's top-level steps, each once (a forEach
+ * or parallel step with all that runs inside it); onFailure steps are
+ * told apart.
+ */
+bool
+progress_counted(const struct job *j)
+{
+	return j->parent == NULL && !j->cleanup;
+}
+
+void
+progress_tally(const struct exec *x, struct tally *t)
+{
+	size_t	i;
+
+	memset(t, 0, sizeof *t);
+	t->steps = x->w->nsteps;
+	for (i = 0; i < x->njobs; i++) {
+		const struct job	*j = x->jobs[i];
+
+		if (!progress_counted(j))
+			continue;
+		if (j->status == ST_COMPLETED)
+			t->completed++;
+		else if (j->status == ST_FAILED)
+			t->failed++;
+		else if (j->status == ST_SKIPPED)
+			t->skipped++;
+		else
+			t->not_run++;
+	}
+}
+
+struct json_object *
+progress_tally_json(const struct tally *t)
+{
+	struct json_object	*o = json_object_new_object();
+
+	json_set(o, "steps", json_object_new_int64((int64_t)t->steps));
+	json_set(o, "completed", json_object_new_int64((int64_t)t->completed));
+	json_set(o, "failed", json_object_new_int64((int64_t)t->failed));
+	json_set(o, "skipped", json_object_new_int64((int64_t)t->skipped));
+	json_set(o, "not_run", json_object_new_int64((int64_t)t->not_run));
+	return o;
+}
+
 static void	status_line(struct progress *, struct exec *);
 
 /* The live line's end: "; longest: migrate 1m12s" (refreshed each second). */
@@ -190,12 +238,12 @@ json_event(struct exec *x, const char *event, struct job *j,
 void
 progress_run_started(struct progress *pr, struct exec *x)
 {
-	pr->total = x->njobs;
+	pr->total = x->w->nsteps;
 	if (pr->mode == PROGRESS_JSON) {
 		struct json_object	*e = json_object_new_object();
 
 		json_set(e, "workflow", json_str(x->w->name));
-		json_set(e, "steps", json_object_new_int64((int64_t)x->njobs));
+		json_set(e, "steps", json_object_new_int64((int64_t)pr->total));
 		json_event(x, "run_started", NULL, e);
 	}
 	status_line(pr, x);
@@ -250,7 +298,7 @@ progress_step(struct progress *pr, struct exec *x, struct job *j,
 		"step_skipped", "step_reused" };
 	struct buf			 d = BUF_INIT;
 
-	if (ev != SE_STARTED && ev != SE_RETRYING)
+	if (ev != SE_STARTED && ev != SE_RETRYING && progress_counted(j))
 		pr->done++;
 	if (pr->mode == PROGRESS_JSON) {
 		json_event(x, events[ev], j, step_json(j, ev));
@@ -364,6 +412,23 @@ by_end(const void *a, const void *b)
 	return x->ended_ns < y->ended_ns ? -1 : x->ended_ns > y->ended_ns;
 }
 
+/*
+ * The step inside a failed container that failed first (at any depth),
+ * whose log tells why; j itself when it is not a container.
+ */
+static struct job *
+failed_leaf(struct job *j)
+{
+	struct job	*first = NULL;
+	size_t		 i;
+
+	for (i = 0; i < j->nkids; i++)
+		if (j->kids[i]->status == ST_FAILED && (first == NULL ||
+		    j->kids[i]->ended_ns < first->ended_ns))
+			first = j->kids[i];
+	return first != NULL ? failed_leaf(first) : j;
+}
+
 /* Failures in the order they happened, each with its log. */
 static void
 summary_failures(struct progress *pr, struct exec *x)
@@ -372,16 +437,23 @@ summary_failures(struct progress *pr, struct exec *x)
 	size_t		  i, n = 0;
 
 	for (i = 0; i < x->njobs; i++)
-		if (x->jobs[i]->status == ST_FAILED)
+		if (x->jobs[i]->status == ST_FAILED &&
+		    (progress_counted(x->jobs[i]) || x->jobs[i]->cleanup))
 			failed[n++] = x->jobs[i];
 	xqsort(failed, n, sizeof *failed, by_end);
 	for (i = 0; i < n; i++) {
-		char	*log = x->dir ? log_path(x, failed[i]) : NULL;
+		struct job	*j = failed[i];
+		char		*log = x->dir ? log_path(x, failed_leaf(j)) :
+				    NULL;
 
-		say(pr, x, "  failed: %s%s%s: %s%s", i == 0 ?
-		    paint(pr, BOLD) : "", failed[i]->key, i == 0 ?
-		    paint(pr, RESET) : "", failed[i]->error ? failed[i]->error :
-		    "failed", job_tolerated(failed[i]) ? " (allowed)" : "");
+		if (j->cleanup)
+			say(pr, x, "  onFailure step %s failed: %s", j->key,
+			    j->error ? j->error : "failed");
+		else
+			say(pr, x, "  failed: %s%s%s: %s%s", i == 0 ?
+			    paint(pr, BOLD) : "", j->key, i == 0 ?
+			    paint(pr, RESET) : "", j->error ? j->error :
+			    "failed", job_tolerated(j) ? " (allowed)" : "");
 		if (log != NULL)
 			say(pr, x, "          log: %s", log);
 		free(log);
@@ -399,10 +471,11 @@ summary_lists(struct progress *pr, struct exec *x)
 	for (i = 0; i < x->njobs; i++) {
 		struct job	*j = x->jobs[i];
 
-		if (j->status == ST_SKIPPED)
+		if (progress_counted(j) && j->status == ST_SKIPPED)
 			buf_printf(&skipped, "%s%s", skipped.len ? ", " : "",
 			    j->key);
-		else if (j->status == ST_PENDING && !j->cleanup)
+		else if (progress_counted(j) && (j->status == ST_PENDING ||
+		    j->status == ST_RUNNING))
 			buf_printf(&notrun, "%s%s", notrun.len ? ", " : "",
 			    j->key);
 		if (j->step->output && j->result != NULL &&
@@ -428,18 +501,16 @@ summary_lists(struct progress *pr, struct exec *x)
 static void
 counts(struct buf *b, struct exec *x)
 {
-	size_t	n[5] = { 0 }, i;
+	struct tally	t;
 
-	for (i = 0; i < x->njobs; i++)
-		if (!x->jobs[i]->cleanup && x->jobs[i]->step->kind != STEP_FOREACH)
-			n[x->jobs[i]->status]++;
-	buf_printf(b, "%zu completed", n[ST_COMPLETED]);
-	if (n[ST_FAILED])
-		buf_printf(b, ", %zu failed", n[ST_FAILED]);
-	if (n[ST_SKIPPED])
-		buf_printf(b, ", %zu skipped", n[ST_SKIPPED]);
-	if (n[ST_PENDING] + n[ST_RUNNING])
-		buf_printf(b, ", %zu not run", n[ST_PENDING] + n[ST_RUNNING]);
+	progress_tally(x, &t);
+	buf_printf(b, "%zu completed", t.completed);
+	if (t.failed)
+		buf_printf(b, ", %zu failed", t.failed);
+	if (t.skipped)
+		buf_printf(b, ", %zu skipped", t.skipped);
+	if (t.not_run)
+		buf_printf(b, ", %zu not run", t.not_run);
 }
 
 /* The summary line's end: "; cpu 1.20s, max rss 98.1MiB". */
@@ -458,6 +529,7 @@ void
 progress_run_finished(struct progress *pr, struct exec *x)
 {
 	struct buf	b = BUF_INIT, d = BUF_INIT;
+	struct tally	t;
 	int64_t		ns = clock_mono_ns() - x->started_ns;
 
 	progress_clear(pr);
@@ -472,6 +544,8 @@ progress_run_finished(struct progress *pr, struct exec *x)
 			json_set(e, "result", mask_json(x->mask, x->result));
 		if (x->error != NULL)
 			json_set(e, "error", json_str(x->error));
+		progress_tally(x, &t);
+		json_set(e, "steps", progress_tally_json(&t));
 		json_event(x, "run_finished", NULL, e);
 	}
 	if (pr->verbose < 0 && x->status == EX_COMPLETED)

@@ -2,6 +2,7 @@
 #ifndef MUSTER_PROGRESS_H
 #define MUSTER_PROGRESS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -33,6 +34,18 @@ enum step_event {
 	SE_SKIPPED,
 	SE_REUSED	/* completed in an earlier run of the execution */
 };
+
+/* How a run's steps ended, counted by the one rule of progress.c. */
+struct tally {
+	size_t	steps, completed, failed, skipped, not_run;
+};
+struct json_object;
+
+/* Whether a job is one of the steps that are counted. */
+bool	progress_counted(const struct job *);
+void	progress_tally(const struct exec *, struct tally *);
+/* {steps, completed, failed, skipped, not_run} (new). */
+struct json_object *progress_tally_json(const struct tally *);
 
 void	progress_init(struct progress *, int verbose, int color, int json);
 void	progress_run_started(struct progress *, struct exec *);

@@ -15,6 +15,7 @@
 #include "engine/exec.h"
 #include "state/lock.h"
 #include "engine/mask.h"
+#include "engine/progress.h"
 #include "state/record.h"
 #include "state/usage.h"
 #include "base/value.h"
@@ -134,6 +135,7 @@ write_summary(struct exec *x)
 {
 	struct json_object	*o = json_object_new_object();
 	struct buf		 b = BUF_INIT;
+	struct tally		 t;
 	int64_t			 now = clock_wall_ns();
 	int			 rc;
 
@@ -151,6 +153,8 @@ write_summary(struct exec *x)
 		    x->started_wall) / 1000000));
 		if (x->error != NULL)
 			json_set(o, "error", json_str(x->error));
+		progress_tally(x, &t);
+		json_set(o, "steps", progress_tally_json(&t));
 	}
 	if (x->opt.parent != NULL)
 		json_set(o, "parent_execution_id", json_str(x->opt.parent));

@@ -9,7 +9,8 @@ struct json_object;
 
 /*
  * The template data of a run: .input, .results, .steps, .vars and
- * .execution, plus each argument at the top level where its name is free.
+ * .execution, plus each argument and each result so far at the top level
+ * where its name is free.
  * The objects are shared (new references), so later results show.
  */
 struct json_object	*render_root(struct json_object *input,
@@ -17,6 +18,9 @@ struct json_object	*render_root(struct json_object *input,
 			    struct json_object *steps,
 			    struct json_object *execution,
 			    struct json_object *vars);
+/* Makes result readable as .<key> in root as well as .results.<key>. */
+void			 render_alias(struct json_object *root,
+			    const char *key, struct json_object *result);
 /*
  * Renders v: strings that are one whole action keep their JSON type.
  * Returns 0 with *out (new), or -1 with "FILE:LINE:COL: MESSAGE" in err.

@@ -146,11 +146,33 @@ stop_all(struct exec *x, int sig, const char *why)
 	}
 }
 
+/*
+ * muster pause leaves a mark, then sends SIGUSR1: nothing new starts, what
+ * runs finishes, and the run ends "paused".  Taking the mark away tells
+ * muster pause the request was taken.
+ */
+static void
+on_pause(struct exec *x)
+{
+	if (x->dirfd < 0 || faccessat(x->dirfd, "pause", F_OK, 0) < 0 ||
+	    x->pausing)
+		return;
+	x->pausing = x->stopping = true;
+	unlinkat(x->dirfd, "pause", 0);
+	progress_clear(x->prog);
+	fprintf(stderr, "muster: pausing: no step starts now; %zu running "
+	    "finish%s\n", x->running, x->running == 1 ? "es" : "");
+}
+
 static void
 on_signal(struct exec *x, int sig)
 {
 	size_t	i;
 
+	if (sig == SIGUSR1) {
+		on_pause(x);
+		return;
+	}
 	x->nsignals++;
 	if (x->signal != 0) {
 		/* Asked twice: no more waiting, and no cleanup. */
@@ -342,7 +364,9 @@ sweep(struct exec *x)
 	for (i = 0; i < x->njobs; i++) {
 		struct job	*j = x->jobs[i];
 
-		if (j->phase == PH_CHILDREN) {
+		/* A paused run leaves them to resume. */
+		if (j->phase == PH_CHILDREN && !(x->pausing && !x->failed &&
+		    x->signal == 0)) {
 			job_finish(x, j, ST_FAILED,
 			    "stopped before its steps had all run");
 			x->failed = true;
@@ -363,17 +387,6 @@ stop_mcp(struct exec *x)
 	free(dir);
 }
 
-/* Whether j's failure fails the run: neither it nor a container of it
- * may fail, nor is it an onFailure step. */
-static bool
-failure_counts(const struct job *j)
-{
-	for (; j != NULL; j = j->parent)
-		if (j->step->allow_failure || j->cleanup)
-			return false;
-	return true;
-}
-
 /*
  * An execution that did not complete says why: its first failed step and
  * that step's error, or what stopped it.
@@ -385,7 +398,7 @@ explain(struct exec *x)
 	size_t		 i;
 
 	if (x->status == EX_COMPLETED || x->status == EX_RUNNING ||
-	    x->error != NULL)
+	    x->status == EX_PAUSED || x->error != NULL)
 		return;
 	if (x->status == EX_CANCELLED || x->status == EX_INTERRUPTED) {
 		x->error = x->cancelled ? xstrdup("cancelled") :
@@ -395,7 +408,7 @@ explain(struct exec *x)
 	for (i = 0; i < x->njobs; i++) {
 		struct job	*j = x->jobs[i];
 
-		if (j->status == ST_FAILED && failure_counts(j) &&
+		if (j->status == ST_FAILED && !job_tolerated(j) &&
 		    (first == NULL || j->ended_ns < first->ended_ns))
 			first = j;
 	}
@@ -418,6 +431,8 @@ conclude(struct exec *x)
 		x->status = EX_TIMED_OUT;
 	else if (x->failed || x->io_failed)
 		x->status = EX_FAILED;
+	else if (x->pausing)
+		x->status = EX_PAUSED;
 	else if (make_result(x) < 0)
 		x->status = EX_FAILED;
 	else
@@ -429,6 +444,8 @@ conclude(struct exec *x)
 		x->exit_code = EXIT_TIMEOUT;
 	else if (x->status == EX_FAILED)
 		x->exit_code = EXIT_STEP_FAILED;
+	else if (x->status == EX_PAUSED)
+		x->exit_code = EXIT_PAUSED;
 	else
 		x->exit_code = EXIT_OK;
 }
@@ -478,8 +495,9 @@ exec_run(struct exec *x)
 			return rc;
 		if ((x->resumed ? record_reopen(x) : record_create(x)) < 0)
 			return EXIT_IO;
-		fprintf(stderr, "muster: %sexecution %s\n", x->resumed ?
-		    "resuming " : "", x->id);
+		if (x->verbose >= 0)	/* -q: quiet unless it fails */
+			fprintf(stderr, "muster: %sexecution %s\n",
+			    x->resumed ? "resuming " : "", x->id);
 	}
 	if (!x->opt.silent)
 		mask_short_secrets(&x->w->args, x->input, warn_short);
@@ -495,7 +513,8 @@ exec_run(struct exec *x)
 	    x->verbose, x->color, x->json);
 	prog.silent = x->opt.silent;
 	/* One step alone: its output is the run's output. */
-	if (x->w->nsteps == 1 && x->w->steps[0]->nsub == 0 && !x->opt.silent)
+	if (x->w->nsteps == 1 && x->w->steps[0]->nsub == 0 && !x->opt.silent &&
+	    x->verbose >= 0)
 		prog.stream = 1;
 	progress_run_started(&prog, x);
 	if (x->w->timeout_ns > 0 || x->opt.timeout_ns > 0)

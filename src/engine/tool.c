@@ -115,10 +115,17 @@ tool_env(struct strv *out, const struct tval *env, struct json_object *root,
 	return 0;
 }
 
-/* MUSTER_INPUT_<NAME> for every argument: upper case, '-' as '_'. */
+/*
+ * MUSTER_INPUT_<NAME> for every argument: upper case, '-' as '_'.  With
+ * secrets, a secret one only when script names its variable: a run: step
+ * that does not read it has no use for it in its environment.
+ */
 static void
-env_inputs(struct strv *env, struct json_object *input)
+env_inputs(struct strv *env, struct json_object *input,
+    const struct schema *secrets, const char *script)
 {
+	const struct arg	*a;
+
 	struct buf	name = BUF_INIT, val = BUF_INIT;
 	const char	*c;
 
@@ -131,6 +138,10 @@ env_inputs(struct strv *env, struct json_object *input)
 		for (c = k; *c != '\0'; c++)
 			buf_addc(&name, *c == '-' ? '_' :
 			    (*c >= 'a' && *c <= 'z') ? *c - 32 : *c);
+		if (secrets != NULL && (a = schema_find(secrets, k)) != NULL &&
+		    a->secret && (script == NULL ||
+		    strstr(script, buf_str(&name)) == NULL))
+			continue;
 		render_plain(&val, v);
 		if (memchr(buf_str(&val), '\0', val.len) == NULL)
 			env_set(env, buf_str(&name), buf_str(&val));
@@ -272,6 +283,24 @@ prepare_command(const struct tool *t, struct json_object *root,
 	return 0;
 }
 
+/* Adds to given (made when NULL) the arguments of input that s declares. */
+static struct json_object *
+pass_input(const struct schema *s, struct json_object *input,
+    struct json_object *given)
+{
+	struct json_object	*v;
+	size_t			 i;
+
+	if (given == NULL)
+		given = json_object_new_object();
+	for (i = 0; i < s->n; i++)
+		if (!json_object_object_get_ex(given, s->args[i].name, NULL) &&
+		    json_object_object_get_ex(input, s->args[i].name, &v))
+			json_object_object_add(given, s->args[i].name,
+			    json_object_get(v));
+	return given;
+}
+
 /* The arguments of the call, rendered and checked against the schema. */
 static int
 prepare_input(const struct call *c, struct invocation *inv, struct buf *err)
@@ -295,10 +324,17 @@ prepare_input(const struct call *c, struct invocation *inv, struct buf *err)
 		s = &c->tool->args;
 	else if (c->ref == TOOL_WORKFLOW)
 		s = &c->callee->args;
+	if (s == NULL && c->ref == TOOL_BUILTIN) {
+		rc = builtin_normalize(c->builtin, given, &inv->input, err);
+		json_object_put(given);
+		return rc;
+	}
 	if (s == NULL) {
 		inv->input = given != NULL ? given : json_object_new_object();
 		return 0;
 	}
+	if (c->pass_input)
+		given = pass_input(s, c->wf_input, given);
 	inv->schema = s;
 	mark = err->len;
 	buf_printf(err, "bad arguments for tool '%s': ", c->name);
@@ -343,8 +379,9 @@ static int
 prepare_env(const struct call *c, struct invocation *inv,
     struct json_object *troot, struct buf *err)
 {
-	char	num[16];
-	size_t	i;
+	const struct workflow	*w;
+	char			 num[16];
+	size_t			 i;
 
 	for (i = 0; i < base_env.n; i++)
 		strv_add(&inv->env, xstrdup(base_env.v[i]));
@@ -354,8 +391,11 @@ prepare_env(const struct call *c, struct invocation *inv,
 	env_set(&inv->env, "MUSTER_ATTEMPT", num);
 	if (c->out_file != NULL)
 		env_set(&inv->env, "MUSTER_OUTPUT", c->out_file);
-	env_inputs(&inv->env, c->ref == TOOL_FILE || c->run == NULL ?
-	    inv->input : c->wf_input);
+	if (c->run == NULL)
+		env_inputs(&inv->env, inv->input, NULL, NULL);
+	else	/* a run: step */
+		env_inputs(&inv->env, inv->input, (w = project_workflow(c->p,
+		    c->workflow)) != NULL ? &w->args : NULL, c->run->src);
 	if (c->ref == TOOL_FILE && c->run == NULL &&
 	    env_apply(&inv->env, c->tool->env, troot, err) < 0)
 		return -1;

@@ -8,7 +8,7 @@ static const char *const	status_names[] = { "pending", "running",
 				    "completed", "failed", "skipped" };
 static const char *const	exec_names[] = { "running", "completed",
 				    "failed", "interrupted", "cancelled",
-				    "timed_out" };
+				    "timed_out", "paused" };
 
 const char *
 status_name(enum status s)

@@ -191,8 +191,8 @@ tval_strcpy(struct exec *x, const struct tval *v, char **out)
 const char *
 tval_kind(const struct tval *v)
 {
-	static const char	*names[] = { "invalid", "invalid", "bool", "int",
-		"uint8", "float64", "complex128", "string", "slice", "map",
+	static const char	*names[] = { "invalid", "invalid", "bool",
+		"int", "uint8", "float64", "complex128", "string", "slice", "map",
 		"struct" };
 
 	if (v->kind == TV_INT && v->gt == GT_INT64)

@@ -57,32 +57,70 @@ eval_field(struct exec *x, const char *name, int hasargs,
 	return 0;
 }
 
+/* A method call's arguments: the command's words after the first, then the
+ * piped value. */
+static int
+method_call(struct exec *x, const struct tval *dot, const struct node *cmd,
+    const struct tval *final, const struct tval *recv, const char *name,
+    struct tval *out)
+{
+	int		 n = cmd != NULL ? (int)cmd->u.list.n - 1 : 0, i, rc;
+	struct tval	*a = exec_alloc(x, (size_t)(n + 1) * sizeof *a);
+
+	if (a == NULL)
+		return -1;
+	for (i = 0; i < n; i++)
+		if (eval_arg(x, dot, cmd->u.list.v[i + 1], P_ANY, &a[i]) < 0)
+			return -1;
+	if (final != NULL)
+		a[n++] = *final;
+	if (cmd != NULL)
+		exec_at(x, cmd);
+	rc = tmpl_method(x, recv, name, a, n, out);
+	return rc;
+}
+
 static int
 eval_chain(struct exec *x, const struct tval *recv, const struct node *n,
-    int hasargs, struct tval *out)
+    const struct tval *dot, const struct node *cmd, const struct tval *final,
+    struct tval *out)
 {
-	struct tval	r = *recv;
+	struct tval	r = *recv, m;
 	unsigned	i;
+	int		last, rc;
 
-	for (i = 0; i < n->u.field.n; i++)
-		if (eval_field(x, n->u.field.ident[i],
-		    i + 1 == n->u.field.n ? hasargs : 0, &r, &r) < 0)
+	for (i = 0; i < n->u.field.n; i++) {
+		last = i + 1 == n->u.field.n;
+		if (tmpl_has_methods(&r)) {
+			rc = method_call(x, dot, last ? cmd : NULL, last ?
+			    final : NULL, &r, n->u.field.ident[i], &m);
+			if (rc < 0)
+				return -1;
+			if (rc > 0) {
+				r = m;
+				continue;
+			}
+		}
+		if (eval_field(x, n->u.field.ident[i], last && ((cmd != NULL &&
+		    cmd->u.list.n > 1) || final != NULL), &r, &r) < 0)
 			return -1;
+	}
 	*out = r;
 	return 0;
 }
 
-/* .a.b, $x.a.b and (pipe).a.b; nargs and final as for a command. */
+/* .a.b, $x.a.b and (pipe).a.b; cmd (NULL for an argument) and final as
+ * for a command. */
 static int
 eval_fields(struct exec *x, const struct tval *dot, const struct node *n,
-    int nargs, const struct tval *final, struct tval *out)
+    const struct node *cmd, const struct tval *final, struct tval *out)
 {
 	struct tval	base;
 	struct var	*v;
 
 	exec_at(x, n);
 	if (n->type == N_FIELD)
-		return eval_chain(x, dot, n, nargs > 1 || final, out);
+		return eval_chain(x, dot, n, dot, cmd, final, out);
 	if (n->type == N_VAR) {
 		if ((v = exec_find_var(x, n->u.field.var)) == NULL)
 			return -1;
@@ -91,7 +129,7 @@ eval_fields(struct exec *x, const struct tval *dot, const struct node *n,
 			return 0;
 		}
 		base = v->v;
-		return eval_chain(x, &base, n, nargs > 1 || final, out);
+		return eval_chain(x, &base, n, dot, cmd, final, out);
 	}
 	if (n->u.field.base->type == N_NIL)
 		return exec_fail(x, "indirection through explicit nil in %.*s",
@@ -99,7 +137,7 @@ eval_fields(struct exec *x, const struct tval *dot, const struct node *n,
 	if (eval_arg(x, dot, n->u.field.base, P_ANY, &base) < 0)
 		return -1;
 	exec_at(x, n);
-	return eval_chain(x, &base, n, nargs > 1 || final, out);
+	return eval_chain(x, &base, n, dot, cmd, final, out);
 }
 
 /* Go's names of the parameter types. */
@@ -200,7 +238,7 @@ eval_arg(struct exec *x, const struct tval *dot, const struct node *n,
 		out->kind = TV_NIL;
 		return 0;
 	case N_FIELD: case N_VAR: case N_CHAIN:
-		if (eval_fields(x, dot, n, 1, NULL, out) < 0)
+		if (eval_fields(x, dot, n, NULL, NULL, out) < 0)
 			return -1;
 		break;
 	case N_PIPE:
@@ -310,7 +348,7 @@ eval_cmd(struct exec *x, const struct tval *dot, const struct node *cmd,
 		if (w->type == N_VAR && w->u.field.n == 0 &&
 		    not_a_function(x, cmd, nargs, final) < 0)
 			return -1;
-		return eval_fields(x, dot, w, nargs, final, out);
+		return eval_fields(x, dot, w, cmd, final, out);
 	case N_FUNC:
 		return call_func(x, dot, w, cmd, final, out);
 	case N_PIPE:

@@ -59,6 +59,7 @@ struct ttime {
 	int32_t	 nsec;
 	int32_t	 off;		/* seconds east of UTC (TLOC_FIXED) */
 	int	 loc;		/* TLOC_* */
+	const char *zone;	/* TLOC_FIXED: the zone's name, or NULL */
 };
 enum { TLOC_UTC, TLOC_LOCAL, TLOC_FIXED };
 
@@ -82,7 +83,7 @@ struct tval {
 
 /* Go types that print like another kind but that typeOf, deepEqual and
  * method calls tell apart. */
-enum { GT_PLAIN, GT_INT64, GT_STRINGS, GT_INTS, GT_DURATION };
+enum { GT_PLAIN, GT_INT64, GT_STRINGS, GT_INTS, GT_DURATION, GT_SEMVER };
 
 /* Converts a json-c object into a value (NULL is TV_NIL). */
 void	 tval_from_json(struct tval *, struct json_object *);
@@ -190,7 +191,7 @@ struct tfunc {
 			    struct tval *res);
 	signed char	 nfixed;	/* fixed parameters */
 	unsigned char	 variadic;	/* 1: more of the last type */
-	unsigned char	 types[4];	/* P_* of each parameter */
+	unsigned char	 types[6];	/* P_* of each parameter */
 	unsigned char	 special;	/* 1: and, 2: or (short-circuit) */
 	const char	*sig;		/* "trunc N S": for the documentation */
 	const char	*example;	/* a template that shows it */
@@ -312,6 +313,21 @@ int	 print_json(struct buf *, const struct tval *, const char **why);
 void	 time_string(struct buf *, const struct ttime *);
 void	 time_format(struct buf *, const struct ttime *, const char *layout,
 	    size_t n);
+/* A time value in the rendering's memory. */
+int	 time_value(struct exec *, const struct ttime *, struct tval *);
+/* time.ParseInLocation(layout, value, time.Local); 0 or -1. */
+int	 time_parse_layout(struct ttime *, const char *layout, size_t,
+	    const char *value, size_t);
+/* Calls method name of recv (method.c): 1 done, 0 no such method, -1
+ * failed. */
+int	 tmpl_method(struct exec *, const struct tval *recv, const char *name,
+	    struct tval *args, int n, struct tval *out);
+int	 tmpl_has_methods(const struct tval *);
+/* The Compare method of semver's versions. */
+int	 semver_compare(struct exec *, const struct tval *,
+	    const struct tval *, struct tval *);
+/* Go's Duration.String. */
+void	 duration_string(struct buf *, int64_t ns);
 /* Parses RFC 3339; 0 or -1. */
 int	 time_parse_rfc3339(struct ttime *, const char *, size_t);
 

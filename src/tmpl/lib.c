@@ -429,10 +429,20 @@ fn_randomstring(struct exec *x, struct tval *a, int n, struct tval *r)
 	return 0;
 }
 
+/* randomInt MIN MAX, and randomInt N: 0 <= n < N. */
 int
 fn_randomint(struct exec *x, struct tval *a, int n, struct tval *r)
 {
-	uint64_t	span = (uint64_t)a[1].u.i - (uint64_t)a[0].u.i;
+	uint64_t	span;
+
+	if (n > 2)
+		return exec_fail(x, "wrong number of args for randomInt: want "
+		    "1 or 2 got %d", n);
+	if (n == 1) {
+		a[1] = a[0];
+		a[0].u.i = 0;
+	}
+	span = (uint64_t)a[1].u.i - (uint64_t)a[0].u.i;
 
 	if (a[1].u.i <= a[0].u.i)
 		return exec_fail(x, "MAX (%lld) must be greater than MIN "
@@ -453,6 +463,23 @@ fn_env(struct exec *x, struct tval *a, int n, struct tval *r)
 	v = memchr(a[0].u.s.p, '\0', a[0].u.s.n) ? NULL : getenv(name);
 	tval_str(r, v ? v : "", v ? strlen(v) : 0);
 	return 0;
+}
+
+/* envWith NAME: {value, set}, so a template can tell unset from empty. */
+int
+fn_envwith(struct exec *x, struct tval *a, int n, struct tval *r)
+{
+	struct json_object	*m;
+	char			*name = exec_strdup(x, a[0].u.s.p, a[0].u.s.n);
+	const char		*v;
+
+	if (name == NULL)
+		return -1;
+	v = memchr(a[0].u.s.p, '\0', a[0].u.s.n) ? NULL : getenv(name);
+	m = json_object_new_object();
+	json_object_object_add(m, "value", json_object_new_string(v ? v : ""));
+	json_object_object_add(m, "set", json_object_new_boolean(v != NULL));
+	return ret_json(x, m, GT_PLAIN, r);
 }
 
 int

@@ -20,6 +20,37 @@ key(struct exec *x, const struct tval *v)
 	return exec_strdup(x, v->u.s.p, v->u.s.n);
 }
 
+/* 1 when needle is v or inside it (or v is nested too deep to tell):
+ * storing v into needle would make a cycle, which JSON cannot hold. */
+static int
+reaches(struct json_object *v, struct json_object *needle, unsigned depth)
+{
+	size_t	i, n;
+
+	if (v == needle || depth > TMPL_MAX_DEPTH)
+		return 1;
+	if (json_object_is_type(v, json_type_array)) {
+		n = json_object_array_length(v);
+		for (i = 0; i < n; i++)
+			if (reaches(json_object_array_get_idx(v, i), needle,
+			    depth + 1))
+				return 1;
+	} else if (json_object_is_type(v, json_type_object)) {
+		json_object_object_foreach(v, k, e) {
+			(void)k;
+			if (reaches(e, needle, depth + 1))
+				return 1;
+		}
+	}
+	return 0;
+}
+
+static int
+cycle(struct exec *x)
+{
+	return exec_fail(x, "a map cannot contain itself");
+}
+
 int
 fn_dict(struct exec *x, struct tval *a, int n, struct tval *r)
 {
@@ -63,6 +94,9 @@ fn_set(struct exec *x, struct tval *a, int n, struct tval *r)
 		return -1;
 	if (is_nil(&a[0]))
 		return exec_fail(x, "assignment to entry in nil map");
+	if ((a[2].kind == TV_MAP || a[2].kind == TV_LIST) &&
+	    reaches(a[2].u.j, a[0].u.j, 0))
+		return cycle(x);
 	json_object_object_add(a[0].u.j, k, tval_json(&a[2]));
 	*r = a[0];
 	return 0;
@@ -174,9 +208,9 @@ fn_omit(struct exec *x, struct tval *a, int n, struct tval *r)
 }
 
 /* mergo.Merge of src into dst, deep for maps; over: WithOverride. */
-static void
+static int
 merge_map(struct json_object *dst, struct json_object *src, int over,
-    unsigned depth)
+    unsigned depth, struct json_object *root)
 {
 	struct json_object	*d;
 	struct tval		 dv;
@@ -186,7 +220,8 @@ merge_map(struct json_object *dst, struct json_object *src, int over,
 			if (json_object_is_type(d, json_type_object) &&
 			    json_object_is_type(sv, json_type_object) &&
 			    depth < TMPL_MAX_DEPTH) {
-				merge_map(d, sv, over, depth + 1);
+				if (merge_map(d, sv, over, depth + 1, root) < 0)
+					return -1;
 				continue;
 			}
 			tval_from_json(&dv, d);
@@ -195,8 +230,11 @@ merge_map(struct json_object *dst, struct json_object *src, int over,
 			if (!over && sv == NULL)
 				continue;
 		}
+		if (reaches(sv, root, 0))
+			return -1;
 		json_object_object_add(dst, k, json_object_get(sv));
 	}
+	return 0;
 }
 
 static int
@@ -212,9 +250,11 @@ merge(struct exec *x, struct tval *a, int n, int over, int must,
 		return 0;
 	}
 	for (i = 1; i < n; i++) {
-		if (a[i].kind == TV_MAP)
-			merge_map(a[0].u.j, a[i].u.j, over, 0);
-		else if (must && !is_nil(&a[i]))
+		if (a[i].kind == TV_MAP) {
+			if (reaches(a[i].u.j, a[0].u.j, 0) || merge_map(
+			    a[0].u.j, a[i].u.j, over, 0, a[0].u.j) < 0)
+				return cycle(x);
+		} else if (must && !is_nil(&a[i]))
 			return exec_fail(x, "src and dst must be of same type");
 	}
 	*r = a[0];

@@ -685,8 +685,10 @@ cmp_str(const void *a, const void *b)
 	struct json_object	*jb = *(struct json_object *const *)b;
 	size_t			 na = (size_t)json_object_get_string_len(ja);
 	size_t			 nb = (size_t)json_object_get_string_len(jb);
-	int			 c = memcmp(json_object_get_string(ja),
-				    json_object_get_string(jb), na < nb ? na : nb);
+	int			 c;
+
+	c = memcmp(json_object_get_string(ja), json_object_get_string(jb),
+	    na < nb ? na : nb);
 
 	return c != 0 ? c : (na > nb) - (na < nb);
 }

@@ -83,4 +83,20 @@ int		 tmpl_walk_shell(const struct tmpl *, struct buf *script,
 		    void (*fn)(void *arg, int line, int col, const char *why),
 		    void *arg);
 
+/* Calls fn for every template function, sorted by name: its signature
+ * ("trunc N S") and a template that shows it ("" for none). */
+void		 tmpl_functions(void (*fn)(void *arg, const char *name,
+		    const char *sig, const char *example), void *arg);
+
+/*
+ * Calls fn for every call of a Sprig function whose subject comes last
+ * (replace, contains, hasPrefix, ...) written with the subject first: the
+ * first argument read from the data, the others string literals, as in
+ * `replace .s "-" "_"` (Sprig reads: replace .s with "_" in "-").  sig is
+ * the function's signature ("replace OLD NEW S").
+ */
+void		 tmpl_walk_order(const struct tmpl *,
+		    void (*fn)(void *arg, const char *func, const char *sig,
+		    int line, int col), void *arg);
+
 #endif

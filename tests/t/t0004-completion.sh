@@ -54,7 +54,7 @@ done
 
 if command -v zsh >/dev/null && command -v fish >/dev/null; then
 test_expect_success 'commands and global options' '
-	check "muster " r run resume render &&
+	check "muster " r run resume render report &&
 	check "muster " "--col" --color &&
 	check "muster --color=" "a" always auto &&
 	check "muster help " "se" service
@@ -88,7 +88,7 @@ test_expect_success 'mcp: its subcommands, options and servers' '
 
 test_expect_success 'executions and service instances' '
 	(cd proj && muster -q run deploy --arg env=staging >/dev/null 2>&1) &&
-	id=$(cd proj && muster history --limit 1 | cut -d" " -f1) &&
+	id=$(cd proj && muster history --limit 1 | sed -n 2p | cut -d" " -f1) &&
 	check "muster -C proj status " "" $id &&
 	check "muster -C proj logs " "${id%????}" $id &&
 	muster -C proj service create sleeper >/dev/null &&
@@ -99,6 +99,8 @@ test_expect_success 'executions and service instances' '
 
 test_expect_success 'options of the command on the line' '
 	check "muster history " "--st" --status &&
+	check "muster trace " "--o" --output &&
+	check "muster run x " "--me" --metrics-file &&
 	check "muster history --status " "c" cancelled completed &&
 	check "muster -C proj service delete x " "--f" --force
 '

@@ -82,6 +82,7 @@ test_expect_success 'valid templates and scripts pass: roots, arguments, branche
 	    - id: b
 	      tool: x_t
 	      args: {name: "{{ .a.stdout }}"}
+	      dependsOn: [a]
 	    - id: c
 	      forEach: {items: "{{ toJson .input.list }}", steps: [{id: d, run: "echo {{ .vars.item }}"}]}
 	    - id: e

@@ -266,4 +266,83 @@ assert r[\"deploy\"][1] == {\"push\": {\"r\": \"b\"}}, r
 "
 '
 
+# Waits until both first iterations of count.yaml run.
+wait_started() {
+	n=0
+	while ! test -e started.1 || ! test -e started.2; do
+		n=$((n + 1)) && test $n -lt 100 || return 1
+		sleep 0.1
+	done
+	sleep 0.2
+}
+
+# The summary's counts line and lists agree, and with the record.
+counts_agree() {
+	grep "\(interrupted\|cancelled\) in .*: 1 completed, 1 failed, 1 not run\($\|;\)" err &&
+	test "$(grep -c "  failed: " err)" = 1 &&
+	grep "  failed: each: step .wait_[01]. failed: $1$" err &&
+	grep "  not run: z$" err &&
+	python3 -c "
+import json
+s = json.load(open(\"$(exec_dir)/summary.json\"))
+assert s[\"steps\"] == {\"steps\": 3, \"completed\": 1, \"failed\": 1,
+    \"skipped\": 0, \"not_run\": 1}, s
+"
+}
+
+test_expect_success 'after SIGINT the counts are those listed' '
+	use count && rm -f started.* &&
+	start_bg run count &&
+	wait_started &&
+	stop_bg INT 0 && test "$(cat rc)" = 130 &&
+	counts_agree "interrupted by SIGINT"
+'
+
+test_expect_success 'after cancel the counts are those listed' '
+	use count && rm -f started.* &&
+	start_bg run count &&
+	wait_started &&
+	muster cancel $(bg_id) &&
+	wait $bg_pid; echo $? >rc &&
+	counts_agree cancelled
+'
+
+test_expect_success 'the events count as the summary does' '
+	use count && rm -f started.* &&
+	sed -i "s/sleep 10/true/" .muster/workflows/count.yaml &&
+	muster --json run count >events 2>err &&
+	python3 -c "
+import json
+ev = [json.loads(l) for l in open(\"events\")]
+assert ev[0][\"steps\"] == 3, ev[0]
+assert ev[-1][\"steps\"] == {\"steps\": 3, \"completed\": 3, \"failed\": 0,
+    \"skipped\": 0, \"not_run\": 0}, ev[-1]
+"
+'
+
+test_expect_success 'the live line never counts past its total' '
+	use count && rm -f started.* &&
+	sed -i "s/sleep 10/sleep 0.2/" .muster/workflows/count.yaml &&
+	python3 - "$MUSTER" <<-\PY
+	import os, pty, re, subprocess, sys
+	m, s = pty.openpty()
+	p = subprocess.Popen([sys.argv[1], "run", "count"], stderr=s,
+	                     stdout=subprocess.DEVNULL)
+	os.close(s)
+	out = b""
+	while True:
+	    try:
+	        b = os.read(m, 4096)
+	    except OSError:
+	        break
+	    if not b:
+	        break
+	    out += b
+	assert p.wait() == 0, out
+	seen = [(int(d), int(t)) for d, t in re.findall(rb"\[(\d+)/(\d+)\]", out)]
+	assert seen and all(t == 3 and d <= t for d, t in seen), seen
+	assert (2, 3) in seen, seen
+	PY
+'
+
 test_done

@@ -112,7 +112,8 @@ sys.exit(subprocess.run([\"$MUSTER\", \"run\", \"preview\", \"--arg\", \"port=$p
 	test $? = 1 &&
 	grep "serve: failed" err &&
 	grep "cleanup: completed" err &&
-	grep -h "Address already in use" .muster/state/executions/*/logs/serve.err &&
+	grep -h "port $port on 127.0.0.1 answers before the daemon started" \
+		.muster/state/executions/*/logs/serve.err &&
 	muster service list >list && test_line_count = 0 list
 '
 
