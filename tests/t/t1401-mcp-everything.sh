@@ -31,6 +31,13 @@ spec:
   timeout: 60s
 EOF
 
+test_expect_success 'examples/mcp is a valid project' '
+	muster -C "$TOP/examples/mcp" validate >out &&
+	grep "^valid: 1 workflow" out &&
+	muster -C "$TOP/examples/mcp" run -n weather-report --arg city=Chicago >plan &&
+	grep "weather: tool x_everything_get-structured-content {\"location\":\"Chicago\"}" plan
+'
+
 test_expect_success 'mcp tools lists the server-everything tools' '
 	muster mcp tools everything >out &&
 	grep "^x_everything_echo	Echoes back the input string" out &&
