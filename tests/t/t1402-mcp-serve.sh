@@ -110,6 +110,41 @@ test_expect_success 'a core built-in answers with structured content' '
 	grep "\"structuredContent\":{\"workflows\":\\[{\"name\":\"broken\"" out
 '
 
+test_expect_success 'notifications/cancelled stops the run; it can be resumed' '
+	cat >.muster/workflows/long.yaml <<-\EOF &&
+	apiVersion: muster.giantswarm.io/v1alpha1
+	kind: Workflow
+	metadata: {name: long}
+	spec:
+	  steps:
+	    - {id: wait, run: sleep 30}
+	EOF
+	python3 - "$MUSTER" "$TRASH" <<-\EOF &&
+	import json, subprocess, sys, time
+	p = subprocess.Popen([sys.argv[1], "-C", sys.argv[2], "mcp", "serve"],
+	    stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+	def send(m):
+	    p.stdin.write((json.dumps(m) + "\n").encode())
+	    p.stdin.flush()
+	send({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
+	    "protocolVersion": "2025-11-25", "capabilities": {},
+	    "clientInfo": {"name": "t", "version": "1"}}})
+	p.stdout.readline()
+	send({"jsonrpc": "2.0", "id": 2, "method": "tools/call", "params": {
+	    "name": "workflow_long", "arguments": {}}})
+	time.sleep(1.5)
+	send({"jsonrpc": "2.0", "method": "notifications/cancelled",
+	    "params": {"requestId": 2, "reason": "changed my mind"}})
+	send({"jsonrpc": "2.0", "id": 3, "method": "ping"})
+	r = json.loads(p.stdout.readline())
+	assert r["id"] == 3, r	# no answer to the cancelled call
+	p.stdin.close()
+	assert p.wait(timeout=20) == 0
+	EOF
+	muster history --workflow long >h &&
+	grep interrupted h
+'
+
 if ! command -v node >/dev/null || ! test -f "$SDK"; then
 	if test "${CI:-}" = true; then
 		test_expect_success 'node and tests/mcp/node_modules are here' false
