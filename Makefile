@@ -161,7 +161,8 @@ clean:
 	rm -f tests/unit/*.o tests/unit/*.d tests/unit/*/*.o tests/unit/*/*.d
 	rm -f tests/unit/runner $(HELPERS) MUSTER-CFLAGS
 	rm -f tests/fuzz/fuzz-tmpl bench/tmpl-bench bench/journal-bench
-	rm -f tests/fuzz/fuzz-[a-z]* tests/fuzz/replay-[a-z]* tests/fuzz/*.d
+	rm -f $(filter-out %.c,$(wildcard tests/fuzz/fuzz-[a-z]* \
+		tests/fuzz/replay-[a-z]*)) tests/fuzz/*.d
 	rm -rf tests/trash tests/fuzz/work tests/fuzz/obj
 
 distclean: clean
