@@ -6,13 +6,15 @@
 
 enum {
 	TF_DESCRIPTION, TF_ARGS, TF_COMMAND, TF_RUN, TF_ENV, TF_WORKDIR,
-	TF_TIMEOUT, TF_COUNT
+	TF_TIMEOUT, TF_EXECUTOR, TF_RESOURCES, TF_COUNT
 };
 static const struct field	tool_fields[TF_COUNT] = {
 	[TF_DESCRIPTION] = { "description", NULL },
 	[TF_ARGS] = { "args", NULL }, [TF_COMMAND] = { "command", NULL },
 	[TF_RUN] = { "run", NULL }, [TF_ENV] = { "env", NULL },
 	[TF_WORKDIR] = { "workdir", NULL }, [TF_TIMEOUT] = { "timeout", NULL },
+	[TF_EXECUTOR] = { "executor", NULL },
+	[TF_RESOURCES] = { "resources", NULL },
 };
 
 int
@@ -51,6 +53,10 @@ load_tool(struct loader *ld, const struct ynode *spec, struct tool *t)
 	if (f[TF_TIMEOUT] != NULL)
 		rc |= load_duration(ld, f[TF_TIMEOUT], "timeout",
 		    &t->timeout_ns);
+	if (f[TF_EXECUTOR] != NULL)
+		rc |= load_executor(ld, f[TF_EXECUTOR], &t->executor);
+	if (f[TF_RESOURCES] != NULL)
+		rc |= load_resources(ld, f[TF_RESOURCES], &t->resources);
 	return rc < 0 ? -1 : 0;
 }
 

@@ -97,5 +97,10 @@ int		 load_schema(struct loader *, const struct ynode *,
 		    struct schema *);
 int		 load_expect(struct loader *, const struct ynode *,
 		    const char *name, struct expect *);
+/* load-exec.c: `executor: local|slurm` and `resources: {...}`. */
+int		 load_executor(struct loader *, const struct ynode *,
+		    enum executor *);
+int		 load_resources(struct loader *, const struct ynode *,
+		    struct resources **);
 
 #endif

@@ -131,6 +131,23 @@ struct retry {
 	enum backoff	 backoff;
 };
 
+/* Where a step's process runs (doc/slurm.md). */
+enum executor {
+	EXECUTOR_UNSET,		/* not said here: ask the next level */
+	EXECUTOR_LOCAL,		/* a child process of muster */
+	EXECUTOR_SLURM		/* a Slurm batch job */
+};
+
+/* What a Slurm job asks for; NULL fields are not said. */
+struct resources {
+	struct loc	  loc;
+	const char	 *cpus, *memory, *gpus, *partition, *account, *qos;
+	const char	 *constraint;
+	int64_t		  time_ns;	/* 0: from the timeout */
+	const char	**extra;	/* raw sbatch arguments */
+	size_t		  nextra;
+};
+
 enum step_kind {
 	STEP_TOOL,
 	STEP_RUN,
@@ -177,6 +194,8 @@ struct step {
 	struct tval	 *env;		/* map of name to string */
 	struct tstr	  workdir;
 	struct step	 *parent;	/* forEach/parallel container, or NULL */
+	enum executor	  executor;
+	struct resources *resources;	/* or NULL */
 	uint64_t	  hash;		/* of its definition, for resume */
 };
 
@@ -195,6 +214,8 @@ struct workflow {
 	int64_t		  timeout_ns;
 	int		  max_parallel;	/* 0: no cap */
 	enum concurrency  concurrency;
+	enum executor	  executor;	/* default of its steps */
+	struct resources *resources;	/* or NULL */
 	struct step	**steps;	/* top-level, in file order */
 	size_t		  nsteps;
 	struct step	**on_failure;
@@ -219,6 +240,8 @@ struct tool {
 	struct tval	*env;
 	struct tstr	 workdir;
 	int64_t		 timeout_ns;
+	enum executor	 executor;
+	struct resources *resources;	/* or NULL */
 	uint64_t	 hash;
 };
 
@@ -284,6 +307,8 @@ struct config {
 	bool		 fsync;
 	struct tval	*env;
 	size_t		 max_file;	/* largest definition file, bytes */
+	enum executor	 executor;	/* the project's default */
+	struct resources *resources;	/* or NULL */
 };
 
 /* Everything one load of a .muster folder built; one arena. */

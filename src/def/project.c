@@ -317,13 +317,15 @@ load_file(struct project *p, const char *path)
 
 enum {
 	CF_JOBS, CF_COLOR, CF_STATE_DIR, CF_FSYNC, CF_ENV, CF_MAX_FILE,
-	CF_COUNT
+	CF_EXECUTOR, CF_RESOURCES, CF_COUNT
 };
 static const struct field	config_fields[CF_COUNT] = {
 	[CF_JOBS] = { "jobs", NULL }, [CF_COLOR] = { "color", NULL },
 	[CF_STATE_DIR] = { "stateDir", "state_dir" },
 	[CF_FSYNC] = { "fsync", NULL }, [CF_ENV] = { "env", NULL },
 	[CF_MAX_FILE] = { "maxFileSize", "max_file_size" },
+	[CF_EXECUTOR] = { "executor", NULL },
+	[CF_RESOURCES] = { "resources", NULL },
 };
 
 /* maxFileSize: bytes, or a number of KiB or MiB ("16MiB"). */
@@ -401,6 +403,10 @@ load_config(struct project *p)
 		rc |= load_env(&ld, f[CF_ENV], "env", &c->env);
 	if (f[CF_MAX_FILE] != NULL)
 		rc |= load_size(&ld, f[CF_MAX_FILE], &c->max_file);
+	if (f[CF_EXECUTOR] != NULL)
+		rc |= load_executor(&ld, f[CF_EXECUTOR], &c->executor);
+	if (f[CF_RESOURCES] != NULL)
+		rc |= load_resources(&ld, f[CF_RESOURCES], &c->resources);
 	return rc < 0 ? -1 : 0;
 }
 
