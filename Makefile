@@ -30,7 +30,7 @@ SHELL_PATH ?= /bin/sh
 -include config.mak.autogen
 -include config.mak
 
-PKGS = yaml-0.1 json-c libpcre2-8
+PKGS = yaml-0.1 json-c libpcre2-8 libcrypto libxcrypt
 # libcurl's headers only: HTTP probes dlopen it when first used, which
 # keeps its 30-odd libraries out of every muster's start-up.
 HEADER_PKGS = libcurl
@@ -41,7 +41,7 @@ DEP_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) $(HEADER_PKGS) \
 endif
 ifndef DEP_LIBS
 DEP_LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null || \
-	echo -lyaml -ljson-c -lpcre2-8)
+	echo -lyaml -ljson-c -lpcre2-8 -lcrypto -lcrypt)
 endif
 ifndef CHECK_CFLAGS
 CHECK_CFLAGS := $(shell $(PKG_CONFIG) --cflags check 2>/dev/null)
@@ -68,7 +68,7 @@ SYS_LIBS = -lm -ldl
 # src/ holds one folder a subsystem (src/README); every object is built
 # beside its source, and muster links them all (no archive: two folders
 # may hold files of the same name).
-SUBSYSTEMS = base tmpl def state exec engine svc cmd
+SUBSYSTEMS = base tmpl def state exec mcp observe engine svc cmd
 SRC_INCLUDES = -Isrc
 MAIN_SRC = src/cmd/muster.c
 LIB_SRC = $(filter-out $(MAIN_SRC),$(sort $(wildcard \
@@ -105,7 +105,11 @@ tests/unit/runner: $(UNIT_OBJ) $(LIB_OBJ)
 tests/helpers/%: tests/helpers/%.c MUSTER-CFLAGS
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $<
 
-check: muster tests/unit/runner $(HELPERS)
+# The fuzz harnesses without libFuzzer, replaying tests/fuzz/regress/.
+FUZZ_REPLAY = $(patsubst tests/fuzz/fuzz-%.c,tests/fuzz/replay-%,$(wildcard \
+	tests/fuzz/fuzz-*.c))
+
+check: muster tests/unit/runner $(HELPERS) $(FUZZ_REPLAY)
 	@MUSTER="$(CURDIR)/muster" VALGRIND="$(VALGRIND)" \
 		$(SHELL_PATH) tests/run.sh
 
@@ -151,7 +155,8 @@ clean:
 	rm -f tests/unit/*.o tests/unit/*.d tests/unit/*/*.o tests/unit/*/*.d
 	rm -f tests/unit/runner $(HELPERS) MUSTER-CFLAGS
 	rm -f tests/fuzz/fuzz-tmpl bench/tmpl-bench bench/journal-bench
-	rm -rf tests/trash tests/fuzz/work
+	rm -f tests/fuzz/fuzz-[a-z]* tests/fuzz/replay-[a-z]* tests/fuzz/*.d
+	rm -rf tests/trash tests/fuzz/work tests/fuzz/obj
 
 distclean: clean
 	rm -rf configure config.mak.autogen config.log config.status \
@@ -161,28 +166,44 @@ distclean: clean
 
 -include $(wildcard src/*/*.d tests/unit/*.d tests/unit/*/*.d)
 
-# Not part of `make check`: the libFuzzer harness (clang) and the benchmark.
-#   make fuzz                      build tests/fuzz/fuzz-tmpl
-#   make fuzz FUZZ_TIME=600        ... and run it for that many seconds
+# Not part of `make check`: the libFuzzer harnesses (clang) and the
+# benchmarks.  tests/fuzz/fuzz-NAME.c is one target; tests/fuzz/run.sh
+# runs them on their corpora (tests/fuzz/corpus-NAME) with their
+# dictionaries (tests/fuzz/NAME.dict).
+#   make fuzz                      build every tests/fuzz/fuzz-NAME
+#   make fuzz FUZZ_TIME=600        ... and run each for that many seconds
+#   make fuzz FUZZ_TARGETS=def     ... only that one
 #   make bench                     build and run bench/tmpl-bench
 FUZZ_CC ?= clang
 FUZZ_FLAGS ?= -g -O1 -fsanitize=fuzzer,address,undefined \
 	-fno-sanitize-recover=undefined
 FUZZ_TIME ?=
-FUZZ_SRC = $(filter src/tmpl/%.c src/base/%.c,$(LIB_SRC))
+FUZZ_TARGETS ?= $(patsubst tests/fuzz/fuzz-%.c,%,$(wildcard \
+	tests/fuzz/fuzz-*.c))
+FUZZ_BINS = $(addprefix tests/fuzz/fuzz-,$(FUZZ_TARGETS))
+# The library once more, instrumented for coverage and the sanitizers.
+FUZZ_OBJ = $(patsubst src/%.c,tests/fuzz/obj/%.o,$(LIB_SRC))
 
-tests/fuzz/fuzz-tmpl: tests/fuzz/fuzz-tmpl.c $(FUZZ_SRC) $(wildcard src/*/*.h)
+tests/fuzz/obj/%.o: src/%.c $(wildcard src/*/*.h)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) -std=c11 -D_GNU_SOURCE \
+		$(subst -fsanitize=fuzzer,-fsanitize=fuzzer-no-link,$(FUZZ_FLAGS)) \
+		$(DEP_CFLAGS) $(SRC_INCLUDES) -DMUSTER_VERSION='"$(VERSION)"' \
+		-c -o $@ $<
+
+tests/fuzz/fuzz-%: tests/fuzz/fuzz-%.c $(FUZZ_OBJ)
 	$(FUZZ_CC) -std=c11 -D_GNU_SOURCE $(FUZZ_FLAGS) $(DEP_CFLAGS) \
-		$(SRC_INCLUDES) \
-		-o $@ tests/fuzz/fuzz-tmpl.c $(FUZZ_SRC) $(DEP_LIBS) $(SYS_LIBS)
+		$(SRC_INCLUDES) -o $@ $< $(FUZZ_OBJ) $(DEP_LIBS) $(SYS_LIBS)
 
-fuzz: tests/fuzz/fuzz-tmpl
+fuzz: $(FUZZ_BINS)
 	@if test -n "$(FUZZ_TIME)"; then \
-		mkdir -p tests/fuzz/work && \
-		tests/fuzz/fuzz-tmpl -max_total_time=$(FUZZ_TIME) \
-			-max_len=4096 -rss_limit_mb=2048 -timeout=10 \
-			-dict=tests/fuzz/tmpl.dict \
-			tests/fuzz/work tests/fuzz/corpus-tmpl; fi
+		$(SHELL_PATH) tests/fuzz/run.sh $(FUZZ_TIME) $(FUZZ_TARGETS); fi
+
+# The same harnesses without libFuzzer: they replay files (the crashes
+# fuzzing found, tests/fuzz/regress/NAME/) in `make check`.
+tests/fuzz/replay-%: tests/fuzz/fuzz-%.c tests/fuzz/replay.c $(LIB_OBJ)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< tests/fuzz/replay.c \
+		$(LIB_OBJ) $(DEP_LIBS) $(SYS_LIBS)
 
 bench/tmpl-bench: bench/tmpl-bench.c $(LIB_OBJ)
 	$(CC) $(ALL_CFLAGS) -O2 $(ALL_LDFLAGS) -o $@ bench/tmpl-bench.c \

@@ -106,6 +106,7 @@ proc_loop_init(void)
 	sigaddset(&caught, SIGINT);
 	sigaddset(&caught, SIGTERM);
 	sigaddset(&caught, SIGHUP);
+	sigaddset(&caught, SIGUSR1);
 	if (sigprocmask(SIG_BLOCK, &caught, &saved_mask) < 0)
 		return -1;
 	if ((sigfd = signalfd(-1, &caught, SFD_CLOEXEC | SFD_NONBLOCK)) < 0)
@@ -144,17 +145,46 @@ proc_unwatch(int fd)
 	epoll_ctl(epfd, EPOLL_CTL_DEL, fd, NULL);
 }
 
-/* Reaps every exited child into ev; returns how many fit. */
+void
+proc_usage_add(struct proc_usage *a, const struct proc_usage *b)
+{
+	a->user_us += b->user_us;
+	a->sys_us += b->sys_us;
+	if (b->max_rss_kb > a->max_rss_kb)
+		a->max_rss_kb = b->max_rss_kb;
+	a->inblock += b->inblock;
+	a->oublock += b->oublock;
+	a->nvcsw += b->nvcsw;
+	a->nivcsw += b->nivcsw;
+}
+
+static void
+usage_of(struct proc_usage *u, const struct rusage *ru)
+{
+	u->user_us = (int64_t)ru->ru_utime.tv_sec * 1000000 +
+	    ru->ru_utime.tv_usec;
+	u->sys_us = (int64_t)ru->ru_stime.tv_sec * 1000000 +
+	    ru->ru_stime.tv_usec;
+	u->max_rss_kb = ru->ru_maxrss;
+	u->inblock = ru->ru_inblock;
+	u->oublock = ru->ru_oublock;
+	u->nvcsw = ru->ru_nvcsw;
+	u->nivcsw = ru->ru_nivcsw;
+}
+
+/* Reaps every exited child into ev, with its usage; returns how many fit. */
 static int
 reap(struct proc_event *ev, int n)
 {
-	int	k = 0, status;
-	pid_t	pid;
+	struct rusage	ru;
+	int		k = 0, status;
+	pid_t		pid;
 
-	while (k < n && (pid = waitpid(-1, &status, WNOHANG)) > 0) {
+	while (k < n && (pid = wait4(-1, &status, WNOHANG, &ru)) > 0) {
 		ev[k].kind = PROC_EV_CHILD;
 		ev[k].pid = pid;
 		ev[k].status = status;
+		usage_of(&ev[k].usage, &ru);
 		k++;
 	}
 	return k;
@@ -313,6 +343,20 @@ proc_boot_id(void)
 	id[n] = '\0';
 	id[strcspn(id, "\n")] = '\0';
 	return id;
+}
+
+bool
+proc_still_runs(pid_t pid, uint64_t start, const char *boot)
+{
+	struct proc_stat	st;
+
+	if (pid <= 1 || boot == NULL || strcmp(boot, proc_boot_id()) != 0)
+		return false;
+	if (proc_stat(pid, &st) == 0)
+		return st.start_time == start && st.state != 'Z' &&
+		    st.state != 'X';
+	/* The leader is gone; while its group lives, its id is not reused. */
+	return proc_group_alive(pid);
 }
 
 void

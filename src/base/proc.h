@@ -40,6 +40,18 @@ void	proc_loop_release(void);
 int	proc_watch(int fd, uint64_t tag);
 void	proc_unwatch(int fd);
 
+/* What the kernel counted for a reaped child and the children it waited
+ * for (wait4's rusage). */
+struct proc_usage {
+	int64_t	user_us, sys_us;	/* CPU time */
+	int64_t	max_rss_kb;		/* largest resident set */
+	int64_t	inblock, oublock;	/* file system blocks in and out */
+	int64_t	nvcsw, nivcsw;		/* voluntary, involuntary switches */
+};
+
+/* Adds b to a: times and counts summed, the larger max_rss_kb kept. */
+void	proc_usage_add(struct proc_usage *a, const struct proc_usage *b);
+
 /* One thing that happened while waiting. */
 struct proc_event {
 	enum {
@@ -52,6 +64,7 @@ struct proc_event {
 	pid_t		pid;
 	int		status;		/* as from waitpid */
 	int		sig;
+	struct proc_usage usage;	/* PROC_EV_CHILD: what it used */
 };
 
 /*
@@ -78,6 +91,13 @@ uint64_t proc_start_time(pid_t);
 bool	 proc_group_alive(pid_t pgrp);
 /* This boot's id, from /proc/sys/kernel/random/boot_id, or "". */
 const char *proc_boot_id(void);
+/*
+ * True while the process recorded as pid, started at start (clock ticks
+ * since boot) during boot, still runs, or while members of its process
+ * group do after it ended.  Another process given the same pid later, or
+ * after a reboot, is not it.
+ */
+bool	 proc_still_runs(pid_t pid, uint64_t start, const char *boot);
 
 /*
  * Finds live processes (not this one) whose environment holds the entry

@@ -96,6 +96,26 @@ loc_note(const struct loc *l, const char *fmt, ...)
 	va_end(ap);
 }
 
+void
+loc_warn(const struct loc *l, const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	emit(NULL, l, "warning", fmt, ap);
+	va_end(ap);
+}
+
+void
+loc_hint(const struct loc *l, const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	emit(NULL, l, "hint", fmt, ap);
+	va_end(ap);
+}
+
 unsigned
 error_count(void)
 {
@@ -107,6 +127,13 @@ error_set_sink(void (*fn)(const char *, size_t, void *), void *arg)
 {
 	sink = fn;
 	sink_arg = arg;
+}
+
+void
+error_get_sink(void (**fn)(const char *, size_t, void *), void **arg)
+{
+	*fn = sink;
+	*arg = sink_arg;
 }
 
 static struct buf	*capture;

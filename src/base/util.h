@@ -25,6 +25,7 @@ enum {
 	EXIT_USAGE = 2,
 	EXIT_STATE = 3,
 	EXIT_IO = 4,
+	EXIT_PAUSED = 5,	/* muster pause: not finished, nothing failed */
 	EXIT_LOCKED = 75,
 	EXIT_TIMEOUT = 124
 };
@@ -46,6 +47,10 @@ void		 warn(const char *, ...) PRINTF(1, 2);
 int		 loc_error(const struct loc *, const char *, ...) PRINTF(2, 3);
 /* Prints "FILE:LINE:COL: note: MESSAGE". */
 void		 loc_note(const struct loc *, const char *, ...) PRINTF(2, 3);
+/* Prints "FILE:LINE:COL: warning: MESSAGE" (not counted as an error). */
+void		 loc_warn(const struct loc *, const char *, ...) PRINTF(2, 3);
+/* Prints "FILE:LINE:COL: hint: MESSAGE": how to fix the error before. */
+void		 loc_hint(const struct loc *, const char *, ...) PRINTF(2, 3);
 /* Number of error() and loc_error() calls so far. */
 unsigned	 error_count(void);
 /*
@@ -53,6 +58,9 @@ unsigned	 error_count(void);
  * NULL restores stderr.  fn gets the whole line, newline included.
  */
 void		 error_set_sink(void (*fn)(const char *, size_t, void *), void *);
+/* The sink set now (NULL: stderr), to restore or forward to. */
+void		 error_get_sink(void (**fn)(const char *, size_t, void *),
+		    void **);
 /*
  * Until error_capture_end(), messages are appended to b instead of printed,
  * without their "muster: " prefix and joined by "; ".

@@ -27,7 +27,7 @@ json_parse(const char *s, size_t len, int *ok, struct buf *why)
 	size_t			 end;
 
 	if (tok == NULL) {
-		if ((tok = json_tokener_new_ex(64)) == NULL)
+		if ((tok = json_tokener_new_ex(VALUE_MAX_DEPTH)) == NULL)
 			fatal("out of memory parsing JSON");
 		atexit(free_tokener);
 	} else
@@ -53,6 +53,9 @@ json_parse(const char *s, size_t len, int *ok, struct buf *why)
 	*ok = 0;
 	if (e == json_tokener_continue || e == json_tokener_error_parse_eof)
 		buf_printf(why, "unexpected end of input at byte %zu", len);
+	else if (e == json_tokener_error_depth)
+		buf_printf(why, "nested deeper than %d levels at byte %zu",
+		    VALUE_MAX_DEPTH, end);
 	else if (e == json_tokener_success)
 		buf_printf(why, "unexpected data after the value at byte %zu",
 		    end);

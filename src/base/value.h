@@ -9,8 +9,15 @@ struct buf;
 struct json_object;
 
 /*
+ * The deepest value muster takes in (an argument, an args file, a step's
+ * output, a definition): arrays and objects nested at most this many
+ * levels.  Readers of what muster wrote allow more (see state/rec.h).
+ */
+#define VALUE_MAX_DEPTH	64
+
+/*
  * Parses len bytes as exactly one JSON value (strict: no trailing bytes,
- * no comments).  Returns a new value (NULL is also JSON null: check *ok),
+ * no comments, at most VALUE_MAX_DEPTH levels).  Returns a new value (NULL is also JSON null: check *ok),
  * or sets why to "MESSAGE at byte N" and *ok to 0.
  */
 struct json_object	*json_parse(const char *, size_t len, int *ok,

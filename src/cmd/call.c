@@ -6,16 +6,18 @@
 #include <json-c/json.h>
 
 #include "def/args.h"
+#include "engine/builtin.h"
 #include "engine/call.h"
 #include "cmd/cmd.h"
 #include "def/project.h"
 #include "engine/run.h"
 #include "base/value.h"
 
-enum { OPT_ARG = 256, OPT_ARGS_FILE };
+enum { OPT_ARG = 256, OPT_ARGS_FILE, OPT_ARG_ENV };
 
 static const struct option	call_opts[] = {
 	{ "arg",	required_argument,	NULL,	OPT_ARG },
+	{ "arg-env",	required_argument,	NULL,	OPT_ARG_ENV },
 	{ "args-file",	required_argument,	NULL,	OPT_ARGS_FILE },
 	{ NULL,		0,			NULL,	0 }
 };
@@ -32,8 +34,20 @@ call_input(struct project *p, const char *name, const struct args *a)
 
 	if (project_resolve_tool(p, name, NULL, &ref, &t, &w, &b) < 0)
 		return NULL;
-	if (ref == TOOL_BUILTIN)
+	if (ref == TOOL_MCP)
 		return args_loose(a);
+	if (ref == TOOL_BUILTIN) {
+		struct json_object	*loose = args_loose(a);
+		struct buf		 err = BUF_INIT;
+
+		/* An unknown argument: a usage error, before anything runs. */
+		if (loose != NULL && builtin_normalize(b, loose, &in,
+		    &err) < 0)
+			error("%s", buf_str(&err));
+		json_object_put(loose);
+		buf_release(&err);
+		return in;
+	}
 	if (args_input(a, ref == TOOL_FILE ? &t->args : &w->args, &in) < 0)
 		return NULL;
 	return in;
@@ -55,6 +69,10 @@ cmd_call(struct ctx *ctx, int argc, char **argv)
 			args_add(&a, optarg);
 		else if (c == OPT_ARGS_FILE)
 			a.file = optarg;
+		else if (c == OPT_ARG_ENV) {
+			if (args_add_env(&a, optarg) < 0)
+				goto usage;
+		}
 		else
 			goto usage;
 	}

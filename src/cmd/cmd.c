@@ -10,18 +10,24 @@
 #include "base/util.h"
 
 const struct cmd	cmds[] = {
-	{ "run", cmd_run, "run WORKFLOW [--arg K=V]... [--args-file F] [-j N] "
-	  "[-n] [-k] [--timeout D] [--fsync]",
+	{ "run", cmd_run, "run WORKFLOW [--arg K=V]... [--arg-env K=ENVVAR]... "
+	  "[--args-file F|-] [-j N] [-n] [-k] [--timeout D] [--fsync] "
+	  "[--metrics-file F]",
 	  "run a workflow",
 	  "Checks the arguments against the workflow's, then runs its steps\n"
 	  "(at most N processes at once; default: the number of CPUs, 0 for\n"
 	  "no limit) and records the run under .muster/state/executions.\n"
 	  "  --arg K=V       an argument, converted to its declared type\n"
-	  "  --args-file F   arguments from a YAML or JSON mapping\n"
-	  "  -n, --dry-run   print the plan; run and write nothing\n"
+	  "  --args-file F   arguments from a YAML or JSON mapping (- reads\n"
+	  "                  standard input)\n"
+	  "  --arg-env K=ENVVAR  argument K is the value of ENVVAR (keeps a\n"
+	  "                  secret out of argv and files)\n"
+	  "  -n, --dry-run   print the plan; run and write nothing (required\n"
+	  "                  secrets may be left out)\n"
 	  "  -k, --keep-going  run every step that does not depend on a failed one\n"
 	  "  --timeout D     stop the run after D (e.g. 10m); exit 124\n"
 	  "  --fsync         make every record survive a power cut\n"
+	  "  --metrics-file F  write Prometheus metrics to F after the run\n"
 	  "Exit: 0 done, 1 a step failed, 2 bad arguments or definitions,\n"
 	  "4 the record cannot be written, 75 another run of a workflow with\n"
 	  "concurrency: forbid is going on, 124 timed out, 128+N signal N.\n" },
@@ -36,33 +42,67 @@ const struct cmd	cmds[] = {
 	  "with --arg.  Steps of the interrupted run that still run are\n"
 	  "waited for first.  Exit codes as for run; 75 when the execution is\n"
 	  "locked by a muster still working on it.\n" },
-	{ "status", cmd_status, "status [ID] [--json]",
-	  "show an execution's record (the latest without ID)", "" },
+	{ "status", cmd_status, "status [ID|--last] [--json]",
+	  "show an execution's record (the latest without ID)",
+	  "ID may be a unique prefix of an execution id.  --last (the\n"
+	  "default) is the latest run started from the command line.\n" },
 	{ "history", cmd_history, "history [--workflow W] [--status S] "
 	  "[--limit N] [--json]",
 	  "list past executions, newest first",
 	  "--limit N shows at most N (default 20, 0 for all).  A run whose\n"
 	  "runner died shows as interrupted.\n" },
-	{ "logs", cmd_logs, "logs ID [STEP] [--follow]",
+	{ "logs", cmd_logs, "logs [ID|--last] [STEP] [--follow]",
 	  "print what an execution's steps wrote",
+	  "Without ID (or with --last), the latest execution; an ID starts\n"
+	  "with a digit and may be a unique prefix.\n"
 	  "--follow keeps printing what arrives until the execution ends.\n" },
-	{ "cancel", cmd_cancel, "cancel ID",
+	{ "cancel", cmd_cancel, "cancel ID|--last",
 	  "stop a running execution; it records cancelled",
 	  "Its runner stops as on SIGTERM: its steps get SIGTERM, then\n"
-	  "SIGKILL, and the execution can be resumed.\n" },
+	  "SIGKILL, and the execution can be resumed.  ID may be a unique\n"
+	  "prefix; --last is the latest execution.\n" },
+	{ "pause", cmd_pause, "pause ID|--last",
+	  "let a running execution finish its running steps, then stop",
+	  "Its runner starts no other step; once those that run have ended,\n"
+	  "it records paused and exits 5, and 'muster resume ID' goes on\n"
+	  "from there.  pause returns once the runner has taken the request.\n"
+	  "Exit 0 taken, 3 no such execution or not running.\n" },
 	{ "gc", cmd_gc, "gc [--older-than D] [--keep N]",
 	  "delete executions that no longer run",
 	  "Keeps the newest N (default 100 when neither option is given) and\n"
 	  "those started less than D ago (a duration, or days: 30d); never\n"
 	  "touches a running one.\n" },
-	{ "call", cmd_call, "call TOOL [--arg K=V]... [--args-file F]",
+	{ "trace", cmd_trace, "trace [ID] [-o FILE]",
+	  "write an execution as Chrome trace-event JSON",
+	  "Writes the execution (the latest without ID) for Perfetto or\n"
+	  "chrome://tracing: a complete event per attempt on a lane per\n"
+	  "parallel slot, with status, exit code and resource usage; retry\n"
+	  "waits as async events; service operations as instant events; the\n"
+	  "executions it started as processes of their own.\n"
+	  "  -o, --output FILE  write FILE instead of standard output\n" },
+	{ "report", cmd_report, "report [ID] [-o FILE]",
+	  "write an execution as one self-contained HTML page",
+	  "A timeline of the steps on lanes coloured by status, retries, the\n"
+	  "critical path, each step's CPU and max RSS, the failed steps' log\n"
+	  "tails and the arguments (secrets masked).  The page fetches\n"
+	  "nothing and runs no script.\n"
+	  "  -o, --output FILE  write FILE instead of standard output\n" },
+	{ "metrics", cmd_metrics, "metrics",
+	  "print Prometheus metrics of the recorded runs",
+	  "Prints, in the text exposition format, what a run writes to its\n"
+	  "metrics file (see run, and metrics.textfile in config.yaml),\n"
+	  "counted from every execution in the history.\n" },
+	{ "call", cmd_call, "call TOOL [--arg K=V]... [--arg-env K=ENVVAR]... "
+	  "[--args-file F|-]",
 	  "run one tool and print its result",
 	  "Runs TOOL (a Tool file, a core_* built-in or workflow_<name>) once,\n"
 	  "streams its output and prints its result as JSON.\n" },
-	{ "list", cmd_list, "list [workflows|tools|serviceclasses|services|"
-	  "executions] [--json]",
+	{ "list", cmd_list, "list [workflows|tools|serviceclasses|mcpservers|"
+	  "services|executions] [--online] [--json]",
 	  "list definitions with their descriptions",
-	  "Without a kind, lists every workflow, tool and service class.\n"
+	  "Without a kind, lists every workflow, tool and service class (and\n"
+	  "MCP server, when there are some).  --online adds each MCP server's\n"
+	  "tools (x_SERVER_TOOL) to the tools: it starts the servers.\n"
 	  "'list services' is 'service list'; 'list executions' is\n"
 	  "'history --limit 0'.\n" },
 	{ "show", cmd_show, "show WORKFLOW [--json]",
@@ -71,13 +111,18 @@ const struct cmd	cmds[] = {
 	  "print a workflow's step graph",
 	  "--format=dot (the default) prints Graphviz; --format=text prints\n"
 	  "the steps in the order they may run, each with what it waits for.\n" },
-	{ "validate", cmd_validate, "validate [FILE...]",
+	{ "validate", cmd_validate, "validate [--online] [FILE...] [--json]",
 	  "check definitions and report every problem",
 	  "Without FILEs, checks the whole project.  With FILEs, checks them\n"
 	  "(and what they refer to in the project) and reports only their\n"
-	  "problems.  Exit 0 when valid, 2 otherwise.\n" },
+	  "problems.  Checks everything a run would find before its first\n"
+	  "step, and that every run: script parses (sh -n).  --json prints\n"
+	  "{valid, errors: [{file, line, column, message, hint}], warnings}.\n"
+	  "--online also starts the MCP servers steps use and checks each\n"
+	  "step's tool and constant arguments against the tool's\n"
+	  "inputSchema.  Exit 0 when valid, 2 otherwise.\n" },
 	{ "service", cmd_service, "service create CLASS [NAME] [--arg K=V]... | "
-	  "start|stop|restart|delete|status|wait NAME | list",
+	  "start|stop|restart|delete|status|wait NAME | scale NAME N | list",
 	  "create and manage service instances",
 	  "  create CLASS [NAME] [--arg K=V]... [--args-file F] [--timeout D]\n"
 	  "                 [--no-wait]   start a new instance of a service class\n"
@@ -91,17 +136,48 @@ const struct cmd	cmds[] = {
 	  "  status NAME                  probe its health once and show it\n"
 	  "                               (exit 0 whatever its state)\n"
 	  "  wait NAME [--timeout D]      probe until it is healthy\n"
+	  "  scale NAME REPLICAS [--timeout D]\n"
+	  "                               the class's scale tool, given\n"
+	  "                               .replicas (fails without one)\n"
 	  "  list                         every instance, without probing\n"
 	  "All take --json.  create prints the instance's name.  Exit 0 done,\n"
 	  "1 the service failed or is not healthy in time,\n"
 	  "2 bad arguments or unknown class, 3 unknown or corrupt instance,\n"
 	  "4 its state cannot be written.\n" },
+	{ "mcp", cmd_mcp, "mcp serve [--tools] | tools SERVER | call SERVER TOOL "
+	  "[--arg K=V]... [--args-file F] [--timeout D]",
+	  "serve workflows to MCP clients; try an MCP server's tools",
+	  "  serve [--tools]   an MCP server on stdin and stdout (for Claude\n"
+	  "                    Desktop, VS Code, any MCP client): each workflow\n"
+	  "                    is the tool workflow_<name>, next to the core_*\n"
+	  "                    built-ins; --tools adds the Tool files and the\n"
+	  "                    x_<server>_<tool> tools of every MCP server\n"
+	  "  tools SERVER      list the tools of .muster/mcpservers/SERVER.yaml\n"
+	  "                    as steps name them (x_SERVER_TOOL); --json: the\n"
+	  "                    MCP Tool objects, one a line\n"
+	  "  call SERVER TOOL  call one tool and print its result (its\n"
+	  "                    structuredContent, else its text as JSON or\n"
+	  "                    {\"text\": ...}); --arg K=V, --args-file F,\n"
+	  "                    --timeout D\n"
+	  "See doc/mcp.md.  Exit 0 done, 1 the server or the tool failed,\n"
+	  "2 bad arguments or definitions.\n" },
+	{ "__mcp-call", cmd_mcp_step, "__mcp-call TOOL --args-file F "
+	  "[--timeout D] [--state DIR --runner PID --server S --tool T]",
+	  "(internal) the process of a step that calls an MCP tool", "" },
+	{ "__mcp-broker", cmd_mcp_broker, "__mcp-broker SERVER --runner PID",
+	  "(internal) an execution's shared stdio MCP server", "" },
 	{ "__supervise", cmd_supervise, "__supervise EXITFILE ARGV...",
 	  "(internal) the parent of a service's daemon", "" },
+	{ "init", cmd_init, "init",
+	  "write a starter .muster folder here",
+	  "Writes .muster/ in the current folder (or -C DIR): a commented\n"
+	  "workflow, a tool it calls and a .gitignore that keeps state/ out\n"
+	  "of git.  Refuses when .muster already exists (exit 2).\n" },
 	{ "version", cmd_version, "version",
 	  "print muster's version", "" },
 	{ "render", cmd_render, "render [--data FILE|-] "
-	  "[--missingkey=default|error] [--shell] TEMPLATE|--file FILE",
+	  "[--missingkey=default|error] [--shell] TEMPLATE|--file FILE|"
+	  "--functions",
 	  "render one template against JSON data",
 	  "Renders TEMPLATE, Go text/template syntax with muster's functions\n"
 	  "(see doc/templates.md), against the JSON document in FILE (- is\n"
@@ -110,10 +186,12 @@ const struct cmd	cmds[] = {
 	  "which prints Go's <no value>.  --shell escapes every value for the\n"
 	  "shell quoting context around it, as a run: script is rendered.\n"
 	  "--file reads the template from FILE instead (- is standard input).\n"
+	  "--functions prints the table of template functions (Markdown).\n"
 	  "Errors print as 'muster: template:LINE:COL: MESSAGE' and exit 2;\n"
 	  "errors found while rendering say 'at <ACTION>:' first.\n" },
-	{ "help", cmd_help, "help [COMMAND]",
-	  "describe muster or one of its commands", "" },
+	{ "help", cmd_help, "help [COMMAND [SUBCOMMAND]]",
+	  "describe muster or one of its commands",
+	  "-h or --help after any command (before --) is the same.\n" },
 };
 const unsigned		ncmds = nitems(cmds);
 
@@ -245,16 +323,33 @@ cmd_find(const char *name)
 	return NULL;
 }
 
+static int	take_project(struct ctx *, struct project *, int missing);
+
 int
 cmd_load(struct ctx *ctx, struct project **out)
 {
 	int	missing;
 
 	*out = project_load(ctx->dir, NULL, 0, &missing);
-	if (*out != NULL) {
+	return take_project(ctx, *out, missing);
+}
+
+int
+cmd_open(struct ctx *ctx, struct project **out)
+{
+	int	missing;
+
+	*out = project_open(ctx->dir, &missing);
+	return take_project(ctx, *out, missing);
+}
+
+static int
+take_project(struct ctx *ctx, struct project *p, int missing)
+{
+	if (p != NULL) {
 		/* config.yaml's colour, unless the command line chose: it
 		 * stands between the environment and --color. */
-		const char	*c = (*out)->config.color;
+		const char	*c = p->config.color;
 
 		const char	*no = getenv("NO_COLOR");
 

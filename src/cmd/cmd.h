@@ -2,6 +2,9 @@
 #ifndef MUSTER_CMD_H
 #define MUSTER_CMD_H
 
+#include <stdbool.h>
+#include <stdio.h>
+
 /* Options that every command accepts, before or after its name. */
 struct ctx {
 	const char	*dir;		/* -C DIR, or NULL */
@@ -49,6 +52,11 @@ struct project;
  * or the exit code to return.
  */
 int	 cmd_load(struct ctx *, struct project **);
+/*
+ * The same for commands that act on what exists (executions, instances):
+ * errors in definitions are kept for project_usable_*(), not printed.
+ */
+int	 cmd_open(struct ctx *, struct project **);
 struct workflow;
 /* Returns the workflow called name, or NULL after an error (with a hint). */
 struct workflow	*cmd_workflow(struct project *, const char *name);
@@ -66,11 +74,44 @@ CMD_DECL(resume);
 CMD_DECL(history);
 CMD_DECL(logs);
 CMD_DECL(cancel);
+CMD_DECL(pause);
 CMD_DECL(gc);
 CMD_DECL(service);
 CMD_DECL(supervise);
 CMD_DECL(status);
 CMD_DECL(call);
+CMD_DECL(init);
+/*
+ * Removes every "--last" before "--" from argv (argc updated); true when
+ * there was one.  For commands that take ID|--last (ids.c).
+ */
+bool	 cmd_take_last(int *argc, char **argv);
+/*
+ * The execution id arg means in state: the latest when NULL; the one
+ * execution whose id starts with arg; else arg as given (the command
+ * reports an unknown one).  Returns 0 with *out new, or the exit code
+ * after an error (ambiguous prefix, no executions).
+ */
+int	 cmd_execution(const char *state, const char *arg, char **out);
+CMD_DECL(trace);
+CMD_DECL(report);
+CMD_DECL(metrics);
+/*
+ * `trace` and `report`: parses [ID] [-o FILE] and writes execution ID
+ * (the latest without it) with fn.  0, or the exit code.
+ */
+int	 cmd_export(struct ctx *, int, char **, const char *name,
+	    int (*fn)(FILE *, const char *state_dir, const char *id,
+	    const struct project *));
+/*
+ * After execution id ended: updates the metrics file (opt_path, else the
+ * metrics.textfile of config.yaml; nothing without either).  0 or -1.
+ */
+int	 cmd_metrics_after(const struct project *, const char *opt_path,
+	    const char *id);
+CMD_DECL(mcp);
+CMD_DECL(mcp_step);
+CMD_DECL(mcp_broker);
 /* Parses -j N: 0 means no limit.  0, or -1 after an error. */
 int	 cmd_parse_jobs(const char *, int *);
 

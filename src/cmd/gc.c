@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <json-c/json.h>
@@ -42,6 +43,40 @@ parse_age(const char *s, int64_t *ns)
 	    s, why);
 }
 
+/* A folder being created lives for milliseconds; a crash's, forever. */
+#define LEFTOVER_AGE	60
+
+/*
+ * Removes folder name of efd unless a run holds its lock, holding the
+ * lock (when there is one) while it removes, so that no run or resume
+ * takes it in between.  fresh: a folder without a lock file may be one
+ * a run is still making, removed only when older than LEFTOVER_AGE.
+ * Returns 1 removed, 0 kept (busy), -1 after an error.
+ */
+static int
+remove_unlocked(int efd, const char *name, int fresh)
+{
+	struct stat	st;
+	int		dfd, lfd = -1, r, rc = 0;
+
+	dfd = openat(efd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC |
+	    O_NOFOLLOW);
+	if (dfd < 0)
+		return errno == ENOENT ? 0 : -1;
+	r = lock_take_existing(dfd, "lock", &lfd);
+	if (r == LOCK_BUSY || (r < 0 && errno != ENOENT))
+		rc = r == LOCK_BUSY ? 0 : -1;
+	else if (fresh && (fstat(dfd, &st) < 0 ||
+	    time(NULL) - st.st_mtime < LEFTOVER_AGE))
+		rc = 0;
+	else
+		rc = record_remove(efd, name) == 0 ? 1 : -1;
+	if (lfd >= 0)
+		close(lfd);
+	close(dfd);
+	return rc;
+}
+
 /* Hidden folders a crash left while creating an execution. */
 static size_t
 leftovers(int efd)
@@ -54,19 +89,12 @@ leftovers(int efd)
 	if (efd < 0 || (fd = dup(efd)) < 0 || (d = fdopendir(fd)) == NULL)
 		return 0;
 	while ((e = readdir(d)) != NULL) {
-		int	dfd;
-
 		len = strlen(e->d_name);
 		if (e->d_name[0] != '.' || len < 5 ||
 		    strcmp(e->d_name + len - 4, ".new") != 0)
 			continue;
-		dfd = openat(efd, e->d_name, O_RDONLY | O_DIRECTORY |
-		    O_CLOEXEC | O_NOFOLLOW);
-		if (dfd >= 0 && lock_holder(dfd, "lock") == 0 &&
-		    record_remove(efd, e->d_name) == 0)
+		if (remove_unlocked(efd, e->d_name, 1) == 1)
 			n++;
-		if (dfd >= 0)
-			close(dfd);
 	}
 	closedir(d);
 	return n;
@@ -80,7 +108,7 @@ cmd_gc(struct ctx *ctx, int argc, char **argv)
 	int64_t		 age = -1, now = clock_wall_ns();
 	long		 keep = -1, kept = 0;
 	size_t		 n = 0, i, removed = 0;
-	int		 c, rc, efd;
+	int		 c, rc, efd, r;
 
 	while ((c = cmd_getopt(ctx, argc, argv, "", gc_opts)) != -1) {
 		if (c == OPT_OLDER && parse_age(optarg, &age) == 0)
@@ -96,7 +124,7 @@ cmd_gc(struct ctx *ctx, int argc, char **argv)
 		return cmd_usage(cmd_find("gc"));
 	if (age < 0 && keep < 0)
 		keep = 100;
-	if ((rc = cmd_load(ctx, &p)) != 0)
+	if ((rc = cmd_open(ctx, &p)) != 0)
 		return rc;
 	state = record_state_dir(p);
 	execs = xasprintf("%s/executions", state);
@@ -125,8 +153,11 @@ cmd_gc(struct ctx *ctx, int argc, char **argv)
 			free(ids[i]);
 			continue;
 		}
-		if (record_remove(efd, ids[i]) < 0)
+		/* Busy now (a resume began since): kept after all. */
+		if ((r = remove_unlocked(efd, ids[i], 0)) < 0)
 			rc = error("cannot remove execution %s:", ids[i]);
+		else if (r == 0)
+			kept++;
 		else
 			removed++;
 		free(ids[i]);

@@ -1,4 +1,4 @@
-/* cmd-help.c: `muster help [COMMAND]`. */
+/* cmd-help.c: `muster help [COMMAND [SUBCOMMAND]]`, and -h after any. */
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
@@ -26,6 +26,43 @@ overview(FILE *f)
 	    "\nSee 'muster help COMMAND' for one command.\n", f);
 }
 
+/*
+ * Prints the part of c's help about subcommand sub: its line ("  SUB ...")
+ * and the lines indented under it.  Returns -1 when there is none.
+ */
+static int
+sub_help(const struct cmd *c, const char *sub)
+{
+	const char	*h = c->help, *nl;
+	size_t		 n = strlen(sub);
+	int		 in = 0, found = -1;
+
+	for (; *h != '\0'; h = nl + 1) {
+		if ((nl = strchr(h, '\n')) == NULL)
+			nl = h + strlen(h);
+		if (strncmp(h, "  ", 2) == 0 && h[2] != ' ')
+			in = strncmp(h + 2, sub, n) == 0 && (h[2 + n] == ' ' ||
+			    h[2 + n] == '\n' || h[2 + n] == '|');
+		else if (strncmp(h, "  ", 2) != 0)
+			in = 0;
+		if (in && found < 0) {
+			const char	*e = strstr(h + 2, "  ");
+
+			if (e == NULL || e > nl)
+				e = nl;
+			printf("usage: muster %s %.*s\n\n", c->name,
+			    (int)(e - h - 2), h + 2);
+		}
+		if (in) {
+			printf("%.*s\n", (int)(nl - h), h);
+			found = 0;
+		}
+		if (*nl == '\0')
+			break;
+	}
+	return found;
+}
+
 int
 cmd_help(struct ctx *ctx, int argc, char **argv)
 {
@@ -37,11 +74,18 @@ cmd_help(struct ctx *ctx, int argc, char **argv)
 		overview(stdout);
 		return 0;
 	}
-	if (optind + 1 != argc)
+	if (optind + 2 < argc)
 		return cmd_usage(cmd_find("help"));
 	if ((c = cmd_find(argv[optind])) == NULL)
 		return error("no command '%s'; see 'muster help'",
 		    argv[optind]), EXIT_USAGE;
+	if (optind + 2 == argc) {
+		if (sub_help(c, argv[optind + 1]) == 0)
+			return 0;
+		error("no subcommand '%s %s'; see 'muster help %s'", c->name,
+		    argv[optind + 1], c->name);
+		return EXIT_USAGE;
+	}
 	printf("usage: muster %s\n\n%s.\n", c->synopsis, c->summary);
 	if (*c->help != '\0')
 		printf("\n%s", c->help);

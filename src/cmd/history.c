@@ -66,8 +66,8 @@ cmd_history(struct ctx *ctx, int argc, char **argv)
 			st = optarg;
 			if (exec_status_parse(st) < 0) {
 				error("--status: expected running, completed, "
-				    "failed, interrupted or cancelled, not '%s'",
-				    st);
+				    "failed, interrupted, cancelled or "
+				    "timed_out, not '%s'", st);
 				json_object_put(list);
 				return EXIT_USAGE;
 			}
@@ -89,7 +89,7 @@ cmd_history(struct ctx *ctx, int argc, char **argv)
 		json_object_put(list);
 		return cmd_usage(cmd_find("history"));
 	}
-	if ((rc = cmd_load(ctx, &p)) != 0) {
+	if ((rc = cmd_open(ctx, &p)) != 0) {
 		json_object_put(list);
 		return rc;
 	}
@@ -102,6 +102,13 @@ cmd_history(struct ctx *ctx, int argc, char **argv)
 		if (s != NULL) {
 			record_liveness(state, ids[i], s);
 			json_object_object_del(s, "pid");
+		} else {
+			struct json_object	*doc;
+
+			/* Corrupt: say so as status would, and list the rest. */
+			if (record_read(state, ids[i], &doc) != 0)
+				rc = EXIT_STATE;
+			json_object_put(doc);
 		}
 		if (s != NULL && (limit == 0 || shown < limit) &&
 		    (wf == NULL || strcmp(wf, field(s, "workflow_name")) == 0) &&
@@ -115,9 +122,13 @@ cmd_history(struct ctx *ctx, int argc, char **argv)
 	free(ids);
 	if (ctx->json)
 		json_print(stdout, list);
-	else
+	else {
+		if (json_object_array_length(list) > 0)
+			printf("%-20s  %-12s  %-11s  %-24s  %s\n", "ID",
+			    "WORKFLOW", "STATUS", "STARTED", "DURATION");
 		for (i = 0; i < json_object_array_length(list); i++)
 			print_row(json_object_array_get_idx(list, i));
+	}
 	json_object_put(list);
 	free(state);
 	project_free(p);

@@ -12,15 +12,64 @@
 #include "tmpl/tmpl.h"
 #include "base/util.h"
 
-enum { OPT_DATA = 0x300, OPT_MISSINGKEY, OPT_SHELL, OPT_FILE };
+enum { OPT_DATA = 0x300, OPT_MISSINGKEY, OPT_SHELL, OPT_FILE,
+	OPT_FUNCTIONS };
 
 static const struct option	render_options[] = {
 	{ "data",	required_argument,	NULL,	OPT_DATA },
 	{ "missingkey",	required_argument,	NULL,	OPT_MISSINGKEY },
 	{ "shell",	no_argument,		NULL,	OPT_SHELL },
 	{ "file",	required_argument,	NULL,	OPT_FILE },
+	{ "functions",	no_argument,		NULL,	OPT_FUNCTIONS },
 	{ NULL,		0,			NULL,	0 }
 };
+
+/* A Markdown table cell: a code span, '|' escaped, newlines as \n. */
+static void
+cell(const char *s, size_t n)
+{
+	size_t	i;
+
+	fputs("`` ", stdout);
+	for (i = 0; i < n; i++) {
+		if (s[i] == '|')
+			fputs("\\|", stdout);
+		else if (s[i] == '\n')
+			fputs("\\n", stdout);
+		else
+			putchar(s[i]);
+	}
+	fputs(" ``", stdout);
+}
+
+/* One row of --functions: the signature, the example and its output. */
+static void
+function_row(void *arg, const char *name, const char *sig,
+    const char *example)
+{
+	struct tmpl_error	 err;
+	struct tmpl		*t;
+	struct buf		 out = BUF_INIT;
+
+	(void)arg;
+	fputs("| ", stdout);
+	cell(sig, strlen(sig));
+	fputs(" | ", stdout);
+	if (*example != '\0') {
+		cell(example, strlen(example));
+		fputs(" | ", stdout);
+		t = tmpl_parse(example, strlen(example), &err);
+		if (t == NULL || tmpl_render(t, NULL, TMPL_MISSING_DEFAULT,
+		    &out, &err) < 0)
+			printf("error: %s", err.msg);
+		else
+			cell(out.s != NULL ? out.s : "", out.len);
+		tmpl_free(t);
+	} else
+		printf("(%s: see the text) | ", name);
+	fputs(" |\n", stdout);
+	buf_release(&out);
+}
 
 static int
 read_all(const char *path, struct buf *b)
@@ -111,6 +160,12 @@ cmd_render(struct ctx *ctx, int argc, char **argv)
 			file = optarg;
 		else if (c == OPT_SHELL)
 			flags |= TMPL_SHELL;
+		else if (c == OPT_FUNCTIONS) {
+			printf("| Function | Example | Output |\n"
+			    "|---|---|---|\n");
+			tmpl_functions(function_row, NULL);
+			return 0;
+		}
 		else if (c == OPT_MISSINGKEY && strcmp(optarg, "default") == 0)
 			flags |= TMPL_MISSING_DEFAULT;
 		else if (c == OPT_MISSINGKEY && strcmp(optarg, "error") == 0)

@@ -19,12 +19,13 @@
 #include "def/schema.h"
 #include "base/value.h"
 
-enum { OPT_LAST = 256, OPT_FROM, OPT_ARG, OPT_FSYNC };
+enum { OPT_LAST = 256, OPT_FROM, OPT_ARG, OPT_FSYNC, OPT_ARG_ENV };
 
 static const struct option	resume_opts[] = {
 	{ "last",	no_argument,		NULL,	OPT_LAST },
 	{ "from",	required_argument,	NULL,	OPT_FROM },
 	{ "arg",	required_argument,	NULL,	OPT_ARG },
+	{ "arg-env",	required_argument,	NULL,	OPT_ARG_ENV },
 	{ "jobs",	required_argument,	NULL,	'j' },
 	{ "keep-going",	no_argument,		NULL,	'k' },
 	{ "fsync",	no_argument,		NULL,	OPT_FSYNC },
@@ -55,6 +56,10 @@ parse(struct ctx *ctx, int argc, char **argv, struct resume *r)
 			break;
 		case OPT_ARG:
 			args_add(&r->args, optarg);
+			break;
+		case OPT_ARG_ENV:
+			if (args_add_env(&r->args, optarg) < 0)
+				return -1;
 			break;
 		case OPT_FSYNC:
 			r->o.fsync = true;
@@ -142,41 +147,85 @@ input_of(struct json_object *doc, const struct workflow *w,
 	return rc;
 }
 
-/* Steps of the last run may still run: wait until none is left. */
+/*
+ * Steps of the last run may still run: wait until none is left.  They
+ * are known by what the journal recorded of them (pid, start time, boot),
+ * not by their environment, which any process may copy.
+ */
 static void
-wait_survivors(const char *id)
+wait_survivors(const char *id, const struct prior *pr)
 {
-	char	kv[64];
-	pid_t	pids[8];
-	size_t	n;
-	int	said = 0;
+	const struct prior_step	*left;
+	size_t			 i;
+	int			 said = 0;
 
-	snprintf(kv, sizeof kv, "MUSTER_EXECUTION_ID=%s", id);
-	while ((n = proc_with_env(kv, pids, nitems(pids))) > 0) {
+	for (;;) {
+		for (i = 0, left = NULL; i < pr->n && left == NULL; i++)
+			if (pr->all[i].pid > 0 && strcmp(pr->all[i].status,
+			    "running") == 0 && proc_still_runs(pr->all[i].pid,
+			    pr->all[i].pstart, pr->all[i].boot))
+				left = &pr->all[i];
+		if (left == NULL)
+			return;
 		if (!said++)
-			fprintf(stderr, "muster: %zu process%s of the last run "
-			    "of %s still run%s (pid %d); waiting for them to "
-			    "end\n", n, n == 1 ? "" : "es", id, n == 1 ? "s" :
-			    "", (int)pids[0]);
+			fprintf(stderr, "muster: step '%s' of the last run of "
+			    "%s still runs (pid %d); waiting for it to end\n",
+			    left->key, id, (int)left->pid);
 		usleep(100000);
 	}
 }
 
-/* Templates may read what completed before, forEach iterations too. */
+/*
+ * The iteration a key names, when it is KEY_N of a step inside a forEach:
+ * its index, with the step's id in id; else -1.
+ */
+static long
+iteration_of(struct exec *x, const char *key, char *id, size_t size)
+{
+	const char		*u = strrchr(key, '_');
+	const struct step	*s;
+	char			*end;
+	long			 n;
+
+	if (u == NULL || u[1] < '0' || u[1] > '9' || (size_t)(u - key) >= size)
+		return -1;
+	n = strtol(u + 1, &end, 10);
+	if (*end != '\0' || n < 0)
+		return -1;
+	memcpy(id, key, (size_t)(u - key));
+	id[u - key] = '\0';
+	s = hmap_get(&x->w->ids, id);
+	return s != NULL && s->parent != NULL &&
+	    s->parent->kind == STEP_FOREACH ? n : -1;
+}
+
+/*
+ * Templates may read what completed before under every name it had: its
+ * key, and for a forEach iteration the step's own id too (the last
+ * iteration's result, as when it ran).
+ */
 static void
 preload_results(struct exec *x, struct prior *pr)
 {
-	char			 key[128];
-	struct json_object	*r;
+	char			 key[128], id[128];
+	struct json_object	*r, *last;
 	size_t			 i;
+	long			 n;
 
-	for (i = 0; x->w->reads_results && i < pr->n; i++)
-		if (pr->all[i].keylen < sizeof key &&
-		    (r = prior_result(&pr->all[i])) != NULL) {
-			memcpy(key, pr->all[i].key, pr->all[i].keylen);
-			key[pr->all[i].keylen] = '\0';
-			json_set(x->results, key, json_object_get(r));
-		}
+	for (i = 0; x->w->reads_results && i < pr->n; i++) {
+		if (pr->all[i].keylen >= sizeof key ||
+		    (r = prior_result(&pr->all[i])) == NULL)
+			continue;
+		memcpy(key, pr->all[i].key, pr->all[i].keylen);
+		key[pr->all[i].keylen] = '\0';
+		json_set(x->results, key, json_object_get(r));
+		if ((n = iteration_of(x, key, id, sizeof id)) < 0 ||
+		    (json_object_object_get_ex(x->last_iter, id, &last) &&
+		    json_object_get_int64(last) > n))
+			continue;
+		json_set(x->results, id, json_object_get(r));
+		json_set(x->last_iter, id, json_object_new_int64(n));
+	}
 }
 
 /*
@@ -254,7 +303,7 @@ cmd_resume(struct ctx *ctx, int argc, char **argv)
 	struct json_object	*doc, *input = NULL;
 	struct prior		 pr = { 0 };
 	struct exec		 x;
-	char			*state = NULL, **ids = NULL;
+	char			*state = NULL, **ids = NULL, *full = NULL;
 	const char		*id, *st;
 	size_t			 n = 0, i;
 	int			 rc, dirfd = -1, lockfd = -1;
@@ -263,13 +312,18 @@ cmd_resume(struct ctx *ctx, int argc, char **argv)
 		args_release(&r.args);
 		return cmd_usage(cmd_find("resume"));
 	}
-	if ((rc = cmd_load(ctx, &p)) != 0)
+	if ((rc = cmd_open(ctx, &p)) != 0)
 		goto out;
 	state = record_state_dir(p);
 	rc = EXIT_STATE;
 	if ((id = r.last ? record_latest(state, &ids, &n) : argv[optind]) ==
 	    NULL)
 		goto out;
+	if (!r.last && (rc = cmd_execution(state, id, &full)) != 0)
+		goto out;
+	if (!r.last)
+		id = full;
+	rc = EXIT_STATE;
 	if ((rc = open_execution(state, id, &dirfd, &lockfd, &pr)) != 0)
 		goto out;
 	doc = pr.doc;
@@ -284,13 +338,17 @@ cmd_resume(struct ctx *ctx, int argc, char **argv)
 	if ((w = project_workflow(p, json_object_get_string(
 	    json_object_object_get(doc, "workflow_name")))) == NULL) {
 		error("execution %s ran workflow '%s', which is no longer "
-		    "defined", id, json_object_get_string(
-		    json_object_object_get(doc, "workflow_name")));
+		    "defined%s", id, json_object_get_string(
+		    json_object_object_get(doc, "workflow_name")),
+		    p->problems.len > 0 ? " (the definitions have errors: "
+		    "see 'muster validate')" : "");
 		goto out;
 	}
+	if (project_usable_workflow(p, w, true) < 0)
+		goto out;
 	if (input_of(doc, w, &r.args, &input) < 0)
 		goto out;
-	wait_survivors(id);
+	wait_survivors(id, &pr);
 	r.o.jobs = r.jobs >= 0 ? r.jobs : p->config.jobs >= 0 ?
 	    p->config.jobs : (int)sysconf(_SC_NPROCESSORS_ONLN);
 	r.o.fsync = r.o.fsync || p->config.fsync;
@@ -312,6 +370,7 @@ cmd_resume(struct ctx *ctx, int argc, char **argv)
 	x.json = ctx->json;
 	if (r.from == NULL || find_from(&x, r.from) == 0)
 		rc = exec_run(&x);
+	cmd_metrics_after(p, NULL, x.id);
 	exec_release(&x);
 out:
 	if (dirfd >= 0)
@@ -321,6 +380,7 @@ out:
 	for (i = 0; i < n; i++)
 		free(ids[i]);
 	free(ids);
+	free(full);
 	free(state);
 	prior_release(&pr);
 	json_object_put(input);

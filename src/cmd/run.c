@@ -1,5 +1,7 @@
 /* cmd-run.c: `muster run WORKFLOW`: check the arguments, then run or plan. */
 #include <getopt.h>
+#include <libgen.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,6 +10,7 @@
 #include <json-c/json.h>
 
 #include "def/args.h"
+#include "def/model.h"
 #include "cmd/cmd.h"
 #include "engine/plan.h"
 #include "def/project.h"
@@ -15,12 +18,13 @@
 
 enum {
 	OPT_ARG = 256, OPT_ARGS_FILE, OPT_TIMEOUT, OPT_PARENT, OPT_RESULT,
-	OPT_FSYNC
+	OPT_FSYNC, OPT_ARG_ENV, OPT_METRICS
 };
 
 static const struct option	run_opts[] = {
 	{ "arg",		required_argument,	NULL,	OPT_ARG },
 	{ "args-file",		required_argument,	NULL,	OPT_ARGS_FILE },
+	{ "arg-env",		required_argument,	NULL,	OPT_ARG_ENV },
 	{ "jobs",		required_argument,	NULL,	'j' },
 	{ "dry-run",		no_argument,		NULL,	'n' },
 	{ "keep-going",		no_argument,		NULL,	'k' },
@@ -28,6 +32,7 @@ static const struct option	run_opts[] = {
 	{ "fsync",		no_argument,		NULL,	OPT_FSYNC },
 	{ "parent",		required_argument,	NULL,	OPT_PARENT },
 	{ "result-json",	no_argument,		NULL,	OPT_RESULT },
+	{ "metrics-file",	required_argument,	NULL,	OPT_METRICS },
 	{ NULL,			0,			NULL,	0 }
 };
 
@@ -56,6 +61,9 @@ default_jobs(const struct project *p)
 	return n > 0 ? (int)n : 1;
 }
 
+/* --metrics-file: where this run writes its metrics. */
+static const char	*metrics_file;
+
 static int
 parse(struct ctx *ctx, int argc, char **argv, struct args *a,
     struct run_opts *o, int *jobs)
@@ -70,6 +78,10 @@ parse(struct ctx *ctx, int argc, char **argv, struct args *a,
 			break;
 		case OPT_ARGS_FILE:
 			a->file = optarg;
+			break;
+		case OPT_ARG_ENV:
+			if (args_add_env(a, optarg) < 0)
+				return -1;
 			break;
 		case 'j':
 			if (cmd_parse_jobs(optarg, jobs) < 0)
@@ -89,15 +101,97 @@ parse(struct ctx *ctx, int argc, char **argv, struct args *a,
 				return error("--timeout '%s': %s", optarg, why);
 			break;
 		case OPT_PARENT:
+			/* It is recorded and followed: an id, nothing else. */
+			if (!record_id_ok(optarg))
+				return error("--parent '%s' is not an execution "
+				    "id", optarg);
 			o->parent = optarg;
 			break;
 		case OPT_RESULT:
 			o->result_json = true;
 			break;
+		case OPT_METRICS:
+			metrics_file = optarg;
+			break;
 		default:
 			return -1;
 		}
 	return optind + 1 == argc ? 0 : -1;
+}
+
+/* True when a run's operand names a file rather than a workflow. */
+static bool
+is_file(const char *s)
+{
+	size_t	n = strlen(s);
+
+	return strchr(s, '/') != NULL || (n > 5 && strcmp(s + n - 5,
+	    ".yaml") == 0) || (n > 4 && strcmp(s + n - 4, ".yml") == 0);
+}
+
+/*
+ * `run path/to/file.yaml`, as `make -f`: the project is found from the
+ * file's folder (unless -C says), the file is loaded with it, and its one
+ * workflow runs.  Returns it, or NULL after an error.
+ */
+static struct workflow *
+file_workflow(struct ctx *ctx, const char *file, struct project **pp)
+{
+	char		 real[PATH_MAX], other[PATH_MAX], *dir, *path;
+	struct workflow	*w = NULL;
+	size_t		 i, n = 0;
+	int		 missing;
+
+	if (realpath(file, real) == NULL) {
+		error("cannot read '%s':", file);
+		return NULL;
+	}
+	path = xstrdup(file);	/* dirname() may write to it */
+	dir = xstrdup(dirname(path));
+	free(path);
+	path = xstrdup(file);
+	*pp = project_load(ctx->dir != NULL ? ctx->dir : dir, &path, 1,
+	    &missing);
+	free(dir);
+	free(path);
+	if (*pp == NULL)
+		return NULL;
+	for (i = 0; i < (*pp)->nworkflows; i++)
+		if (realpath((*pp)->workflows[i]->file, other) != NULL &&
+		    strcmp(real, other) == 0 && n++ == 0)
+			w = (*pp)->workflows[i];
+	if (n == 1)
+		return w;
+	if (n == 0)
+		error("'%s' defines no workflow", file);
+	else
+		error("'%s' defines %zu workflows; run one by name", file, n);
+	return NULL;
+}
+
+/*
+ * args_input(); for -n, a required secret may be left out: the plan is
+ * printed without it, and a secret is not typed in to see a plan.
+ */
+static int
+plan_input(const struct args *a, const struct schema *s, bool dry_run,
+    struct json_object **input)
+{
+	struct schema	 loose = *s;
+	struct arg	*v;
+	size_t		 i;
+	int		 rc;
+
+	if (!dry_run || s->n == 0)
+		return args_input(a, s, input);
+	v = xmemdup(s->args, s->n * sizeof *v);
+	for (i = 0; i < s->n; i++)
+		if (v[i].secret)
+			v[i].required = false;
+	loose.args = v;
+	rc = args_input(a, &loose, input);
+	free(v);
+	return rc;
 }
 
 int
@@ -106,20 +200,28 @@ cmd_run(struct ctx *ctx, int argc, char **argv)
 	struct args		 a = ARGS_INIT;
 	struct run_opts		 o = { 0 };
 	struct project		*p = NULL;
-	struct workflow		*w;
+	struct workflow		*w = NULL;
 	struct json_object	*input = NULL;
 	struct exec		 x;
 	int			 jobs = -1, rc;
+	bool			 bad;
 
 	if (parse(ctx, argc, argv, &a, &o, &jobs) < 0) {
 		args_release(&a);
 		return cmd_usage(cmd_find("run"));
 	}
-	if ((rc = cmd_load(ctx, &p)) != 0)
+	if (is_file(argv[optind])) {
+		rc = EXIT_USAGE;
+		if ((w = file_workflow(ctx, argv[optind], &p)) == NULL)
+			goto out;
+	} else if ((rc = cmd_load(ctx, &p)) != 0)
 		goto out;
 	rc = EXIT_USAGE;
-	if ((w = cmd_workflow(p, argv[optind])) == NULL ||
-	    args_input(&a, &w->args, &input) < 0)
+	if (w == NULL && (w = cmd_workflow(p, argv[optind])) == NULL)
+		goto out;
+	/* Both reported before anything runs. */
+	bad = project_check_scripts(p, w) < 0;
+	if (plan_input(&a, &w->args, o.dry_run, &input) < 0 || bad)
 		goto out;
 	if (o.dry_run) {
 		rc = plan_print(p, w, input, ctx->json);
@@ -132,6 +234,7 @@ cmd_run(struct ctx *ctx, int argc, char **argv)
 	x.color = ctx->color;
 	x.json = ctx->json;
 	rc = exec_run(&x);
+	cmd_metrics_after(p, metrics_file, x.id);
 	exec_release(&x);
 out:
 	json_object_put(input);

@@ -1,5 +1,6 @@
 /* cmd-service.c: `muster service ...`: service instances from the shell. */
 #include <getopt.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,10 +13,12 @@
 #include "svc/service.h"
 #include "base/value.h"
 
-enum { OPT_ARG = 256, OPT_ARGS_FILE, OPT_TIMEOUT, OPT_NO_WAIT, OPT_FORCE };
+enum { OPT_ARG = 256, OPT_ARGS_FILE, OPT_TIMEOUT, OPT_NO_WAIT, OPT_FORCE,
+	OPT_ARG_ENV };
 
 static const struct option	service_opts[] = {
 	{ "arg",	required_argument,	NULL,	OPT_ARG },
+	{ "arg-env",	required_argument,	NULL,	OPT_ARG_ENV },
 	{ "args-file",	required_argument,	NULL,	OPT_ARGS_FILE },
 	{ "timeout",	required_argument,	NULL,	OPT_TIMEOUT },
 	{ "no-wait",	no_argument,		NULL,	OPT_NO_WAIT },
@@ -30,7 +33,7 @@ static const struct {
 } subs[] = {
 	{ "create", 1, 2 }, { "start", 1, 1 }, { "stop", 1, 1 },
 	{ "restart", 1, 1 }, { "delete", 1, 1 }, { "status", 1, 1 },
-	{ "wait", 1, 1 }, { "list", 0, 0 },
+	{ "wait", 1, 1 }, { "list", 0, 0 }, { "scale", 2, 2 },
 };
 
 struct sopts {
@@ -162,6 +165,20 @@ dispatch(struct svcenv *e, const char *sub, char **words, struct sopts *o,
 		return svc_delete(e, words[0], o->force, out);
 	if (strcmp(sub, "status") == 0)
 		return svc_status(e, words[0], out);
+	if (strcmp(sub, "scale") == 0) {
+		char	*end;
+		long	 n;
+
+		errno = 0;
+		n = strtol(words[1], &end, 10);
+		if (end == words[1] || *end != '\0' || errno != 0 || n < 0 ||
+		    n > 1000000) {
+			error("replicas '%s': use a whole number from 0 to "
+			    "1000000", words[1]);
+			return EXIT_USAGE;
+		}
+		return svc_scale(e, words[0], n, o->timeout, out);
+	}
 	return svc_wait(e, words[0], o->timeout, out);
 }
 
@@ -198,6 +215,10 @@ parse(struct ctx *ctx, int argc, char **argv, struct sopts *o)
 		switch (c) {
 		case OPT_ARG:
 			args_add(&o->a, optarg);
+			break;
+		case OPT_ARG_ENV:
+			if (args_add_env(&o->a, optarg) < 0)
+				return -1;
 			break;
 		case OPT_ARGS_FILE:
 			o->a.file = optarg;
@@ -259,12 +280,13 @@ cmd_service(struct ctx *ctx, int argc, char **argv)
 		args_release(&o.a);
 		error("usage: muster service %s%s", sub, strcmp(sub, "create")
 		    == 0 ? " CLASS [NAME] [--arg K=V]..." : strcmp(sub, "list")
-		    == 0 ? "" : " NAME");
+		    == 0 ? "" : strcmp(sub, "scale") == 0 ? " NAME REPLICAS" :
+		    " NAME");
 		return EXIT_USAGE;
 	}
 	for (i = 0; i < (size_t)n; i++)
 		words[i] = argv[optind + i];
-	if ((rc = cmd_load(ctx, &p)) != 0) {
+	if ((rc = cmd_open(ctx, &p)) != 0) {
 		args_release(&o.a);
 		return rc;
 	}

@@ -9,6 +9,7 @@
 #include "cmd/cmd.h"
 #include "def/project.h"
 #include "state/record.h"
+#include "state/usage.h"
 #include "base/value.h"
 
 static const char *
@@ -17,6 +18,56 @@ field(struct json_object *o, const char *key)
 	struct json_object	*v = json_object_object_get(o, key);
 
 	return v != NULL ? json_object_get_string(v) : NULL;
+}
+
+/* The CPU and max-RSS columns: "cpu 0.20s  rss 98.1MiB", blank without. */
+static void
+print_usage(struct json_object *ru)
+{
+	struct proc_usage	 u;
+	struct buf		 cpu = BUF_INIT, rss = BUF_INIT;
+
+	if (usage_from_json(ru, &u)) {
+		buf_adds(&cpu, "cpu ");
+		usage_format_cpu(&cpu, usage_cpu_us(&u));
+		buf_adds(&rss, "rss ");
+		usage_format_kb(&rss, u.max_rss_kb);
+	}
+	printf("  %-10s  %-13s", buf_str(&cpu), buf_str(&rss));
+	buf_release(&cpu);
+	buf_release(&rss);
+}
+
+/* The whole execution's usage, one line. */
+static void
+print_total(struct json_object *ru)
+{
+	struct proc_usage	 u;
+	struct buf		 b = BUF_INIT;
+
+	if (!usage_from_json(ru, &u))
+		return;
+	buf_adds(&b, "usage: cpu ");
+	usage_format_cpu(&b, usage_cpu_us(&u));
+	buf_printf(&b, " (user %.2fs, system %.2fs), max rss ",
+	    (double)u.user_us / 1e6, (double)u.sys_us / 1e6);
+	usage_format_kb(&b, u.max_rss_kb);
+	buf_printf(&b, ", blocks in %lld out %lld, context switches: %lld "
+	    "voluntary, %lld involuntary", (long long)u.inblock,
+	    (long long)u.oublock, (long long)u.nvcsw, (long long)u.nivcsw);
+	puts(buf_str(&b));
+	buf_release(&b);
+}
+
+/* A duration in milliseconds as every command prints one (1.5s, 2m3s). */
+static void
+print_ms(const char *before, const char *ms)
+{
+	struct buf	d = BUF_INIT;
+
+	duration_format(&d, (int64_t)atoll(ms) * 1000000);
+	printf("%s%s", before, buf_str(&d));
+	buf_release(&d);
 }
 
 static void
@@ -39,8 +90,9 @@ print_steps(struct json_object *steps)
 
 		printf("  %-*s  %-9s", (int)w, field(s, "step_id"),
 		    field(s, "status"));
+		print_usage(json_object_object_get(s, "rusage"));
 		if (ms != NULL)
-			printf("  %sms", ms);
+			print_ms("  ", ms);
 		if (json_object_get_int(json_object_object_get(s,
 		    "attempts")) > 1)
 			printf("  %s attempts", field(s, "attempts"));
@@ -61,8 +113,11 @@ print_text(struct json_object *doc)
 	    field(doc, "workflow_name"), field(doc, "status"));
 	printf("started %s", field(doc, "started_at"));
 	if ((v = field(doc, "completed_at")) != NULL)
-		printf(", ended %s (%sms)", v, field(doc, "duration_ms"));
+		printf(", ended %s", v);
+	if (v != NULL && field(doc, "duration_ms") != NULL)
+		print_ms(" after ", field(doc, "duration_ms"));
 	putchar('\n');
+	print_total(json_object_object_get(doc, "rusage"));
 	if ((v = field(doc, "parent_execution_id")) != NULL)
 		printf("called by execution %s\n", v);
 	printf("input: %s\n", json_object_to_json_string_ext(
@@ -70,6 +125,10 @@ print_text(struct json_object *doc)
 		    JSON_C_TO_STRING_NOSLASHESCAPE));
 	if ((v = field(doc, "error")) != NULL)
 		printf("error: %s\n", v);
+	if (json_object_get_boolean(json_object_object_get(doc,
+	    "output_lost")))
+		printf("output: lost (its reader went away or could not take "
+		    "it)\n");
 	printf("steps:\n");
 	print_steps(json_object_object_get(doc, "steps"));
 	if (json_object_object_get(doc, "result") != NULL)
@@ -84,22 +143,19 @@ cmd_status(struct ctx *ctx, int argc, char **argv)
 {
 	struct json_object	*doc;
 	struct project		*p;
-	char			*state, **ids = NULL;
-	const char		*id;
-	size_t			 n = 0, i;
+	char			*state, *id = NULL;
 	int			 rc;
+	bool			 last = cmd_take_last(&argc, argv);
 
-	if (cmd_getopt(ctx, argc, argv, "", NULL) != -1 || argc - optind > 1)
+	if (cmd_getopt(ctx, argc, argv, "", NULL) != -1 || argc - optind > 1 ||
+	    (last && optind < argc))
 		return cmd_usage(cmd_find("status"));
-	if ((rc = cmd_load(ctx, &p)) != 0)
+	if ((rc = cmd_open(ctx, &p)) != 0)
 		return rc;
 	state = record_state_dir(p);
-	if (optind < argc)
-		id = argv[optind];
-	else if ((id = record_latest(state, &ids, &n)) == NULL) {
-		rc = EXIT_STATE;
+	if ((rc = cmd_execution(state, optind < argc ? argv[optind] : NULL,
+	    &id)) != 0)
 		goto out;
-	}
 	if ((rc = record_read(state, id, &doc)) != 0)
 		goto out;
 	record_liveness(state, id, doc);
@@ -110,9 +166,7 @@ cmd_status(struct ctx *ctx, int argc, char **argv)
 		print_text(doc);
 	json_object_put(doc);
 out:
-	for (i = 0; i < n; i++)
-		free(ids[i]);
-	free(ids);
+	free(id);
 	free(state);
 	project_free(p);
 	return rc;

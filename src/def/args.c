@@ -1,6 +1,8 @@
 /* args.c: `--arg K=V` and `--args-file F`, turned into a checked input. */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <json-c/json.h>
 
@@ -16,15 +18,73 @@ args_add(struct args *a, const char *kv)
 	a->kv[a->n++] = kv;
 }
 
+int
+args_add_env(struct args *a, const char *spec)
+{
+	const char	*eq = strchr(spec, '='), *v;
+	char		*kv;
+
+	if (eq == NULL || eq == spec || eq[1] == '\0')
+		return error("--arg-env '%s': expected NAME=ENVVAR", spec);
+	if ((v = getenv(eq + 1)) == NULL)
+		return error("--arg-env %s: the environment has no '%s'", spec,
+		    eq + 1);
+	kv = xasprintf("%.*s=%s", (int)(eq - spec), spec, v);
+	xgrow(&a->owned, &a->ocap, a->nowned + 1, sizeof *a->owned);
+	a->owned[a->nowned++] = kv;
+	args_add(a, kv);
+	return 0;
+}
+
 void
 args_release(struct args *a)
 {
+	size_t	i;
+
+	for (i = 0; i < a->nowned; i++)
+		free(a->owned[i]);
+	free(a->owned);
+	a->owned = NULL;
+	a->nowned = a->ocap = 0;
 	free(a->kv);
 	a->kv = NULL;
 	a->n = a->cap = 0;
 }
 
-/* Reads --args-file: a YAML (or JSON) mapping of argument names to values. */
+/* Reads standard input whole (at most max bytes) into the arena. */
+static int
+read_stdin(struct arena *ar, size_t max, char **out, size_t *len)
+{
+	struct buf	b = BUF_INIT;
+	char		chunk[8192];
+	ssize_t		n;
+
+	while ((n = read(STDIN_FILENO, chunk, sizeof chunk)) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			buf_release(&b);
+			return error("--args-file -: cannot read standard "
+			    "input:");
+		}
+		if (b.len + (size_t)n > max) {
+			buf_release(&b);
+			return error("--args-file -: more than %zu bytes", max);
+		}
+		buf_add(&b, chunk, (size_t)n);
+	}
+	*len = b.len;
+	*out = arena_alloc(ar, b.len + 1);
+	if (b.len > 0)
+		memcpy(*out, b.s, b.len);
+	buf_release(&b);
+	return 0;
+}
+
+/*
+ * Reads --args-file: a YAML (or JSON) mapping of argument names to values;
+ * "-" is standard input.
+ */
 static struct json_object *
 read_file(const char *path)
 {
@@ -32,9 +92,16 @@ read_file(const char *path)
 	struct loader		 ld = { .a = &ar, .file = path };
 	struct json_object	*o = NULL;
 	struct ydoc		*docs;
-	size_t			 n;
+	size_t			 n, len;
+	char			*text;
 
-	if (ynode_load_file(&ar, NULL, path, path, YNODE_MAX_FILE, &docs, &n) < 0)
+	if (strcmp(path, "-") == 0) {
+		ld.file = path = "<stdin>";
+		if (read_stdin(&ar, YNODE_MAX_FILE, &text, &len) < 0 ||
+		    ynode_load_buf(&ar, NULL, path, text, len, &docs, &n) < 0)
+			goto out;
+	} else if (ynode_load_file(&ar, NULL, path, path, YNODE_MAX_FILE,
+	    &docs, &n) < 0)
 		goto out;
 	if (n != 1 || docs[0].root == NULL ||
 	    docs[0].root->kind != YNODE_MAP) {

@@ -10,9 +10,11 @@ struct schema;
 struct args {
 	const char	**kv;		/* "K=V" strings, as given */
 	size_t		  n, cap;
-	const char	 *file;		/* --args-file, or NULL */
+	const char	 *file;		/* --args-file, or NULL ("-": stdin) */
+	char		**owned;	/* "K=V" strings made by args_add_env() */
+	size_t		  nowned, ocap;
 };
-#define ARGS_INIT	{ NULL, 0, 0, NULL }
+#define ARGS_INIT	{ NULL, 0, 0, NULL, NULL, 0, 0 }
 
 /* Records one --arg; the string must outlive a. */
 void	args_add(struct args *, const char *kv);
@@ -29,5 +31,10 @@ int	args_input(const struct args *, const struct schema *,
  */
 struct json_object *args_loose(const struct args *);
 void	args_release(struct args *);
+/*
+ * Records --arg-env NAME=ENVVAR: argument NAME gets the value of ENVVAR,
+ * which never appears in argv.  -1 after an error (ENVVAR unset).
+ */
+int	args_add_env(struct args *, const char *spec);
 
 #endif

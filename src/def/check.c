@@ -1,9 +1,13 @@
 /* check.c: references across definitions: tools, steps, results, classes. */
 #include <stdarg.h>
 #include <stdlib.h>
+#include <stdbool.h>
 #include <string.h>
 
+#include <json-c/json.h>
+
 #include "def/builtins.h"
+#include "def/check.h"
 #include "def/graph.h"
 #include "def/project.h"
 #include "tmpl/tmpl.h"
@@ -28,13 +32,51 @@ where_error(const struct loc *l, const char *fmt, ...)
 	return rc;
 }
 
+/*
+ * x_<server>_<tool>: the MCPServer with the longest name that fits, and a
+ * tool made up for it (kept in p->mcp_tools).  NULL when none fits.
+ */
+static struct tool *
+mcp_tool(struct project *p, const char *name)
+{
+	struct mcp_server	*best = NULL;
+	struct tool		*t;
+	size_t			 i, len;
+
+	if (strncmp(name, "x_", 2) != 0)
+		return NULL;
+	if ((t = hmap_get(&p->mcp_tools, name)) != NULL)
+		return t;
+	for (i = 0; i < p->nmcp; i++) {
+		len = strlen(p->mcpservers[i]->name);
+		if (strncmp(name + 2, p->mcpservers[i]->name, len) == 0 &&
+		    name[2 + len] == '_' && name[3 + len] != '\0' &&
+		    (best == NULL || len > strlen(best->name)))
+			best = p->mcpservers[i];
+	}
+	if (best == NULL)
+		return NULL;
+	t = arena_alloc(&p->arena, sizeof *t);
+	t->name = arena_strdup(&p->arena, name);
+	t->loc = best->loc;
+	t->file = best->file;
+	t->mcp = best;
+	t->mcp_tool = t->name + 3 + strlen(best->name);
+	t->timeout_ns = best->timeout_ns;
+	t->hash = hmap_hash(t->name, strlen(t->name));
+	hmap_put(&p->mcp_tools, t->name, t);
+	return t;
+}
+
 int
 project_resolve_tool(struct project *p, const char *name, const struct loc *l,
     enum tool_ref *ref, struct tool **tool, struct workflow **callee,
     int *builtin)
 {
 	const char	*cands[512], *sg;
-	size_t		 n = 0, i;
+	char		*name_srv;
+	size_t		 n = 0, i, len;
+	int		 rc;
 
 	if (strncmp(name, "workflow_", 9) == 0) {
 		if ((*callee = project_workflow(p, name + 9)) != NULL) {
@@ -56,6 +98,24 @@ project_resolve_tool(struct project *p, const char *name, const struct loc *l,
 	if ((*tool = project_tool(p, name)) != NULL) {
 		*ref = TOOL_FILE;
 		return 0;
+	}
+	if ((*tool = mcp_tool(p, name)) != NULL) {
+		*ref = TOOL_MCP;
+		return 0;
+	}
+	if (strncmp(name, "x_", 2) == 0 && p->nmcp > 0 && strchr(name + 2,
+	    '_') != NULL) {
+		for (i = 0; i < p->nmcp && n < nitems(cands); i++)
+			cands[n++] = p->mcpservers[i]->name;
+		len = strcspn(name + 2, "_");
+		name_srv = xstrndup(name + 2, len);
+		sg = suggest(name_srv, cands, n);
+		rc = sg ? where_error(l, "unknown tool '%s': no MCP server "
+		    "'%s' (did you mean '%s'?)", name, name_srv, sg) :
+		    where_error(l, "unknown tool '%s': no MCP server '%s'",
+		    name, name_srv);
+		free(name_srv);
+		return rc;
 	}
 	for (i = 0; i < p->ntools && n < nitems(cands); i++)
 		cands[n++] = p->tools[i]->name;
@@ -84,6 +144,7 @@ struct refs {
 	const struct step	*reader;	/* NULL: may read any step */
 	const char		*field;
 	const struct tstr	*where;
+	bool			 order;		/* the graph is sound */
 	int			 rc;
 };
 
@@ -125,43 +186,100 @@ runs_before(const struct workflow *w, const struct step *s,
 	return graph_before(w, ts, tx);
 }
 
+/* True when the workflow has an argument called name. */
+static bool
+has_arg(const struct workflow *w, const char *name)
+{
+	size_t	i;
+
+	for (i = 0; i < w->args.n; i++)
+		if (strcmp(w->args.args[i].name, name) == 0)
+			return true;
+	return false;
+}
+
 static void
 on_field(void *arg, const char *const *chain, size_t n, int line, int col)
 {
 	struct refs		*r = arg;
 	const struct step	*x;
 	struct loc		 l = tstr_loc(r->where, line, col);
+	const char		*root, *name, *dot;
 
 	if (n == 0)	/* the whole root, results and steps with it */
 		r->w->reads_steps = r->w->reads_results = true;
 	else if (strcmp(chain[0], "steps") == 0)
 		r->w->reads_steps = true;
-	else if (strcmp(chain[0], "results") == 0)
+	else if (strcmp(chain[0], "results") == 0 ||
+	    strcmp(chain[0], "context") == 0)	/* .context: legacy alias */
 		r->w->reads_results = true;
-	if (n < 2 || (strcmp(chain[0], "results") != 0 &&
-	    strcmp(chain[0], "steps") != 0))
-		return;
-	if ((x = result_step(r->w, chain[1])) == NULL) {
+	if (n > 0) {
+		struct buf	who = BUF_INIT;
+
 		if (r->reader != NULL)
-			r->rc = loc_error(&l, "step '%s' reads .%s.%s, but "
-			    "workflow '%s' has no step '%s'", r->reader->id,
-			    chain[0], chain[1], r->w->name, chain[1]);
+			buf_printf(&who, "step '%s'", r->reader->id);
 		else
-			r->rc = loc_error(&l, "'%s' reads .%s.%s, but workflow "
-			    "'%s' has no step '%s'", r->field, chain[0],
-			    chain[1], r->w->name, chain[1]);
+			buf_printf(&who, "'%s'", r->field);
+		if (check_chain(r->w, chain, n, &l, buf_str(&who)) < 0)
+			r->rc = -1;
+		buf_release(&who);
+	}
+	if (n >= 2 && (strcmp(chain[0], "results") == 0 ||
+	    strcmp(chain[0], "steps") == 0 ||
+	    strcmp(chain[0], "context") == 0)) {
+		root = chain[0];
+		name = chain[1];
+	} else if (n >= 1 && !tmpl_root(chain[0]) && !has_arg(r->w, chain[0]) &&
+	    (x = result_step(r->w, chain[0])) != NULL) {
+		/* .<step id>: the documents' spelling of .results.<id>. */
+		r->w->reads_results = true;
+		root = "";
+		name = chain[0];
+	} else
+		return;
+	dot = *root != '\0' ? "." : "";
+	if ((x = result_step(r->w, name)) == NULL) {
+		const char	*ids[256], *sg;
+		size_t		 k;
+
+		for (k = 0; k < r->w->nsteps && k < nitems(ids); k++)
+			ids[k] = r->w->steps[k]->id;
+		sg = suggest(name, ids, k);
+		if (r->reader != NULL)
+			r->rc = loc_error(&l, "step '%s' reads .%s%s%s, but "
+			    "workflow '%s' has no step '%s'%s%s%s",
+			    r->reader->id, root, dot, name, r->w->name, name,
+			    sg ? " (did you mean '" : "", sg ? sg : "",
+			    sg ? "'?)" : "");
+		else
+			r->rc = loc_error(&l, "'%s' reads .%s%s%s, but workflow "
+			    "'%s' has no step '%s'%s%s%s", r->field, root, dot,
+			    name, r->w->name, name, sg ? " (did you mean '" : "",
+			    sg ? sg : "", sg ? "'?)" : "");
 		return;
 	}
-	if (r->reader == NULL || runs_before(r->w, r->reader, x))
+	if (r->reader == NULL || !r->order || runs_before(r->w, r->reader, x))
 		return;
 	if (x->parent != NULL && x->parent == r->reader->parent)
-		r->rc = loc_error(&l, "step '%s' reads .%s.%s, but '%s' runs "
-		    "alongside it in '%s'", r->reader->id, chain[0], chain[1],
-		    x->id, x->parent->id);
+		r->rc = loc_error(&l, "step '%s' reads .%s%s%s, but '%s' "
+		    "runs alongside it in '%s'", r->reader->id, root, dot,
+		    name, x->id, x->parent->id);
 	else
-		r->rc = loc_error(&l, "step '%s' reads .%s.%s but does not "
+		r->rc = loc_error(&l, "step '%s' reads .%s%s%s but does not "
 		    "depend on '%s'; add it to dependsOn", r->reader->id,
-		    chain[0], chain[1], (x->parent ? x->parent : x)->id);
+		    root, dot, name, (x->parent ? x->parent : x)->id);
+}
+
+/* `replace .s "-" "_"`: the documents' order, not Sprig's. */
+static void
+on_order(void *arg, const char *func, const char *sig, int line, int col)
+{
+	struct refs	*r = arg;
+	struct loc	 l = tstr_loc(r->where, line, col);
+
+	loc_warn(&l, "%s takes `%s` (the string last, as in Sprig), but "
+	    "this call has a value first and literals after it: swapped?",
+	    func, sig);
 }
 
 static void
@@ -172,6 +290,7 @@ refs_tstr(struct refs *r, const struct tstr *t, const char *field)
 	r->where = t;
 	r->field = field;
 	tmpl_walk_fields(t->t, on_field, r);
+	tmpl_walk_order(t->t, on_order, r);
 }
 
 static void
@@ -196,6 +315,22 @@ refs_expect(struct refs *r, const struct expect *e)
 		refs_tval(r, e->values[i], "jsonPath");
 }
 
+/* check_call_args() for a step's call, named "WHAT 'ID'". */
+static int
+call_args(const char *tool, enum tool_ref ref, const struct tool *t,
+    const struct workflow *callee, int builtin, const struct tval *args,
+    const struct loc *l, const char *id, const char *what)
+{
+	struct buf	who = BUF_INIT;
+	int		rc;
+
+	buf_printf(&who, "%s '%s'", what, id);
+	rc = check_call_args(tool, ref, t, callee, builtin, args, l,
+	    buf_str(&who));
+	buf_release(&who);
+	return rc;
+}
+
 static int
 check_condition(struct project *p, struct workflow *w, struct step *s,
     struct refs *r)
@@ -208,6 +343,10 @@ check_condition(struct project *p, struct workflow *w, struct step *s,
 	else if (c->kind == COND_TOOL) {
 		rc = project_resolve_tool(p, c->tool, &c->tool_loc, &c->tool_ref,
 		    &c->tool_def, &c->callee, &c->builtin);
+		if (rc == 0)
+			rc = call_args(c->tool, c->tool_ref, c->tool_def,
+			    c->callee, c->builtin, c->args, &c->tool_loc,
+			    s->id, "the condition of step");
 		refs_tval(r, c->args, "condition");
 	} else {
 		/* a fromStep looks at .steps and .results */
@@ -216,7 +355,8 @@ check_condition(struct project *p, struct workflow *w, struct step *s,
 		if (c->from == NULL)
 			rc = loc_error(&c->from_loc, "the condition of step "
 			    "'%s' reads unknown step '%s'", s->id, c->from_step);
-		else if (r->reader != NULL && !runs_before(w, s, c->from))
+		else if (r->reader != NULL && r->order &&
+		    !runs_before(w, s, c->from))
 			rc = loc_error(&c->from_loc, "the condition of step "
 			    "'%s' reads step '%s' but the step does not depend "
 			    "on it; add it to dependsOn", s->id, c->from_step);
@@ -228,20 +368,31 @@ check_condition(struct project *p, struct workflow *w, struct step *s,
 
 static int
 check_step(struct project *p, struct workflow *w, struct step *s,
-    bool cleanup)
+    bool cleanup, bool order)
 {
-	struct refs	r = { w, cleanup ? NULL : s, NULL, NULL, 0 };
+	struct refs	r = { w, cleanup ? NULL : s, NULL, NULL, order, 0 };
 	size_t		i;
 	int		rc = 0;
 
 	if (s->kind == STEP_TOOL)
 		rc = project_resolve_tool(p, s->tool_name, &s->tool_loc,
 		    &s->tool_ref, &s->tool, &s->callee, &s->builtin);
+	if (rc == 0 && s->kind == STEP_TOOL)
+		rc = call_args(s->tool_name, s->tool_ref, s->tool, s->callee,
+		    s->builtin, s->args, &s->tool_loc, s->id, "step");
 	/* A step is changed by an edit to its tool too. */
-	if (rc == 0 && s->kind == STEP_TOOL && s->tool_ref == TOOL_FILE)
+	if (s->kind == STEP_TOOL && s->tool != NULL &&
+	    s->tool_ref == TOOL_FILE)
 		s->hash = s->hash * 0x100000001b3ULL ^ s->tool->hash;
 	refs_tval(&r, s->args, "args");
 	refs_tstr(&r, &s->run, "run");
+	if (s->kind == STEP_RUN) {
+		struct buf	who = BUF_INIT;
+
+		buf_printf(&who, "step '%s'", s->id);
+		rc |= check_shell_contexts(&s->run, buf_str(&who));
+		buf_release(&who);
+	}
 	refs_tstr(&r, &s->items, "items");
 	refs_tval(&r, s->items_const, "items");
 	refs_tval(&r, s->env, "env");
@@ -249,24 +400,90 @@ check_step(struct project *p, struct workflow *w, struct step *s,
 	if (s->cond != NULL)
 		rc |= check_condition(p, w, s, &r);
 	for (i = 0; i < s->nsub; i++)
-		rc |= check_step(p, w, s->sub[i], cleanup);
+		rc |= check_step(p, w, s->sub[i], cleanup, order);
 	return rc | r.rc;
+}
+
+/* True when step s runs once per item of a forEach around it. */
+static bool
+per_item(const struct step *s)
+{
+	for (s = s->parent; s != NULL; s = s->parent)
+		if (s->kind == STEP_FOREACH)
+			return true;
+	return false;
+}
+
+/* Whether a step (at any depth) is marked `output: true`. */
+static bool
+marks_output(struct step **s, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		if (s[i]->output || marks_output(s[i]->sub, s[i]->nsub))
+			return true;
+	return false;
+}
+
+/*
+ * Iteration i of a step X inside a forEach is recorded (and read in
+ * templates) as X_i: a step with that very id would share its record.
+ */
+static int
+check_key(const struct workflow *w, const struct step *s)
+{
+	const char		*u = strrchr(s->id, '_');
+	const struct step	*x;
+	size_t			 i;
+	int			 rc = 0;
+
+	if (u != NULL && u > s->id && u[1] != '\0' &&
+	    strspn(u + 1, "0123456789") == strlen(u + 1) &&
+	    (x = hmap_getn(&w->ids, s->id, (size_t)(u - s->id))) != NULL &&
+	    per_item(x)) {
+		rc = loc_error(&s->loc, "step id '%s' is also the name of "
+		    "iteration %s of step '%s', which runs in a forEach; "
+		    "rename one of them", s->id, u + 1, x->id);
+		loc_note(&x->loc, "step '%s' is defined here", x->id);
+	}
+	for (i = 0; i < s->nsub; i++)
+		rc |= check_key(w, s->sub[i]);
+	return rc;
 }
 
 static int
 check_workflow(struct project *p, struct workflow *w)
 {
-	struct refs	r = { w, NULL, NULL, NULL, 0 };
+	struct refs	r = { w, NULL, NULL, NULL, true, 0 };
 	size_t		i;
 	int		rc;
+	bool		order;
 
-	if ((rc = graph_resolve(w, &p->arena)) < 0)
-		return -1;	/* reference checks need a sound graph */
+	/* .<name> reads an argument or a step's result: never both. */
+	for (i = 0, rc = 0; i < w->args.n; i++)
+		if (hmap_get(&w->ids, w->args.args[i].name) != NULL)
+			rc = loc_error(&w->args.args[i].loc, "argument '%s' "
+			    "has the name of a step; templates could not tell "
+			    "'.%s' apart", w->args.args[i].name,
+			    w->args.args[i].name);
+	/* Without a sound graph, the order of reads is not checked. */
+	order = graph_resolve(w, &p->arena) == 0;
+	if (!order)
+		rc = -1;
 	for (i = 0; i < w->nsteps; i++)
-		rc |= check_step(p, w, w->steps[i], false);
+		rc |= check_step(p, w, w->steps[i], false, order);
 	for (i = 0; i < w->non_failure; i++)
-		rc |= check_step(p, w, w->on_failure[i], true);
+		rc |= check_step(p, w, w->on_failure[i], true, order);
+	for (i = 0; i < w->nsteps; i++)
+		rc |= check_key(w, w->steps[i]);
+	for (i = 0; i < w->non_failure; i++)
+		rc |= check_key(w, w->on_failure[i]);
 	refs_tval(&r, w->output, "output");
+	/* Without an output block or an `output: true` step, the run's
+	 * result is all results: they are kept. */
+	if (w->output == NULL && !marks_output(w->steps, w->nsteps))
+		w->all_results = w->reads_results = true;
 	return rc | r.rc;
 }
 
@@ -446,7 +663,7 @@ static int
 check_class(struct project *p, struct service_class *c)
 {
 	struct lifecycle	*lc[] = { c->start, c->stop, c->restart,
-				    c->status, c->health_tool };
+				    c->status, c->health_tool, c->scale };
 	size_t			 i;
 	int			 rc = 0;
 
@@ -481,8 +698,16 @@ project_check(struct project *p)
 			rc |= check_workflow(p, p->workflows[i]);
 		else
 			rc = -1;
-	if (rc == 0)
-		rc = check_calls(p);
+	rc |= check_calls(p);
+	for (i = 0; i < p->ntools; i++)
+		if (p->tools[i]->run.t != NULL) {
+			struct buf	who = BUF_INIT;
+
+			buf_printf(&who, "tool '%s'", p->tools[i]->name);
+			rc |= check_shell_contexts(&p->tools[i]->run,
+			    buf_str(&who));
+			buf_release(&who);
+		}
 	for (i = 0; i < p->nclasses; i++)
 		if (!p->classes[i]->broken)
 			crc |= check_class(p, p->classes[i]);

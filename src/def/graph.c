@@ -175,8 +175,9 @@ graph_resolve(struct workflow *w, struct arena *a)
 		}
 		rc |= resolve_deps(w, s, a);
 	}
-	if (rc == 0 && w->explicit_deps)
-		rc = find_cycles(w);
+	/* Unknown ids are left out of the graph: cycles are still found. */
+	if (w->explicit_deps)
+		rc |= find_cycles(w);
 	return rc;
 }
 

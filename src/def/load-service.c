@@ -6,13 +6,14 @@
 
 enum {
 	TF_DESCRIPTION, TF_ARGS, TF_COMMAND, TF_RUN, TF_ENV, TF_WORKDIR,
-	TF_TIMEOUT, TF_EXECUTOR, TF_RESOURCES, TF_COUNT
+	TF_TIMEOUT, TF_SHELL, TF_EXECUTOR, TF_RESOURCES, TF_COUNT
 };
 static const struct field	tool_fields[TF_COUNT] = {
 	[TF_DESCRIPTION] = { "description", NULL },
 	[TF_ARGS] = { "args", NULL }, [TF_COMMAND] = { "command", NULL },
 	[TF_RUN] = { "run", NULL }, [TF_ENV] = { "env", NULL },
 	[TF_WORKDIR] = { "workdir", NULL }, [TF_TIMEOUT] = { "timeout", NULL },
+	[TF_SHELL] = { "shell", NULL },
 	[TF_EXECUTOR] = { "executor", NULL },
 	[TF_RESOURCES] = { "resources", NULL },
 };
@@ -53,6 +54,12 @@ load_tool(struct loader *ld, const struct ynode *spec, struct tool *t)
 	if (f[TF_TIMEOUT] != NULL)
 		rc |= load_duration(ld, f[TF_TIMEOUT], "timeout",
 		    &t->timeout_ns);
+	if (f[TF_SHELL] != NULL && f[TF_RUN] == NULL) {
+		l = load_loc(ld, f[TF_SHELL]);
+		rc = loc_error(&l, "'shell' is for 'run' scripts; a 'command' "
+		    "runs without one");
+	} else if (f[TF_SHELL] != NULL)
+		rc |= load_shell(ld, f[TF_SHELL], &t->shell);
 	if (f[TF_EXECUTOR] != NULL)
 		rc |= load_executor(ld, f[TF_EXECUTOR], &t->executor);
 	if (f[TF_RESOURCES] != NULL)
@@ -178,11 +185,21 @@ load_lifecycle(struct loader *ld, const struct ynode *n, const char *name,
 	return rc < 0 ? -1 : 0;
 }
 
-enum { LT_START, LT_STOP, LT_RESTART, LT_STATUS, LT_HEALTH, LT_COUNT };
+enum { LT_START, LT_STOP, LT_RESTART, LT_STATUS, LT_HEALTH, LT_SCALE,
+	LT_COUNT };
 static const struct field	lt_fields[LT_COUNT] = {
 	[LT_START] = { "start", NULL }, [LT_STOP] = { "stop", NULL },
 	[LT_RESTART] = { "restart", NULL }, [LT_STATUS] = { "status", NULL },
 	[LT_HEALTH] = { "healthCheck", "health_check" },
+	[LT_SCALE] = { "scale", NULL },
+};
+/* The service-orchestration document's spelling: lifecycle.startTool. */
+static const struct field	lt_doc_fields[LT_COUNT] = {
+	[LT_START] = { "startTool", NULL }, [LT_STOP] = { "stopTool", NULL },
+	[LT_RESTART] = { "restartTool", NULL },
+	[LT_STATUS] = { "statusTool", NULL },
+	[LT_HEALTH] = { "healthCheckTool", NULL },
+	[LT_SCALE] = { "scaleTool", NULL },
 };
 
 static int
@@ -191,7 +208,8 @@ load_lifecycle_tools(struct loader *ld, const struct ynode *n,
 {
 	const struct ynode	 *f[LT_COUNT];
 	struct lifecycle	**dst[LT_COUNT] = { &c->start, &c->stop,
-				    &c->restart, &c->status, &c->health_tool };
+				    &c->restart, &c->status, &c->health_tool,
+				    &c->scale };
 	size_t			  i;
 	int			  rc;
 
@@ -202,6 +220,44 @@ load_lifecycle_tools(struct loader *ld, const struct ynode *n,
 		if (f[i] != NULL)
 			rc |= load_lifecycle(ld, f[i], lt_fields[i].name,
 			    dst[i]);
+	return rc < 0 ? -1 : 0;
+}
+
+/*
+ * lifecycle: {startTool: NAME, ...}: each tool is given the instance's
+ * arguments and the class's resources, as in the document it comes from.
+ */
+static int
+load_lifecycle_doc(struct loader *ld, const struct ynode *n,
+    struct service_class *c)
+{
+	const struct ynode	 *f[LT_COUNT];
+	struct lifecycle	**dst[LT_COUNT] = { &c->start, &c->stop,
+				    &c->restart, &c->status, &c->health_tool,
+				    &c->scale };
+	size_t			  i;
+	int			  rc;
+
+	if ((rc = load_fields(ld, n, "lifecycle", lt_doc_fields, LT_COUNT,
+	    f)) < 0 && n->kind != YNODE_MAP)
+		return -1;
+	for (i = 0; i < LT_COUNT; i++) {
+		if (f[i] == NULL)
+			continue;
+		if (*dst[i] != NULL) {
+			struct loc	l = load_loc(ld, f[i]);
+
+			rc = loc_error(&l, "'%s' and lifecycleTools.%s are the "
+			    "same tool", lt_doc_fields[i].name,
+			    lt_fields[i].name);
+			continue;
+		}
+		*dst[i] = arena_alloc(ld->a, sizeof **dst[i]);
+		(*dst[i])->loc = load_loc(ld, f[i]);
+		(*dst[i])->pass_args = true;
+		rc |= load_str(ld, f[i], lt_doc_fields[i].name,
+		    &(*dst[i])->tool);
+	}
 	return rc < 0 ? -1 : 0;
 }
 
@@ -268,7 +324,7 @@ load_probe(struct loader *ld, const struct ynode *n, const char *name,
 
 enum {
 	HF_ENABLED, HF_HTTP, HF_TCP, HF_EXEC, HF_INTERVAL, HF_FAILURE,
-	HF_SUCCESS, HF_COUNT
+	HF_SUCCESS, HF_PERIOD, HF_TIMEOUT, HF_DELAY, HF_COUNT
 };
 static const struct field	health_fields[HF_COUNT] = {
 	[HF_ENABLED] = { "enabled", NULL },
@@ -277,7 +333,24 @@ static const struct field	health_fields[HF_COUNT] = {
 	[HF_INTERVAL] = { "interval", NULL },
 	[HF_FAILURE] = { "failureThreshold", "failure_threshold" },
 	[HF_SUCCESS] = { "successThreshold", "success_threshold" },
+	/* Kubernetes' probe fields, in whole seconds. */
+	[HF_PERIOD] = { "periodSeconds", NULL },
+	[HF_TIMEOUT] = { "timeoutSeconds", NULL },
+	[HF_DELAY] = { "initialDelaySeconds", NULL },
 };
+
+/* A field in whole seconds (Kubernetes' probes), as nanoseconds. */
+static int
+load_seconds(struct loader *ld, const struct ynode *n, const char *name,
+    int64_t min, int64_t *ns)
+{
+	int64_t	v;
+
+	if (load_int(ld, n, name, min, 86400, &v) < 0)
+		return -1;
+	*ns = v * 1000000000;
+	return 0;
+}
 
 static int
 load_health(struct loader *ld, const struct ynode *n, struct service_class *c)
@@ -302,9 +375,22 @@ load_health(struct loader *ld, const struct ynode *n, struct service_class *c)
 	if (probes > 1)
 		rc = loc_error(&l, "healthCheck takes one of 'httpGet', "
 		    "'tcpSocket' or 'exec'");
-	if (f[HF_INTERVAL] != NULL)
+	if (f[HF_INTERVAL] != NULL && f[HF_PERIOD] != NULL) {
+		l = load_loc(ld, f[HF_PERIOD]);
+		rc = loc_error(&l, "'interval' and 'periodSeconds' are the "
+		    "same setting");
+	} else if (f[HF_INTERVAL] != NULL)
 		rc |= load_duration(ld, f[HF_INTERVAL], "interval",
 		    &c->interval_ns);
+	else if (f[HF_PERIOD] != NULL)
+		rc |= load_seconds(ld, f[HF_PERIOD], "periodSeconds", 1,
+		    &c->interval_ns);
+	if (f[HF_TIMEOUT] != NULL)
+		rc |= load_seconds(ld, f[HF_TIMEOUT], "timeoutSeconds", 1,
+		    &c->health_timeout_ns);
+	if (f[HF_DELAY] != NULL)
+		rc |= load_seconds(ld, f[HF_DELAY], "initialDelaySeconds",
+		    0, &c->initial_delay_ns);
 	if (f[HF_FAILURE] != NULL && load_int(ld, f[HF_FAILURE],
 	    "failureThreshold", 1, 1000, &v) == 0)
 		c->failure_threshold = (int)v;
@@ -356,6 +442,90 @@ static const struct field	config_fields[CC_COUNT] = {
 	[CC_TIMEOUT] = { "timeout", NULL }, [CC_OUTPUTS] = { "outputs", NULL },
 };
 
+static const struct field	dep_fields[] = {
+	{ "name", NULL }, { "type", NULL }, { "healthCheck", "health_check" },
+};
+
+/* One {name, type, healthCheck: {url}} dependency. */
+static int
+load_dependency(struct loader *ld, const struct ynode *n,
+    struct service_class *c)
+{
+	static const struct field	 hc[] = { { "url", NULL } };
+	const struct ynode		*f[3], *u[1];
+	const char			*name, *type = "service";
+	struct loc			 l = load_loc(ld, n);
+	struct external_dep		*x;
+
+	if (load_fields(ld, n, "a dependency", dep_fields, 3, f) < 0)
+		return -1;
+	if (f[0] == NULL)
+		return loc_error(&l, "a dependency needs a 'name'");
+	if (load_str(ld, f[0], "name", &name) < 0 ||
+	    (f[1] != NULL && load_str(ld, f[1], "type", &type) < 0))
+		return -1;
+	if (strcmp(type, "service") == 0 || strcmp(type, "internal") == 0) {
+		if (f[2] != NULL) {
+			l = load_loc(ld, f[2]);
+			return loc_error(&l, "dependency '%s' is a service class "
+			    "of this project: its own healthCheck applies",
+			    name);
+		}
+		c->deps[c->ndeps] = name;
+		c->dep_locs[c->ndeps++] = load_loc(ld, f[0]);
+		return 0;
+	}
+	if (strcmp(type, "external") != 0) {
+		l = load_loc(ld, f[1]);
+		return loc_error(&l, "unknown dependency type '%s' (use service "
+		    "or external)", type);
+	}
+	if (f[2] == NULL)
+		return loc_error(&l, "external dependency '%s' needs "
+		    "'healthCheck: {url: ...}': muster probes it, it does not "
+		    "start it", name);
+	if (load_fields(ld, f[2], "healthCheck", hc, 1, u) < 0)
+		return -1;
+	if (u[0] == NULL) {
+		l = load_loc(ld, f[2]);
+		return loc_error(&l, "healthCheck of dependency '%s' has no "
+		    "'url'", name);
+	}
+	x = &c->ext[c->next++];
+	x->name = name;
+	x->loc = load_loc(ld, f[0]);
+	return load_tstr(ld, u[0], "url", &x->url);
+}
+
+/* dependencies: class names, or objects (external ones are probed). */
+static int
+load_dependencies(struct loader *ld, const struct ynode *n,
+    struct service_class *c)
+{
+	size_t	i;
+	int	rc = 0;
+
+	if (n->kind != YNODE_SEQ)
+		return load_type_error(ld, n, "dependencies", "a list of "
+		    "service class names or {name, type, healthCheck}");
+	c->deps = arena_array(ld->a, n->n, sizeof *c->deps);
+	c->dep_locs = arena_array(ld->a, n->n, sizeof *c->dep_locs);
+	c->ext = arena_array(ld->a, n->n, sizeof *c->ext);
+	for (i = 0; i < n->n; i++) {
+		const struct ynode	*it = n->items[i];
+
+		if (it->kind == YNODE_SCALAR && it->type == YS_STR) {
+			c->deps[c->ndeps] = it->s;
+			c->dep_locs[c->ndeps++] = load_loc(ld, it);
+		} else if (it->kind == YNODE_MAP)
+			rc |= load_dependency(ld, it, c);
+		else
+			rc = load_type_error(ld, it, "dependencies", "a name "
+			    "or {name, type, healthCheck}");
+	}
+	return rc < 0 ? -1 : 0;
+}
+
 static int
 load_service_config(struct loader *ld, const struct ynode *n,
     struct service_class *c)
@@ -370,14 +540,15 @@ load_service_config(struct loader *ld, const struct ynode *n,
 		rc |= load_tstr(ld, f[CC_DEFAULT_NAME], "defaultName",
 		    &c->default_name);
 	if (f[CC_DEPENDENCIES] != NULL)
-		rc |= load_strs(ld, f[CC_DEPENDENCIES], "dependencies",
-		    &c->deps, &c->dep_locs, &c->ndeps);
+		rc |= load_dependencies(ld, f[CC_DEPENDENCIES], c);
 	if (f[CC_DAEMON] != NULL)
 		rc |= load_daemon(ld, f[CC_DAEMON], c);
 	if (f[CC_LIFECYCLE] != NULL)
 		rc |= load_lifecycle_tools(ld, f[CC_LIFECYCLE], c);
 	if (f[CC_HEALTH] != NULL)
 		rc |= load_health(ld, f[CC_HEALTH], c);
+	else if (c->health_tool != NULL)
+		c->health_enabled = true;	/* the tool turns it on */
 	if (f[CC_TIMEOUT] != NULL)
 		rc |= load_timeouts(ld, f[CC_TIMEOUT], c);
 	if (f[CC_OUTPUTS] != NULL)
@@ -385,20 +556,23 @@ load_service_config(struct loader *ld, const struct ynode *n,
 	return rc < 0 ? -1 : 0;
 }
 
-static const struct field	class_fields[] = {
-	{ "description", NULL }, { "args", NULL },
-	{ "serviceConfig", "service_config" },
+enum {
+	KF_DESCRIPTION, KF_ARGS, KF_CONFIG, KF_NAME, KF_LIFECYCLE, KF_DEPS,
+	KF_HEALTH, KF_RESOURCES, KF_COUNT
+};
+static const struct field	class_fields[KF_COUNT] = {
+	[KF_DESCRIPTION] = { "description", NULL }, [KF_ARGS] = { "args", NULL },
+	[KF_CONFIG] = { "serviceConfig", "service_config" },
+	/* The service-orchestration document's layout, beside ours. */
+	[KF_NAME] = { "name", NULL }, [KF_LIFECYCLE] = { "lifecycle", NULL },
+	[KF_DEPS] = { "dependencies", NULL },
+	[KF_HEALTH] = { "healthCheck", "health_check" },
+	[KF_RESOURCES] = { "resources", NULL },
 };
 
-int
-load_class(struct loader *ld, const struct ynode *spec,
-    struct service_class *c)
+static void
+class_defaults(struct service_class *c)
 {
-	const struct ynode	*f[3];
-	struct loc		 l = load_loc(ld, spec);
-	char			*what;
-	int			 rc;
-
 	c->stop_signal = SIGTERM;
 	c->stop_timeout_ns = 10 * (int64_t)1000000000;
 	c->interval_ns = 1000000000;
@@ -407,24 +581,87 @@ load_class(struct loader *ld, const struct ynode *spec,
 	c->create_timeout_ns = 60 * (int64_t)1000000000;
 	c->delete_timeout_ns = 30 * (int64_t)1000000000;
 	c->health_timeout_ns = 5 * (int64_t)1000000000;
+}
+
+/* The fields the document puts at the top of the spec. */
+static int
+load_class_doc(struct loader *ld, const struct ynode *const *f,
+    struct service_class *c)
+{
+	const char	*name;
+	struct loc	 l;
+	int		 rc = 0;
+
+	if (f[KF_NAME] != NULL && load_str(ld, f[KF_NAME], "name", &name) == 0 &&
+	    strcmp(name, c->name) != 0) {
+		l = load_loc(ld, f[KF_NAME]);
+		rc = loc_error(&l, "spec.name '%s' differs from metadata.name "
+		    "'%s'", name, c->name);
+	}
+	if (f[KF_DEPS] != NULL) {
+		if (c->deps != NULL || c->ext != NULL) {
+			l = load_loc(ld, f[KF_DEPS]);
+			rc = loc_error(&l, "'dependencies' is set in "
+			    "serviceConfig too");
+		} else
+			rc |= load_dependencies(ld, f[KF_DEPS], c);
+	}
+	if (f[KF_HEALTH] != NULL) {
+		if (c->health_enabled) {
+			l = load_loc(ld, f[KF_HEALTH]);
+			rc = loc_error(&l, "'healthCheck' is set in "
+			    "serviceConfig too");
+		} else
+			rc |= load_health(ld, f[KF_HEALTH], c);
+	}
+	if (f[KF_LIFECYCLE] != NULL)
+		rc |= load_lifecycle_doc(ld, f[KF_LIFECYCLE], c);
+	if (f[KF_RESOURCES] != NULL)
+		rc |= load_tval(ld, f[KF_RESOURCES], "resources",
+		    &c->resources);
+	return rc;
+}
+
+int
+load_class(struct loader *ld, const struct ynode *spec,
+    struct service_class *c)
+{
+	const struct ynode	*f[KF_COUNT];
+	struct loc		 l = load_loc(ld, spec);
+	char			*what;
+	int			 rc;
+
+	class_defaults(c);
 	what = arena_printf(ld->a, "the spec of service class '%s'", c->name);
-	if ((rc = load_fields(ld, spec, what, class_fields, 3, f)) < 0 &&
+	if ((rc = load_fields(ld, spec, what, class_fields, KF_COUNT, f)) < 0 &&
 	    spec->kind != YNODE_MAP)
 		return -1;
-	if (f[0] != NULL)
-		rc |= load_str(ld, f[0], "description", &c->description);
-	if (f[1] != NULL)
-		rc |= load_schema(ld, f[1], &c->args);
-	if (f[2] == NULL)
+	if (f[KF_DESCRIPTION] != NULL)
+		rc |= load_str(ld, f[KF_DESCRIPTION], "description",
+		    &c->description);
+	if (f[KF_ARGS] != NULL)
+		rc |= load_schema(ld, f[KF_ARGS], &c->args);
+	if (f[KF_CONFIG] == NULL && f[KF_LIFECYCLE] == NULL)
 		return loc_error(&l, "service class '%s' has no "
-		    "'serviceConfig'", c->name);
-	rc |= load_service_config(ld, f[2], c);
+		    "'serviceConfig' (or 'lifecycle')", c->name);
+	if (f[KF_CONFIG] != NULL)
+		rc |= load_service_config(ld, f[KF_CONFIG], c);
+	rc |= load_class_doc(ld, f, c);
 	if (rc == 0 && c->ndaemon_cmd == 0 && c->start == NULL) {
-		l = load_loc(ld, f[2]);
+		l = load_loc(ld, f[KF_CONFIG] ? f[KF_CONFIG] : f[KF_LIFECYCLE]);
 		rc = loc_error(&l, "service class '%s' needs a 'daemon' or a "
 		    "'start' lifecycle tool", c->name);
 	}
-	if (rc == 0 && c->health_tool != NULL && c->probe != PROBE_NONE)
+	if (rc == 0 && c->health_tool != NULL && c->probe != PROBE_NONE &&
+	    f[KF_LIFECYCLE] != NULL && c->health_tool->pass_args) {
+		/* The document's layout: the tool probes; the block's
+		 * periods and thresholds still apply. */
+		l = load_loc(ld, f[KF_HEALTH] ? f[KF_HEALTH] : f[KF_CONFIG]);
+		loc_warn(&l, "service class '%s' has a healthCheckTool: muster "
+		    "probes with it, not with this block's httpGet, tcpSocket "
+		    "or exec (its periods and thresholds apply)", c->name);
+		c->probe = PROBE_NONE;
+	} else if (rc == 0 && c->health_tool != NULL && c->probe != PROBE_NONE)
 		rc = loc_error(&l, "service class '%s' has both a healthCheck "
 		    "probe and a healthCheck lifecycle tool", c->name);
 	if (c->health_tool != NULL && c->probe == PROBE_NONE)

@@ -7,7 +7,7 @@ enum {
 	SF_ID, SF_DESCRIPTION, SF_TOOL, SF_ARGS, SF_RUN, SF_FOREACH,
 	SF_PARALLEL, SF_DEPENDS, SF_CONDITION, SF_RETRY, SF_RETRY_POLICY,
 	SF_TIMEOUT, SF_ALLOW_FAILURE, SF_ON_FAILURE, SF_ENV, SF_WORKDIR,
-	SF_OUTPUT, SF_STORE, SF_EXECUTOR, SF_RESOURCES, SF_COUNT
+	SF_OUTPUT, SF_STORE, SF_SHELL, SF_EXECUTOR, SF_RESOURCES, SF_COUNT
 };
 static const struct field	step_fields[SF_COUNT] = {
 	[SF_ID] = { "id", NULL }, [SF_DESCRIPTION] = { "description", NULL },
@@ -21,7 +21,7 @@ static const struct field	step_fields[SF_COUNT] = {
 	[SF_ALLOW_FAILURE] = { "allowFailure", "allow_failure" },
 	[SF_ON_FAILURE] = { "on_failure", NULL }, [SF_ENV] = { "env", NULL },
 	[SF_WORKDIR] = { "workdir", NULL }, [SF_OUTPUT] = { "output", NULL },
-	[SF_STORE] = { "store", NULL },
+	[SF_STORE] = { "store", NULL }, [SF_SHELL] = { "shell", NULL },
 	[SF_EXECUTOR] = { "executor", NULL },
 	[SF_RESOURCES] = { "resources", NULL },
 };
@@ -65,7 +65,7 @@ static const struct field	retry_fields[RF_COUNT] = {
 	[RF_MAX_DELAY] = { "maxDelay", "max_delay" },
 };
 
-static int
+int
 load_retry(struct loader *ld, const struct ynode *n, const char *name,
     struct retry *r)
 {
@@ -146,8 +146,13 @@ load_expect(struct loader *ld, const struct ynode *n, const char *name,
 	e->n = jp->n;
 	e->paths = arena_array(ld->a, jp->n, sizeof *e->paths);
 	e->values = arena_array(ld->a, jp->n, sizeof *e->values);
+	e->path_tmpls = arena_array(ld->a, jp->n, sizeof *e->path_tmpls);
 	for (i = 0; i < jp->n; i++) {
 		e->paths[i] = YMAP_KEY(jp, i)->s;
+		/* muster's template form: the key renders over .result. */
+		if (strstr(e->paths[i], "{{") != NULL)
+			rc |= load_tstr(ld, YMAP_KEY(jp, i), "jsonPath",
+			    &e->path_tmpls[i]);
 		rc |= load_tval(ld, YMAP_VAL(jp, i), "jsonPath",
 		    &e->values[i]);
 	}
@@ -224,6 +229,7 @@ static const struct field	foreach_fields[FF_COUNT] = {
 
 static const struct field	parallelism_fields[] = {
 	{ "maxParallel", "max_parallel" },
+	{ "allow_parallel_groups", "allowParallelGroups" },
 };
 
 /* maxParallel, or the older parallelism: {max_parallel: N}. */
@@ -231,7 +237,7 @@ static int
 load_max_parallel(struct loader *ld, const struct ynode *mp,
     const struct ynode *par, int *out)
 {
-	const struct ynode	*f[1];
+	const struct ynode	*f[2];
 	int64_t			 v;
 
 	if (mp != NULL && par != NULL) {
@@ -241,9 +247,16 @@ load_max_parallel(struct loader *ld, const struct ynode *mp,
 		    "same setting");
 	}
 	if (par != NULL) {
-		if (load_fields(ld, par, "parallelism", parallelism_fields, 1,
+		if (load_fields(ld, par, "parallelism", parallelism_fields, 2,
 		    f) < 0)
 			return -1;
+		if (f[1] != NULL) {
+			struct loc	l = load_loc(ld, f[1]);
+
+			loc_warn(&l, "'allow_parallel_groups' has no effect: "
+			    "muster always runs steps that do not depend on "
+			    "each other in parallel, up to maxParallel and -j");
+		}
 		mp = f[0];
 	}
 	if (mp == NULL)
@@ -275,8 +288,15 @@ load_foreach(struct loader *ld, struct workflow *w, const struct ynode *n,
 		    s->id);
 	else if (f[FF_ITEMS]->kind == YNODE_SEQ)
 		rc |= load_tval(ld, f[FF_ITEMS], "items", &s->items_const);
-	else
-		rc |= load_tstr(ld, f[FF_ITEMS], "items", &s->items);
+	else if (load_tstr(ld, f[FF_ITEMS], "items", &s->items) < 0)
+		rc = -1;
+	else if (s->items.t == NULL) {
+		struct loc	il = load_loc(ld, f[FF_ITEMS]);
+
+		rc = loc_error(&il, "forEach 'items' must be a list or a "
+		    "template such as '{{ .input.list }}', not the string '%s'",
+		    s->items.src);
+	}
 	if (f[FF_AS] != NULL)
 		rc |= load_name(ld, f[FF_AS], "loop variable", &s->as);
 	rc |= load_max_parallel(ld, f[FF_MAX_PARALLEL], f[FF_PARALLELISM],
@@ -423,6 +443,12 @@ load_step_common(struct loader *ld, const struct ynode *const *f,
 		rc |= load_env(ld, f[SF_ENV], "env", &s->env);
 	if (f[SF_WORKDIR] != NULL)
 		rc |= load_tstr(ld, f[SF_WORKDIR], "workdir", &s->workdir);
+	if (f[SF_SHELL] != NULL && f[SF_RUN] == NULL) {
+		struct loc	l = load_loc(ld, f[SF_SHELL]);
+
+		rc = loc_error(&l, "'shell' is for 'run' steps");
+	} else if (f[SF_SHELL] != NULL)
+		rc |= load_shell(ld, f[SF_SHELL], &s->shell);
 	if (f[SF_OUTPUT] != NULL)
 		rc |= load_bool(ld, f[SF_OUTPUT], "output", &s->output);
 	else if (f[SF_STORE] != NULL)
@@ -515,7 +541,8 @@ load_steps(struct loader *ld, struct workflow *w, const struct ynode *n,
 enum {
 	WF_DESCRIPTION, WF_ARGS, WF_STEPS, WF_ON_FAILURE, WF_ERROR_HANDLING,
 	WF_OUTPUT, WF_TIMEOUT, WF_MAX_PARALLEL, WF_PARALLELISM,
-	WF_CONCURRENCY, WF_EXECUTOR, WF_RESOURCES, WF_COUNT
+	WF_CONCURRENCY, WF_SHELL, WF_NAME, WF_TRIGGERS, WF_EXECUTOR, WF_RESOURCES,
+	WF_COUNT
 };
 static const struct field	wf_fields[WF_COUNT] = {
 	[WF_DESCRIPTION] = { "description", NULL },
@@ -526,6 +553,10 @@ static const struct field	wf_fields[WF_COUNT] = {
 	[WF_MAX_PARALLEL] = { "maxParallel", "max_parallel" },
 	[WF_PARALLELISM] = { "parallelism", NULL },
 	[WF_CONCURRENCY] = { "concurrency", NULL },
+	[WF_SHELL] = { "shell", NULL },
+	/* The service-orchestration document's: name (= metadata.name) and
+	 * triggers, which a single-shot runner cannot watch. */
+	[WF_NAME] = { "name", NULL }, [WF_TRIGGERS] = { "triggers", NULL },
 	[WF_EXECUTOR] = { "executor", NULL },
 	[WF_RESOURCES] = { "resources", NULL },
 };
@@ -536,13 +567,20 @@ load_error_handling(struct loader *ld, struct workflow *w,
     const struct ynode *n)
 {
 	static const struct field	 ehf[] = { { "strategy", NULL },
-					    { "rollback_steps", NULL } };
-	const struct ynode		*f[2];
+					    { "rollback_steps", NULL },
+					    { "notification", NULL } };
+	const struct ynode		*f[3];
 	const char			*strategy = "rollback";
 	struct loc			 l;
 
-	if (load_fields(ld, n, "error_handling", ehf, 2, f) < 0)
+	if (load_fields(ld, n, "error_handling", ehf, 3, f) < 0)
 		return -1;
+	if (f[2] != NULL) {
+		l = load_loc(ld, f[2]);
+		loc_warn(&l, "muster sends no notifications of its own; add "
+		    "an onFailure step that calls your notifier (it can read "
+		    ".failure.step and .failure.error): doc/coming-from.md");
+	}
 	if (f[0] != NULL && load_str(ld, f[0], "strategy", &strategy) < 0)
 		return -1;
 	if (strcmp(strategy, "rollback") != 0 && strcmp(strategy, "stop") != 0) {
@@ -576,6 +614,36 @@ load_concurrency(struct loader *ld, const struct ynode *n,
 	    "wait)", s);
 }
 
+/*
+ * The service-orchestration document's spec.name (must be metadata.name)
+ * and triggers (accepted with a warning: nothing here watches them).
+ */
+static int
+load_doc_fields(struct loader *ld, const struct ynode *name,
+    const struct ynode *triggers, struct workflow *w)
+{
+	const char	*s;
+	struct loc	 l;
+
+	if (triggers != NULL) {
+		l = load_loc(ld, triggers);
+		loc_warn(&l, "muster does not watch metrics or events: "
+		    "'triggers' are ignored; run the workflow from "
+		    "Alertmanager, cron or a systemd timer: "
+		    "doc/coming-from.md");
+	}
+	if (name == NULL)
+		return 0;
+	if (load_str(ld, name, "name", &s) < 0)
+		return -1;
+	if (strcmp(s, w->name) != 0) {
+		l = load_loc(ld, name);
+		return loc_error(&l, "spec.name '%s' differs from "
+		    "metadata.name '%s'", s, w->name);
+	}
+	return 0;
+}
+
 int
 load_workflow(struct loader *ld, const struct ynode *spec, struct workflow *w)
 {
@@ -600,6 +668,9 @@ load_workflow(struct loader *ld, const struct ynode *spec, struct workflow *w)
 	    &w->max_parallel);
 	if (f[WF_CONCURRENCY] != NULL)
 		rc |= load_concurrency(ld, f[WF_CONCURRENCY], &w->concurrency);
+	if (f[WF_SHELL] != NULL)
+		rc |= load_shell(ld, f[WF_SHELL], &w->shell);
+	rc |= load_doc_fields(ld, f[WF_NAME], f[WF_TRIGGERS], w);
 	if (f[WF_EXECUTOR] != NULL)
 		rc |= load_executor(ld, f[WF_EXECUTOR], &w->executor);
 	if (f[WF_RESOURCES] != NULL)

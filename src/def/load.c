@@ -282,6 +282,22 @@ tstr_loc(const struct tstr *t, int tl, int tc)
 	return l;
 }
 
+/* After a template error: how Go's templates spell what was meant. */
+static void
+tmpl_hint(const struct loc *l, const char *msg)
+{
+	if (strstr(msg, "unexpected \"<\"") != NULL ||
+	    strstr(msg, "unexpected \">\"") != NULL ||
+	    strstr(msg, "unexpected \"=\"") != NULL ||
+	    strstr(msg, "unexpected \"!\"") != NULL)
+		loc_hint(l, "templates compare with functions, not "
+		    "operators: {{ lt .a 0.01 }}, le, gt, ge, eq, ne");
+	else if (strstr(msg, "unexpected \"&\"") != NULL ||
+	    strstr(msg, "unexpected \"|\" in operand") != NULL)
+		loc_hint(l, "templates combine conditions with functions: "
+		    "{{ and .a .b }}, {{ or .a .b }}, {{ not .a }}");
+}
+
 int
 load_tstr(struct loader *ld, const struct ynode *n, const char *name,
     struct tstr *out)
@@ -300,7 +316,9 @@ load_tstr(struct loader *ld, const struct ynode *n, const char *name,
 		return 0;
 	if ((out->t = tmpl_parse(s, n->len, &err)) == NULL) {
 		l = tstr_loc(out, err.line, err.col);
-		return loc_error(&l, "template: %s", err.msg);
+		loc_error(&l, "template: %s", err.msg);
+		tmpl_hint(&l, err.msg);
+		return -1;
 	}
 	arena_defer(ld->a, (void (*)(void *))tmpl_free, out->t);
 	return 0;
@@ -332,6 +350,36 @@ load_argv(struct loader *ld, const struct ynode *n, const char *name,
 	return rc;
 }
 
+int
+load_shell(struct loader *ld, const struct ynode *n, struct shell *sh)
+{
+	static const char	*sh_argv[] = { "/bin/sh", "-e" };
+	static const char	*bash_argv[] = { "bash", "-e", "-o",
+				    "pipefail" };
+	struct loc		 l = load_loc(ld, n), *locs;
+	const char		*s;
+
+	if (n->kind == YNODE_SEQ) {
+		if (n->n == 0)
+			return loc_error(&l, "'shell' must not be empty");
+		sh->posix = false;
+		return load_strs(ld, n, "shell", &sh->argv, &locs, &sh->n);
+	}
+	if (load_str(ld, n, "shell", &s) < 0)
+		return -1;
+	sh->posix = true;
+	if (strcmp(s, "sh") == 0) {
+		sh->argv = sh_argv;
+		sh->n = nitems(sh_argv);
+	} else if (strcmp(s, "bash") == 0) {
+		sh->argv = bash_argv;
+		sh->n = nitems(bash_argv);
+	} else
+		return loc_error(&l, "unknown shell '%s' (use sh, bash, or a "
+		    "command as a list such as [python3])", s);
+	return 0;
+}
+
 static void
 put_json(void *p)
 {
@@ -354,16 +402,17 @@ scalar_json(struct loader *ld, const struct ynode *n, const char *name)
 		    n->s[0] == 'T');
 	case YS_INT:
 		if (parse_int(n, &i) < 0) {
-			loc_error(&l, "integer %s in '%s' is out of range",
-			    n->s, name);
+			/* Not quoted: it may be a secret (--args-file). */
+			loc_error(&l, "the integer in '%s' is out of range",
+			    name);
 			return NULL;
 		}
 		return json_object_new_int64(i);
 	case YS_FLOAT:
 		d = strtod(n->s, &end);
 		if (!isfinite(d) || strchr(n->s, 'n') || strchr(n->s, 'N')) {
-			loc_error(&l, "'%s' in '%s' is not a finite number",
-			    n->s, name);
+			loc_error(&l, "the number in '%s' is not finite",
+			    name);
 			return NULL;
 		}
 		return json_object_new_double(d);

@@ -71,6 +71,9 @@ int		 load_name(struct loader *, const struct ynode *,
 int		 load_tstr(struct loader *, const struct ynode *,
 		    const char *name, struct tstr *);
 /* An argv list of templated strings. */
+/* shell: sh, bash, or an argv list the script's file is added to. */
+int		 load_shell(struct loader *, const struct ynode *,
+		    struct shell *);
 int		 load_argv(struct loader *, const struct ynode *,
 		    const char *name, struct tstr **, size_t *);
 /* Any value whose string leaves may be templates. */
@@ -93,10 +96,18 @@ int		 load_tool(struct loader *, const struct ynode *spec,
 		    struct tool *);
 int		 load_class(struct loader *, const struct ynode *spec,
 		    struct service_class *);
+int		 load_mcp_server(struct loader *, const struct ynode *spec,
+		    struct mcp_server *);
 int		 load_schema(struct loader *, const struct ynode *,
 		    struct schema *);
 int		 load_expect(struct loader *, const struct ynode *,
 		    const char *name, struct expect *);
+/* retry: {attempts, delay, backoff, maxDelay} (and the older spellings). */
+int		 load_retry(struct loader *, const struct ynode *,
+		    const char *name, struct retry *);
+/* A workflow in the container-kit spelling (apiVersion orchestration/v1). */
+int		 load_stages_workflow(struct loader *, const struct ynode *spec,
+		    struct workflow *);
 /* load-exec.c: `executor: local|slurm` and `resources: {...}`. */
 int		 load_executor(struct loader *, const struct ynode *,
 		    enum executor *);

@@ -78,7 +78,8 @@ struct schema {
 enum tool_ref {
 	TOOL_FILE,	/* a Tool definition */
 	TOOL_BUILTIN,	/* core_* */
-	TOOL_WORKFLOW	/* workflow_<name> */
+	TOOL_WORKFLOW,	/* workflow_<name> */
+	TOOL_MCP	/* x_<server>_<tool>: a tool of an MCPServer */
 };
 
 struct workflow;
@@ -90,6 +91,9 @@ struct expect {
 	bool		 success;	/* defaults to true */
 	bool		 success_set;
 	const char	**paths;	/* jsonPath keys */
+	/* A key's template over .result, whose text is compared; src NULL
+	 * for a plain path. */
+	struct tstr	 *path_tmpls;
 	struct tval	**values;	/* their expected values */
 	size_t		 n;
 	struct loc	 loc;
@@ -148,6 +152,13 @@ struct resources {
 	size_t		  nextra;
 };
 
+/* How a run: script is run: an argv the script's file name is added to. */
+struct shell {
+	const char	**argv;		/* NULL: not set here */
+	size_t		  n;
+	bool		  posix;	/* sh, bash: a plain command skips it */
+};
+
 enum step_kind {
 	STEP_TOOL,
 	STEP_RUN,
@@ -174,6 +185,7 @@ struct step {
 	struct tval	 *args;
 	/* STEP_RUN */
 	struct tstr	  run;
+	struct shell	  shell;	/* else the workflow's, sh -e */
 	/* STEP_FOREACH and STEP_PARALLEL */
 	struct tstr	  items;	/* forEach items template */
 	struct tval	 *items_const;	/* or a literal list */
@@ -191,6 +203,8 @@ struct step {
 	int64_t		  timeout_ns;	/* 0: none */
 	bool		  allow_failure;
 	bool		  output;
+	bool		  pass_input;	/* a stage's tool: given the */
+					/* workflow arguments it declares */
 	struct tval	 *env;		/* map of name to string */
 	struct tstr	  workdir;
 	struct step	 *parent;	/* forEach/parallel container, or NULL */
@@ -216,6 +230,10 @@ struct workflow {
 	enum concurrency  concurrency;
 	enum executor	  executor;	/* default of its steps */
 	struct resources *resources;	/* or NULL */
+	bool		  keep_going;	/* error_policy: continue */
+	int		  max_failures;	/* stop after this many; 0: no cap */
+	bool		  stages;	/* written as orchestration/v1 */
+	struct shell	  shell;	/* for its run: steps */
 	struct step	**steps;	/* top-level, in file order */
 	size_t		  nsteps;
 	struct step	**on_failure;
@@ -226,6 +244,7 @@ struct workflow {
 	bool		  broken;	/* had load errors: not cross-checked */
 	bool		  reads_steps;	/* some template reads .steps */
 	bool		  reads_results; /* something reads .results */
+	bool		  all_results;	/* its result is every step's */
 };
 
 struct tool {
@@ -237,12 +256,37 @@ struct tool {
 	struct tstr	*command;	/* argv, each element a template */
 	size_t		 ncommand;
 	struct tstr	 run;
+	struct shell	 shell;		/* for run: */
 	struct tval	*env;
 	struct tstr	 workdir;
 	int64_t		 timeout_ns;
 	enum executor	 executor;
 	struct resources *resources;	/* or NULL */
 	uint64_t	 hash;
+	/* TOOL_MCP: made up when a step names it, not loaded */
+	struct mcp_server *mcp;
+	const char	*mcp_tool;	/* the server's own name for it */
+};
+
+enum mcp_type {
+	MCP_STDIO,
+	MCP_HTTP	/* streamable-http */
+};
+
+/* An MCPServer: a server whose tools are x_<name>_<tool>. */
+struct mcp_server {
+	const char	*name;
+	struct loc	 loc;
+	const char	*file;
+	const char	*description;
+	enum mcp_type	 type;
+	struct tstr	*command;	/* command, then args: templates */
+	size_t		 ncommand;
+	struct tval	*env;
+	struct tstr	 url;
+	struct tval	*headers;	/* map of name to string */
+	int64_t		 timeout_ns;	/* a call's, unless the step says */
+	bool		 broken;
 };
 
 /* A lifecycle tool call of a service class. */
@@ -254,6 +298,15 @@ struct lifecycle {
 	const char	**out_paths;
 	size_t		  nout;
 	struct expect	 expect, expect_not;	/* healthCheck only */
+	bool		 pass_args;	/* lifecycle.startTool: given the */
+					/* instance's arguments and resources */
+};
+
+/* A dependency that muster probes but does not start (type: external). */
+struct external_dep {
+	const char	*name;
+	struct loc	 loc;
+	struct tstr	 url;		/* healthCheck.url */
 };
 
 enum probe_kind {
@@ -284,6 +337,11 @@ struct service_class {
 	int64_t		 stop_timeout_ns;
 	/* lifecycle tools */
 	struct lifecycle *start, *stop, *restart, *status, *health_tool;
+	struct lifecycle *scale;
+	struct external_dep *ext;	/* dependencies of type external */
+	size_t		  next;
+	struct tval	 *resources;	/* rendered for the lifecycle tools */
+	int64_t		  initial_delay_ns;	/* before the first probe */
 	/* health check */
 	bool		 health_enabled;
 	enum probe_kind	 probe;
@@ -309,6 +367,7 @@ struct config {
 	size_t		 max_file;	/* largest definition file, bytes */
 	enum executor	 executor;	/* the project's default */
 	struct resources *resources;	/* or NULL */
+	const char	*metrics_file;	/* metrics.textfile, or NULL */
 };
 
 /* Everything one load of a .muster folder built; one arena. */
@@ -323,14 +382,30 @@ struct project {
 	struct service_class	**classes;
 	size_t			 nclasses, ccap;
 	struct hmap		 workflow_names, tool_names, class_names;
+	struct mcp_server	**mcpservers;
+	size_t			 nmcp, mcap;
+	struct hmap		 mcp_names;
+	struct hmap		 mcp_tools;	/* x_* names steps used */
 	struct config		 config;
+	/* Opened with project_open(): what the load reported, kept. */
+	struct buf		 problems;	/* its messages */
+	struct hmap		 bad_files;	/* files an error names */
+	bool			 bad_all;	/* an error in no file */
 };
 
 struct workflow		*project_workflow(const struct project *, const char *);
 struct tool		*project_tool(const struct project *, const char *);
 struct service_class	*project_class(const struct project *, const char *);
+struct mcp_server	*project_mcp(const struct project *, const char *);
 
 const char		*arg_type_name(enum arg_type);
+/*
+ * The names a template reads at its top level before arguments and step
+ * ids (.input, .results, ...): one list for the checks and the engine.
+ */
+extern const char *const	 tmpl_roots[];
+extern const size_t		 ntmpl_roots;
+bool				 tmpl_root(const char *name);
 /* Where line tl, column tc of a template's text is in its file. */
 struct loc		 tstr_loc(const struct tstr *, int tl, int tc);
 

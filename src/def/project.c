@@ -1,6 +1,8 @@
 /* project.c: finding .muster, reading its files, dispatching documents by kind. */
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stddef.h>
 #include <limits.h>
 #include <stdio.h>
@@ -12,10 +14,12 @@
 #include "def/load.h"
 #include "def/project.h"
 
-static const char *const folders[] = { "workflows", "tools", "serviceclasses" };
+static const char *const folders[] = { "workflows", "tools", "serviceclasses",
+	"mcpservers" };
 
 _Static_assert(offsetof(struct workflow, loc) == offsetof(struct tool, loc) &&
-    offsetof(struct workflow, loc) == offsetof(struct service_class, loc),
+    offsetof(struct workflow, loc) == offsetof(struct service_class, loc) &&
+    offsetof(struct workflow, loc) == offsetof(struct mcp_server, loc),
     "add_name() finds every definition's loc at one offset");
 
 static int
@@ -35,6 +39,31 @@ join(const char *a, const char *b)
 	return xasprintf("%s%s%s", a, a[strlen(a) - 1] == '/' ? "" : "/", b);
 }
 
+/* True when d is a .muster folder: by its name, or what it holds. */
+static bool
+looks_like_dir(const char *d)
+{
+	static const char *const in[] = { "workflows", "tools",
+	    "serviceclasses", "config.yaml", "state" };
+	const char	*b;
+	size_t		 i, len = strlen(d);
+	char		*path;
+	bool		 yes = false;
+
+	while (len > 1 && d[len - 1] == '/')
+		len--;
+	for (b = d + len; b > d && b[-1] != '/'; b--)
+		;
+	if ((size_t)(d + len - b) == 7 && strncmp(b, ".muster", 7) == 0)
+		return true;
+	for (i = 0; i < nitems(in) && !yes; i++) {
+		path = join(d, in[i]);
+		yes = access(path, F_OK) == 0;
+		free(path);
+	}
+	return yes;
+}
+
 int
 project_find(const char *cdir, char **root, char **dir)
 {
@@ -46,12 +75,32 @@ project_find(const char *cdir, char **root, char **dir)
 	if (env != NULL && *env != '\0' && cdir == NULL) {
 		if (!is_dir(env))
 			return error("MUSTER_DIR '%s' is not a folder", env);
+		d = join(env, ".muster");
+		if (!looks_like_dir(env) && is_dir(d)) {
+			/* The project's folder rather than its .muster. */
+			*dir = d;
+			*root = xstrdup(env);
+			return 0;
+		}
+		free(d);
+		if (!looks_like_dir(env))
+			return error("MUSTER_DIR '%s' is neither a .muster "
+			    "folder nor a project folder holding one", env);
 		*dir = xstrdup(env);
 		*root = xasprintf("%s/..", env);
 		return 0;
 	}
 	if (cdir != NULL && !is_dir(cdir))
 		return error("-C '%s': no such folder", cdir);
+	d = cdir != NULL ? join(cdir, ".muster") : NULL;
+	if (d != NULL && !is_dir(d) && looks_like_dir(cdir)) {
+		/* -C at the .muster folder itself. */
+		free(d);
+		*dir = xstrdup(cdir);
+		*root = xasprintf("%s/..", cdir);
+		return 0;
+	}
+	free(d);
 	base = xstrdup(cdir ? cdir : ".");
 	if (stat(base, &st) < 0) {
 		free(base);
@@ -114,8 +163,113 @@ list_folder(const char *dir, char ***files, size_t *n, size_t *cap)
 		(*files)[(*n)++] = join(dir, e->d_name);
 	}
 	closedir(d);
-	xqsort(*files + first, *n - first, sizeof **files, cmp_str);
+	if (*n > first)		/* *files is still NULL in an empty folder */
+		xqsort(*files + first, *n - first, sizeof **files, cmp_str);
 	return 0;
+}
+
+static void	free_strs(char **, size_t);
+
+/* The folder a definition file belongs in, from its first kind: line. */
+static const char *
+folder_for(const char *path)
+{
+	static const char *const kinds[] = { "Workflow", "Tool",
+	    "ServiceClass" };
+	char	 text[8192];
+	ssize_t	 n;
+	int	 fd;
+	size_t	 i;
+	char	*k;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) < 0)
+		return NULL;
+	n = read(fd, text, sizeof text - 1);
+	close(fd);
+	text[n > 0 ? n : 0] = '\0';
+	for (k = text; (k = strstr(k, "kind:")) != NULL; k++) {
+		if (k != text && k[-1] != '\n' && k[-1] != ' ' &&
+		    k[-1] != '{')
+			continue;
+		k += 5;
+		k += strspn(k, " \t\"'");
+		for (i = 0; i < nitems(kinds); i++)
+			if (strncmp(k, kinds[i], strlen(kinds[i])) == 0 &&
+			    !isalnum((unsigned char)k[strlen(kinds[i])]))
+				return folders[i];
+		break;
+	}
+	return NULL;
+}
+
+static void
+warn_misplaced(const char *path, const char *why)
+{
+	struct loc	 l = { path, 1, 1 };
+	const char	*f = folder_for(path);
+
+	if (f != NULL)
+		loc_warn(&l, "%s: muster does not read it; move it to "
+		    ".muster/%s/", why, f);
+	else
+		loc_warn(&l, "%s: muster does not read it; definitions go in "
+		    ".muster/workflows/, tools/ or serviceclasses/", why);
+}
+
+/* Warns of the YAML files of folder dir, which muster does not read. */
+static void
+warn_folder(const char *dir, const char *why)
+{
+	char	**files = NULL;
+	size_t	  n = 0, cap = 0, i;
+
+	if (list_folder(dir, &files, &n, &cap) < 0)
+		return;
+	for (i = 0; i < n; i++)
+		warn_misplaced(files[i], why);
+	free_strs(files, n);
+}
+
+/*
+ * Definition files where muster does not look: directly in .muster/ (but
+ * config.yaml) or in a folder it does not know (.muster/workflow/).
+ */
+static void
+warn_stray_files(const char *dir)
+{
+	static const char *const known[] = { "workflows", "tools",
+	    "serviceclasses", "state", "mcpservers" };
+	struct dirent	**ents, *e;
+	struct stat	  st;
+	char		 *path;
+	size_t		  i;
+	int		  n, k;
+
+	if ((n = scandir(dir, &ents, NULL, alphasort)) < 0)
+		return;
+	for (k = 0; k < n; free(ents[k++])) {
+		e = ents[k];
+		if (e->d_name[0] == '.')
+			continue;
+		path = join(dir, e->d_name);
+		for (i = 0; i < nitems(known); i++)
+			if (strcmp(e->d_name, known[i]) == 0)
+				break;
+		if (yaml_name(e->d_name) && strcmp(e->d_name, "config.yaml") &&
+		    strcmp(e->d_name, "config.yml") &&
+		    stat(path, &st) == 0 && S_ISREG(st.st_mode))
+			warn_misplaced(path, "a file directly in .muster/");
+		else if (i == nitems(known) && stat(path, &st) == 0 &&
+		    S_ISDIR(st.st_mode)) {
+			struct buf	why = BUF_INIT;
+
+			buf_printf(&why, "a file in .muster/%s/", e->d_name);
+			warn_folder(path, buf_str(&why));
+			buf_release(&why);
+		}
+		free(path);
+	}
+	free(ents);
 }
 
 /* The file name without folder and extension: the default metadata.name. */
@@ -143,14 +297,18 @@ static const struct field	doc_fields[DF_COUNT] = {
 
 static const struct field	meta_fields[] = {
 	{ "name", NULL }, { "namespace", NULL }, { "labels", NULL },
-	{ "annotations", NULL },
+	{ "annotations", NULL }, { "description", NULL }, { "version", NULL },
 };
 
-static const char *const	kinds[] = { "Workflow", "Tool", "ServiceClass" };
+static const char *const	kinds[] = { "Workflow", "Tool", "ServiceClass",
+	"MCPServer" };
+
+/* The container-kit document's spelling: stages of tools. */
+#define STAGES_API_VERSION	"orchestration/v1"
 
 static int
 check_header(struct loader *ld, const struct ydoc *doc,
-    const struct ynode *const *f, int *kind)
+    const struct ynode *const *f, int *kind, bool *stages)
 {
 	struct loc	 l = { ld->file, doc->root->line, doc->root->col };
 	const char	*s, *sg;
@@ -161,27 +319,34 @@ check_header(struct loader *ld, const struct ydoc *doc,
 		    MUSTER_API_VERSION);
 	if (load_str(ld, f[DF_API], "apiVersion", &s) < 0)
 		return -1;
-	if (strcmp(s, MUSTER_API_VERSION) != 0) {
+	*stages = strcmp(s, STAGES_API_VERSION) == 0;
+	if (strcmp(s, MUSTER_API_VERSION) != 0 && !*stages) {
 		l = load_loc(ld, f[DF_API]);
 		return loc_error(&l, "unknown apiVersion '%s' (use %s)", s,
 		    MUSTER_API_VERSION);
 	}
 	if (f[DF_KIND] == NULL)
-		return loc_error(&l, "no 'kind' (use Workflow, Tool or "
-		    "ServiceClass)");
+		return loc_error(&l, "no 'kind' (use Workflow, Tool, "
+		    "ServiceClass or MCPServer)");
 	if (load_str(ld, f[DF_KIND], "kind", &s) < 0)
 		return -1;
 	for (i = 0; i < nitems(kinds); i++)
 		if (strcmp(s, kinds[i]) == 0) {
 			*kind = (int)i;
+			if (*stages && i != 0) {
+				l = load_loc(ld, f[DF_KIND]);
+				return loc_error(&l, "apiVersion %s describes "
+				    "workflows only; a %s takes apiVersion %s",
+				    STAGES_API_VERSION, s, MUSTER_API_VERSION);
+			}
 			return 0;
 		}
 	l = load_loc(ld, f[DF_KIND]);
 	if ((sg = suggest(s, kinds, nitems(kinds))) != NULL)
 		return loc_error(&l, "unknown kind '%s' (did you mean '%s'?)",
 		    s, sg);
-	return loc_error(&l, "unknown kind '%s' (use Workflow, Tool or "
-	    "ServiceClass)", s);
+	return loc_error(&l, "unknown kind '%s' (use Workflow, Tool, "
+	    "ServiceClass or MCPServer)", s);
 }
 
 /* Registers a definition's name; duplicates and reserved names fail. */
@@ -206,8 +371,8 @@ add_name(struct loader *ld, struct hmap *names, const char *kind,
 }
 
 static int
-load_definition(struct loader *ld, int kind, const char *name, struct loc l,
-    const struct ynode *spec)
+load_definition(struct loader *ld, int kind, bool stages, const char *name,
+    struct loc l, const struct ynode *spec)
 {
 	struct project	*p = ld->p;
 	int		 rc;
@@ -218,7 +383,9 @@ load_definition(struct loader *ld, int kind, const char *name, struct loc l,
 		w->name = name;
 		w->loc = l;
 		w->file = ld->file;
-		rc = load_workflow(ld, spec, w);
+		w->stages = stages;
+		rc = stages ? load_stages_workflow(ld, spec, w) :
+		    load_workflow(ld, spec, w);
 		w->broken = rc != 0;
 		rc |= add_name(ld, &p->workflow_names, "workflow", name, &w->loc,
 		    w);
@@ -237,6 +404,21 @@ load_definition(struct loader *ld, int kind, const char *name, struct loc l,
 		rc |= add_name(ld, &p->tool_names, "tool", name, &t->loc, t);
 		xgrow(&p->tools, &p->tcap, p->ntools + 1, sizeof *p->tools);
 		p->tools[p->ntools++] = t;
+		return rc;
+	}
+	if (kind == 3) {
+		struct mcp_server	*m = arena_alloc(ld->a, sizeof *m);
+
+		m->name = name;
+		m->loc = l;
+		m->file = ld->file;
+		rc = load_mcp_server(ld, spec, m);
+		m->broken = rc != 0;
+		rc |= add_name(ld, &p->mcp_names, "MCP server", name, &m->loc,
+		    m);
+		xgrow(&p->mcpservers, &p->mcap, p->nmcp + 1,
+		    sizeof *p->mcpservers);
+		p->mcpservers[p->nmcp++] = m;
 		return rc;
 	}
 	{
@@ -264,12 +446,13 @@ load_document(struct loader *ld, const struct ydoc *doc, const char *path)
 	struct loc		 l = { ld->file, doc->root->line,
 				    doc->root->col };
 	int			 kind = 0, rc, spec_typo;
+	bool			 stages = false;
 
 	if (load_fields(ld, doc->root, "a definition", doc_fields, DF_COUNT,
 	    f) < 0 && doc->root->kind != YNODE_MAP)
 		return -1;
 	spec_typo = load_typo(ld, DF_SPEC);
-	if (check_header(ld, doc, f, &kind) < 0)
+	if (check_header(ld, doc, f, &kind, &stages) < 0)
 		return -1;
 	name = base_name(ld->a, path);
 	rc = 0;
@@ -285,7 +468,7 @@ load_document(struct loader *ld, const struct ydoc *doc, const char *path)
 	if (f[DF_SPEC] == NULL)
 		return spec_typo ? -1 : loc_error(&l, "%s '%s' "
 		    "has no 'spec'", kinds[kind], name);
-	return load_definition(ld, kind, name, l, f[DF_SPEC]) | rc;
+	return load_definition(ld, kind, stages, name, l, f[DF_SPEC]) | rc;
 }
 
 /* Loads one file of definitions; path is also its name in messages. */
@@ -297,6 +480,7 @@ load_file(struct project *p, const char *path)
 	struct ydoc	*docs;
 	size_t		 n, i;
 	int		 rc = 0;
+	bool		 empty = true;
 
 	ld.file = arena_strdup(&p->arena, path);
 	if (ynode_load_file(&p->arena, &tree, path, ld.file,
@@ -310,23 +494,43 @@ load_file(struct project *p, const char *path)
 		ld.text = docs[i].text;
 		ld.textlen = docs[i].textlen;
 		rc |= load_document(&ld, &docs[i], path);
+		empty = false;
 	}
 	arena_release(&tree);
+	if (empty) {
+		struct loc	l = { ld.file, 1, 1 };
+
+		rc = loc_error(&l, "the file holds no definition; add one "
+		    "(apiVersion, kind, spec) or delete the file");
+	}
 	return rc;
 }
 
 enum {
 	CF_JOBS, CF_COLOR, CF_STATE_DIR, CF_FSYNC, CF_ENV, CF_MAX_FILE,
-	CF_EXECUTOR, CF_RESOURCES, CF_COUNT
+	CF_METRICS, CF_EXECUTOR, CF_RESOURCES, CF_COUNT
 };
 static const struct field	config_fields[CF_COUNT] = {
 	[CF_JOBS] = { "jobs", NULL }, [CF_COLOR] = { "color", NULL },
 	[CF_STATE_DIR] = { "stateDir", "state_dir" },
 	[CF_FSYNC] = { "fsync", NULL }, [CF_ENV] = { "env", NULL },
 	[CF_MAX_FILE] = { "maxFileSize", "max_file_size" },
+	[CF_METRICS] = { "metrics", NULL },
 	[CF_EXECUTOR] = { "executor", NULL },
 	[CF_RESOURCES] = { "resources", NULL },
 };
+static const struct field	metrics_fields[] = { { "textfile", NULL } };
+
+/* metrics: {textfile: PATH}: where every run writes Prometheus metrics. */
+static int
+load_metrics(struct loader *ld, const struct ynode *n, const char **out)
+{
+	const struct ynode	*f[1];
+
+	if (load_fields(ld, n, "metrics", metrics_fields, 1, f) < 0)
+		return -1;
+	return f[0] != NULL ? load_str(ld, f[0], "textfile", out) : 0;
+}
 
 /* maxFileSize: bytes, or a number of KiB or MiB ("16MiB"). */
 static int
@@ -403,6 +607,8 @@ load_config(struct project *p)
 		rc |= load_env(&ld, f[CF_ENV], "env", &c->env);
 	if (f[CF_MAX_FILE] != NULL)
 		rc |= load_size(&ld, f[CF_MAX_FILE], &c->max_file);
+	if (f[CF_METRICS] != NULL)
+		rc |= load_metrics(&ld, f[CF_METRICS], &c->metrics_file);
 	if (f[CF_EXECUTOR] != NULL)
 		rc |= load_executor(&ld, f[CF_EXECUTOR], &c->executor);
 	if (f[CF_RESOURCES] != NULL)
@@ -415,6 +621,8 @@ struct only_files {
 	char	**names;
 	size_t	  n;
 	int	  last_kept;	/* a note belongs to the error before it */
+	void	(*prev)(const char *, size_t, void *);	/* kept lines go */
+	void	 *prev_arg;				/* here */
 };
 
 static void
@@ -429,11 +637,14 @@ filter_sink(const char *line, size_t len, void *arg)
 
 		keep = strncmp(line, o->names[i], k) == 0 && line[k] == ':';
 	}
-	if (strstr(line, ": note: ") != NULL && !keep)
+	if ((strstr(line, ": note: ") != NULL ||
+	    strstr(line, ": hint: ") != NULL) && !keep)
 		keep = o->last_kept;
 	else
 		o->last_kept = keep;
-	if (keep)
+	if (keep && o->prev != NULL)
+		o->prev(line, len, o->prev_arg);
+	else if (keep)
 		fwrite(line, 1, len, stderr);
 }
 
@@ -463,10 +674,19 @@ free_strs(char **v, size_t n)
 	free(v);
 }
 
+/* Whether loads check every run: script with `sh -n` (validate does). */
+static bool	check_scripts;
+
+void
+project_load_scripts(bool on)
+{
+	check_scripts = on;
+}
+
 static int
 load_all(struct project *p, char **extra, size_t nextra)
 {
-	struct only_files	 o = { NULL, 0, 0 };
+	struct only_files	 o = { NULL, 0, 0, NULL, NULL };
 	char			**files = NULL;
 	size_t			  n = 0, cap = 0, i, j;
 	int			  rc = 0;
@@ -490,10 +710,13 @@ load_all(struct project *p, char **extra, size_t nextra)
 				files[n++] = xstrdup(o.names[i]);
 			}
 		}
+		error_get_sink(&o.prev, &o.prev_arg);
 		error_set_sink(filter_sink, &o);
 	}
-	if (p->dir != NULL)
+	if (p->dir != NULL) {
 		rc |= load_config(p);
+		warn_stray_files(p->dir);
+	}
 	else
 		p->config.max_file = YNODE_MAX_FILE;
 	for (i = 0; i < n; i++)
@@ -502,14 +725,50 @@ load_all(struct project *p, char **extra, size_t nextra)
 		rc = project_check(p);
 	else
 		project_check(p);
-	error_set_sink(NULL, NULL);
+	if (check_scripts)
+		rc |= project_check_scripts(p, NULL);
+	if (nextra > 0)
+		error_set_sink(o.prev, o.prev_arg);
 	free_strs(files, n);
 	free_strs(o.names, o.n);
 	return rc;
 }
 
-struct project *
-project_load(const char *cdir, char **extra, size_t nextra, int *missing)
+/* Keeps a tolerant load's messages and notes the files they name. */
+static void
+keep_sink(const char *line, size_t len, void *arg)
+{
+	struct project	*p = arg;
+	const char	*m = strstr(line, ": error: ");
+	const char	*e, *c;
+	int		 colons = 0;
+
+	buf_add(&p->problems, line, len);
+	if (m == NULL)
+		m = strstr(line, ": note: ");
+	if (m == NULL) {
+		/* Warnings and hints make nothing unusable. */
+		if (strncmp(line, "muster: warning: ", 17) != 0 &&
+		    strstr(line, ": warning: ") == NULL &&
+		    strstr(line, ": hint: ") == NULL)
+			p->bad_all = 1;
+		return;
+	}
+	/* FILE:LINE:COL: back over ":COL" and ":LINE". */
+	for (e = m; e > line && colons < 2; )
+		if (*--e == ':')
+			colons++;
+	if (colons < 2) {
+		p->bad_all = 1;
+		return;
+	}
+	c = arena_strndup(&p->arena, line, (size_t)(e - line));
+	hmap_put(&p->bad_files, c, (void *)c);
+}
+
+static struct project *
+open_project(const char *cdir, char **extra, size_t nextra, int *missing,
+    int tolerant)
 {
 	struct project	*p = xcalloc(1, sizeof *p);
 	char		*root, *dir;
@@ -532,11 +791,29 @@ project_load(const char *cdir, char **extra, size_t nextra, int *missing)
 		free(root);
 		free(dir);
 	}
+	if (tolerant) {
+		error_set_sink(keep_sink, p);
+		load_all(p, NULL, 0);
+		error_set_sink(NULL, NULL);
+		return p;
+	}
 	if (load_all(p, extra, nextra) < 0 || error_count() != before) {
 		project_free(p);
 		return NULL;
 	}
 	return p;
+}
+
+struct project *
+project_load(const char *cdir, char **extra, size_t nextra, int *missing)
+{
+	return open_project(cdir, extra, nextra, missing, 0);
+}
+
+struct project *
+project_open(const char *cdir, int *missing)
+{
+	return open_project(cdir, NULL, 0, missing, 1);
 }
 
 void
@@ -551,6 +828,11 @@ project_free(struct project *p)
 	hmap_release(&p->workflow_names);
 	hmap_release(&p->tool_names);
 	hmap_release(&p->class_names);
+	hmap_release(&p->mcp_names);
+	hmap_release(&p->mcp_tools);
+	free(p->mcpservers);
+	hmap_release(&p->bad_files);
+	buf_release(&p->problems);
 	free(p->workflows);
 	free(p->tools);
 	free(p->classes);
@@ -574,4 +856,10 @@ struct service_class *
 project_class(const struct project *p, const char *name)
 {
 	return hmap_get(&p->class_names, name);
+}
+
+struct mcp_server *
+project_mcp(const struct project *p, const char *name)
+{
+	return hmap_get(&p->mcp_names, name);
 }

@@ -1,4 +1,5 @@
 /* schema.c: argument schemas: decoding them and checking values against them. */
+#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -222,6 +223,23 @@ parse_json(const char *text, struct buf *why)
 	return o;
 }
 
+/* How an array or object argument is written, after a bare value. */
+static void
+array_hint(const struct arg *a, const char *text, struct buf *why)
+{
+	const char	*v = a->secret ? "***" : text;
+
+	if (a->type == ARG_ARRAY && strpbrk(v, "\"'\\") == NULL)
+		buf_printf(why, "; an array is JSON: --arg '%s=[\"%s\"]'",
+		    a->name, v);
+	else if (a->type == ARG_ARRAY)
+		buf_printf(why, "; an array is JSON: --arg '%s=[...]'",
+		    a->name);
+	else if (a->type == ARG_OBJECT)
+		buf_printf(why, "; an object is JSON: --arg "
+		    "'%s={\"key\": \"value\"}'", a->name);
+}
+
 struct json_object *
 schema_convert(const struct arg *a, const char *text, struct buf *why)
 {
@@ -235,9 +253,17 @@ schema_convert(const struct arg *a, const char *text, struct buf *why)
 		return json_object_new_string(text);
 	case ARG_INTEGER:
 	case ARG_NUMBER:
+		errno = 0;
 		i = strtoll(text, &end, 10);
-		if (*text != '\0' && *end == '\0' && strchr(text, ' ') == NULL)
+		if (*text != '\0' && *end == '\0' && strchr(text, ' ') == NULL &&
+		    errno != ERANGE)
 			return json_object_new_int64(i);
+		if (*text != '\0' && *end == '\0' && a->type == ARG_INTEGER) {
+			/* As in --args-file: never silently INT64_MAX. */
+			buf_printf(why, "is out of range: '%s' (integers are "
+			    "64-bit)", a->secret ? "***" : text);
+			return NULL;
+		}
 		d = strtod(text, &end);
 		if (a->type == ARG_NUMBER && *text != '\0' && *end == '\0' &&
 		    isfinite(d) && strchr(text, ' ') == NULL &&
@@ -254,8 +280,10 @@ schema_convert(const struct arg *a, const char *text, struct buf *why)
 		return NULL;
 	default:
 		o = parse_json(text, why);
-		if (o == NULL && why->len > 0)
+		if (o == NULL && why->len > 0) {
+			array_hint(a, text, why);
 			return NULL;
+		}
 		if (!type_ok(a->type, o)) {
 			buf_printf(why, "must be a JSON %s, not %s",
 			    type_names[a->type], json_kind(o));

@@ -17,6 +17,7 @@
 struct anchor {
 	struct ynode	*node;
 	uint64_t	 weight;	/* nodes it stands for, aliases expanded */
+	unsigned	 height;	/* levels of collections it holds */
 	int		 open;		/* still being built */
 };
 
@@ -25,6 +26,7 @@ struct frame {
 	struct anchor	*anchor;
 	size_t		 first;		/* its first child in builder.kids */
 	uint64_t	 weight;
+	unsigned	 height;	/* its tallest child's height */
 };
 
 struct builder {
@@ -40,6 +42,8 @@ struct builder {
 	uint64_t	  nodes, expanded;
 	struct ynode	 *root;
 	uint64_t	  rootweight;
+	const char	 *src;		/* the file's bytes, for hints */
+	size_t		  srclen;
 };
 
 static struct loc
@@ -212,15 +216,24 @@ push_kid(struct builder *b, struct ynode *n, uint64_t weight)
 	b->kidweights[b->nkids++] = weight;
 }
 
-/* Adds a finished node to its parent (or makes it the document root). */
+/*
+ * Adds a finished node, standing for weight nodes and height levels of
+ * collections, to its parent (or makes it the document root).
+ */
 static void
-attach(struct builder *b, struct ynode *n, uint64_t weight)
+attach(struct builder *b, struct ynode *n, uint64_t weight, unsigned height)
 {
+	struct frame	*up;
+
 	if (b->depth == 0) {
 		b->root = n;
 		b->rootweight = weight;
-	} else
-		push_kid(b, n, weight);
+		return;
+	}
+	push_kid(b, n, weight);
+	up = &b->stack[b->depth - 1];
+	if (height > up->height)
+		up->height = height;
 }
 
 /* Returns the anchor named name (NULL for none); a later one replaces. */
@@ -235,6 +248,7 @@ add_anchor(struct builder *b, const yaml_char_t *name, struct ynode *n)
 	a->node = n;
 	a->open = 1;
 	a->weight = 1;
+	a->height = 0;
 	hmap_set(&b->anchors, arena_strdup(b->arena, (const char *)name), a);
 	return a;
 }
@@ -270,12 +284,14 @@ on_scalar(struct builder *b, yaml_event_t *ev)
 	else if (type != YS_STR && resolve_plain(n->s, n->len) != type &&
 	    !(type == YS_FLOAT && resolve_plain(n->s, n->len) == YS_INT)) {
 		l = node_loc(b, n);
-		return loc_error(&l, "'%s' does not match its tag", n->s);
+		/* The value is not quoted: it may be a secret (--args-file). */
+		return loc_error(&l, "the value does not match its tag '%s'",
+		    short_tag((const char *)ev->data.scalar.tag));
 	}
 	n->type = type;
 	if ((a = add_anchor(b, ev->data.scalar.anchor, n)) != NULL)
 		a->open = 0;
-	attach(b, n, 1);
+	attach(b, n, 1, 0);
 	return 0;
 }
 
@@ -300,6 +316,7 @@ on_start(struct builder *b, yaml_event_t *ev, enum ynode_kind kind)
 	f->node = n;
 	f->first = b->nkids;
 	f->weight = 1;
+	f->height = 0;
 	f->anchor = add_anchor(b, kind == YNODE_MAP ?
 	    ev->data.mapping_start.anchor : ev->data.sequence_start.anchor, n);
 	return 0;
@@ -358,14 +375,16 @@ on_end(struct builder *b)
 	for (i = f->first; i < b->nkids; i++)
 		w += b->kidweights[i];
 	n->items = arena_array(b->arena, count, sizeof *n->items);
-	memcpy(n->items, b->kids + f->first, count * sizeof *n->items);
+	if (count > 0)		/* b->kids may still be NULL */
+		memcpy(n->items, b->kids + f->first, count * sizeof *n->items);
 	n->n = (uint32_t)(n->kind == YNODE_MAP ? count / 2 : count);
 	b->nkids = f->first;
 	if (f->anchor != NULL) {
 		f->anchor->open = 0;
 		f->anchor->weight = w;
+		f->anchor->height = f->height + 1;
 	}
-	attach(b, n, w);
+	attach(b, n, w, f->height + 1);
 	return n->kind == YNODE_MAP ? check_keys(b, n) : 0;
 }
 
@@ -380,25 +399,88 @@ on_alias(struct builder *b, yaml_event_t *ev)
 		return loc_error(&l, "unknown anchor '%s'", name);
 	if (a->open)
 		return loc_error(&l, "recursive alias '*%s'", name);
+	/* Absolute bounds: a small file must not stand for a huge value. */
 	b->expanded += a->weight;
-	if (b->expanded > YNODE_MAX_EXPANSION + b->nodes)
+	if (b->expanded > YNODE_MAX_EXPANSION)
 		return loc_error(&l, "aliases expand to more than %d nodes",
 		    YNODE_MAX_EXPANSION);
-	attach(b, a->node, a->weight);
+	if (b->depth + a->height > YNODE_MAX_DEPTH)
+		return loc_error(&l, "alias '*%s' nests values deeper than %d "
+		    "levels", name, YNODE_MAX_DEPTH);
+	attach(b, a->node, a->weight, a->height);
 	return 0;
+}
+
+/* The text of line (0-based) of b's file, its length in *len. */
+static const char *
+src_line(const struct builder *b, size_t line, size_t *len)
+{
+	const char	*s = b->src, *end = b->src + b->srclen, *nl;
+
+	while (line > 0 && s < end && (nl = memchr(s, '\n', (size_t)(end -
+	    s))) != NULL) {
+		s = nl + 1;
+		line--;
+	}
+	nl = memchr(s, '\n', (size_t)(end - s));
+	*len = (size_t)((nl != NULL ? nl : end) - s);
+	return s;
+}
+
+/* What a user can do about libyaml's problem, or NULL. */
+static const char *
+syntax_hint(const struct builder *b, const yaml_parser_t *p)
+{
+	const char	*pr = p->problem ? p->problem : "", *s;
+	size_t		 len, ind, line = p->problem_mark.line;
+
+	s = src_line(b, line, &len);
+	ind = strspn(s, " ");
+	if ((ind < len && s[ind] == '\t') || strstr(pr, "tab") != NULL)
+		return "tabs are not allowed in YAML indentation; indent "
+		    "with spaces";
+	if (strstr(pr, "mapping values are not allowed") != NULL)
+		return "a plain value cannot contain ': '; quote the value "
+		    "(run: \"echo a: b\") or use a block (run: |)";
+	if (strstr(pr, "found character that cannot start any token") &&
+	    p->problem_mark.index < b->srclen &&
+	    strchr("@`%", b->src[p->problem_mark.index]) != NULL)
+		return "a plain value cannot start with @, ` or %; quote it";
+	if (strstr(pr, "did not find expected '-' indicator") != NULL ||
+	    strstr(pr, "did not find expected key") != NULL)
+		return "check the indentation: the items of one list or "
+		    "mapping start in the same column, nested ones further "
+		    "right";
+	if (strstr(pr, "could not find expected ':'") != NULL)
+		return "a key needs ': ' after it; a value that goes on over "
+		    "several lines must be quoted or a block (|)";
+	if (strstr(pr, "found unexpected end of stream") != NULL)
+		return "a quote is not closed";
+	if (strstr(pr, "did not find expected ',' or ']'") != NULL ||
+	    strstr(pr, "did not find expected ',' or '}'") != NULL)
+		return "a flow list [...] or mapping {...} is not closed, or "
+		    "a value in it holds an unquoted ',', '[' or '{'";
+	return NULL;
 }
 
 static int
 syntax_error(struct builder *b, yaml_parser_t *p)
 {
-	struct loc	l = mark_loc(b, p->problem_mark);
+	struct loc	 l = mark_loc(b, p->problem_mark);
+	const char	*hint = syntax_hint(b, p);
+	int		 rc;
 
 	if (p->error == YAML_MEMORY_ERROR)
 		fatal("out of memory parsing '%s'", b->name);
 	if (p->context != NULL)
-		return loc_error(&l, "%s %s (line %d)", p->problem, p->context,
+		rc = loc_error(&l, "%s %s (line %d)", p->problem, p->context,
 		    (int)p->context_mark.line + 1);
-	return loc_error(&l, "%s", p->problem ? p->problem : "bad YAML");
+	else
+		rc = loc_error(&l, "%s", p->problem ? p->problem :
+		    "bad YAML");
+	if (hint != NULL)
+		loc_hint(&l, "%s", hint);
+	return rc;
 }
 
 static int
@@ -481,6 +563,8 @@ ynode_load_buf(struct arena *a, struct arena *tree, const char *name,
 	b.arena = tree != NULL ? tree : a;
 	b.text = a;
 	b.name = name;
+	b.src = buf;
+	b.srclen = len;
 	if (!yaml_parser_initialize(&p))
 		fatal("out of memory starting the YAML parser");
 	yaml_parser_set_input_string(&p, (const unsigned char *)buf, len);

@@ -5,13 +5,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/value.h"
+
 struct arena;
 
 /* Limits on what a definition file may be. */
 #define YNODE_MAX_FILE		(4 << 20)	/* bytes, unless configured */
 #define YNODE_MAX_FILE_CAP	(64 << 20)	/* the most it may be set to */
-#define YNODE_MAX_DEPTH		64		/* nested sequences and mappings */
-#define YNODE_MAX_EXPANSION	100000		/* nodes added by aliases */
+#define YNODE_MAX_DEPTH		VALUE_MAX_DEPTH	/* nested sequences and mappings */
+#define YNODE_MAX_EXPANSION	100000		/* nodes aliases add, in all */
 
 enum ynode_kind {
 	YNODE_SCALAR,

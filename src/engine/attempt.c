@@ -21,6 +21,9 @@
 
 #define OUT_CAP		(16 << 20)	/* stdout kept for the result */
 #define KILL_GRACE	(2 * (int64_t)1000000000)
+#define ERR_TAIL_KEEP	4096	/* bytes of stderr kept for the error */
+#define ERR_TAIL_LINES	3
+#define ERR_TAIL_MAX	400
 
 void	attempt_start(struct exec *, struct job *);
 
@@ -122,6 +125,11 @@ pidmap_free(struct pidmap *m)
 static void
 drop_args_file(struct job *j)
 {
+	if (j->proc->script_file != NULL) {
+		unlink(j->proc->script_file);
+		free(j->proc->script_file);
+		j->proc->script_file = NULL;
+	}
 	if (j->proc->args_file == NULL)
 		return;
 	unlink(j->proc->args_file);
@@ -155,6 +163,7 @@ job_proc_free(struct job *j)
 	buf_release(&pr->line[1]);
 	mask_stream_release(&pr->mstream[0]);
 	mask_stream_release(&pr->mstream[1]);
+	buf_release(&pr->err_tail);
 	free(pr);
 	j->proc = NULL;
 }
@@ -177,6 +186,8 @@ make_call(struct exec *x, struct job *j, struct json_object *root,
 	c->out_file = j->proc->out_file;
 	c->args_file = j->proc->args_file;
 	c->self = x->self;
+	c->exec_dir = x->dir_abs;
+	c->timeout_ns = j->in_cond ? 0 : s->timeout_ns;
 	c->jobs = x->limit;
 	if (j->in_cond) {
 		c->ref = s->cond->tool_ref;
@@ -191,6 +202,7 @@ make_call(struct exec *x, struct job *j, struct json_object *root,
 	c->workdir = &s->workdir;
 	if (s->kind == STEP_RUN) {
 		c->run = &s->run;
+		c->shell = s->shell.n > 0 ? &s->shell : &x->w->shell;
 		c->name = "run";
 		return;
 	}
@@ -200,11 +212,23 @@ make_call(struct exec *x, struct job *j, struct json_object *root,
 	c->builtin = s->builtin;
 	c->name = s->tool_name;
 	c->args = s->args;
+	c->pass_input = s->pass_input;
 }
 
 /* An attempt that could not even start (or a built-in) has ended. */
 static void	attempt_end(struct exec *, struct job *, int ok,
 		    struct json_object *result, const char *why);
+
+/* An attempt failed with text a template or a tool made: masked. */
+static void
+attempt_fail(struct exec *x, struct job *j, struct json_object *res,
+    const char *text)
+{
+	char	*why = mask_str(x->mask, text);
+
+	attempt_end(x, j, 0, res, why);
+	free(why);
+}
 
 static int
 spawn_proc(struct exec *x, struct job *j, struct invocation *inv)
@@ -223,10 +247,22 @@ spawn_proc(struct exec *x, struct job *j, struct invocation *inv)
 	return 0;
 }
 
+/* Whether the job's process calls an MCP tool. */
+static bool
+calls_mcp(const struct job *j)
+{
+	const struct step	*s = j->step;
+
+	return j->in_cond ? s->cond->tool_ref == TOOL_MCP :
+	    s->kind == STEP_TOOL && s->tool_ref == TOOL_MCP;
+}
+
 static int64_t
 timeout_of(const struct job *j, const struct invocation *inv)
 {
-	if (j->in_cond)
+	/* An MCP call times itself out (its message is better); this is
+	 * the backstop, the step's timeout already in it. */
+	if (j->in_cond || calls_mcp(j))
 		return inv->timeout_ns;
 	return j->step->timeout_ns > 0 ? j->step->timeout_ns : inv->timeout_ns;
 }
@@ -235,7 +271,8 @@ timeout_of(const struct job *j, const struct invocation *inv)
 static bool
 passes_args(enum tool_ref ref, int builtin)
 {
-	return ref == TOOL_WORKFLOW || (ref == TOOL_BUILTIN &&
+	return ref == TOOL_WORKFLOW || ref == TOOL_MCP ||
+	    (ref == TOOL_BUILTIN &&
 	    builtin_service(builtin) != NULL);
 }
 
@@ -269,13 +306,21 @@ attempt_start(struct exec *x, struct job *j)
 	struct json_object	*root = job_root(x, j), *res = NULL;
 	struct buf		 err = BUF_INIT;
 	struct call		 c;
+	char			*script;
+	int			 rc;
 
 	job_proc_new(j);
 	if (!j->in_cond && j->attempt == 0 && remote_reattach(x, j))
 		return;
 	if (!j->in_cond) {
+		/* An attempt's time is its own: not the wait before it. */
+		if (j->attempt > 0) {
+			j->started_ns = clock_mono_ns();
+			j->started_wall = clock_wall_ns();
+		}
 		j->attempt++;
 		j->status = ST_RUNNING;
+		j->has_usage = false;
 		if (!x->opt.no_record && record_job(x, j) < 0)
 			x->io_failed = x->stopping = true;
 	}
@@ -284,13 +329,27 @@ attempt_start(struct exec *x, struct job *j)
 	    x->dir_abs, j->key, j->attempt, j->in_cond ? ".cond" : "");
 	args_file(x, j);
 	make_call(x, j, root, &c);
-	if (tool_prepare(&c, &inv, &err) < 0) {
+	script = x->dir == NULL ? NULL : xasprintf("%s/out/%s.%d%s.sh",
+	    x->dir_abs, j->key, j->attempt, j->in_cond ? ".cond" : "");
+	c.script_file = script;
+	rc = tool_prepare(&c, &inv, &err);
+	free(script);
+	if (rc == -2 && c.script_file != NULL) {
+		/* The state's disk: an I/O error of the run's, exit 4. */
+		progress_clear(x->prog);
+		error("%s", buf_str(&err));
+		x->io_failed = x->stopping = true;
+	}
+	if (rc < 0) {
 		json_object_put(root);
-		attempt_end(x, j, 0, NULL, buf_str(&err));
+		attempt_fail(x, j, NULL, buf_str(&err));
 		buf_release(&err);
 		return;
 	}
 	json_object_put(root);
+	/* The script is read once the shell runs: removed at the end. */
+	j->proc->script_file = inv.script_file;
+	inv.script_file = NULL;
 	if (!j->in_cond && c.run == NULL) {
 		/* A tool's arguments; a run: step has none of its own. */
 		json_object_put(j->input);
@@ -299,12 +358,17 @@ attempt_start(struct exec *x, struct job *j)
 	if (!x->opt.no_record && record_sync(x) < 0)
 		x->io_failed = x->stopping = true;
 	if (inv.kind == INV_BUILTIN) {
-		progress_step(x->prog, x, j, SE_STARTED);
+		/* A condition's tool is not the step: it starts after. */
+		if (!j->in_cond)
+			progress_step(x->prog, x, j, SE_STARTED);
 		int	ok = builtin_call(x->p, inv.builtin, inv.input, &res,
 			    &err) == 0;
 
 		invocation_release(&inv);
-		attempt_end(x, j, ok, res, ok ? NULL : buf_str(&err));
+		if (ok)
+			attempt_end(x, j, 1, res, NULL);
+		else
+			attempt_fail(x, j, res, buf_str(&err));
 		json_object_put(res);
 		buf_release(&err);
 		return;
@@ -312,7 +376,7 @@ attempt_start(struct exec *x, struct job *j)
 	if (remote_wanted(x, j, &inv)) {
 		if (remote_start(x, j, &inv, &err) < 0) {
 			invocation_release(&inv);
-			attempt_end(x, j, 0, NULL, buf_str(&err));
+			attempt_fail(x, j, NULL, buf_str(&err));
 			buf_release(&err);
 			return;
 		}
@@ -320,17 +384,19 @@ attempt_start(struct exec *x, struct job *j)
 		buf_printf(&err, "cannot run '%s': %s", inv.argv.v[0],
 		    strerror(errno));
 		invocation_release(&inv);
-		attempt_end(x, j, 0, NULL, buf_str(&err));
+		attempt_fail(x, j, NULL, buf_str(&err));
 		buf_release(&err);
 		return;
 	}
 	j->phase = j->in_cond ? PH_COND : PH_RUN;
-	j->deadline = timeout_of(j, &inv) > 0 ? clock_mono_ns() +
-	    timeout_of(j, &inv) : 0;
+	j->proc->timeout = timeout_of(j, &inv);
+	j->deadline = j->proc->timeout > 0 ? clock_mono_ns() +
+	    j->proc->timeout : 0;
 	j->timed_out = false;
 	j->kill_at = 0;
 	active_add(x, j);
-	progress_step(x->prog, x, j, SE_STARTED);
+	if (!j->in_cond)
+		progress_step(x->prog, x, j, SE_STARTED);
 	if (!x->opt.no_record && !j->in_cond && j->proc->child.pid > 0 &&
 	    record_job_pid(x, j) < 0)
 		x->io_failed = x->stopping = true;
@@ -371,6 +437,90 @@ write_all(int fd, const char *p, size_t len)
 	return 0;
 }
 
+/* An MCP call's "progress: 3/10 message" line: the step's note. */
+static void
+mcp_note(struct exec *x, struct job *j, const char *p, size_t len)
+{
+	struct buf	 m = BUF_INIT;
+	const char	*at = NULL, *q;
+	size_t		 n;
+
+	for (q = p; (q = memmem(q, len - (size_t)(q - p), "progress: ", 10)) !=
+	    NULL; q += 10)
+		if (q == p || q[-1] == '\n')
+			at = q + 10;
+	if (at == NULL)
+		return;
+	q = memchr(at, '\n', (size_t)(p + len - at));
+	n = q != NULL ? (size_t)(q - at) : (size_t)(p + len - at);
+	mask_copy(x->mask, &m, at, n);
+	snprintf(j->proc->note, sizeof j->proc->note, "%s", buf_str(&m));
+	buf_release(&m);
+	progress_note(x->prog, x, j, j->proc->note);
+}
+
+/* Keeps the last ERR_TAIL_KEEP bytes of what a stream wrote. */
+static void
+keep_tail(struct buf *t, const char *p, size_t len)
+{
+	if (len >= ERR_TAIL_KEEP) {
+		buf_truncate(t, 0);
+		buf_add(t, p + len - ERR_TAIL_KEEP, ERR_TAIL_KEEP);
+		return;
+	}
+	buf_add(t, p, len);
+	if (t->len > 2 * ERR_TAIL_KEEP) {
+		memmove(t->s, t->s + t->len - ERR_TAIL_KEEP, ERR_TAIL_KEEP);
+		buf_truncate(t, ERR_TAIL_KEEP);
+	}
+}
+
+/*
+ * Appends ": " and the last non-empty lines of a failed attempt's stderr
+ * (masked already), at most ERR_TAIL_LINES of them and ERR_TAIL_MAX
+ * bytes, joined by " | ", control characters made spaces: why it failed,
+ * in its own words, for the record and the summary.
+ */
+static void
+add_err_tail(struct buf *why, struct buf *t)
+{
+	const char	*p = buf_str(t), *end = p + t->len, *ls[ERR_TAIL_LINES];
+	struct buf	 out = BUF_INIT;
+	size_t		 ll[ERR_TAIL_LINES], n = 0, i, k, cut = 0;
+
+	while (end > p && n < ERR_TAIL_LINES) {
+		const char	*e = end, *b;
+
+		while (e > p && (e[-1] == '\n' || e[-1] == '\r' ||
+		    e[-1] == ' ' || e[-1] == '\t'))
+			e--;
+		for (b = e; b > p && b[-1] != '\n'; b--)
+			;
+		if (e > b) {
+			ls[n] = b;
+			ll[n++] = (size_t)(e - b);
+		}
+		end = b;
+	}
+	for (i = n; i-- > 0;) {
+		for (k = 0; k < ll[i]; k++)
+			buf_addc(&out, (unsigned char)ls[i][k] < 0x20 ||
+			    ls[i][k] == 0x7f ? ' ' : ls[i][k]);
+		if (i > 0)
+			buf_adds(&out, " | ");
+	}
+	if (out.len > ERR_TAIL_MAX) {
+		/* The end says most: keep it, from a whole character. */
+		cut = out.len - ERR_TAIL_MAX;
+		while (cut < out.len && ((unsigned char)out.s[cut] & 0xc0) ==
+		    0x80)
+			cut++;
+	}
+	if (out.len > cut)
+		buf_printf(why, ": %s%s", cut > 0 ? "..." : "", out.s + cut);
+	buf_release(&out);
+}
+
 /* Bytes a process wrote on stream s (0 out, 1 err); last at its end. */
 static void
 consume(struct exec *x, struct job *j, int s, const char *p, size_t len,
@@ -387,7 +537,11 @@ consume(struct exec *x, struct job *j, int s, const char *p, size_t len,
 		else
 			pr->out_cut = true;
 	}
+	if (s == 1 && len > 0 && calls_mcp(j))
+		mcp_note(x, j, p, len);
 	mask_stream(x->mask, &pr->mstream[s], p, len, last, &masked);
+	if (s == 1)
+		keep_tail(&pr->err_tail, masked.s, masked.len);
 	if (masked.len > 0 && x->dir == NULL && x->opt.log_fd >= 0)
 		write_all(x->opt.log_fd, masked.s, masked.len);
 	else if (masked.len > 0 && x->dir != NULL && !x->io_failed &&
@@ -573,7 +727,7 @@ attempt_end(struct exec *x, struct job *j, int ok, struct json_object *res,
 		j->in_cond = false;
 		pass = cond_after(x, j, ok, res, &err);
 		if (pass < 0)
-			job_finish(x, j, ST_FAILED, buf_str(&err));
+			job_fail(x, j, buf_str(&err));
 		else if (pass == 0)
 			job_finish(x, j, ST_SKIPPED, "condition is false");
 		else {
@@ -586,6 +740,9 @@ attempt_end(struct exec *x, struct job *j, int ok, struct json_object *res,
 	if (ok) {
 		json_object_put(j->result);
 		j->result = json_object_get(res);
+		/* An earlier attempt's error is no longer true. */
+		free(j->error);
+		j->error = NULL;
 		job_finish(x, j, ST_COMPLETED, NULL);
 		return;
 	}
@@ -604,6 +761,23 @@ attempt_end(struct exec *x, struct job *j, int ok, struct json_object *res,
 		return;
 	}
 	job_finish(x, j, ST_FAILED, NULL);
+}
+
+/* An MCP call's process says on stdout why it failed: the step's error. */
+static bool
+mcp_error(const struct job *j, int status, struct buf *why)
+{
+	const struct run_proc	*pr = j->proc;
+	size_t			 len = pr->out.len;
+
+	if (!calls_mcp(j) || j->timed_out || !WIFEXITED(status) ||
+	    WEXITSTATUS(status) != 1 || len == 0)
+		return false;
+	while (len > 0 && (pr->out.s[len - 1] == '\n' ||
+	    pr->out.s[len - 1] == '\r'))
+		len--;
+	buf_add(why, pr->out.s, len > 2000 ? 2000 : len);
+	return true;
 }
 
 void
@@ -638,7 +812,7 @@ job_exited(struct exec *x, struct job *j, int status)
 		res = job_result(j);
 	if (!ok) {
 		if (j->timed_out)
-			t = j->step->timeout_ns;
+			t = j->proc->timeout;
 		if (x->cancelled && !j->timed_out)
 			buf_adds(&why, "cancelled");
 		else if (x->signal != 0 && !j->timed_out)
@@ -646,9 +820,12 @@ job_exited(struct exec *x, struct job *j, int status)
 			    sigabbrev_np(x->signal));
 		else if (x->timed_out && !j->timed_out)
 			buf_adds(&why, "the workflow timed out");
-		else
+		else if (!mcp_error(j, status, &why)) {
 			describe_exit(&why, j, status, t);
+			add_err_tail(&why, &j->proc->err_tail);
+		}
 	}
+	buf_truncate(&j->proc->err_tail, 0);
 	buf_release(&j->proc->out);
 	j->proc->out_cut = false;
 	attempt_end(x, j, ok, res, why.len ? buf_str(&why) : NULL);
@@ -733,9 +910,7 @@ job_ended_elsewhere(struct exec *x, struct job *j, int code, const char *why,
 	if (ok)
 		res = job_result(j);
 	else if (j->timed_out)
-		describe_exit(&b, j, 0, j->step->timeout_ns > 0 ?
-		    j->step->timeout_ns : j->step->kind == STEP_TOOL &&
-		    j->step->tool != NULL ? j->step->tool->timeout_ns : 0);
+		describe_exit(&b, j, 0, j->proc->timeout);
 	else if (x->cancelled)
 		buf_adds(&b, "cancelled");
 	else if (x->signal != 0)
@@ -744,8 +919,11 @@ job_ended_elsewhere(struct exec *x, struct job *j, int code, const char *why,
 		buf_adds(&b, "the workflow timed out");
 	else if (why != NULL)
 		buf_adds(&b, why);
-	else
+	else {
 		buf_printf(&b, "exit status %d", code);
+		add_err_tail(&b, &j->proc->err_tail);
+	}
+	buf_truncate(&j->proc->err_tail, 0);
 	buf_release(&j->proc->out);
 	j->proc->out_cut = false;
 	attempt_end(x, j, ok, res, b.len ? buf_str(&b) : NULL);

@@ -29,6 +29,7 @@ static const struct {
 	{ "status", true, false, false, false },
 	{ "wait", true, true, false, false },
 	{ "list", false, false, false, false },
+	{ "scale", true, true, false, false },
 };
 
 /* timeout: a duration ("30s") or a number of seconds. */
@@ -131,6 +132,18 @@ builtin_service_argv(const char *sub, struct json_object *in,
 		strv_add(argv, xstrdup(class));
 	if (name != NULL && (shapes[i].name || shapes[i].args))
 		strv_add(argv, xstrdup(name));
+	if (strcmp(sub, "scale") == 0) {
+		int64_t	n;
+
+		if (builtin_arg_int(in, "replicas", -1, 0, 1000000, &n,
+		    err) < 0)
+			return -1;
+		if (n < 0) {
+			buf_adds(err, "argument 'replicas' is required");
+			return -1;
+		}
+		strv_add(argv, xasprintf("%lld", (long long)n));
+	}
 	return 0;
 }
 
@@ -239,7 +252,8 @@ builtin_serviceclass_list(struct project *p, struct json_object *args,
 
 	(void)args;
 	(void)err;
-	memcpy(c, p->classes, p->nclasses * sizeof *c);
+	if (p->nclasses > 0)	/* p->classes is NULL without classes */
+		memcpy(c, p->classes, p->nclasses * sizeof *c);
 	xqsort(c, p->nclasses, sizeof *c, by_name);
 	for (i = 0; i < p->nclasses; i++)
 		json_object_array_add(list, describe(p, c[i]));

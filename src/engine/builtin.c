@@ -8,6 +8,7 @@
 
 #include "engine/builtin.h"
 #include "engine/exec.h"
+#include "def/builtins.h"
 #include "def/project.h"
 #include "state/record.h"
 #include "base/util.h"
@@ -261,4 +262,34 @@ execution_get(struct project *p, struct json_object *args,
 		json_object_object_del(doc, "steps");
 	*result = doc;
 	return 0;
+}
+
+int
+builtin_normalize(int i, struct json_object *given, struct json_object **out,
+    struct buf *err)
+{
+	const char	*name;
+	int		 bad = 0;
+
+	*out = json_object_new_object();
+	if (given == NULL)
+		return 0;
+	json_object_object_foreach(given, k, v) {
+		if ((name = builtin_arg(i, k)) == NULL) {
+			builtin_bad_arg(i, k, err);
+			bad = 1;
+			break;
+		}
+		if (json_object_object_get_ex(*out, name, NULL)) {
+			buf_printf(err, "'%s' is argument '%s' again", k, name);
+			bad = 1;
+			break;
+		}
+		json_set(*out, name, json_object_get(v));
+	}
+	if (!bad)
+		return 0;
+	json_object_put(*out);
+	*out = NULL;
+	return -1;
 }

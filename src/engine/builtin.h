@@ -24,6 +24,13 @@ int	builtin_service_argv(const char *sub, struct json_object *in,
  * Calls built-in i with its arguments.  Returns 0 with *result (new), or
  * -1 with the reason in err.
  */
+/*
+ * Built-in i's arguments under their own names (the seeds' 'parameters'
+ * becomes 'args'): *out new, 0; or -1 with an unknown or repeated one in
+ * err.
+ */
+int	builtin_normalize(int i, struct json_object *given,
+	    struct json_object **out, struct buf *err);
 int	builtin_call(struct project *, int i, struct json_object *args,
 	    struct json_object **result, struct buf *err);
 

@@ -70,23 +70,62 @@ same(struct json_object *a, struct json_object *b)
 	return eq;
 }
 
+/*
+ * What a jsonPath key finds in result: the value at the path, or, for a
+ * key in template form, its text rendered over root and .result.
+ * Returns a new reference (may be NULL), or -1 in *rc with err.
+ */
+static struct json_object *
+path_value(struct json_object *root, const struct expect *e, size_t i,
+    struct json_object *result, int *rc, struct buf *err)
+{
+	struct json_object	*data;
+	struct buf		 out = BUF_INIT;
+	struct json_object	*v;
+
+	if (e->path_tmpls == NULL || e->path_tmpls[i].src == NULL)
+		return json_object_get(json_path(result, e->paths[i]));
+	data = json_object_new_object();
+	if (json_object_is_type(root, json_type_object)) {
+		json_object_object_foreach(root, k, rv)
+			json_set(data, k, json_object_get(rv));
+	}
+	json_set(data, "result", json_object_get(result));
+	if (render_text(&e->path_tmpls[i], data, 0, &out, err) < 0)
+		*rc = -1;
+	v = *rc < 0 ? NULL : json_object_new_string_len(buf_str(&out),
+	    (int)out.len);
+	buf_release(&out);
+	json_object_put(data);
+	return v;
+}
+
 /* 1 when every jsonPath of e matches result, 0 not, -1 error (err). */
 static int
 paths_match(struct json_object *root, const struct expect *e,
     struct json_object *result, struct buf *err)
 {
-	struct json_object	*want;
+	struct json_object	*want, *got;
 	size_t			 i;
 	int			 rc = 1;
 
 	for (i = 0; i < e->n && rc == 1; i++) {
 		if (render_value(e->values[i], root, &want, err) < 0)
 			return -1;
-		if (!same(json_path(result, e->paths[i]), want))
+		got = path_value(root, e, i, result, &rc, err);
+		if (rc == 1 && !same(got, want))
 			rc = 0;
+		json_object_put(got);
 		json_object_put(want);
 	}
 	return rc;
+}
+
+/* Whether success (1 yes, 0 no, -1 skipped: neither) is want. */
+static bool
+success_is(int success, bool want)
+{
+	return success >= 0 && (success != 0) == want;
 }
 
 int
@@ -96,9 +135,9 @@ expect_check(const struct expect *e, const struct expect *n, int success,
 	int	m;
 
 	if (!e->set && !n->set)
-		return success != 0;
+		return success > 0;
 	if (e->set) {
-		if ((success != 0) != e->success)
+		if (!success_is(success, e->success))
 			return 0;
 		if ((m = paths_match(root, e, result, err)) <= 0)
 			return m;
@@ -106,7 +145,7 @@ expect_check(const struct expect *e, const struct expect *n, int success,
 	if (n->set) {
 		/* Fails when all of it holds; paths alone ignore success. */
 		int	s = n->n > 0 && !n->success_set ? 1 :
-			    (success != 0) == n->success;
+			    success_is(success, n->success);
 
 		if ((m = paths_match(root, n, result, err)) < 0)
 			return -1;
@@ -143,8 +182,9 @@ from_step(struct exec *x, struct job *j, struct buf *err)
 	}
 	status = json_object_get_string(json_object_object_get(st, "status"));
 	json_object_object_get_ex(x->results, c->from_step, &res);
-	return cond_expect(x, j, c, strcmp(status, "completed") == 0, res,
-	    err);
+	/* Skipped is neither success nor failure: no expect matches it. */
+	return cond_expect(x, j, c, strcmp(status, "completed") == 0 ? 1 :
+	    strcmp(status, "skipped") == 0 ? -1 : 0, res, err);
 }
 
 int

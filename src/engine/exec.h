@@ -42,8 +42,12 @@ struct run_proc {
 	int		 log[2];	/* stdout and stderr log files, or -1 */
 	struct buf	 line[2];	/* partial lines for -v streaming */
 	struct mask_stream mstream[2];	/* masking of the log files */
+	struct buf	 err_tail;	/* the end of stderr, masked */
 	char		*out_file;	/* $MUSTER_OUTPUT */
 	char		*args_file;	/* a child workflow's input, or NULL */
+	int64_t		 timeout;	/* its own, or 0 */
+	char		 note[48];	/* an MCP call's last progress */
+	char		*script_file;	/* its run: script, removed at its end */
 };
 
 struct job {
@@ -70,6 +74,8 @@ struct job {
 	int64_t		  deadline;	/* timeout or retry time, or 0 */
 	int64_t		  kill_at;	/* SIGKILL the group then, or 0 */
 	bool		  timed_out;
+	bool		  has_usage;	/* usage is the last attempt's */
+	struct proc_usage usage;	/* of the last attempt's process */
 	size_t		  slot;		/* in exec.active, while active */
 	struct json_object *vars;	/* loop variables, or NULL */
 	struct json_object *input;	/* the rendered arguments */
@@ -121,18 +127,23 @@ struct exec {
 	char			*error;
 	int			 exit_code;
 	int			 signal;	/* that ended the run, or 0 */
+	int			 nsignals;	/* 2: no cleanup */
 	bool			 stopping;	/* fail-fast: start nothing */
 	bool			 failed;	/* a step failed for real */
+	int			 nfailed;	/* steps that did */
 	bool			 timed_out;
 	bool			 io_failed;	/* the record cannot be written */
+	bool			 output_lost;	/* stdout/stderr failed */
 	char			*self;		/* muster's own executable */
 	/* resume */
 	bool			 resumed;
 	struct prior		*prior;		/* what the record says */
 	const char		*from;		/* --from: run it again */
 	bool			 cancelled;	/* muster cancel asked for it */
+	bool			 pausing;	/* muster pause asked for it */
 	int			 lock_fd, wflock_fd;
 	int64_t			 started_ns, started_wall, deadline;
+	struct proc_usage	 usage;		/* of every process reaped */
 	/* jobs */
 	struct job		**jobs;		/* every job, in creation order */
 	size_t			 njobs, jobcap;

@@ -133,8 +133,10 @@ publish_last(struct exec *x, struct job *j)
 	if (json_object_object_get_ex(x->last_iter, j->step->id, &last) &&
 	    json_object_get_int(last) > j->iter)
 		return;
-	if (x->w->reads_results)
+	if (x->w->reads_results) {
 		json_set(x->results, j->step->id, json_object_get(j->result));
+		render_alias(x->root, j->step->id, j->result);
+	}
 	if (json_object_object_get_ex(x->steps, j->key, &s))
 		json_set(x->steps, j->step->id, json_object_get(s));
 	json_set(x->last_iter, j->step->id, json_object_new_int(j->iter));
@@ -158,8 +160,10 @@ publish(struct exec *x, struct job *j)
 	}
 	if (j->status != ST_COMPLETED || j->result == NULL)
 		return;
-	if (x->w->reads_results)
+	if (x->w->reads_results) {
 		json_set(x->results, j->key, json_object_get(j->result));
+		render_alias(x->root, j->key, j->result);
+	}
 	if (j->iter >= 0)
 		publish_last(x, j);
 }
@@ -177,15 +181,35 @@ result_wanted(const struct exec *x, const struct job *j)
 
 static void	kid_done(struct exec *, struct job *, bool ok);
 
+/* Whether a failure of j is its container's to tolerate (allowFailure on
+ * a forEach or parallel step around it): it fails that, not the run. */
+static bool
+inside_tolerant(const struct job *j)
+{
+	for (j = j->parent; j != NULL; j = j->parent)
+		if (j->step->allow_failure)
+			return true;
+	return false;
+}
+
+bool
+job_tolerated(const struct job *j)
+{
+	return j->step->allow_failure || j->cleanup || inside_tolerant(j);
+}
+
 /* Lets what waits for j go on (ok) or never (a failure for real). */
 static void
 release(struct exec *x, struct job *j, bool ok)
 {
 	size_t	k;
 
-	if (!ok) {
+	if (!ok && !inside_tolerant(j)) {
 		x->failed = true;
-		if (!x->opt.keep_going)
+		x->nfailed++;
+		/* error_policy: continue keeps going, up to max_failures. */
+		if ((!x->opt.keep_going && !x->w->keep_going) ||
+		    (x->w->max_failures > 0 && x->nfailed >= x->w->max_failures))
 			x->stopping = true;
 	}
 	if (j->cleanup) {
@@ -240,6 +264,15 @@ job_finish(struct exec *x, struct job *j, enum status st, const char *why)
 	}
 }
 
+void
+job_fail(struct exec *x, struct job *j, const char *text)
+{
+	char	*why = mask_str(x->mask, text);
+
+	job_finish(x, j, ST_FAILED, why);
+	free(why);
+}
+
 /* A container's result: forEach a list of iterations, parallel a map. */
 static struct json_object *
 container_result(struct job *c)
@@ -270,11 +303,35 @@ container_result(struct job *c)
 	return r;
 }
 
+/* The first of c's steps that failed, or NULL. */
+static struct job *
+first_failed_kid(const struct job *c)
+{
+	struct job	*first = NULL;
+	size_t		 i;
+
+	for (i = 0; i < c->nkids; i++)
+		if (c->kids[i]->status == ST_FAILED && (first == NULL ||
+		    c->kids[i]->ended_ns < first->ended_ns))
+			first = c->kids[i];
+	return first;
+}
+
 static void
 container_done(struct exec *x, struct job *c)
 {
+	struct job	*k;
+	char		*why;
+
 	if (c->kid_failed) {
-		job_finish(x, c, ST_FAILED, "a step inside it failed");
+		/* It failed because of its first failed step: say which. */
+		if ((k = first_failed_kid(c)) != NULL) {
+			why = xasprintf("step '%s' failed: %s", k->key,
+			    k->error != NULL ? k->error : "failed");
+			job_finish(x, c, ST_FAILED, why);
+			free(why);
+		} else
+			job_finish(x, c, ST_FAILED, "a step inside it failed");
 		return;
 	}
 	c->result = container_result(c);
@@ -416,12 +473,21 @@ container_start(struct exec *x, struct job *c)
 		x->io_failed = x->stopping = true;
 	if (c->step->kind == STEP_PARALLEL) {
 		c->kids = xcalloc(c->step->nsub + 1, sizeof *c->kids);
-		for (i = 0; i < c->step->nsub; i++)
-			job_ready(x, add_kid(x, c, c->step->sub[i], -1));
+		for (i = 0; i < c->step->nsub; i++) {
+			struct job	*k = add_kid(x, c, c->step->sub[i], -1);
+
+			/* maxParallel 1: the steps run in their order. */
+			if (i > 0 && c->step->max_parallel == 1) {
+				k->waiting = 1;
+				c->kids[i - 1]->next[c->kids[i - 1]->nnext++] =
+				    k;
+			} else
+				job_ready(x, k);
+		}
 		c->kids_left = c->nkids;
 	} else {
 		if ((c->items = foreach_items(x, c, &err)) == NULL) {
-			job_finish(x, c, ST_FAILED, buf_str(&err));
+			job_fail(x, c, buf_str(&err));
 			buf_release(&err);
 			return;
 		}
@@ -485,7 +551,7 @@ job_start(struct exec *x, struct job *j)
 		j->cond_done = pass == 1;
 	}
 	if (pass < 0) {
-		job_finish(x, j, ST_FAILED, buf_str(&err));
+		job_fail(x, j, buf_str(&err));
 	} else if (pass == 0) {
 		job_finish(x, j, ST_SKIPPED, "condition is false");
 	} else if (pass == 2) {

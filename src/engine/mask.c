@@ -1,4 +1,4 @@
-/* mask.c: secret values replaced by *** wherever muster writes. */
+/* mask.c: secret values kept out of what muster writes. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -6,6 +6,7 @@
 
 #include "engine/mask.h"
 #include "def/model.h"
+#include "def/schema.h"
 #include "base/util.h"
 
 struct mask {
@@ -101,15 +102,31 @@ mask_add(struct mask *m, const char *s, size_t len)
 {
 	struct buf	b = BUF_INIT;
 
+	if (len < MASK_MIN_TEXT)
+		return;
 	add_one(m, s, len);
-	if (len >= 4) {
-		base64(&b, (const unsigned char *)s, len);
-		add_one(m, b.s, b.len);
-		buf_truncate(&b, 0);
-	}
+	base64(&b, (const unsigned char *)s, len);
+	add_one(m, b.s, b.len);
+	buf_truncate(&b, 0);
 	urlencode(&b, (const unsigned char *)s, len);
 	add_one(m, buf_str(&b), b.len);
 	buf_release(&b);
+}
+
+/* The text of a secret argument's value: a string, or its JSON. */
+static const char *
+secret_text(struct json_object *v, size_t *len)
+{
+	const char	*t;
+
+	if (json_object_is_type(v, json_type_string)) {
+		*len = (size_t)json_object_get_string_len(v);
+		return json_object_get_string(v);
+	}
+	t = json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN |
+	    JSON_C_TO_STRING_NOSLASHESCAPE);
+	*len = strlen(t);
+	return t;
 }
 
 void
@@ -123,17 +140,45 @@ mask_add_secrets(struct mask *m, const struct schema *s,
 		if (!s->args[i].secret ||
 		    !json_object_object_get_ex(input, s->args[i].name, &v))
 			continue;
-		if (json_object_is_type(v, json_type_string))
-			mask_add(m, json_object_get_string(v),
-			    (size_t)json_object_get_string_len(v));
-		else if (v != NULL) {
-			const char	*t = json_object_to_json_string_ext(v,
-					    JSON_C_TO_STRING_PLAIN |
-		    JSON_C_TO_STRING_NOSLASHESCAPE);
+		if (v != NULL) {
+			size_t		 len;
+			const char	*t = secret_text(v, &len);
 
-			mask_add(m, t, strlen(t));
+			mask_add(m, t, len);
 		}
 	}
+}
+
+void
+mask_short_secrets(const struct schema *s, struct json_object *input,
+    void (*fn)(const char *))
+{
+	struct json_object	*v;
+	size_t			 i, len;
+
+	for (i = 0; i < s->n; i++)
+		if (s->args[i].secret && json_object_object_get_ex(input,
+		    s->args[i].name, &v) && v != NULL &&
+		    (secret_text(v, &len), len) > 0 && len < MASK_MIN_TEXT)
+			fn(s->args[i].name);
+}
+
+struct json_object *
+mask_args(const struct schema *s, struct json_object *input)
+{
+	struct json_object	*c;
+	const struct arg	*a;
+
+	if (!json_object_is_type(input, json_type_object))
+		return json_object_get(input);
+	c = json_object_new_object();
+	json_object_object_foreach(input, k, v) {
+		a = schema_find(s, k);
+		json_object_object_add(c, k, a != NULL && a->secret &&
+		    v != NULL ? json_object_new_string("***") :
+		    json_object_get(v));
+	}
+	return c;
 }
 
 /* The length of the longest secret starting at s, within len bytes. */
@@ -194,6 +239,15 @@ mask_copy(const struct mask *m, struct buf *out, const char *s, size_t len)
 		mask_run(m, s, len, 1, out);
 }
 
+char *
+mask_str(const struct mask *m, const char *s)
+{
+	struct buf	b = BUF_INIT;
+
+	mask_copy(m, &b, s, strlen(s));
+	return buf_detach(&b);
+}
+
 void
 mask_stream(const struct mask *m, struct mask_stream *ms, const char *data,
     size_t len, int last, struct buf *out)
@@ -244,14 +298,11 @@ mask_value(const struct mask *m, struct json_object *v, int depth)
 			    json_object_array_get_idx(v, i), depth + 1));
 		return c;
 	case json_type_object:
+		/* Keys are names: masking them could merge two into one. */
 		c = json_object_new_object();
-		json_object_object_foreach(v, key, val) {
-			mask_copy(m, &b, key, strlen(key));
-			json_object_object_add(c, buf_str(&b),
+		json_object_object_foreach(v, key, val)
+			json_object_object_add(c, key,
 			    mask_value(m, val, depth + 1));
-			buf_truncate(&b, 0);
-		}
-		buf_release(&b);
 		return c;
 	default:
 		return json_object_get(v);

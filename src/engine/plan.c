@@ -65,11 +65,14 @@ best(const struct tval *v, struct json_object *root)
 	return o;
 }
 
+/* Rendered text and values are masked; names and sources are not. */
 static struct json_object *
-plan_step(const struct step *s, struct json_object *root)
+plan_step(const struct step *s, struct json_object *root,
+    const struct mask *m)
 {
-	struct json_object	*o = json_object_new_object(), *d;
+	struct json_object	*o = json_object_new_object(), *d, *v;
 	struct buf		 b = BUF_INIT, err = BUF_INIT;
+	char			*txt;
 	size_t			 k;
 	static const char *const kinds[] = { "tool", "run", "forEach",
 				    "parallel" };
@@ -78,19 +81,23 @@ plan_step(const struct step *s, struct json_object *root)
 	json_set(o, "kind", json_str(kinds[s->kind]));
 	if (s->kind == STEP_TOOL) {
 		json_set(o, "tool", json_str(s->tool_name));
-		json_set(o, "args", s->args ? best(s->args, root) :
-		    json_object_new_object());
+		v = s->args ? best(s->args, root) : json_object_new_object();
+		json_set(o, "args", mask_json(m, v));
+		json_object_put(v);
 	} else if (s->kind == STEP_RUN) {
 		if (render_text(&s->run, root, TMPL_SHELL, &b, &err) < 0) {
 			buf_truncate(&b, 0);
 			buf_adds(&b, s->run.src);
 		}
-		json_set(o, "run", json_str(buf_str(&b)));
+		txt = mask_str(m, buf_str(&b));
+		json_set(o, "run", json_str(txt));
+		free(txt);
 	} else if (s->kind == STEP_FOREACH) {
 		struct tval	t = { .kind = TV_TMPL, .str = s->items };
 
-		json_set(o, "items", best(s->items_const ? s->items_const : &t,
-		    root));
+		v = best(s->items_const ? s->items_const : &t, root);
+		json_set(o, "items", mask_json(m, v));
+		json_object_put(v);
 		json_set(o, "as", json_str(s->as));
 		json_set(o, "maxParallel", json_object_new_int(s->max_parallel));
 	}
@@ -109,7 +116,8 @@ plan_step(const struct step *s, struct json_object *root)
 	if (s->nsub > 0) {
 		d = json_object_new_array();
 		for (k = 0; k < s->nsub; k++)
-			json_object_array_add(d, plan_step(s->sub[k], root));
+			json_object_array_add(d, plan_step(s->sub[k], root,
+			    m));
 		json_set(o, "steps", d);
 	}
 	buf_release(&b);
@@ -162,7 +170,7 @@ int
 plan_print(struct project *p, struct workflow *w, struct json_object *input,
     int json)
 {
-	struct json_object	*root, *e, *plan, *steps, *cleanup, *out;
+	struct json_object	*root, *e, *plan, *steps, *cleanup;
 	struct step		**order = xcalloc(w->nsteps + 1, sizeof *order);
 	struct mask		*m = mask_new();
 	size_t			 i;
@@ -178,31 +186,29 @@ plan_print(struct project *p, struct workflow *w, struct json_object *input,
 	steps = json_object_new_array();
 	cleanup = json_object_new_array();
 	json_set(plan, "workflow", json_str(w->name));
-	json_set(plan, "input", json_object_get(input));
+	json_set(plan, "input", mask_args(&w->args, input));
+	mask_add_secrets(m, &w->args, input);
 	for (i = 0; i < w->nsteps; i++)
-		json_object_array_add(steps, plan_step(order[i], root));
+		json_object_array_add(steps, plan_step(order[i], root, m));
 	for (i = 0; i < w->non_failure; i++)
 		json_object_array_add(cleanup, plan_step(w->on_failure[i],
-		    root));
+		    root, m));
 	json_set(plan, "steps", steps);
 	json_set(plan, "onFailure", cleanup);
-	mask_add_secrets(m, &w->args, input);
-	out = mask_json(m, plan);
 	if (json)
-		json_print(stdout, out);
+		json_print(stdout, plan);
 	else {
 		printf("plan of workflow %s (dry run: nothing runs, nothing is "
 		    "written)\n", w->name);
-		steps = json_object_object_get(out, "steps");
+		steps = json_object_object_get(plan, "steps");
 		for (i = 0; i < json_object_array_length(steps); i++)
 			print_step(json_object_array_get_idx(steps, i), 2);
-		cleanup = json_object_object_get(out, "onFailure");
+		cleanup = json_object_object_get(plan, "onFailure");
 		if (json_object_array_length(cleanup) > 0)
 			printf("on failure:\n");
 		for (i = 0; i < json_object_array_length(cleanup); i++)
 			print_step(json_object_array_get_idx(cleanup, i), 2);
 	}
-	json_object_put(out);
 	json_object_put(plan);
 	json_object_put(root);
 	mask_free(m);

@@ -11,7 +11,9 @@
 #include "engine/exec.h"
 #include "engine/mask.h"
 #include "engine/progress.h"
+#include "engine/run.h"
 #include "state/record.h"
+#include "state/usage.h"
 #include "base/value.h"
 
 #define RED	"\033[31m"
@@ -63,7 +65,10 @@ stamp(char *buf, size_t len)
 	strftime(buf, len, "%Y-%m-%d %H:%M:%S", &tm);
 }
 
-/* Prints one masked line to stderr: timestamped in plain mode. */
+/*
+ * Prints one line to stderr: timestamped in plain mode.  It is not
+ * masked: the free text in it (errors, results) was masked before.
+ */
 static void
 say(struct progress *pr, struct exec *x, const char *fmt, ...)
 	PRINTF(3, 4);
@@ -71,24 +76,112 @@ say(struct progress *pr, struct exec *x, const char *fmt, ...)
 static void
 say(struct progress *pr, struct exec *x, const char *fmt, ...)
 {
-	struct buf	line = BUF_INIT, out = BUF_INIT;
+	struct buf	line = BUF_INIT;
 	char		t[32];
 	va_list		ap;
 
+	(void)x;
 	if (pr->silent)
 		return;
 	va_start(ap, fmt);
 	buf_vprintf(&line, fmt, ap);
 	va_end(ap);
-	mask_copy(x->mask, &out, line.s, line.len);
 	progress_clear(pr);
 	if (pr->mode == PROGRESS_PLAIN) {
 		stamp(t, sizeof t);
-		fprintf(stderr, "%s %s\n", t, buf_str(&out));
+		fprintf(stderr, "%s %s\n", t, buf_str(&line));
 	} else
-		fprintf(stderr, "%s\n", buf_str(&out));
+		fprintf(stderr, "%s\n", buf_str(&line));
 	buf_release(&line);
-	buf_release(&out);
+}
+
+/*
+ * The one counting rule, for the live line, the summary, the events and
+ * the summary file: the workflow's top-level steps, each once (a forEach
+ * or parallel step with all that runs inside it); onFailure steps are
+ * told apart.
+ */
+bool
+progress_counted(const struct job *j)
+{
+	return j->parent == NULL && !j->cleanup;
+}
+
+void
+progress_tally(const struct exec *x, struct tally *t)
+{
+	size_t	i;
+
+	memset(t, 0, sizeof *t);
+	t->steps = x->w->nsteps;
+	for (i = 0; i < x->njobs; i++) {
+		const struct job	*j = x->jobs[i];
+
+		if (!progress_counted(j))
+			continue;
+		if (j->status == ST_COMPLETED)
+			t->completed++;
+		else if (j->status == ST_FAILED)
+			t->failed++;
+		else if (j->status == ST_SKIPPED)
+			t->skipped++;
+		else
+			t->not_run++;
+	}
+}
+
+struct json_object *
+progress_tally_json(const struct tally *t)
+{
+	struct json_object	*o = json_object_new_object();
+
+	json_set(o, "steps", json_object_new_int64((int64_t)t->steps));
+	json_set(o, "completed", json_object_new_int64((int64_t)t->completed));
+	json_set(o, "failed", json_object_new_int64((int64_t)t->failed));
+	json_set(o, "skipped", json_object_new_int64((int64_t)t->skipped));
+	json_set(o, "not_run", json_object_new_int64((int64_t)t->not_run));
+	return o;
+}
+
+static void	status_line(struct progress *, struct exec *);
+
+/* The live line's end: "; longest: migrate 1m12s" (refreshed each second). */
+static void
+longest(struct buf *b, struct exec *x)
+{
+	struct job	*l = NULL;
+	int64_t		 now = clock_mono_ns();
+	size_t		 i;
+
+	for (i = 0; i < x->nactive; i++) {
+		struct job	*j = x->active[i];
+
+		if ((j->phase == PH_RUN || j->phase == PH_COND) &&
+		    j->started_ns != 0 && (l == NULL ||
+		    j->started_ns < l->started_ns))
+			l = j;
+	}
+	x->prog->next_tick = now + 1000000000;
+	if (l == NULL || now - l->started_ns < 1000000000)
+		return;
+	buf_printf(b, "; longest: %s ", l->key);
+	duration_format(b, (now - l->started_ns) / 1000000000 * 1000000000);
+}
+
+int64_t
+progress_deadline(struct progress *pr, int64_t d)
+{
+	if (pr->mode != PROGRESS_TTY || pr->verbose < 0 || pr->silent ||
+	    pr->next_tick == 0)
+		return d;
+	return d == 0 || pr->next_tick < d ? pr->next_tick : d;
+}
+
+void
+progress_tick(struct progress *pr, struct exec *x)
+{
+	if (pr->next_tick != 0 && clock_mono_ns() >= pr->next_tick)
+		status_line(pr, x);
 }
 
 /* The live line: "[3/10] running migrate, smoke". */
@@ -103,11 +196,17 @@ status_line(struct progress *pr, struct exec *x)
 	buf_printf(&b, "[%zu/%zu] running", pr->done, pr->total);
 	for (i = 0; i < x->nactive && b.len < 70; i++)
 		if (x->active[i]->phase == PH_RUN ||
-		    x->active[i]->phase == PH_COND)
+		    x->active[i]->phase == PH_COND) {
+			const struct run_proc	*rp = x->active[i]->proc;
+
 			buf_printf(&b, "%s %s", shown++ ? "," : "",
 			    x->active[i]->key);
+			if (rp != NULL && rp->note[0] != '\0')
+				buf_printf(&b, " (%s)", rp->note);
+		}
 	if (shown == 0)
 		buf_truncate(&b, b.len - strlen(" running"));
+	longest(&b, x);
 	fprintf(stderr, "\r%s\033[K", buf_str(&b));
 	pr->line_shown = 1;
 	buf_release(&b);
@@ -117,7 +216,7 @@ static void
 json_event(struct exec *x, const char *event, struct job *j,
     struct json_object *extra)
 {
-	struct json_object	*o = json_object_new_object(), *m;
+	struct json_object	*o = json_object_new_object();
 	char			 t[40];
 
 	record_time(t, sizeof t, clock_wall_ns());
@@ -131,22 +230,20 @@ json_event(struct exec *x, const char *event, struct job *j,
 			json_set(o, k, json_object_get(v));
 		json_object_put(extra);
 	}
-	m = mask_json(x->mask, o);
-	json_print(stdout, m);
+	json_print(stdout, o);
 	fflush(stdout);
-	json_object_put(m);
 	json_object_put(o);
 }
 
 void
 progress_run_started(struct progress *pr, struct exec *x)
 {
-	pr->total = x->njobs;
+	pr->total = x->w->nsteps;
 	if (pr->mode == PROGRESS_JSON) {
 		struct json_object	*e = json_object_new_object();
 
 		json_set(e, "workflow", json_str(x->w->name));
-		json_set(e, "steps", json_object_new_int64((int64_t)x->njobs));
+		json_set(e, "steps", json_object_new_int64((int64_t)pr->total));
 		json_event(x, "run_started", NULL, e);
 	}
 	status_line(pr, x);
@@ -159,6 +256,17 @@ duration(struct buf *b, const struct job *j)
 
 	/* Milliseconds are enough for people. */
 	duration_format(b, ns - ns % 1000000);
+}
+
+/* What -v adds to a step's duration: " (cpu 0.20s, max rss 98.1MiB)". */
+static void
+usage_note(struct buf *b, const struct proc_usage *u)
+{
+	buf_adds(b, " (cpu ");
+	usage_format_cpu(b, usage_cpu_us(u));
+	buf_adds(b, ", max rss ");
+	usage_format_kb(b, u->max_rss_kb);
+	buf_addc(b, ')');
 }
 
 static struct json_object *
@@ -174,6 +282,8 @@ step_json(const struct job *j, enum step_event ev)
 		    (j->ended_ns - j->started_ns) / 1000000));
 	if (j->exit_code >= 0)
 		json_set(e, "exit_code", json_object_new_int(j->exit_code));
+	if (j->has_usage)
+		json_set(e, "rusage", usage_to_json(&j->usage));
 	if (j->error != NULL)
 		json_set(e, "error", json_str(j->error));
 	return e;
@@ -188,7 +298,7 @@ progress_step(struct progress *pr, struct exec *x, struct job *j,
 		"step_skipped", "step_reused" };
 	struct buf			 d = BUF_INIT;
 
-	if (ev != SE_STARTED && ev != SE_RETRYING)
+	if (ev != SE_STARTED && ev != SE_RETRYING && progress_counted(j))
 		pr->done++;
 	if (pr->mode == PROGRESS_JSON) {
 		json_event(x, events[ev], j, step_json(j, ev));
@@ -196,6 +306,8 @@ progress_step(struct progress *pr, struct exec *x, struct job *j,
 	}
 	if (ev != SE_STARTED && j->started_ns != 0)
 		duration(&d, j);
+	if (ev != SE_STARTED && pr->verbose > 0 && j->has_usage)
+		usage_note(&d, &j->usage);
 	if (pr->verbose < 0 && ev != SE_FAILED)
 		goto out;
 	switch (ev) {
@@ -212,8 +324,8 @@ progress_step(struct progress *pr, struct exec *x, struct job *j,
 	case SE_FAILED:
 		say(pr, x, "%s: %sfailed%s after %s: %s%s", j->key,
 		    paint(pr, RED), paint(pr, RESET), buf_str(&d),
-		    j->error ? j->error : "failed", j->step->allow_failure ||
-		    j->cleanup ? " (allowed)" : "");
+		    j->error ? j->error : "failed", job_tolerated(j) ?
+		    " (allowed)" : "");
 		break;
 	case SE_RETRYING:
 		say(pr, x, "%s: attempt %d of %d failed after %s: %s; trying "
@@ -235,6 +347,22 @@ out:
 }
 
 void
+progress_note(struct progress *pr, struct exec *x, struct job *j,
+    const char *note)
+{
+	if (pr->silent)
+		return;
+	if (pr->mode == PROGRESS_JSON) {
+		struct json_object	*e = json_object_new_object();
+
+		json_set(e, "message", json_str(note));
+		json_event(x, "step_progress", j, e);
+		return;
+	}
+	status_line(pr, x);
+}
+
+void
 progress_output(struct progress *pr, struct exec *x, struct job *j,
     int stream, const char *s, size_t len)
 {
@@ -250,7 +378,10 @@ progress_output(struct progress *pr, struct exec *x, struct job *j,
 	status_line(pr, x);
 }
 
-/* The log of a job worth reading: stderr's if it wrote any, else stdout's. */
+/*
+ * The log of a job's last attempt worth reading: stderr's if it wrote
+ * any, else stdout's (attempt.c names them).
+ */
 static char *
 log_path(struct exec *x, struct job *j)
 {
@@ -259,8 +390,12 @@ log_path(struct exec *x, struct job *j)
 	int		 i;
 
 	for (i = 1; i >= 0; i--) {
-		p = xasprintf("%s/logs/%s%s", x->dir, j->key,
-		    i ? ".err" : ".out");
+		if (j->attempt > 1)
+			p = xasprintf("%s/logs/%s.%d%s", x->dir, j->key,
+			    j->attempt, i ? ".err" : ".out");
+		else
+			p = xasprintf("%s/logs/%s%s", x->dir, j->key,
+			    i ? ".err" : ".out");
 		if (stat(p, &st) == 0 && st.st_size > 0)
 			return p;
 		free(p);
@@ -277,6 +412,23 @@ by_end(const void *a, const void *b)
 	return x->ended_ns < y->ended_ns ? -1 : x->ended_ns > y->ended_ns;
 }
 
+/*
+ * The step inside a failed container that failed first (at any depth),
+ * whose log tells why; j itself when it is not a container.
+ */
+static struct job *
+failed_leaf(struct job *j)
+{
+	struct job	*first = NULL;
+	size_t		 i;
+
+	for (i = 0; i < j->nkids; i++)
+		if (j->kids[i]->status == ST_FAILED && (first == NULL ||
+		    j->kids[i]->ended_ns < first->ended_ns))
+			first = j->kids[i];
+	return first != NULL ? failed_leaf(first) : j;
+}
+
 /* Failures in the order they happened, each with its log. */
 static void
 summary_failures(struct progress *pr, struct exec *x)
@@ -285,17 +437,23 @@ summary_failures(struct progress *pr, struct exec *x)
 	size_t		  i, n = 0;
 
 	for (i = 0; i < x->njobs; i++)
-		if (x->jobs[i]->status == ST_FAILED)
+		if (x->jobs[i]->status == ST_FAILED &&
+		    (progress_counted(x->jobs[i]) || x->jobs[i]->cleanup))
 			failed[n++] = x->jobs[i];
 	xqsort(failed, n, sizeof *failed, by_end);
 	for (i = 0; i < n; i++) {
-		char	*log = x->dir ? log_path(x, failed[i]) : NULL;
+		struct job	*j = failed[i];
+		char		*log = x->dir ? log_path(x, failed_leaf(j)) :
+				    NULL;
 
-		say(pr, x, "  failed: %s%s%s: %s%s", i == 0 ?
-		    paint(pr, BOLD) : "", failed[i]->key, i == 0 ?
-		    paint(pr, RESET) : "", failed[i]->error ? failed[i]->error :
-		    "failed", failed[i]->step->allow_failure ||
-		    failed[i]->cleanup ? " (allowed)" : "");
+		if (j->cleanup)
+			say(pr, x, "  onFailure step %s failed: %s", j->key,
+			    j->error ? j->error : "failed");
+		else
+			say(pr, x, "  failed: %s%s%s: %s%s", i == 0 ?
+			    paint(pr, BOLD) : "", j->key, i == 0 ?
+			    paint(pr, RESET) : "", j->error ? j->error :
+			    "failed", job_tolerated(j) ? " (allowed)" : "");
 		if (log != NULL)
 			say(pr, x, "          log: %s", log);
 		free(log);
@@ -313,18 +471,24 @@ summary_lists(struct progress *pr, struct exec *x)
 	for (i = 0; i < x->njobs; i++) {
 		struct job	*j = x->jobs[i];
 
-		if (j->status == ST_SKIPPED)
+		if (progress_counted(j) && j->status == ST_SKIPPED)
 			buf_printf(&skipped, "%s%s", skipped.len ? ", " : "",
 			    j->key);
-		else if (j->status == ST_PENDING && !j->cleanup)
+		else if (progress_counted(j) && (j->status == ST_PENDING ||
+		    j->status == ST_RUNNING))
 			buf_printf(&notrun, "%s%s", notrun.len ? ", " : "",
 			    j->key);
 		if (j->step->output && j->result != NULL &&
-		    j->status == ST_COMPLETED)
+		    j->status == ST_COMPLETED) {
+			struct json_object	*m = mask_json(x->mask,
+						    j->result);
+
 			say(pr, x, "  result of %s: %s", j->key,
-			    json_object_to_json_string_ext(j->result,
+			    json_object_to_json_string_ext(m,
 			    JSON_C_TO_STRING_PLAIN |
-		    JSON_C_TO_STRING_NOSLASHESCAPE));
+			    JSON_C_TO_STRING_NOSLASHESCAPE));
+			json_object_put(m);
+		}
 	}
 	if (skipped.len)
 		say(pr, x, "  skipped: %s", buf_str(&skipped));
@@ -337,24 +501,35 @@ summary_lists(struct progress *pr, struct exec *x)
 static void
 counts(struct buf *b, struct exec *x)
 {
-	size_t	n[5] = { 0 }, i;
+	struct tally	t;
 
-	for (i = 0; i < x->njobs; i++)
-		if (!x->jobs[i]->cleanup && x->jobs[i]->step->kind != STEP_FOREACH)
-			n[x->jobs[i]->status]++;
-	buf_printf(b, "%zu completed", n[ST_COMPLETED]);
-	if (n[ST_FAILED])
-		buf_printf(b, ", %zu failed", n[ST_FAILED]);
-	if (n[ST_SKIPPED])
-		buf_printf(b, ", %zu skipped", n[ST_SKIPPED]);
-	if (n[ST_PENDING] + n[ST_RUNNING])
-		buf_printf(b, ", %zu not run", n[ST_PENDING] + n[ST_RUNNING]);
+	progress_tally(x, &t);
+	buf_printf(b, "%zu completed", t.completed);
+	if (t.failed)
+		buf_printf(b, ", %zu failed", t.failed);
+	if (t.skipped)
+		buf_printf(b, ", %zu skipped", t.skipped);
+	if (t.not_run)
+		buf_printf(b, ", %zu not run", t.not_run);
+}
+
+/* The summary line's end: "; cpu 1.20s, max rss 98.1MiB". */
+static void
+usage_total(struct buf *b, struct exec *x)
+{
+	if (usage_cpu_us(&x->usage) == 0 && x->usage.max_rss_kb == 0)
+		return;
+	buf_adds(b, "; cpu ");
+	usage_format_cpu(b, usage_cpu_us(&x->usage));
+	buf_adds(b, ", max rss ");
+	usage_format_kb(b, x->usage.max_rss_kb);
 }
 
 void
 progress_run_finished(struct progress *pr, struct exec *x)
 {
 	struct buf	b = BUF_INIT, d = BUF_INIT;
+	struct tally	t;
 	int64_t		ns = clock_mono_ns() - x->started_ns;
 
 	progress_clear(pr);
@@ -364,19 +539,24 @@ progress_run_finished(struct progress *pr, struct exec *x)
 		json_set(e, "status", json_str(exec_status_name(x->status)));
 		json_set(e, "exit_code", json_object_new_int(x->exit_code));
 		json_set(e, "duration_ms", json_object_new_int64(ns / 1000000));
+		json_set(e, "rusage", usage_to_json(&x->usage));
 		if (x->result != NULL)
-			json_set(e, "result", json_object_get(x->result));
+			json_set(e, "result", mask_json(x->mask, x->result));
 		if (x->error != NULL)
 			json_set(e, "error", json_str(x->error));
+		progress_tally(x, &t);
+		json_set(e, "steps", progress_tally_json(&t));
 		json_event(x, "run_finished", NULL, e);
 	}
 	if (pr->verbose < 0 && x->status == EX_COMPLETED)
 		return;
 	duration_format(&d, ns - ns % 1000000);
 	counts(&b, x);
+	usage_total(&b, x);
 	say(pr, x, "muster: %s %s%s%s in %s: %s", x->w->name,
 	    paint(pr, x->status == EX_COMPLETED ? GREEN : RED),
-	    x->timed_out ? "timed out" : exec_status_name(x->status),
+	    x->status == EX_TIMED_OUT ? "timed out" :
+	    exec_status_name(x->status),
 	    paint(pr, RESET), buf_str(&d), buf_str(&b));
 	if (x->error != NULL)
 		say(pr, x, "  error: %s", x->error);

@@ -2,7 +2,9 @@
 #ifndef MUSTER_PROGRESS_H
 #define MUSTER_PROGRESS_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct exec;
 struct job;
@@ -21,6 +23,7 @@ struct progress {
 	int			 silent;	/* show nothing at all */
 	int			 line_shown;	/* a status line is on screen */
 	size_t			 done, total;
+	int64_t			 next_tick;	/* refresh the live line then */
 };
 
 enum step_event {
@@ -32,6 +35,18 @@ enum step_event {
 	SE_REUSED	/* completed in an earlier run of the execution */
 };
 
+/* How a run's steps ended, counted by the one rule of progress.c. */
+struct tally {
+	size_t	steps, completed, failed, skipped, not_run;
+};
+struct json_object;
+
+/* Whether a job is one of the steps that are counted. */
+bool	progress_counted(const struct job *);
+void	progress_tally(const struct exec *, struct tally *);
+/* {steps, completed, failed, skipped, not_run} (new). */
+struct json_object *progress_tally_json(const struct tally *);
+
 void	progress_init(struct progress *, int verbose, int color, int json);
 void	progress_run_started(struct progress *, struct exec *);
 void	progress_step(struct progress *, struct exec *, struct job *,
@@ -39,8 +54,16 @@ void	progress_step(struct progress *, struct exec *, struct job *,
 /* A line (without its newline) a step wrote, on stream 1 or 2. */
 void	progress_output(struct progress *, struct exec *, struct job *,
 	    int stream, const char *, size_t);
+/* A step's progress (an MCP call's "3/10 message"): on the status line,
+ * or a step_progress event. */
+void	progress_note(struct progress *, struct exec *, struct job *,
+	    const char *note);
 /* The summary, after the run's record is final. */
 void	progress_run_finished(struct progress *, struct exec *);
+/* The deadline to wait until: d, or sooner when the live line is due. */
+int64_t	progress_deadline(struct progress *, int64_t d);
+/* Refreshes the live line when it is due (the longest step's time). */
+void	progress_tick(struct progress *, struct exec *);
 /* Clears the status line before something else prints. */
 void	progress_clear(struct progress *);
 

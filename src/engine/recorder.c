@@ -15,7 +15,9 @@
 #include "engine/exec.h"
 #include "state/lock.h"
 #include "engine/mask.h"
+#include "engine/progress.h"
 #include "state/record.h"
+#include "state/usage.h"
 #include "base/value.h"
 
 #define RECORD_VERSION	1
@@ -63,33 +65,62 @@ new_id(char *id, size_t len)
 	snprintf(id + 15, len - 15, "-%02x%02x", r[0], r[1]);
 }
 
-/* Serialises v, with the run's secrets masked. */
-static void
-add_json(struct exec *x, struct buf *b, struct json_object *v)
-{
-	struct json_object	*m = mask_json(x->mask, v);
-
-	json_to_buf(b, m);
-	json_object_put(m);
-}
-
+/*
+ * Every record is a JSON object built with json-c, never by printing:
+ * whatever a name or a value holds, the record stays one well-formed
+ * object.  The object is consumed.
+ */
 static int
-append(struct exec *x, struct buf *b)
+append(struct exec *x, struct json_object *o)
 {
-	int	rc = journal_append(&x->journal, b->s, b->len);
+	struct buf	b = BUF_INIT;
+	int		rc;
 
-	buf_release(b);
+	json_to_buf(&b, o);
+	json_object_put(o);
+	rc = journal_append(&x->journal, b.s, b.len);
+	buf_release(&b);
 	return rc;
 }
 
 static void
-add_str(struct exec *x, struct buf *b, const char *key, const char *s)
+set_time(struct json_object *o, const char *key, int64_t wall_ns)
 {
-	struct json_object	*v = json_object_new_string(s);
+	char	t[40];
 
-	buf_printf(b, ",\"%s\":", key);
-	add_json(x, b, v);
-	json_object_put(v);
+	record_time(t, sizeof t, wall_ns);
+	json_set(o, key, json_str(t));
+}
+
+/* A record's first fields: its type, then what the readers key it by. */
+static struct json_object *
+new_record(const char *type)
+{
+	struct json_object	*o = json_object_new_object();
+
+	json_set(o, "t", json_str(type));
+	return o;
+}
+
+/*
+ * A step's arguments as recorded: its tool's (or child workflow's) secret
+ * arguments by name, then the rest searched as rendered text.
+ */
+static struct json_object *
+step_input(struct exec *x, struct job *j)
+{
+	const struct schema	*s = NULL;
+	struct json_object	*bare, *m;
+
+	if (j->step->kind == STEP_TOOL && j->step->tool_ref == TOOL_FILE &&
+	    j->step->tool != NULL)
+		s = &j->step->tool->args;
+	else if (j->step->kind == STEP_TOOL && j->step->callee != NULL)
+		s = &j->step->callee->args;
+	bare = s != NULL ? mask_args(s, j->input) : json_object_get(j->input);
+	m = mask_json(x->mask, bare);
+	json_object_put(bare);
+	return m;
 }
 
 int
@@ -102,26 +133,35 @@ record_sync(struct exec *x)
 static int
 write_summary(struct exec *x)
 {
-	struct buf	b = BUF_INIT;
-	char		t[40];
-	int		rc;
+	struct json_object	*o = json_object_new_object();
+	struct buf		 b = BUF_INIT;
+	struct tally		 t;
+	int64_t			 now = clock_wall_ns();
+	int			 rc;
 
-	if (record_sync(x) < 0)
+	if (record_sync(x) < 0) {
+		json_object_put(o);
 		return -1;
-	buf_printf(&b, "{\"execution_id\":\"%s\",\"workflow_name\":\"%s\","
-	    "\"status\":\"%s\"", x->id, x->w->name,
-	    exec_status_name(x->status));
-	record_time(t, sizeof t, x->started_wall);
-	buf_printf(&b, ",\"started_at\":\"%s\"", t);
+	}
+	json_set(o, "execution_id", json_str(x->id));
+	json_set(o, "workflow_name", json_str(x->w->name));
+	json_set(o, "status", json_str(exec_status_name(x->status)));
+	set_time(o, "started_at", x->started_wall);
 	if (x->status != EX_RUNNING) {
-		record_time(t, sizeof t, clock_wall_ns());
-		buf_printf(&b, ",\"completed_at\":\"%s\",\"duration_ms\":%lld",
-		    t, (long long)((clock_wall_ns() - x->started_wall) /
-		    1000000));
+		set_time(o, "completed_at", now);
+		json_set(o, "duration_ms", json_object_new_int64((now -
+		    x->started_wall) / 1000000));
+		if (x->error != NULL)
+			json_set(o, "error", json_str(x->error));
+		progress_tally(x, &t);
+		json_set(o, "steps", progress_tally_json(&t));
 	}
 	if (x->opt.parent != NULL)
-		buf_printf(&b, ",\"parent_execution_id\":\"%s\"", x->opt.parent);
-	buf_printf(&b, ",\"pid\":%d}\n", (int)getpid());
+		json_set(o, "parent_execution_id", json_str(x->opt.parent));
+	json_set(o, "pid", json_object_new_int((int)getpid()));
+	json_to_buf(&b, o);
+	buf_addc(&b, '\n');
+	json_object_put(o);
 	rc = state_replace(x->dirfd, "summary.json", b.s, b.len, x->opt.fsync);
 	if (rc < 0)
 		error("cannot write '%s/summary.json':", x->dir);
@@ -149,34 +189,36 @@ open_state(const char *path)
 	return fd;
 }
 
-/* The journal's first record: what ran, with what, by whom. */
+/*
+ * The journal's first record: what ran, with what, by whom.  The input
+ * is masked by structure: a secret argument's value is "***", whatever
+ * it is, and nothing else changes.
+ */
 static int
 record_start(struct exec *x)
 {
-	struct buf	b = BUF_INIT;
-	char		t[40];
-	size_t		i;
+	struct json_object	*o = new_record("start"), *sec;
+	size_t			 i;
 
-	record_time(t, sizeof t, x->started_wall);
-	buf_printf(&b, "{\"t\":\"start\",\"v\":%d,\"id\":\"%s\","
-	    "\"workflow\":\"%s\",\"at\":\"%s\",\"pid\":%d", RECORD_VERSION,
-	    x->id, x->w->name, t, (int)getpid());
+	json_set(o, "v", json_object_new_int(RECORD_VERSION));
+	json_set(o, "id", json_str(x->id));
+	json_set(o, "workflow", json_str(x->w->name));
+	set_time(o, "at", x->started_wall);
+	json_set(o, "pid", json_object_new_int((int)getpid()));
 	if (x->opt.parent != NULL)
-		buf_printf(&b, ",\"parent\":\"%s\"", x->opt.parent);
-	buf_adds(&b, ",\"input\":");
-	add_json(x, &b, x->input);
+		json_set(o, "parent", json_str(x->opt.parent));
+	json_set(o, "input", mask_args(&x->w->args, x->input));
 	/* Secrets resume must be given again: a default is the workflow's. */
-	buf_adds(&b, ",\"secrets\":[");
+	sec = json_object_new_array();
 	for (i = 0; i < x->w->args.n; i++) {
 		const struct arg	*a = &x->w->args.args[i];
 
 		if (a->secret && (a->def == NULL || !json_object_equal(a->def,
 		    json_object_object_get(x->input, a->name))))
-			buf_printf(&b, "%s\"%s\"", b.s[b.len - 1] == '[' ? "" :
-			    ",", a->name);
+			json_object_array_add(sec, json_str(a->name));
 	}
-	buf_adds(&b, "]}");
-	return append(x, &b);
+	json_set(o, "secrets", sec);
+	return append(x, o);
 }
 
 /* Opens the journal, and names the folder for messages and children. */
@@ -252,15 +294,14 @@ record_create(struct exec *x)
 int
 record_reopen(struct exec *x)
 {
-	struct buf	b = BUF_INIT;
-	char		t[40];
+	struct json_object	*o;
 
 	if (open_journal(x) < 0)
 		return -1;
-	record_time(t, sizeof t, clock_wall_ns());
-	buf_printf(&b, "{\"t\":\"resume\",\"at\":\"%s\",\"pid\":%d}", t,
-	    (int)getpid());
-	if (append(x, &b) < 0)
+	o = new_record("resume");
+	set_time(o, "at", clock_wall_ns());
+	json_set(o, "pid", json_object_new_int((int)getpid()));
+	if (append(x, o) < 0)
 		return -1;
 	return write_summary(x);
 }
@@ -305,50 +346,51 @@ record_lock_workflow(struct exec *x)
 int
 record_job(struct exec *x, struct job *j)
 {
-	struct buf	b = BUF_INIT;
-	char		t[40];
+	struct json_object	*o = new_record("step");
+	char			 h[20];
 
-	record_time(t, sizeof t, clock_wall_ns());
-	buf_printf(&b, "{\"t\":\"step\",\"k\":\"%s\",\"s\":\"%s\",\"a\":%d,"
-	    "\"at\":\"%s\",\"h\":\"%016llx\"", j->key, status_name(j->status),
-	    j->attempt, t, (unsigned long long)j->step->hash);
+	snprintf(h, sizeof h, "%016llx", (unsigned long long)j->step->hash);
+	json_set(o, "k", json_str(j->key));
+	json_set(o, "s", json_str(status_name(j->status)));
+	json_set(o, "a", json_object_new_int(j->attempt));
+	set_time(o, "at", clock_wall_ns());
+	json_set(o, "h", json_str(h));
 	if (j->step->kind == STEP_TOOL)
-		add_str(x, &b, "tool", j->step->tool_name);
-	if (j->status == ST_RUNNING) {
-		buf_addc(&b, '}');
-		return append(x, &b);
-	}
+		json_set(o, "tool", json_str(j->step->tool_name));
+	if (j->status == ST_RUNNING)
+		return append(x, o);
 	if (j->started_wall != 0) {
-		record_time(t, sizeof t, j->started_wall);
-		buf_printf(&b, ",\"from\":\"%s\",\"ms\":%lld", t,
-		    (long long)((j->ended_ns - j->started_ns) / 1000000));
+		set_time(o, "from", j->started_wall);
+		json_set(o, "ms", json_object_new_int64((j->ended_ns -
+		    j->started_ns) / 1000000));
 	}
 	if (j->exit_code >= 0)
-		buf_printf(&b, ",\"exit\":%d", j->exit_code);
-	if (j->input != NULL) {
-		buf_adds(&b, ",\"input\":");
-		add_json(x, &b, j->input);
-	}
-	if (j->result != NULL && j->status == ST_COMPLETED) {
-		buf_adds(&b, ",\"result\":");
-		add_json(x, &b, j->result);
-	}
+		json_set(o, "exit", json_object_new_int(j->exit_code));
+	if (j->has_usage)
+		json_set(o, "ru", usage_to_json(&j->usage));
+	if (j->input != NULL)
+		json_set(o, "input", step_input(x, j));
+	if (j->result != NULL && j->status == ST_COMPLETED)
+		json_set(o, "result", mask_json(x->mask, j->result));
 	if (j->error != NULL)
-		add_str(x, &b, "error", j->error);
-	buf_addc(&b, '}');
-	return append(x, &b);
+		json_set(o, "error", json_str(j->error));
+	return append(x, o);
 }
 
 int
 record_job_pid(struct exec *x, struct job *j)
 {
-	struct buf	b = BUF_INIT;
-	int		rc;
+	struct json_object	*o = new_record("pid");
+	struct buf		 b = BUF_INIT;
+	int			 rc;
 
-	buf_printf(&b, "{\"t\":\"pid\",\"k\":\"%s\",\"pid\":%d,\"ps\":%llu,"
-	    "\"boot\":\"%s\"}", j->key, (int)j->proc->child.pid,
-	    (unsigned long long)proc_start_time(j->proc->child.pid),
-	    proc_boot_id());
+	json_set(o, "k", json_str(j->key));
+	json_set(o, "pid", json_object_new_int((int)j->proc->child.pid));
+	json_set(o, "ps", json_object_new_int64((int64_t)proc_start_time(
+	    j->proc->child.pid)));
+	json_set(o, "boot", json_str(proc_boot_id()));
+	json_to_buf(&b, o);
+	json_object_put(o);
 	/* After a power cut no process of this boot is left to wait for. */
 	rc = journal_append_lazy(&x->journal, b.s, b.len);
 	buf_release(&b);
@@ -358,21 +400,20 @@ record_job_pid(struct exec *x, struct job *j)
 int
 record_end(struct exec *x)
 {
-	struct buf	b = BUF_INIT;
-	char		t[40];
+	struct json_object	*o = new_record("end");
 
-	record_time(t, sizeof t, clock_wall_ns());
-	buf_printf(&b, "{\"t\":\"end\",\"s\":\"%s\",\"at\":\"%s\",\"ms\":%lld",
-	    exec_status_name(x->status), t,
-	    (long long)((clock_wall_ns() - x->started_wall) / 1000000));
-	if (x->result != NULL) {
-		buf_adds(&b, ",\"result\":");
-		add_json(x, &b, x->result);
-	}
+	json_set(o, "s", json_str(exec_status_name(x->status)));
+	set_time(o, "at", clock_wall_ns());
+	json_set(o, "ms", json_object_new_int64((clock_wall_ns() -
+	    x->started_wall) / 1000000));
+	json_set(o, "ru", usage_to_json(&x->usage));
+	if (x->result != NULL)
+		json_set(o, "result", mask_json(x->mask, x->result));
 	if (x->error != NULL)
-		add_str(x, &b, "error", x->error);
-	buf_addc(&b, '}');
-	if (append(x, &b) < 0)
+		json_set(o, "error", json_str(x->error));
+	if (x->output_lost)
+		json_set(o, "output_lost", json_object_new_boolean(1));
+	if (append(x, o) < 0)
 		return -1;
 	return write_summary(x);
 }

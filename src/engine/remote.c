@@ -207,14 +207,18 @@ static void
 read_prior(struct exec *x, struct remote *r)
 {
 	static const char	 tag[] = "{\"t\":\"slurm\",";
+	struct journal_map	 map = { 0 };
+	struct journal_scan	 scan;
 	const char		*p;
 	size_t			 off = 0, plen;
 	struct buf		 why = BUF_INIT;
 	int			 ok;
 
 	r->prior_read = true;
-	while (journal_next(x->prior->journal.p, x->prior->journal.len, &off,
-	    &p, &plen)) {
+	/* resume read it whole and checked it; only our records count here. */
+	if (journal_load(x->dirfd, "journal", &map, &scan) < 0)
+		return;
+	while (journal_next(map.p, map.len, &off, &p, &plen)) {
 		struct json_object	*o, *k, *a, *id;
 		struct prior_job	*pj, *old;
 
@@ -238,6 +242,7 @@ read_prior(struct exec *x, struct remote *r)
 		buf_truncate(&why, 0);
 	}
 	buf_release(&why);
+	journal_unload(&map);
 }
 
 static bool
@@ -302,7 +307,12 @@ remote_reattach(struct exec *x, struct job *j)
 	j->phase = PH_RUN;
 	t = s->timeout_ns > 0 ? s->timeout_ns : s->tool != NULL &&
 	    s->kind == STEP_TOOL ? s->tool->timeout_ns : 0;
+	j->proc->timeout = t;
 	j->deadline = t > 0 ? clock_mono_ns() + t : 0;
+	/* The script a run: step's job reads: removed when it has ended. */
+	free(j->proc->script_file);
+	j->proc->script_file = xasprintf("%s/out/%s.%d.sh", x->dir_abs,
+	    j->key, j->attempt);
 	j->timed_out = false;
 	j->kill_at = 0;
 	active_add(x, j);

@@ -7,8 +7,18 @@
 #include "tmpl/tmpl.h"
 #include "base/value.h"
 
-static const char *const roots[] = { "input", "results", "steps", "vars",
-    "execution" };
+void
+render_alias(struct json_object *root, const char *key,
+    struct json_object *result)
+{
+	if (tmpl_root(key))
+		return;
+	/* An argument of that name keeps it (the loader forbids both). */
+	if (json_object_object_get_ex(json_object_object_get(root, "input"),
+	    key, NULL))
+		return;
+	json_set(root, key, json_object_get(result));
+}
 
 struct json_object *
 render_root(struct json_object *input, struct json_object *results,
@@ -16,22 +26,25 @@ render_root(struct json_object *input, struct json_object *results,
     struct json_object *vars)
 {
 	struct json_object	*r = json_object_new_object();
-	size_t			 i;
 
 	json_set(r, "input", json_object_get(input));
 	json_set(r, "results", json_object_get(results));
+	/* .context: muster's legacy name of .results */
+	json_set(r, "context", json_object_get(results));
 	json_set(r, "steps", json_object_get(steps));
 	json_set(r, "vars", vars != NULL ? json_object_get(vars) :
 	    json_object_new_object());
 	json_set(r, "execution", json_object_get(execution));
-	if (!json_object_is_type(input, json_type_object))
-		return r;
-	json_object_object_foreach(input, k, v) {
-		for (i = 0; i < nitems(roots); i++)
-			if (strcmp(k, roots[i]) == 0)
-				break;
-		if (i == nitems(roots))
-			json_set(r, k, json_object_get(v));
+	if (json_object_is_type(input, json_type_object)) {
+		json_object_object_foreach(input, k, v) {
+			if (!tmpl_root(k))
+				json_set(r, k, json_object_get(v));
+		}
+	}
+	/* Results so far by step id too (.build.tag as .results.build.tag). */
+	if (json_object_is_type(results, json_type_object)) {
+		json_object_object_foreach(results, rk, rv)
+			render_alias(r, rk, rv);
 	}
 	return r;
 }
@@ -74,6 +87,11 @@ render_value(const struct tval *v, struct json_object *root,
 		*out = json_object_get(v->json);
 		return 0;
 	case TV_TMPL:
+		if (v->str.t == NULL) {		/* text without actions */
+			*out = json_object_new_string(v->str.src != NULL ?
+			    v->str.src : "");
+			return 0;
+		}
 		if (tmpl_eval(v->str.t, root, 0, out, &e) == 0)
 			return 0;
 		tmpl_fail(err, &v->str, &e);

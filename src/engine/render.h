@@ -9,7 +9,8 @@ struct json_object;
 
 /*
  * The template data of a run: .input, .results, .steps, .vars and
- * .execution, plus each argument at the top level where its name is free.
+ * .execution, plus each argument and each result so far at the top level
+ * where its name is free.
  * The objects are shared (new references), so later results show.
  */
 struct json_object	*render_root(struct json_object *input,
@@ -17,6 +18,9 @@ struct json_object	*render_root(struct json_object *input,
 			    struct json_object *steps,
 			    struct json_object *execution,
 			    struct json_object *vars);
+/* Makes result readable as .<key> in root as well as .results.<key>. */
+void			 render_alias(struct json_object *root,
+			    const char *key, struct json_object *result);
 /*
  * Renders v: strings that are one whole action keep their JSON type.
  * Returns 0 with *out (new), or -1 with "FILE:LINE:COL: MESSAGE" in err.
@@ -28,7 +32,8 @@ int	render_text(const struct tstr *, struct json_object *root,
 	    unsigned flags, struct buf *out, struct buf *err);
 /*
  * Checks an expect/expectNot pair (of a condition or a health check)
- * against a tool's success and result; jsonPath values are rendered with
+ * against a tool's success (1, 0, or -1: skipped, which no success
+ * matches) and result; jsonPath values are rendered with
  * root.  1 holds, 0 not, -1 error (in err).
  */
 int	expect_check(const struct expect *, const struct expect *not,

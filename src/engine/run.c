@@ -14,6 +14,7 @@
 #include "state/record.h"
 #include "engine/render.h"
 #include "engine/run.h"
+#include "mcp/mcp.h"
 #include "engine/tool.h"
 #include "base/value.h"
 
@@ -146,13 +147,36 @@ stop_all(struct exec *x, int sig, const char *why)
 	}
 }
 
+/*
+ * muster pause leaves a mark, then sends SIGUSR1: nothing new starts, what
+ * runs finishes, and the run ends "paused".  Taking the mark away tells
+ * muster pause the request was taken.
+ */
+static void
+on_pause(struct exec *x)
+{
+	if (x->dirfd < 0 || faccessat(x->dirfd, "pause", F_OK, 0) < 0 ||
+	    x->pausing)
+		return;
+	x->pausing = x->stopping = true;
+	unlinkat(x->dirfd, "pause", 0);
+	progress_clear(x->prog);
+	fprintf(stderr, "muster: pausing: no step starts now; %zu running "
+	    "finish%s\n", x->running, x->running == 1 ? "es" : "");
+}
+
 static void
 on_signal(struct exec *x, int sig)
 {
 	size_t	i;
 
+	if (sig == SIGUSR1) {
+		on_pause(x);
+		return;
+	}
+	x->nsignals++;
 	if (x->signal != 0) {
-		/* Asked twice: no more waiting. */
+		/* Asked twice: no more waiting, and no cleanup. */
 		for (i = 0; i < x->nactive; i++)
 			job_kill(x, x->active[i], SIGKILL, 0);
 		return;
@@ -199,8 +223,14 @@ dispatch(struct exec *x, const struct proc_event *ev)
 		job_read(x, x->jobs[ev->tag >> 1], (int)(ev->tag & 1));
 		break;
 	case PROC_EV_CHILD:
-		if ((j = job_by_pid(x, ev->pid)) != NULL)
-			job_exited(x, j, ev->status);
+		if ((j = job_by_pid(x, ev->pid)) == NULL)
+			break;
+		proc_usage_add(&x->usage, &ev->usage);
+		if (!j->in_cond) {
+			j->usage = ev->usage;
+			j->has_usage = true;
+		}
+		job_exited(x, j, ev->status);
 		break;
 	case PROC_EV_SIGNAL:
 		on_signal(x, ev->sig);
@@ -210,18 +240,56 @@ dispatch(struct exec *x, const struct proc_event *ev)
 	}
 }
 
-/* The onFailure steps, one after the other, once the run has failed. */
+/*
+ * .failure for the onFailure steps: the first step that failed (for good)
+ * and why, and what ended the run: failed, timed_out, interrupted or
+ * cancelled.
+ */
+static struct json_object *
+failure_doc(struct exec *x)
+{
+	struct json_object	*f = json_object_new_object();
+	const struct job	*first = NULL;
+	char			 why[64];
+	size_t			 i;
+
+	for (i = 0; i < x->njobs; i++) {
+		const struct job	*j = x->jobs[i];
+
+		if (j->status == ST_FAILED && j->step->nsub == 0 &&
+		    !j->cleanup && !job_tolerated(j) && (first == NULL ||
+		    j->ended_ns < first->ended_ns))
+			first = j;
+	}
+	snprintf(why, sizeof why, "interrupted by SIG%s", x->signal ?
+	    sigabbrev_np(x->signal) : "TERM");
+	json_set(f, "reason", json_str(x->cancelled ? "cancelled" :
+	    x->signal ? "interrupted" : x->timed_out ? "timed_out" :
+	    "failed"));
+	json_set(f, "step", first ? json_str(first->key) : NULL);
+	json_set(f, "error", json_str(first && first->error ? first->error :
+	    x->cancelled ? "cancelled" : x->signal ? why : x->error ?
+	    x->error : "failed"));
+	return f;
+}
+
+/*
+ * The onFailure steps, one after the other, once the run has failed, timed
+ * out, or was stopped by a signal or cancel (not after a second signal).
+ */
 static bool
 next_cleanup(struct exec *x)
 {
-	if (!x->failed || x->signal != 0 || x->io_failed ||
-	    x->ncleanup >= x->w->non_failure || x->cleanup != NULL)
+	if ((!x->failed && x->signal == 0) || x->nsignals > 1 ||
+	    x->io_failed || x->ncleanup >= x->w->non_failure ||
+	    x->cleanup != NULL)
 		return false;
 	if (!x->in_cleanup) {
 		/* What was ready will not start now. */
 		while (x->rhead < x->rtail)
 			x->ready[x->rhead++ % x->rcap]->phase = PH_WAITING;
 		x->in_cleanup = true;
+		json_set(x->root, "failure", failure_doc(x));
 	}
 	x->cleanup = x->cleanups[x->ncleanup];
 	job_ready(x, x->cleanup);
@@ -244,12 +312,14 @@ loop(struct exec *x)
 		/* With --fsync, what happened is on disk before muster waits. */
 		if (!x->opt.no_record && record_sync(x) < 0)
 			x->io_failed = x->stopping = true;
-		n = proc_wait(next_deadline(x), ev, (int)nitems(ev));
+		n = proc_wait(progress_deadline(x->prog, next_deadline(x)), ev,
+		    (int)nitems(ev));
 		if (n < 0)
 			return error("waiting for steps:");
 		for (i = 0; i < n; i++)
 			dispatch(x, &ev[i]);
 		timers(x);
+		progress_tick(x->prog, x);
 	}
 }
 
@@ -258,13 +328,16 @@ static int
 make_result(struct exec *x)
 {
 	struct buf	err = BUF_INIT;
+	char		*m;
 	size_t		i;
 
 	if (x->w->output != NULL) {
 		if (render_value(x->w->output, x->root, &x->result, &err) == 0)
 			return 0;
+		m = mask_str(x->mask, buf_str(&err));
 		free(x->error);
-		x->error = xasprintf("output: %s", buf_str(&err));
+		x->error = xasprintf("output: %s", m);
+		free(m);
 		buf_release(&err);
 		return -1;
 	}
@@ -275,6 +348,11 @@ make_result(struct exec *x)
 
 		if (j->step->output && j->result != NULL)
 			json_set(x->result, j->key, json_object_get(j->result));
+	}
+	/* None marked: every result, under every name templates know. */
+	if (x->w->all_results) {
+		json_object_object_foreach(x->results, k, v)
+			json_set(x->result, k, json_object_get(v));
 	}
 	return 0;
 }
@@ -288,12 +366,59 @@ sweep(struct exec *x)
 	for (i = 0; i < x->njobs; i++) {
 		struct job	*j = x->jobs[i];
 
-		if (j->phase == PH_CHILDREN) {
+		/* A paused run leaves them to resume. */
+		if (j->phase == PH_CHILDREN && !(x->pausing && !x->failed &&
+		    x->signal == 0)) {
 			job_finish(x, j, ST_FAILED,
 			    "stopped before its steps had all run");
 			x->failed = true;
 		}
 	}
+}
+
+/* The stdio MCP servers the steps shared stop with the execution. */
+static void
+stop_mcp(struct exec *x)
+{
+	char	*dir;
+
+	if (x->dir_abs == NULL)
+		return;
+	dir = xasprintf("%s/mcp", x->dir_abs);
+	mcp_brokers_stop(dir);
+	free(dir);
+}
+
+/*
+ * An execution that did not complete says why: its first failed step and
+ * that step's error, or what stopped it.
+ */
+static void
+explain(struct exec *x)
+{
+	struct job	*first = NULL;
+	size_t		 i;
+
+	if (x->status == EX_COMPLETED || x->status == EX_RUNNING ||
+	    x->status == EX_PAUSED || x->error != NULL)
+		return;
+	if (x->status == EX_CANCELLED || x->status == EX_INTERRUPTED) {
+		x->error = x->cancelled ? xstrdup("cancelled") :
+		    xasprintf("interrupted by SIG%s", sigabbrev_np(x->signal));
+		return;
+	}
+	for (i = 0; i < x->njobs; i++) {
+		struct job	*j = x->jobs[i];
+
+		if (j->status == ST_FAILED && !job_tolerated(j) &&
+		    (first == NULL || j->ended_ns < first->ended_ns))
+			first = j;
+	}
+	if (first != NULL)
+		x->error = xasprintf("step '%s' failed: %s", first->key,
+		    first->error != NULL ? first->error : "failed");
+	else if (x->io_failed)
+		x->error = xstrdup("the record could not be written");
 }
 
 static void
@@ -304,18 +429,25 @@ conclude(struct exec *x)
 		if (x->cancelled)
 			unlinkat(x->dirfd, "cancel", 0);
 	}
-	else if (x->failed || x->timed_out || x->io_failed)
+	else if (x->timed_out)
+		x->status = EX_TIMED_OUT;
+	else if (x->failed || x->io_failed)
 		x->status = EX_FAILED;
+	else if (x->pausing)
+		x->status = EX_PAUSED;
 	else if (make_result(x) < 0)
 		x->status = EX_FAILED;
 	else
 		x->status = EX_COMPLETED;
+	explain(x);
 	if (x->io_failed)
 		x->exit_code = EXIT_IO;
 	else if (x->timed_out)
 		x->exit_code = EXIT_TIMEOUT;
 	else if (x->status == EX_FAILED)
 		x->exit_code = EXIT_STEP_FAILED;
+	else if (x->status == EX_PAUSED)
+		x->exit_code = EXIT_PAUSED;
 	else
 		x->exit_code = EXIT_OK;
 }
@@ -334,6 +466,14 @@ die_of(int sig)
 	sigprocmask(SIG_UNBLOCK, &set, NULL);
 	raise(sig);
 	_exit(128 + sig);
+}
+
+static void
+warn_short(const char *name)
+{
+	fprintf(stderr, "muster: secret argument '%s' is shorter than %d "
+	    "characters: the record hides it, but step output is not "
+	    "searched for it\n", name, MASK_MIN_TEXT);
 }
 
 int
@@ -357,9 +497,12 @@ exec_run(struct exec *x)
 			return rc;
 		if ((x->resumed ? record_reopen(x) : record_create(x)) < 0)
 			return EXIT_IO;
-		fprintf(stderr, "muster: %sexecution %s\n", x->resumed ?
-		    "resuming " : "", x->id);
+		if (x->verbose >= 0)	/* -q: quiet unless it fails */
+			fprintf(stderr, "muster: %sexecution %s\n",
+			    x->resumed ? "resuming " : "", x->id);
 	}
+	if (!x->opt.silent)
+		mask_short_secrets(&x->w->args, x->input, warn_short);
 	record_time(t, sizeof t, x->started_wall);
 	e = json_object_new_object();
 	json_set(e, "id", json_str(x->id));
@@ -372,7 +515,8 @@ exec_run(struct exec *x)
 	    x->verbose, x->color, x->json);
 	prog.silent = x->opt.silent;
 	/* One step alone: its output is the run's output. */
-	if (x->w->nsteps == 1 && x->w->steps[0]->nsub == 0 && !x->opt.silent)
+	if (x->w->nsteps == 1 && x->w->steps[0]->nsub == 0 && !x->opt.silent &&
+	    x->verbose >= 0)
 		prog.stream = 1;
 	progress_run_started(&prog, x);
 	if (x->w->timeout_ns > 0 || x->opt.timeout_ns > 0)
@@ -384,8 +528,14 @@ exec_run(struct exec *x)
 	rc = loop(x);
 	if (rc < 0)
 		x->io_failed = true;
+	stop_mcp(x);
 	sweep(x);
 	conclude(x);
+	/* A reader that went away (SIGPIPE is ignored) or a full disk: the
+	 * run went on; its record says what was not seen. */
+	if (fflush(stdout) != 0 || ferror(stdout) || fflush(stderr) != 0 ||
+	    ferror(stderr))
+		x->output_lost = true;
 	if (!x->opt.no_record && record_end(x) < 0 && x->exit_code == 0)
 		x->exit_code = EXIT_IO;
 	progress_run_finished(&prog, x);

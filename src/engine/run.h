@@ -27,6 +27,11 @@ void	 job_exited(struct exec *, struct job *, int status);
 void	 job_deadline(struct exec *, struct job *);
 /* Ends a job that will not run (again): status and reason. */
 void	 job_finish(struct exec *, struct job *, enum status, const char *);
+/* Whether a failure of j is allowed: allowFailure on it or a container
+ * around it, or an onFailure step. */
+bool	 job_tolerated(const struct job *);
+/* Fails a job with text a template or a tool made (masked here). */
+void	 job_fail(struct exec *, struct job *, const char *text);
 void	 job_kill(struct exec *, struct job *, int sig, int64_t grace);
 struct job *job_by_pid(struct exec *, pid_t);
 void	 pidmap_free(struct pidmap *);

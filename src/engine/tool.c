@@ -1,4 +1,5 @@
 /* tool.c: what running a tool means: a process, a built-in or a workflow. */
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -114,10 +115,17 @@ tool_env(struct strv *out, const struct tval *env, struct json_object *root,
 	return 0;
 }
 
-/* MUSTER_INPUT_<NAME> for every argument: upper case, '-' as '_'. */
+/*
+ * MUSTER_INPUT_<NAME> for every argument: upper case, '-' as '_'.  With
+ * secrets, a secret one only when script names its variable: a run: step
+ * that does not read it has no use for it in its environment.
+ */
 static void
-env_inputs(struct strv *env, struct json_object *input)
+env_inputs(struct strv *env, struct json_object *input,
+    const struct schema *secrets, const char *script)
 {
+	const struct arg	*a;
+
 	struct buf	name = BUF_INIT, val = BUF_INIT;
 	const char	*c;
 
@@ -130,6 +138,10 @@ env_inputs(struct strv *env, struct json_object *input)
 		for (c = k; *c != '\0'; c++)
 			buf_addc(&name, *c == '-' ? '_' :
 			    (*c >= 'a' && *c <= 'z') ? *c - 32 : *c);
+		if (secrets != NULL && (a = schema_find(secrets, k)) != NULL &&
+		    a->secret && (script == NULL ||
+		    strstr(script, buf_str(&name)) == NULL))
+			continue;
 		render_plain(&val, v);
 		if (memchr(buf_str(&val), '\0', val.len) == NULL)
 			env_set(env, buf_str(&name), buf_str(&val));
@@ -174,20 +186,57 @@ split_simple(const char *s, struct strv *argv)
 	return 0;
 }
 
-static void
-shell_argv(struct strv *argv, const char *script)
+/*
+ * Writes the script to a private file (0600), so that no secret it holds
+ * shows in any process's argv, and runs it with the shell's argv.
+ */
+static int
+script_argv(const struct call *c, const struct shell *sh, const char *script,
+    size_t len, struct invocation *inv, struct buf *err)
 {
-	strv_add(argv, xstrdup("/bin/sh"));
-	strv_add(argv, xstrdup("-c"));
-	strv_add(argv, xstrdup(script));
+	static const char	*sh_argv[] = { "/bin/sh", "-e" };
+	char			 tmp[] = "/tmp/muster-script-XXXXXX";
+	size_t			 i, off = 0;
+	ssize_t			 w;
+	int			 fd;
+
+	if (c->script_file != NULL) {
+		inv->script_file = xstrdup(c->script_file);
+		fd = open(inv->script_file, O_WRONLY | O_CREAT | O_TRUNC |
+		    O_CLOEXEC | O_NOFOLLOW, 0600);
+	} else if ((fd = mkostemp(tmp, O_CLOEXEC)) >= 0)
+		inv->script_file = xstrdup(tmp);
+	if (fd < 0) {
+		buf_printf(err, "cannot write the script to '%s': %s",
+		    c->script_file ? c->script_file : tmp, strerror(errno));
+		return -2;
+	}
+	for (; off < len; off += (size_t)w)
+		if ((w = write(fd, script + off, len - off)) <= 0) {
+			buf_printf(err, "cannot write the script to '%s': %s",
+			    inv->script_file, strerror(errno));
+			close(fd);
+			return -2;
+		}
+	close(fd);
+	if (sh == NULL || sh->n == 0)
+		for (i = 0; i < nitems(sh_argv); i++)
+			strv_add(&inv->argv, xstrdup(sh_argv[i]));
+	else
+		for (i = 0; i < sh->n; i++)
+			strv_add(&inv->argv, xstrdup(sh->argv[i]));
+	strv_add(&inv->argv, xstrdup(inv->script_file));
+	return 0;
 }
 
 /* A run: script, rendered with shell quoting, as argv. */
 static int
-prepare_script(const struct tstr *run, struct json_object *root,
+prepare_script(const struct call *c, const struct tstr *run,
+    const struct shell *sh, struct json_object *root,
     struct invocation *inv, struct buf *err)
 {
 	struct buf	script = BUF_INIT;
+	int		rc = 0;
 
 	if (render_text(run, root, TMPL_SHELL, &script, err) < 0) {
 		buf_release(&script);
@@ -198,12 +247,14 @@ prepare_script(const struct tstr *run, struct json_object *root,
 		buf_release(&script);
 		return -1;
 	}
-	if (split_simple(buf_str(&script), &inv->argv) < 0) {
+	/* One plain command needs no shell (when the shell is one). */
+	if ((sh != NULL && sh->n > 0 && !sh->posix) ||
+	    split_simple(buf_str(&script), &inv->argv) < 0) {
 		strv_release(&inv->argv);
-		shell_argv(&inv->argv, buf_str(&script));
+		rc = script_argv(c, sh, script.s, script.len, inv, err);
 	}
 	buf_release(&script);
-	return 0;
+	return rc;
 }
 
 /* A Tool file's command: each element rendered into one argument. */
@@ -232,6 +283,24 @@ prepare_command(const struct tool *t, struct json_object *root,
 	return 0;
 }
 
+/* Adds to given (made when NULL) the arguments of input that s declares. */
+static struct json_object *
+pass_input(const struct schema *s, struct json_object *input,
+    struct json_object *given)
+{
+	struct json_object	*v;
+	size_t			 i;
+
+	if (given == NULL)
+		given = json_object_new_object();
+	for (i = 0; i < s->n; i++)
+		if (!json_object_object_get_ex(given, s->args[i].name, NULL) &&
+		    json_object_object_get_ex(input, s->args[i].name, &v))
+			json_object_object_add(given, s->args[i].name,
+			    json_object_get(v));
+	return given;
+}
+
 /* The arguments of the call, rendered and checked against the schema. */
 static int
 prepare_input(const struct call *c, struct invocation *inv, struct buf *err)
@@ -255,10 +324,17 @@ prepare_input(const struct call *c, struct invocation *inv, struct buf *err)
 		s = &c->tool->args;
 	else if (c->ref == TOOL_WORKFLOW)
 		s = &c->callee->args;
+	if (s == NULL && c->ref == TOOL_BUILTIN) {
+		rc = builtin_normalize(c->builtin, given, &inv->input, err);
+		json_object_put(given);
+		return rc;
+	}
 	if (s == NULL) {
 		inv->input = given != NULL ? given : json_object_new_object();
 		return 0;
 	}
+	if (c->pass_input)
+		given = pass_input(s, c->wf_input, given);
 	inv->schema = s;
 	mark = err->len;
 	buf_printf(err, "bad arguments for tool '%s': ", c->name);
@@ -303,8 +379,9 @@ static int
 prepare_env(const struct call *c, struct invocation *inv,
     struct json_object *troot, struct buf *err)
 {
-	char	num[16];
-	size_t	i;
+	const struct workflow	*w;
+	char			 num[16];
+	size_t			 i;
 
 	for (i = 0; i < base_env.n; i++)
 		strv_add(&inv->env, xstrdup(base_env.v[i]));
@@ -314,8 +391,11 @@ prepare_env(const struct call *c, struct invocation *inv,
 	env_set(&inv->env, "MUSTER_ATTEMPT", num);
 	if (c->out_file != NULL)
 		env_set(&inv->env, "MUSTER_OUTPUT", c->out_file);
-	env_inputs(&inv->env, c->ref == TOOL_FILE || c->run == NULL ?
-	    inv->input : c->wf_input);
+	if (c->run == NULL)
+		env_inputs(&inv->env, inv->input, NULL, NULL);
+	else	/* a run: step */
+		env_inputs(&inv->env, inv->input, (w = project_workflow(c->p,
+		    c->workflow)) != NULL ? &w->args : NULL, c->run->src);
 	if (c->ref == TOOL_FILE && c->run == NULL &&
 	    env_apply(&inv->env, c->tool->env, troot, err) < 0)
 		return -1;
@@ -335,18 +415,20 @@ add_project(struct strv *argv, const struct project *p)
 	strv_add(argv, abs != NULL ? abs : xstrdup(p->root));
 }
 
-/* A child execution: muster runs itself with the input in a file. */
+/* Writes the call's arguments where a muster child reads them. */
 static int
-prepare_workflow(const struct call *c, struct invocation *inv,
-    struct buf *err)
+write_args(const struct call *c, struct invocation *inv, struct buf *err)
 {
 	const char	*text = json_object_to_json_string_ext(inv->input,
 			    JSON_C_TO_STRING_PLAIN |
 		    JSON_C_TO_STRING_NOSLASHESCAPE);
 	size_t		 len = strlen(text), off = 0;
-	char		 num[16];
 	int		 fd;
 
+	if (c->args_file == NULL) {
+		buf_adds(err, "no place for the tool's arguments");
+		return -1;
+	}
 	fd = open(c->args_file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC |
 	    O_NOFOLLOW, 0600);
 	if (fd < 0) {
@@ -361,6 +443,18 @@ prepare_workflow(const struct call *c, struct invocation *inv,
 		off += (size_t)w;
 	}
 	close(fd);
+	return 0;
+}
+
+/* A child execution: muster runs itself with the input in a file. */
+static int
+prepare_workflow(const struct call *c, struct invocation *inv,
+    struct buf *err)
+{
+	char		 num[16];
+
+	if (write_args(c, inv, err) < 0)
+		return -1;
 	snprintf(num, sizeof num, "%d", c->jobs);
 	strv_add(&inv->argv, xstrdup(c->self));
 	strv_add(&inv->argv, xstrdup("-q"));
@@ -379,16 +473,63 @@ prepare_workflow(const struct call *c, struct invocation *inv,
 	return 0;
 }
 
+#define MCP_GRACE_NS	2000000000LL
+
+/*
+ * An MCP tool: muster runs itself on it, with the arguments in a file;
+ * within an execution it reaches the execution's server through a broker.
+ */
+static int
+prepare_mcp(const struct call *c, struct invocation *inv, struct buf *err)
+{
+	int64_t	t = c->timeout_ns > 0 ? c->timeout_ns : c->tool->timeout_ns;
+	char	pid[24], num[32];
+
+	if (write_args(c, inv, err) < 0)
+		return -1;
+	/* It gives up at t itself; muster kills it a little later. */
+	if (t > 0)
+		inv->timeout_ns = t + MCP_GRACE_NS;
+	strv_add(&inv->argv, xstrdup(c->self));
+	strv_add(&inv->argv, xstrdup("-q"));
+	add_project(&inv->argv, c->p);
+	strv_add(&inv->argv, xstrdup("__mcp-call"));
+	strv_add(&inv->argv, xstrdup(c->tool->name));
+	strv_add(&inv->argv, xstrdup("--args-file"));
+	strv_add(&inv->argv, xstrdup(c->args_file));
+	if (t > 0) {
+		snprintf(num, sizeof num, "%lldms", (long long)(t / 1000000));
+		strv_add(&inv->argv, xstrdup("--timeout"));
+		strv_add(&inv->argv, xstrdup(num));
+	}
+	if (c->exec_dir != NULL && c->tool->mcp->type == MCP_STDIO) {
+		/* Its broker's, which a warm call reaches without loading
+		 * the project. */
+		strv_add(&inv->argv, xstrdup("--server"));
+		strv_add(&inv->argv, xstrdup(c->tool->mcp->name));
+		strv_add(&inv->argv, xstrdup("--tool"));
+		strv_add(&inv->argv, xstrdup(c->tool->mcp_tool));
+		snprintf(pid, sizeof pid, "%ld", (long)getpid());
+		strv_add(&inv->argv, xstrdup("--state"));
+		strv_add(&inv->argv, xstrdup(c->exec_dir));
+		strv_add(&inv->argv, xstrdup("--runner"));
+		strv_add(&inv->argv, xstrdup(pid));
+	}
+	return 0;
+}
+
 static int	prepare(const struct call *, struct invocation *,
 		    struct buf *);
 
 int
 tool_prepare(const struct call *c, struct invocation *inv, struct buf *err)
 {
-	if (prepare(c, inv, err) == 0)
+	int	rc = prepare(c, inv, err);
+
+	if (rc == 0)
 		return 0;
 	invocation_release(inv);
-	return -1;
+	return rc;
 }
 
 static int
@@ -402,8 +543,9 @@ prepare(const struct call *c, struct invocation *inv, struct buf *err)
 	if (c->run != NULL) {
 		inv->kind = INV_PROC;
 		inv->input = json_object_get(c->wf_input);
-		if (prepare_script(c->run, c->root, inv, err) < 0)
-			return -1;
+		if ((rc = prepare_script(c, c->run, c->shell, c->root, inv,
+		    err)) < 0)
+			return rc;
 		goto common;
 	}
 	if (prepare_input(c, inv, err) < 0)
@@ -424,6 +566,13 @@ prepare(const struct call *c, struct invocation *inv, struct buf *err)
 			return -1;
 		goto common;
 	}
+	if (c->ref == TOOL_MCP) {
+		/* A process that calls it: see doc/mcp.md. */
+		inv->kind = INV_PROC;
+		if (prepare_mcp(c, inv, err) < 0)
+			return -1;
+		goto common;
+	}
 	if (c->ref == TOOL_WORKFLOW) {
 		inv->kind = INV_WORKFLOW;
 		inv->callee = c->callee;
@@ -438,7 +587,8 @@ prepare(const struct call *c, struct invocation *inv, struct buf *err)
 	if (c->tool->ncommand > 0)
 		rc = prepare_command(c->tool, troot, inv, err);
 	else
-		rc = prepare_script(&c->tool->run, troot, inv, err);
+		rc = prepare_script(c, &c->tool->run, &c->tool->shell,
+		    troot, inv, err);
 	if (rc < 0)
 		goto out;
 common:
@@ -457,6 +607,9 @@ invocation_release(struct invocation *inv)
 	strv_release(&inv->argv);
 	strv_release(&inv->env);
 	free(inv->dir);
+	if (inv->script_file != NULL)
+		unlink(inv->script_file);
+	free(inv->script_file);
 	json_object_put(inv->input);
 	memset(inv, 0, sizeof *inv);
 }

@@ -35,6 +35,7 @@ struct invocation {
 	struct json_object	*input;		/* arguments, after the schema */
 	const struct schema	*schema;	/* of the tool, or NULL */
 	struct workflow		*callee;
+	char			*script_file;	/* written: remove it */
 };
 
 /* What a call is made of, wherever it comes from. */
@@ -48,21 +49,28 @@ struct call {
 	const struct tval	*args;		/* NULL: none */
 	struct json_object	*given;		/* or arguments already made */
 	const struct tstr	*run;		/* a step's own run: script */
+	const struct shell	*shell;		/* its shell, or NULL */
 	const struct tval	*step_env;
 	const struct tstr	*workdir;
 	struct json_object	*root;		/* template data */
 	struct json_object	*wf_input;	/* the workflow's arguments */
+	bool			 pass_input;	/* give the tool those it */
+						/* declares (a stage's tool) */
 	const char		*exec_id, *workflow, *key;
 	int			 attempt;
 	const char		*out_file;	/* $MUSTER_OUTPUT */
 	const char		*args_file;	/* for a child workflow's input */
+	const char		*script_file;	/* or NULL: in /tmp */
 	const char		*self;		/* muster's own executable */
+	const char		*exec_dir;	/* the execution's, or NULL */
+	int64_t			 timeout_ns;	/* the step's, or 0 */
 	int			 jobs;		/* -j for a child workflow */
 };
 
 /*
  * Renders a call into an invocation: arguments through the tool's schema,
- * argv and environment.  Returns 0, or -1 with the reason in err.
+ * argv and environment.  Returns 0, or -1 with the reason in err (-2 when
+ * the script could not be written: an I/O error).
  */
 int	tool_prepare(const struct call *, struct invocation *, struct buf *err);
 void	invocation_release(struct invocation *);

@@ -173,7 +173,9 @@ map_file(int dirfd, const char *name, struct journal_map *m)
 
 	memset(m, 0, sizeof *m);
 	m->p = "";
-	if ((fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) < 0)
+	/* O_NONBLOCK: a FIFO planted there must not hang the reader. */
+	if ((fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW |
+	    O_NONBLOCK)) < 0)
 		return -1;
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
 		if (errno == 0 || S_ISREG(st.st_mode) == 0)

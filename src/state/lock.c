@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "state/lock.h"
@@ -90,4 +91,58 @@ lock_holder(int dirfd, const char *name)
 		pid = 1;	/* held, by a pid it has not written yet */
 	close(fd);
 	return pid;
+}
+
+int
+lock_held_by(int dirfd, const char *name, pid_t pid)
+{
+	struct stat	 st;
+	char		 line[256], want[64];
+	FILE		*f;
+	int		 found = 0;
+	long		 holder;
+
+	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return 0;
+	if ((f = fopen("/proc/locks", "re")) == NULL)
+		return 1;
+	/* "1: FLOCK  ADVISORY  WRITE PID MAJ:MIN:INODE 0 EOF" */
+	snprintf(want, sizeof want, " %02x:%02x:%lu ", major(st.st_dev),
+	    minor(st.st_dev), (unsigned long)st.st_ino);
+	while (!found && fgets(line, sizeof line, f) != NULL) {
+		char	*at = strstr(line, want), *p;
+
+		if (at == NULL || strstr(line, " FLOCK ") == NULL ||
+		    strstr(line, "->") != NULL)
+			continue;
+		/* The pid is the word just before the device. */
+		for (p = at; p > line && p[-1] != ' '; p--)
+			;
+		holder = strtol(p, NULL, 10);
+		found = holder == (long)pid;
+	}
+	fclose(f);
+	return found;
+}
+
+int
+lock_take_existing(int dirfd, const char *name, int *out)
+{
+	int	fd, e;
+
+	*out = -1;
+	if ((fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) < 0)
+		return -1;
+	while (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		if (errno == EINTR)
+			continue;
+		e = errno;
+		close(fd);
+		if (e == EWOULDBLOCK)
+			return LOCK_BUSY;
+		errno = e;
+		return -1;
+	}
+	*out = fd;
+	return LOCK_TAKEN;
 }

@@ -23,5 +23,17 @@ int	lock_take(int dirfd, const char *name, int wait, int *fd,
  * file does not exist), -1 after an error.
  */
 pid_t	lock_holder(int dirfd, const char *name);
+/*
+ * Takes the lock on dirfd/name without waiting and without creating the
+ * file (a removal must not race a run that is about to take it).  Returns
+ * LOCK_TAKEN with *fd, LOCK_BUSY, or -1 (errno ENOENT: no lock file).
+ */
+int	lock_take_existing(int dirfd, const char *name, int *fd);
+/*
+ * True when the kernel says pid holds the lock on dirfd/name (from
+ * /proc/locks; when that cannot be read, true).  The pid a lock file
+ * names is only what some process wrote there.
+ */
+int	lock_held_by(int dirfd, const char *name, pid_t pid);
 
 #endif

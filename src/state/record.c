@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <json-c/json.h>
@@ -13,17 +14,23 @@
 #include "base/hmap.h"
 #include "state/journal.h"
 #include "state/lock.h"
+#include "state/rec.h"
 #include "state/record.h"
+#include "state/usage.h"
 #include "base/util.h"
 #include "base/value.h"
 
-/* What replaying one journal builds. */
+/*
+ * What replaying one journal builds: a status document (with its steps
+ * when steps is set), and what resume needs of each step when prior is.
+ */
 struct reader {
 	struct json_object	*doc;
-	struct json_object	*steps;		/* the doc's array */
+	struct json_object	*steps;		/* the doc's array, or NULL */
 	struct hmap		 by_key;	/* key -> step object */
-	const char		*path;
-	int			 bad;
+	struct prior		*prior;		/* or NULL */
+	struct hmap		 index;		/* key -> prior position + 1 */
+	size_t			 cap;
 };
 
 static struct json_object *
@@ -62,176 +69,207 @@ step_of(struct reader *r, const char *key)
 	return s;
 }
 
+/* What one attempt said, and its process, no longer hold. */
 static void
-on_step(struct reader *r, struct json_object *rec)
+forget(struct json_object *s)
 {
-	struct json_object	*s;
-	const char		*st;
+	static const char *const	stale[] = { "completed_at",
+					    "duration_ms", "exit_code",
+					    "input", "result", "error",
+					    "rusage", "_pid", "_pstart",
+					    "_boot" };
+	size_t				i;
 
-	if (get(rec, "k") == NULL)
-		return;
-	s = step_of(r, json_object_get_string(get(rec, "k")));
-	st = json_object_get_string(get(rec, "s"));
-	copy(s, "status", rec, "s");
-	copy(s, "tool", rec, "tool");
-	copy(s, "attempts", rec, "a");
-	copy(s, "_h", rec, "h");
-	if (strcmp(st, "running") == 0) {
-		if (get(s, "started_at") == NULL)
-			copy(s, "started_at", rec, "at");
-		json_object_object_del(s, "completed_at");
-		return;
-	}
-	if (get(rec, "from") != NULL && get(s, "started_at") == NULL)
-		copy(s, "started_at", rec, "from");
-	copy(s, "completed_at", rec, "at");
-	copy(s, "duration_ms", rec, "ms");
-	copy(s, "exit_code", rec, "exit");
-	copy(s, "input", rec, "input");
-	json_object_object_del(s, "result");
-	json_object_object_del(s, "error");
-	copy(s, "result", rec, "result");
-	copy(s, "error", rec, "error");
+	for (i = 0; i < nitems(stale); i++)
+		json_object_object_del(s, stale[i]);
 }
 
-static int
-on_record(void *arg, const char *p, size_t len)
+/* A resumed run's usage adds to what the runs before it used. */
+static void
+add_usage(struct json_object *d, struct json_object *ru)
 {
-	struct reader		*r = arg;
-	struct json_object	*rec, *d = r->doc;
-	struct buf		 why = BUF_INIT;
-	const char		*t;
-	int			 ok;
+	struct proc_usage	total, more;
 
-	rec = json_parse(p, len, &ok, &why);
-	buf_release(&why);
-	if (!ok || !json_object_is_type(rec, json_type_object) ||
-	    (t = json_object_get_string(get(rec, "t"))) == NULL) {
-		json_object_put(rec);
-		r->bad = 1;
-		return -1;
+	if (!usage_from_json(ru, &more))
+		return;
+	usage_from_json(get(d, "rusage"), &total);
+	proc_usage_add(&total, &more);
+	json_set(d, "rusage", usage_to_json(&total));
+}
+
+static void
+doc_step(struct reader *r, const struct rec *rec)
+{
+	struct json_object	*s = step_of(r, rec->key), *o = rec->o;
+
+	forget(s);
+	copy(s, "status", o, "s");
+	copy(s, "tool", o, "tool");
+	copy(s, "attempts", o, "a");
+	copy(s, "_h", o, "h");
+	if (strcmp(rec->status, "running") == 0) {
+		if (get(s, "started_at") == NULL)
+			copy(s, "started_at", o, "at");
+		return;
 	}
-	if (strcmp(t, "start") == 0) {
-		copy(d, "execution_id", rec, "id");
-		copy(d, "workflow_name", rec, "workflow");
-		json_set(d, "status", json_str("running"));
-		copy(d, "started_at", rec, "at");
-		copy(d, "input", rec, "input");
-		copy(d, "parent_execution_id", rec, "parent");
-		copy(d, "_pid", rec, "pid");
-		copy(d, "_secrets", rec, "secrets");
-	} else if (strcmp(t, "step") == 0)
-		on_step(r, rec);
-	else if (strcmp(t, "pid") == 0 && get(rec, "k") != NULL) {
-		struct json_object	*s = step_of(r,
-					    json_object_get_string(get(rec, "k")));
+	if (get(s, "started_at") == NULL)
+		copy(s, "started_at", o, "from");
+	copy(s, "completed_at", o, "at");
+	copy(s, "duration_ms", o, "ms");
+	copy(s, "exit_code", o, "exit");
+	copy(s, "rusage", o, "ru");
+	copy(s, "input", o, "input");
+	copy(s, "result", o, "result");
+	copy(s, "error", o, "error");
+}
 
-		copy(s, "_pid", rec, "pid");
-		copy(s, "_pstart", rec, "ps");
-		copy(s, "_boot", rec, "boot");
-	} else if (strcmp(t, "resume") == 0) {
+static void
+doc_pid(struct reader *r, const struct rec *rec)
+{
+	struct json_object	*s = step_of(r, rec->key);
+
+	copy(s, "_pid", rec->o, "pid");
+	copy(s, "_pstart", rec->o, "ps");
+	copy(s, "_boot", rec->o, "boot");
+}
+
+/* The run's own records: start, resume, end. */
+static void
+doc_run(struct json_object *d, const struct rec *rec)
+{
+	struct json_object	*o = rec->o;
+
+	switch (rec->type) {
+	case REC_START:
+		copy(d, "workflow_name", o, "workflow");
+		json_set(d, "status", json_str("running"));
+		copy(d, "started_at", o, "at");
+		copy(d, "input", o, "input");
+		copy(d, "parent_execution_id", o, "parent");
+		copy(d, "_pid", o, "pid");
+		copy(d, "_secrets", o, "secrets");
+		break;
+	case REC_RESUME:
 		/* Running again: what the last end said no longer holds. */
 		json_set(d, "status", json_str("running"));
 		json_set(d, "completed_at", NULL);
 		json_set(d, "duration_ms", NULL);
 		json_set(d, "result", NULL);
 		json_set(d, "error", NULL);
-		copy(d, "_pid", rec, "pid");
-	} else if (strcmp(t, "end") == 0) {
-		copy(d, "status", rec, "s");
-		copy(d, "completed_at", rec, "at");
-		copy(d, "duration_ms", rec, "ms");
-		json_set(d, "result", json_object_get(get(rec, "result")));
-		json_set(d, "error", json_object_get(get(rec, "error")));
+		copy(d, "_pid", o, "pid");
+		break;
+	case REC_END:
+		copy(d, "status", o, "s");
+		copy(d, "completed_at", o, "at");
+		copy(d, "duration_ms", o, "ms");
+		json_set(d, "result", json_object_get(get(o, "result")));
+		json_set(d, "error", json_object_get(get(o, "error")));
+		copy(d, "output_lost", o, "output_lost");
+		add_usage(d, get(o, "ru"));
+		break;
+	default:
+		break;
 	}
-	json_object_put(rec);
+}
+
+/* Resume keeps, for each step, what its last step record said. */
+static void
+prior_step(struct reader *r, const struct rec *rec)
+{
+	struct prior		*pr = r->prior;
+	struct prior_step	*ps;
+	const char		*h = rec_str(rec, "h");
+	uintptr_t		 at;
+	size_t			 len = strlen(rec->key);
+
+	if ((at = (uintptr_t)hmap_getn(&r->index, rec->key, len)) == 0) {
+		xgrow(&pr->all, &r->cap, pr->n + 1, sizeof *pr->all);
+		ps = &pr->all[pr->n];
+		memset(ps, 0, sizeof *ps);
+		ps->key = xstrdup(rec->key);
+		ps->keylen = len;
+		at = ++pr->n;
+		hmap_putn(&r->index, ps->key, len, (void *)at);
+	}
+	ps = &pr->all[at - 1];
+	snprintf(ps->status, sizeof ps->status, "%s", rec->status);
+	ps->attempts = (int)rec_int(rec, "a", 0);
+	ps->hash = h != NULL ? strtoull(h, NULL, 16) : 0;
+	json_object_put(ps->result);
+	ps->result = NULL;
+	ps->pid = 0;		/* a later attempt's process comes later */
+	if (strcmp(rec->status, "completed") == 0)
+		ps->result = json_object_get(rec_get(rec, "result"));
+}
+
+/* The process of a step's attempt: resume waits for it to end. */
+static void
+prior_pid(struct reader *r, const struct rec *rec)
+{
+	uintptr_t		 at = (uintptr_t)hmap_getn(&r->index, rec->key,
+				    strlen(rec->key));
+	struct prior_step	*ps;
+	const char		*boot = rec_str(rec, "boot");
+
+	if (at == 0)
+		return;		/* a process of no recorded step */
+	ps = &r->prior->all[at - 1];
+	ps->pid = (pid_t)rec_int(rec, "pid", 0);
+	ps->pstart = (uint64_t)rec_int(rec, "ps", 0);
+	snprintf(ps->boot, sizeof ps->boot, "%s", boot != NULL ? boot : "");
+}
+
+static void
+apply(struct reader *r, const struct rec *rec)
+{
+	if (rec->type == REC_STEP) {
+		if (r->steps != NULL)
+			doc_step(r, rec);
+		if (r->prior != NULL)
+			prior_step(r, rec);
+	} else if (rec->type == REC_PID) {
+		if (r->steps != NULL)
+			doc_pid(r, rec);
+		if (r->prior != NULL)
+			prior_pid(r, rec);
+	} else
+		doc_run(r->doc, rec);
+}
+
+/*
+ * Parses and checks every record of the loaded bytes in order (one reader
+ * for every command: a journal one of them calls corrupt, all do).
+ * Returns 0, or -1 with the offset of the bad record and why.
+ */
+static int
+replay(struct reader *r, const char *buf, size_t len, size_t *bad_at,
+    struct buf *why)
+{
+	struct rec	 rec;
+	const char	*p;
+	size_t		 off = 0, at = 0, plen;
+
+	while (at = off, journal_next(buf, len, &off, &p, &plen)) {
+		if (rec_parse(p, plen, &rec, why) < 0) {
+			*bad_at = at;
+			return -1;
+		}
+		if ((rec.type == REC_START) != (at == 0)) {
+			buf_adds(why, at == 0 ? "the first record is not a "
+			    "start record" : "a second start record");
+			rec_release(&rec);
+			*bad_at = at;
+			return -1;
+		}
+		apply(r, &rec);
+		rec_release(&rec);
+	}
+	if (off == 0) {
+		buf_adds(why, "no start record");
+		*bad_at = 0;
+		return -1;
+	}
 	return 0;
-}
-
-/* The latest step and pid records of one step key, in the loaded bytes. */
-struct latest {
-	const char	*step, *pid;
-	size_t		 steplen, pidlen;
-};
-
-/*
- * Our own records start '{"t":"step","k":"KEY"' or '{"t":"pid","k":"KEY"':
- * the key is found without parsing the rest.  Returns its length, or 0.
- */
-static size_t
-record_key(const char *p, size_t len, const char *type, const char **key)
-{
-	char	prefix[32];
-	size_t	n = (size_t)snprintf(prefix, sizeof prefix,
-		    "{\"t\":\"%s\",\"k\":\"", type), k;
-
-	if (len <= n || memcmp(p, prefix, n) != 0)
-		return 0;
-	for (k = n; k < len && p[k] != '"' && p[k] != '\\'; k++)
-		;
-	if (k == len || p[k] != '"')
-		return 0;
-	*key = p + n;
-	return k - n;
-}
-
-/* Parses one record into the document; -1 when it is not good JSON. */
-static int
-take(struct reader *r, const char *p, size_t len)
-{
-	return on_record(r, p, len);
-}
-
-/*
- * Only the last record of each step tells where it stands, so records of
- * steps are found by their key and parsed once per step (resuming a large
- * execution must be quick); the run's own records are parsed as they come.
- */
-static int
-read_records(struct reader *r, const char *buf, size_t len)
-{
-	struct hmap	  keys = HMAP_INIT;
-	struct latest	**order = NULL;
-	const char	 *p, *key;
-	size_t		  off = 0, plen, klen, n = 0, cap = 0, i;
-	int		  rc = 0;
-
-	while (rc == 0 && journal_next(buf, len, &off, &p, &plen)) {
-		struct latest	*l;
-		int		 pid = 0;
-
-		if ((klen = record_key(p, plen, "step", &key)) == 0 &&
-		    (klen = record_key(p, plen, "pid", &key)) > 0)
-			pid = 1;
-		if (klen == 0) {
-			rc = take(r, p, plen);
-			continue;
-		}
-		if ((l = hmap_getn(&keys, key, klen)) == NULL) {
-			l = xcalloc(1, sizeof *l);
-			hmap_putn(&keys, key, klen, l);
-			xgrow(&order, &cap, n + 1, sizeof *order);
-			order[n++] = l;
-		}
-		if (pid) {
-			l->pid = p;
-			l->pidlen = plen;
-		} else {
-			l->step = p;
-			l->steplen = plen;
-			l->pid = NULL;	/* a later attempt's pid comes later */
-		}
-	}
-	for (i = 0; i < n; i++) {
-		if (rc == 0 && order[i]->step != NULL)
-			rc = take(r, order[i]->step, order[i]->steplen);
-		if (rc == 0 && order[i]->pid != NULL)
-			rc = take(r, order[i]->pid, order[i]->pidlen);
-		free(order[i]);
-	}
-	free(order);
-	hmap_release(&keys);
-	return rc;
 }
 
 static struct json_object *
@@ -251,12 +289,42 @@ new_doc(const char *id)
 	return d;
 }
 
+/*
+ * Loads and replays the journal of execution id (folder dir, open as
+ * dfd) into r.  Returns 0, or the exit code after saying what is wrong.
+ */
+static int
+read_journal(struct reader *r, int dfd, const char *dir, const char *id,
+    struct journal_map *m, struct journal_scan *scan)
+{
+	struct buf	why = BUF_INIT;
+	size_t		bad_at = 0;
+	int		rc;
+
+	if ((rc = journal_load(dfd, "journal", m, scan)) == -1) {
+		error("cannot read '%s/journal':", dir);
+		return EXIT_IO;
+	}
+	if (rc == -2) {
+		bad_at = (size_t)scan->bad_at;
+		buf_adds(&why, "bad framing or checksum");
+	} else
+		rc = replay(r, m->p, m->len, &bad_at, &why);
+	if (rc < 0) {
+		error("execution '%s' is corrupt: bad record at byte %zu of "
+		    "'%s/journal': %s", id, bad_at, dir, buf_str(&why));
+		rc = EXIT_STATE;
+	}
+	buf_release(&why);
+	return rc;
+}
+
 int
 record_read(const char *state_dir, const char *id, struct json_object **out)
 {
 	struct reader		 r = { 0 };
 	struct journal_scan	 scan;
-	struct journal_map	 m;
+	struct journal_map	 m = { 0 };
 	char			*dir;
 	int			 dfd, rc;
 
@@ -276,32 +344,18 @@ record_read(const char *state_dir, const char *id, struct json_object **out)
 		free(dir);
 		return rc == ENOENT ? EXIT_STATE : EXIT_IO;
 	}
-	rc = journal_load(dfd, "journal", &m, &scan);
-	close(dfd);
-	if (rc == -1) {
-		error("cannot read '%s/journal':", dir);
-		free(dir);
-		return EXIT_IO;
-	}
 	r.doc = new_doc(id);
 	r.steps = json_object_new_array();
 	json_set(r.doc, "steps", r.steps);
-	r.path = dir;
-	if (rc == 0)
-		rc = read_records(&r, m.p, m.len);
-	else
-		r.bad = -1;
+	rc = read_journal(&r, dfd, dir, id, &m, &scan);
+	close(dfd);
 	hmap_release(&r.by_key);
 	journal_unload(&m);
-	if (rc < 0 || get(r.doc, "workflow_name") == NULL) {
-		error("execution '%s' is corrupt: bad record at byte %lld of "
-		    "'%s/journal'", id, (long long)(r.bad < 0 ? scan.bad_at :
-		    r.bad ? scan.good : 0), dir);
-		json_object_put(r.doc);
-		free(dir);
-		return EXIT_STATE;
-	}
 	free(dir);
+	if (rc != 0) {
+		json_object_put(r.doc);
+		return rc;
+	}
 	*out = r.doc;
 	return 0;
 }
@@ -449,30 +503,46 @@ record_public(struct json_object *doc)
 	}
 }
 
+/* The most a summary.json may hold; a bigger one is damaged. */
+#define SUMMARY_MAX	(1 << 20)
+
 struct json_object *
 record_summary(const char *state_dir, const char *id)
 {
 	struct json_object	*o, *doc;
 	struct buf		 why = BUF_INIT, text = BUF_INIT;
 	char			*path, chunk[4096];
+	struct stat		 st;
 	ssize_t			 n;
 	int			 fd, ok = 0;
 
 	path = xasprintf("%s/executions/%s/summary.json", state_dir, id);
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	/* Not a FIFO's reader, nor a huge file's: a summary is small. */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
 	free(path);
+	if (fd >= 0 && (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
+	    st.st_size > SUMMARY_MAX)) {
+		close(fd);
+		fd = -1;
+	}
 	if (fd >= 0) {
-		while ((n = read(fd, chunk, sizeof chunk)) > 0)
+		while (text.len <= SUMMARY_MAX &&
+		    (n = read(fd, chunk, sizeof chunk)) > 0)
 			buf_add(&text, chunk, (size_t)n);
 		close(fd);
 		o = json_parse(buf_str(&text), text.len, &ok, &why);
 		buf_release(&text);
-		buf_release(&why);
-		if (ok && json_object_is_type(o, json_type_object))
+		if (ok && rec_check_summary(o, &why) == 0) {
+			buf_release(&why);
 			return o;
+		}
+		buf_release(&why);
 		json_object_put(o);
 	}
-	/* No summary (a crash before it was written): read the journal. */
+	/*
+	 * No summary (a crash before it was written), or a damaged one: the
+	 * journal, which the summary only follows, decides.
+	 */
 	error_capture(&why);
 	ok = record_read(state_dir, id, &doc);
 	error_capture_end();
@@ -540,116 +610,34 @@ record_liveness(const char *state_dir, const char *id,
 	}
 }
 
-/* The value after "key": in a record of ours, or NULL. */
-static const char *
-field_at(const char *p, size_t len, const char *key)
-{
-	char		 pat[32];
-	const char	*end = p + len, *at;
-	size_t		 n = (size_t)snprintf(pat, sizeof pat, "\"%s\":", key);
-
-	/* '"key":' outside a string: inside one every quote is escaped. */
-	for (at = p; (at = memmem(at, (size_t)(end - at), pat, n)) != NULL;
-	    at += n)
-		if (at > p && (at[-1] == ',' || at[-1] == '{'))
-			return at + n;
-	return NULL;
-}
-
-static void
-prior_step(struct prior_step *ps, const char *p, size_t len)
-{
-	const char		*v;
-	size_t			 n;
-
-	if ((v = field_at(p, len, "s")) != NULL && *v == '"') {
-		n = strcspn(v + 1, "\"");
-		snprintf(ps->status, sizeof ps->status, "%.*s", (int)n, v + 1);
-	}
-	if ((v = field_at(p, len, "a")) != NULL)
-		ps->attempts = atoi(v);
-	if ((v = field_at(p, len, "h")) != NULL && *v == '"')
-		ps->hash = strtoull(v + 1, NULL, 16);
-	ps->result_at = NULL;
-	if (strcmp(ps->status, "completed") == 0 &&
-	    (v = field_at(p, len, "result")) != NULL) {
-		ps->result_at = v;
-		ps->result_len = (size_t)(p + len - v);
-	}
-}
-
 struct json_object *
 prior_result(struct prior_step *ps)
 {
-	struct json_tokener	*tok;
-
-	if (ps->result != NULL || ps->result_at == NULL)
-		return ps->result;
-	/* json-c stops at the end of the value: the rest is not read. */
-	tok = json_tokener_new();
-	ps->result = json_tokener_parse_ex(tok, ps->result_at,
-	    (int)ps->result_len);
-	json_tokener_free(tok);
 	return ps->result;
-}
-
-static int
-prior_records(struct prior *pr, struct reader *r, size_t len)
-{
-	struct hmap	 index = HMAP_INIT;	/* key -> position + 1 */
-	const char	*p, *key;
-	size_t		 off = 0, plen, klen, cap = 0, i;
-	int		 rc = 0;
-
-	while (rc == 0 && journal_next(pr->journal.p, len, &off, &p, &plen)) {
-		struct prior_step	*ps;
-		uintptr_t		 at;
-
-		if ((klen = record_key(p, plen, "step", &key)) == 0) {
-			if (record_key(p, plen, "pid", &key) == 0)
-				rc = take(r, p, plen);
-			continue;
-		}
-		if ((at = (uintptr_t)hmap_getn(&index, key, klen)) == 0) {
-			xgrow(&pr->all, &cap, pr->n + 1, sizeof *pr->all);
-			memset(&pr->all[pr->n], 0, sizeof *pr->all);
-			pr->all[pr->n].key = key;
-			pr->all[pr->n].keylen = klen;
-			at = ++pr->n;
-			hmap_putn(&index, key, klen, (void *)at);
-		}
-		ps = &pr->all[at - 1];
-		prior_step(ps, p, plen);
-	}
-	hmap_release(&index);
-	for (i = 0; i < pr->n; i++)
-		hmap_putn(&pr->steps, pr->all[i].key, pr->all[i].keylen,
-		    &pr->all[i]);
-	return rc;
 }
 
 int
 record_prior(int dirfd, const char *dir, const char *id, struct prior *pr,
     struct journal_scan *scan)
 {
-	struct reader	 r = { 0 };
-	int		 rc;
+	struct reader		r = { 0 };
+	struct journal_map	m = { 0 };
+	size_t			i;
+	int			rc;
 
 	memset(pr, 0, sizeof *pr);
-	if ((rc = journal_load(dirfd, "journal", &pr->journal, scan)) == -1) {
-		error("cannot read '%s/journal':", dir);
-		return EXIT_IO;
-	}
 	r.doc = pr->doc = new_doc(id);
-	if (rc == 0)
-		rc = prior_records(pr, &r, pr->journal.len);
-	if (rc < 0 || get(pr->doc, "workflow_name") == NULL) {
-		error("execution '%s' is corrupt: bad record at byte %lld of "
-		    "'%s/journal'", id, (long long)(rc == -2 ? scan->bad_at :
-		    scan->good), dir);
+	r.prior = pr;
+	rc = read_journal(&r, dirfd, dir, id, &m, scan);
+	journal_unload(&m);
+	hmap_release(&r.index);
+	if (rc != 0) {
 		prior_release(pr);
-		return EXIT_STATE;
+		return rc;
 	}
+	for (i = 0; i < pr->n; i++)
+		hmap_putn(&pr->steps, pr->all[i].key, pr->all[i].keylen,
+		    &pr->all[i]);
 	return 0;
 }
 
@@ -658,11 +646,12 @@ prior_release(struct prior *pr)
 {
 	size_t	i;
 
-	for (i = 0; i < pr->n; i++)
+	for (i = 0; i < pr->n; i++) {
 		json_object_put(pr->all[i].result);
+		free(pr->all[i].key);
+	}
 	free(pr->all);
 	hmap_release(&pr->steps);
 	json_object_put(pr->doc);
-	journal_unload(&pr->journal);
 	memset(pr, 0, sizeof *pr);
 }

@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "base/hmap.h"
 #include "state/journal.h"
@@ -52,14 +53,16 @@ struct json_object *record_summary(const char *state_dir, const char *id);
 const char *record_latest(const char *state_dir, char ***ids, size_t *n);
 /* What resume needs of a recorded step. */
 struct prior_step {
-	const char		*key;		/* into the journal's bytes */
+	char			*key;
 	size_t			 keylen;
 	char			 status[12];	/* its last recorded status */
 	uint64_t		 hash;		/* of its definition then */
 	int			 attempts;
-	const char		*result_at;	/* when completed: its JSON, */
-	size_t			 result_len;	/* (what follows it too) */
-	struct json_object	*result;	/* parsed by prior_result() */
+	struct json_object	*result;	/* when completed, or NULL */
+	/* The process of its last attempt, when recorded after its status. */
+	pid_t			 pid;
+	uint64_t		 pstart;	/* its start time */
+	char			 boot[40];	/* the boot it ran in */
 };
 
 /* What resume needs of a recorded execution. */
@@ -68,20 +71,20 @@ struct prior {
 	struct hmap		 steps;		/* key -> struct prior_step */
 	struct prior_step	*all;
 	size_t			 n;
-	struct journal_map	 journal;	/* keys point into it */
 };
 
 /*
  * Reads execution id (folder dir, open as dirfd) for resume: the run's
  * record and, for each step, its last status, definition hash, attempts
- * and (completed) result.  Only what is needed is parsed, so a large
- * execution resumes quickly; scan tells of a torn tail.  Returns 0, or
- * the exit code after an error (3 corrupt, 4 unreadable).
+ * and (completed) result.  Every record is parsed and checked as
+ * record_read() does, so that no command acts on a journal another calls
+ * corrupt; scan tells of a torn tail.  Returns 0, or the exit code after
+ * an error (3 corrupt, 4 unreadable).
  */
 int	 record_prior(int dirfd, const char *dir, const char *id,
 	    struct prior *, struct journal_scan *scan);
 void	 prior_release(struct prior *);
-/* The recorded result of a completed step (parsed once), or NULL. */
+/* The recorded result of a completed step, or NULL. */
 struct json_object *prior_result(struct prior_step *);
 /* The ids of every execution in the state folder, newest first. */
 int	 record_list(const char *state_dir, char ***ids, size_t *n);

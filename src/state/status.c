@@ -7,7 +7,8 @@
 static const char *const	status_names[] = { "pending", "running",
 				    "completed", "failed", "skipped" };
 static const char *const	exec_names[] = { "running", "completed",
-				    "failed", "interrupted", "cancelled" };
+				    "failed", "interrupted", "cancelled",
+				    "timed_out", "paused" };
 
 const char *
 status_name(enum status s)

@@ -16,7 +16,9 @@ enum exec_status {
 	EX_COMPLETED,
 	EX_FAILED,
 	EX_INTERRUPTED,
-	EX_CANCELLED
+	EX_CANCELLED,
+	EX_TIMED_OUT,	/* its timeout (--timeout, spec.timeout) ended it */
+	EX_PAUSED	/* muster pause: stopped between steps, resumable */
 };
 const char	*exec_status_name(enum exec_status);
 int		 exec_status_parse(const char *);	/* -1: unknown */

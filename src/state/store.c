@@ -53,13 +53,24 @@ record_parse_time(const char *s)
 {
 	struct tm	tm;
 	const char	*p;
-	int		ms = 0;
+	int		ms = 0, i;
 
 	memset(&tm, 0, sizeof tm);
 	if (s == NULL || (p = strptime(s, "%Y-%m-%dT%H:%M:%S", &tm)) == NULL)
 		return 0;
-	if (*p == '.')
-		ms = atoi(p + 1);
+	/* Nanoseconds in an int64_t reach from 1678 to 2262. */
+	if (tm.tm_year < 1700 - 1900 || tm.tm_year > 2261 - 1900)
+		return 0;
+	if (*p == '.') {
+		for (i = 0, p++; i < 3 && *p >= '0' && *p <= '9'; i++, p++)
+			ms = ms * 10 + (*p - '0');
+		if (i != 3)
+			return 0;
+	}
+	if (*p == 'Z')
+		p++;
+	if (*p != '\0')
+		return 0;
 	return ((int64_t)timegm(&tm) * 1000 + ms) * 1000000;
 }
 

@@ -1,9 +1,11 @@
 /* svc-health.c: probing a service, counted against its thresholds. */
 #include <fcntl.h>
 #include <signal.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <json-c/json.h>
@@ -151,6 +153,35 @@ probe(struct svcenv *e, struct svc *s, struct json_object *data,
 	}
 }
 
+int
+health_port_taken(struct svc *s, struct json_object *data, struct buf *why)
+{
+	const struct service_class	*c = s->class;
+	struct buf			 port = BUF_INIT, host = BUF_INIT;
+	struct buf			 err = BUF_INIT;
+	int				 taken = 0;
+
+	if (!c->health_enabled || c->ndaemon_cmd == 0 ||
+	    (c->probe != PROBE_HTTP && c->probe != PROBE_TCP))
+		return 0;
+	if (c->probe == PROBE_HTTP ?
+	    text(&c->http_port, data, "80", &port, &err) == 0 &&
+	    text(&c->http_host, data, "127.0.0.1", &host, &err) == 0 :
+	    text(&c->tcp_port, data, "80", &port, &err) == 0 &&
+	    text(&c->tcp_host, data, "127.0.0.1", &host, &err) == 0)
+		taken = health_tcp(buf_str(&host), buf_str(&port),
+		    c->health_timeout_ns < 1000000000 ? c->health_timeout_ns :
+		    1000000000, &err);
+	if (taken)
+		buf_printf(why, "port %s on %s answers before the daemon "
+		    "started: another process serves it", buf_str(&port),
+		    buf_str(&host));
+	buf_release(&port);
+	buf_release(&host);
+	buf_release(&err);
+	return taken;
+}
+
 static int
 counter(struct json_object *h, const char *key)
 {
@@ -177,6 +208,14 @@ health_probe(struct svcenv *e, struct svc *s, struct json_object *data)
 		return 0;
 	}
 	ok = probe(e, s, data, &why);
+	/* An answer while its own daemon is dead came from someone else. */
+	if (ok && json_object_object_get(s->rec, "daemon") != NULL &&
+	    !daemon_alive(s)) {
+		buf_release(&why);
+		daemon_reap(e, s);
+		json_set(h, "status", json_str("unhealthy"));
+		return 0;
+	}
 	succ = ok ? counter(h, "successes") + 1 : 0;
 	fail = ok ? 0 : counter(h, "failures") + 1;
 	record_time(t, sizeof t, clock_wall_ns());
@@ -203,6 +242,16 @@ health_wait(struct svcenv *e, struct svc *s, struct json_object *data,
 	int64_t		 end = clock_mono_ns() + timeout_ns;
 	const char	*st;
 
+	/* initialDelaySeconds: the service is given that long to start. */
+	if (s->class->initial_delay_ns > 0) {
+		int64_t		d = s->class->initial_delay_ns < timeout_ns ?
+				    s->class->initial_delay_ns : timeout_ns;
+		struct timespec	ts = { (time_t)(d / 1000000000),
+				    (long)(d % 1000000000) };
+
+		while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+			;
+	}
 	for (;;) {
 		health_probe(e, s, data);
 		st = svc_str(s, "state");

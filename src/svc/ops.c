@@ -14,6 +14,7 @@
 #include "engine/render.h"
 #include "engine/run.h"
 #include "def/schema.h"
+#include "svc/probe.h"
 #include "svc/service.h"
 #include "base/value.h"
 
@@ -22,6 +23,60 @@ static struct json_object *
 view(struct svc *s)
 {
 	return json_object_get(s->rec);
+}
+
+/* Keeps of args what Tool file name declares (all, for other tools). */
+static struct json_object *
+tool_declared(struct svcenv *e, const char *name, struct json_object *args)
+{
+	struct tool		*t = project_tool(e->p, name);
+	struct json_object	*out;
+	size_t			 i;
+
+	if (t == NULL)
+		return args;
+	out = json_object_new_object();
+	for (i = 0; i < t->args.n; i++) {
+		struct json_object	*v;
+
+		if (json_object_object_get_ex(args, t->args.args[i].name, &v))
+			json_set(out, t->args.args[i].name,
+			    json_object_get(v));
+	}
+	json_object_put(args);
+	return out;
+}
+
+/*
+ * What a tool of the document's lifecycle: block is given: the instance's
+ * arguments, and its class's resources rendered over them (new), or NULL
+ * with the reason in err.
+ */
+static struct json_object *
+lifecycle_args(struct svcenv *e, struct svc *s, const struct lifecycle *lc,
+    struct buf *err)
+{
+	struct json_object	*in = json_object_object_get(s->rec, "args");
+	struct json_object	*args = json_object_new_object(), *root, *r;
+
+	if (json_object_is_type(in, json_type_object)) {
+		json_object_object_foreach(in, k, v)
+			json_set(args, k, json_object_get(v));
+	}
+	if (json_object_object_get_ex(s->rec, "replicas", &r))
+		json_set(args, "replicas", json_object_get(r));
+	if (s->class->resources != NULL) {
+		root = render_root(in, NULL, NULL, NULL, NULL);
+		json_set(root, "name", json_str(s->name));
+		if (render_value(s->class->resources, root, &r, err) < 0) {
+			json_object_put(root);
+			json_object_put(args);
+			return NULL;
+		}
+		json_object_put(root);
+		json_set(args, "resources", r);
+	}
+	return tool_declared(e, lc->tool, args);
 }
 
 /*
@@ -43,6 +98,9 @@ lifecycle(struct svcenv *e, struct svc *s, const struct lifecycle *lc,
 	co.log_fd = openat(e->dirfd, log, O_WRONLY | O_APPEND | O_CREAT |
 	    O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (lc->args != NULL && render_value(lc->args, data, &args, err) < 0)
+		goto out;
+	if (lc->pass_args && lc->args == NULL &&
+	    (args = lifecycle_args(e, s, lc, err)) == NULL)
 		goto out;
 	if (call_tool(e->p, lc->tool, args, &co, &res, err) != 0)
 		goto out;
@@ -70,20 +128,31 @@ out:
 	return rc;
 }
 
-/* The class's outputs block, rendered once the service runs. */
-static void
+/*
+ * The class's outputs block, rendered once the service runs.  When it
+ * cannot be rendered the operation fails: the instance is marked failed
+ * (its daemon left for stop or delete) and EXIT_STEP_FAILED returned.
+ */
+static int
 render_outputs(struct svc *s)
 {
 	struct json_object	*data = svc_data(s), *o = NULL;
-	struct buf		 err = BUF_INIT;
+	struct buf		 err = BUF_INIT, why = BUF_INIT;
+	int			 rc = 0;
 
+	json_object_object_del(s->rec, "outputs_error");
 	if (s->class->outputs != NULL &&
 	    render_value(s->class->outputs, data, &o, &err) == 0)
 		json_set(s->rec, "outputs", o);
-	else if (s->class->outputs != NULL)
-		json_set(s->rec, "outputs_error", json_str(buf_str(&err)));
+	else if (s->class->outputs != NULL) {
+		buf_printf(&why, "outputs: %s", buf_str(&err));
+		svc_set_state(s, "failed", buf_str(&why));
+		rc = EXIT_STEP_FAILED;
+	}
 	json_object_put(data);
 	buf_release(&err);
+	buf_release(&why);
+	return rc;
 }
 
 /* Starts a held instance (daemon or start tool), then waits for health. */
@@ -98,8 +167,8 @@ bring_up(struct svcenv *e, struct svc *s, int64_t timeout, int wait)
 	json_object_object_del(s->rec, "health");
 	if (svc_save(e, s) < 0)
 		rc = EXIT_IO;
-	else if (s->class->ndaemon_cmd > 0 && daemon_start(e, s, data,
-	    &err) < 0)
+	else if (s->class->ndaemon_cmd > 0 && (health_port_taken(s, data,
+	    &err) || daemon_start(e, s, data, &err) < 0))
 		rc = EXIT_STEP_FAILED;
 	else if (s->class->start != NULL && lifecycle(e, s, s->class->start,
 	    timeout > 0 ? timeout : s->class->create_timeout_ns, &err) < 0)
@@ -114,7 +183,8 @@ bring_up(struct svcenv *e, struct svc *s, int64_t timeout, int wait)
 		if (wait)
 			rc = health_wait(e, s, data, timeout > 0 ? timeout :
 			    s->class->create_timeout_ns);
-		render_outputs(s);
+		if (rc == 0)
+			rc = render_outputs(s);
 	}
 	if (svc_save(e, s) < 0 && rc == 0)
 		rc = EXIT_IO;
@@ -134,6 +204,10 @@ bring_down(struct svcenv *e, struct svc *s)
 		return 0;	/* stopped already: nothing to undo */
 	svc_set_state(s, "stopping", NULL);
 	svc_save(e, s);
+	if (s->class_broken && e->verbose >= 0)
+		warn("service class '%s' has errors: stopping service '%s' "
+		    "without it (its daemon gets SIGTERM)", svc_str(s, "class"),
+		    s->name);
 	if (s->class != NULL && s->class->stop != NULL &&
 	    lifecycle(e, s, s->class->stop,
 	    s->class->delete_timeout_ns, &err) < 0) {
@@ -219,20 +293,68 @@ static struct json_object *
 new_record(struct service_class *c, const char *name, struct json_object *in)
 {
 	struct json_object	*r = json_object_new_object();
-	struct mask		*m = mask_new();
 	char			 t[40];
 
-	/* Secret arguments are never written down. */
-	mask_add_secrets(m, &c->args, in);
 	record_time(t, sizeof t, clock_wall_ns());
 	json_set(r, "name", json_str(name));
 	json_set(r, "class", json_str(c->name));
 	json_set(r, "state", json_str("starting"));
-	json_set(r, "args", mask_json(m, in));
+	/* Secret arguments are never written down. */
+	json_set(r, "args", mask_args(&c->args, in));
 	json_set(r, "created_at", json_str(t));
 	json_set(r, "depends_on", json_object_new_array());
-	mask_free(m);
 	return r;
+}
+
+/*
+ * An external dependency is probed once by an HTTP GET of its URL (a
+ * template over the arguments): muster does not start it.
+ */
+static int
+probe_external(struct service_class *c, const struct external_dep *x,
+    struct json_object *args)
+{
+	struct json_object	*root = render_root(args, NULL, NULL, NULL,
+				    NULL);
+	struct buf		 url = BUF_INIT, why = BUF_INIT;
+	char			*scheme, *host, *port, *path, *u;
+	int			 ok = 0;
+
+	if (render_text(&x->url, root, 0, &url, &why) < 0)
+		goto out;
+	buf_str(&url);
+	u = url.s;
+	scheme = u;
+	if ((host = strstr(u, "://")) == NULL) {
+		buf_printf(&why, "'%s' is not an http or https URL", u);
+		goto out;
+	}
+	*host = '\0';
+	host += 3;
+	path = host + strcspn(host, "/");
+	port = memchr(host, ':', (size_t)(path - host));
+	{
+		char	*h = xstrndup(host, (size_t)((port ? port : path) -
+			    host));
+		char	*pt = port ? xstrndup(port + 1, (size_t)(path - port -
+			    1)) : xstrdup(strcmp(scheme, "https") == 0 ? "443" :
+			    "80");
+		char	*pa = xstrdup(*path ? path : "/");
+
+		ok = health_http(scheme, h, pt, pa, c->health_timeout_ns,
+		    &why);
+		free(h);
+		free(pt);
+		free(pa);
+	}
+out:
+	if (!ok)
+		error("external dependency '%s' of service class '%s' is not "
+		    "healthy: %s", x->name, c->name, buf_str(&why));
+	json_object_put(root);
+	buf_release(&url);
+	buf_release(&why);
+	return ok ? 0 : EXIT_STEP_FAILED;
 }
 
 int
@@ -252,6 +374,8 @@ svc_create(struct svcenv *e, const char *class, const char *name,
 		error("no service class '%s'", class);
 		return EXIT_USAGE;
 	}
+	if (project_usable_class(e->p, c, true) < 0)
+		return EXIT_USAGE;
 	if (schema_apply(&c->args, args, NULL, &in) < 0 ||
 	    (iname = instance_name(c, name, in)) == NULL) {
 		json_object_put(in);
@@ -261,6 +385,8 @@ svc_create(struct svcenv *e, const char *class, const char *name,
 	/* Fail before starting dependencies when it cannot be made. */
 	if ((rc = svc_absent(e, iname)) != 0)
 		goto out;
+	for (i = 0; i < c->next && rc == 0; i++)
+		rc = probe_external(c, &c->ext[i], in);
 	for (i = 0; i < c->ndeps && rc == 0; i++)
 		rc = ensure_dependency(e, c->dep_classes[i], deps, timeout);
 	if (rc != 0)
@@ -297,7 +423,12 @@ open_existing(struct svcenv *e, const char *name, struct svc *s)
 	}
 	if (rc != 0)
 		svc_close(s);
-	else if (s->class == NULL) {
+	else if (s->class_broken) {
+		project_usable_class(e->p, project_class(e->p,
+		    svc_str(s, "class")), true);
+		svc_close(s);
+		return EXIT_USAGE;
+	} else if (s->class == NULL) {
 		error("service '%s' is of class '%s', which is no longer "
 		    "defined", name, svc_str(s, "class"));
 		svc_close(s);
@@ -327,7 +458,8 @@ settle(struct svcenv *e, struct svc *s, int64_t timeout)
 
 	rc = health_wait(e, s, data, timeout > 0 ? timeout :
 	    s->class->create_timeout_ns);
-	render_outputs(s);
+	if (rc == 0)
+		rc = render_outputs(s);
 	if (svc_save(e, s) < 0 && rc == 0)
 		rc = EXIT_IO;
 	json_object_put(data);
@@ -390,6 +522,36 @@ svc_restart(struct svcenv *e, const char *name, int64_t timeout,
 			rc = settle(e, &s, timeout);
 	} else if ((rc = bring_down(e, &s)) == 0)
 		rc = bring_up(e, &s, timeout, 1);
+	*out = view(&s);
+	svc_close(&s);
+	buf_release(&err);
+	return rc;
+}
+
+int
+svc_scale(struct svcenv *e, const char *name, int64_t replicas,
+    int64_t timeout, struct json_object **out)
+{
+	struct buf		 err = BUF_INIT;
+	struct svc		 s;
+	int			 rc;
+
+	*out = NULL;
+	if ((rc = open_existing(e, name, &s)) != 0)
+		return rc;
+	if (s.class->scale == NULL) {
+		error("service class '%s' has no scale tool (lifecycleTools."
+		    "scale or lifecycle.scaleTool)", s.class->name);
+		svc_close(&s);
+		return EXIT_STEP_FAILED;
+	}
+	json_set(s.rec, "replicas", json_object_new_int64(replicas));
+	if (lifecycle(e, &s, s.class->scale, timeout > 0 ? timeout :
+	    s.class->create_timeout_ns, &err) < 0) {
+		error("scale '%s': %s", name, buf_str(&err));
+		rc = EXIT_STEP_FAILED;
+	} else
+		rc = svc_save(e, &s) < 0 ? EXIT_IO : 0;
 	*out = view(&s);
 	svc_close(&s);
 	buf_release(&err);
@@ -491,7 +653,7 @@ svc_status(struct svcenv *e, const char *name, struct json_object **out)
 			data = svc_data(&s);
 			health_probe(e, &s, data);
 			json_object_put(data);
-			render_outputs(&s);
+			render_outputs(&s);	/* status never fails */
 		}
 		if (svc_save(e, &s) < 0)
 			rc = EXIT_IO;

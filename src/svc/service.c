@@ -179,6 +179,12 @@ svc_open(struct svcenv *e, const char *name, struct svc *s)
 	if (s->rec == NULL)
 		return 1;
 	s->class = project_class(e->p, svc_str(s, "class"));
+	if (s->class != NULL && e->p->problems.len > 0 &&
+	    project_usable_class(e->p, s->class, false) < 0) {
+		/* Only what needs the class refuses (open_existing). */
+		s->class = NULL;
+		s->class_broken = true;
+	}
 	return 0;
 }
 
@@ -250,6 +256,8 @@ svc_data(struct svc *s)
 	json_set(d, "outputs", json_object_object_get_ex(s->rec,
 	    "tool_outputs", &v) ? json_object_get(v) :
 	    json_object_new_object());
+	if (json_object_object_get_ex(s->rec, "replicas", &v))
+		json_set(d, "replicas", json_object_get(v));
 	return d;
 }
 
@@ -257,6 +265,25 @@ static int
 by_name(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/*
+ * A listed instance whose daemon is dead is shown failed, whatever its
+ * record last said (a list probes nothing and writes nothing).
+ */
+static void
+mark_dead(struct json_object *r)
+{
+	struct svc	 s = { .rec = r };
+	const char	*st = svc_str(&s, "state");
+
+	if (json_object_object_get(r, "daemon") == NULL || st == NULL ||
+	    strcmp(st, "stopped") == 0 || strcmp(st, "failed") == 0 ||
+	    daemon_alive(&s))
+		return;
+	json_set(r, "state", json_str("failed"));
+	json_set(r, "error", json_str("the daemon is gone"));
+	json_object_object_del(r, "health");
 }
 
 int
@@ -292,8 +319,10 @@ svc_list(struct svcenv *e, struct json_object **out)
 		struct json_object	*r;
 
 		buf_truncate(&why, 0);
-		if ((r = read_json(e->dirfd, names[i], &why)) != NULL)
+		if ((r = read_json(e->dirfd, names[i], &why)) != NULL) {
+			mark_dead(r);
 			json_object_array_add(*out, r);
+		}
 		else if (errno != ENOENT)	/* deleted meanwhile: fine */
 			warn("skipping '%s/%s': %s", e->dir, names[i],
 			    why.len ? buf_str(&why) : strerror(errno));

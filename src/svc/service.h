@@ -23,7 +23,8 @@ struct svcenv {
 /* An instance while an operation holds it (its lock and its record). */
 struct svc {
 	char			*name;
-	struct service_class	*class;
+	struct service_class	*class;	/* NULL: gone or broken */
+	bool			 class_broken;	/* defined with errors */
 	struct json_object	*rec;	/* the state document */
 	int			 lock_fd;
 	int			 dirfd;	/* the env's, for the lock file */
@@ -57,6 +58,12 @@ int	 svc_create(struct svcenv *, const char *class, const char *name,
 int	 svc_start(struct svcenv *, const char *name, int64_t timeout_ns,
 	    struct json_object **out);
 int	 svc_stop(struct svcenv *, const char *name, struct json_object **out);
+/*
+ * Calls the class's scale tool for instance name with .replicas (kept in
+ * its record); fails when the class has none.
+ */
+int	 svc_scale(struct svcenv *, const char *name, int64_t replicas,
+	    int64_t timeout_ns, struct json_object **out);
 int	 svc_restart(struct svcenv *, const char *name, int64_t timeout_ns,
 	    struct json_object **out);
 int	 svc_delete(struct svcenv *, const char *name, bool force,
@@ -77,6 +84,13 @@ void	 daemon_stop(struct svcenv *, struct svc *);
 void	 daemon_reap(struct svcenv *, struct svc *);
 
 /* svc-health.c: probes, counted against the class's thresholds. */
+/*
+ * Whether the port the class's http or tcp probe looks at answers before
+ * its daemon started: then a probe would reach another process.  1 with
+ * the reason in why, else 0.
+ */
+int	 health_port_taken(struct svc *, struct json_object *data,
+	    struct buf *why);
 /* One probe: returns 1 healthy, 0 not, recording it in the record. */
 int	 health_probe(struct svcenv *, struct svc *, struct json_object *data);
 /*

@@ -57,32 +57,70 @@ eval_field(struct exec *x, const char *name, int hasargs,
 	return 0;
 }
 
+/* A method call's arguments: the command's words after the first, then the
+ * piped value. */
+static int
+method_call(struct exec *x, const struct tval *dot, const struct node *cmd,
+    const struct tval *final, const struct tval *recv, const char *name,
+    struct tval *out)
+{
+	int		 n = cmd != NULL ? (int)cmd->u.list.n - 1 : 0, i, rc;
+	struct tval	*a = exec_alloc(x, (size_t)(n + 1) * sizeof *a);
+
+	if (a == NULL)
+		return -1;
+	for (i = 0; i < n; i++)
+		if (eval_arg(x, dot, cmd->u.list.v[i + 1], P_ANY, &a[i]) < 0)
+			return -1;
+	if (final != NULL)
+		a[n++] = *final;
+	if (cmd != NULL)
+		exec_at(x, cmd);
+	rc = tmpl_method(x, recv, name, a, n, out);
+	return rc;
+}
+
 static int
 eval_chain(struct exec *x, const struct tval *recv, const struct node *n,
-    int hasargs, struct tval *out)
+    const struct tval *dot, const struct node *cmd, const struct tval *final,
+    struct tval *out)
 {
-	struct tval	r = *recv;
+	struct tval	r = *recv, m;
 	unsigned	i;
+	int		last, rc;
 
-	for (i = 0; i < n->u.field.n; i++)
-		if (eval_field(x, n->u.field.ident[i],
-		    i + 1 == n->u.field.n ? hasargs : 0, &r, &r) < 0)
+	for (i = 0; i < n->u.field.n; i++) {
+		last = i + 1 == n->u.field.n;
+		if (tmpl_has_methods(&r)) {
+			rc = method_call(x, dot, last ? cmd : NULL, last ?
+			    final : NULL, &r, n->u.field.ident[i], &m);
+			if (rc < 0)
+				return -1;
+			if (rc > 0) {
+				r = m;
+				continue;
+			}
+		}
+		if (eval_field(x, n->u.field.ident[i], last && ((cmd != NULL &&
+		    cmd->u.list.n > 1) || final != NULL), &r, &r) < 0)
 			return -1;
+	}
 	*out = r;
 	return 0;
 }
 
-/* .a.b, $x.a.b and (pipe).a.b; nargs and final as for a command. */
+/* .a.b, $x.a.b and (pipe).a.b; cmd (NULL for an argument) and final as
+ * for a command. */
 static int
 eval_fields(struct exec *x, const struct tval *dot, const struct node *n,
-    int nargs, const struct tval *final, struct tval *out)
+    const struct node *cmd, const struct tval *final, struct tval *out)
 {
 	struct tval	base;
 	struct var	*v;
 
 	exec_at(x, n);
 	if (n->type == N_FIELD)
-		return eval_chain(x, dot, n, nargs > 1 || final, out);
+		return eval_chain(x, dot, n, dot, cmd, final, out);
 	if (n->type == N_VAR) {
 		if ((v = exec_find_var(x, n->u.field.var)) == NULL)
 			return -1;
@@ -91,7 +129,7 @@ eval_fields(struct exec *x, const struct tval *dot, const struct node *n,
 			return 0;
 		}
 		base = v->v;
-		return eval_chain(x, &base, n, nargs > 1 || final, out);
+		return eval_chain(x, &base, n, dot, cmd, final, out);
 	}
 	if (n->u.field.base->type == N_NIL)
 		return exec_fail(x, "indirection through explicit nil in %.*s",
@@ -99,38 +137,61 @@ eval_fields(struct exec *x, const struct tval *dot, const struct node *n,
 	if (eval_arg(x, dot, n->u.field.base, P_ANY, &base) < 0)
 		return -1;
 	exec_at(x, n);
-	return eval_chain(x, &base, n, nargs > 1 || final, out);
+	return eval_chain(x, &base, n, dot, cmd, final, out);
 }
+
+/* Go's names of the parameter types. */
+static const char	*ptype_names[] = { "interface {}", "string", "int",
+	"bool", "map[string]interface {}", "[]interface {}", "time.Time",
+	"uint32", "float64", "sprig.certificate", "int64" };
 
 static int
 validate(struct exec *x, const struct tval *v, int type)
 {
-	static const char	*names[] = { "interface {}", "string", "int" };
-	int			 want = type == P_STRING ? TV_STRING : TV_INT;
+	static const unsigned char	want[] = { 0, TV_STRING, TV_INT,
+		TV_BOOL, TV_MAP, TV_LIST, TV_TIME, TV_INT, TV_FLOAT, TV_MAP,
+		TV_INT };
 
-	if (type == P_ANY || v->kind == want)
+	if (type == P_ANY || (v->kind == want[type] && (type != P_INT ||
+	    v->gt == GT_PLAIN) && (type != P_INT64 || v->gt == GT_INT64) &&
+	    type != P_U32))
+		return 0;
+	if (v->kind == TV_MISSING && (type == P_MAP || type == P_LIST))
 		return 0;
 	if (v->kind == TV_MISSING)
-		return exec_fail(x, "invalid value; expected %s", names[type]);
+		return exec_fail(x, "invalid value; expected %s",
+		    ptype_names[type]);
 	return exec_fail(x, "wrong type for value; expected %s; got %s",
-	    names[type], tval_type(v));
+	    ptype_names[type], tval_type(v));
 }
 
 static int
 literal(struct exec *x, const struct node *n, int type, struct tval *out)
 {
-	static const char	*want[] = { "", "string", "integer" };
-
 	memset(out, 0, sizeof *out);
 	if (type == P_STRING && n->type != N_STRING)
 		goto bad;
-	if (type == P_INT) {
-		if (n->type != N_NUMBER || !n->u.num->is_int)
+	if (type == P_BOOL) {
+		if (n->type != N_BOOL)
+			goto bad;
+	} else if (type == P_INT || type == P_U32 || type == P_INT64) {
+		if (n->type != N_NUMBER || !n->u.num->is_int ||
+		    (type == P_U32 && (n->u.num->i < 0 ||
+		    n->u.num->i > 0xFFFFFFFFLL)))
 			goto bad;
 		out->kind = TV_INT;
 		out->u.i = n->u.num->i;
 		return 0;
-	}
+	} else if (type == P_FLOAT) {
+		if (n->type != N_NUMBER || !n->u.num->is_float)
+			goto bad;
+		out->kind = TV_FLOAT;
+		out->u.f = n->u.num->f;
+		return 0;
+	} else if (type != P_ANY && type != P_STRING)
+		return exec_fail(x, "can't handle %.*s for arg of type %s",
+		    (int)(n->end - n->pos), x->t->src + n->pos,
+		    ptype_names[type]);
 	switch (n->type) {
 	case N_BOOL:
 		out->kind = TV_BOOL;
@@ -149,8 +210,9 @@ literal(struct exec *x, const struct node *n, int type, struct tval *out)
 	return exec_fail(x, "can't handle %.*s for arg", (int)(n->end - n->pos),
 	    x->t->src + n->pos);
 bad:
-	return exec_fail(x, "expected %s; found %.*s", want[type],
-	    (int)(n->end - n->pos), x->t->src + n->pos);
+	return exec_fail(x, "expected %s; found %.*s", type == P_INT ?
+	    "integer" : ptype_names[type], (int)(n->end - n->pos),
+	    x->t->src + n->pos);
 }
 
 /* Go's evalArg: one argument of a function, checked against its type. */
@@ -166,13 +228,17 @@ eval_arg(struct exec *x, const struct tval *dot, const struct node *n,
 		*out = *dot;
 		break;
 	case N_NIL:
+		if (type == P_MAP || type == P_LIST) {
+			out->kind = TV_MISSING;
+			return 0;
+		}
 		if (type != P_ANY)
 			return exec_fail(x, "cannot assign nil to %s",
-			    type == P_STRING ? "string" : "int");
+			    ptype_names[type]);
 		out->kind = TV_NIL;
 		return 0;
 	case N_FIELD: case N_VAR: case N_CHAIN:
-		if (eval_fields(x, dot, n, 1, NULL, out) < 0)
+		if (eval_fields(x, dot, n, NULL, NULL, out) < 0)
 			return -1;
 		break;
 	case N_PIPE:
@@ -282,7 +348,7 @@ eval_cmd(struct exec *x, const struct tval *dot, const struct node *cmd,
 		if (w->type == N_VAR && w->u.field.n == 0 &&
 		    not_a_function(x, cmd, nargs, final) < 0)
 			return -1;
-		return eval_fields(x, dot, w, nargs, final, out);
+		return eval_fields(x, dot, w, cmd, final, out);
 	case N_FUNC:
 		return call_func(x, dot, w, cmd, final, out);
 	case N_PIPE:

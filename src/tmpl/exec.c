@@ -26,14 +26,21 @@ exec_fail(struct exec *x, const char *fmt, ...)
 	char		 msg[400];
 	const char	*ctx = x->t->src + x->pos;
 	size_t		 n = x->end > x->pos ? x->end - x->pos : 0;
+	size_t		 cut = 20;
 	va_list		 ap;
 
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
+	/* Go cuts the context at 20 bytes; a reference such as
+	 * .results.build.tagg is shown whole (up to 200), as people read
+	 * these in cron mail. */
+	if (n > 0 && strspn(ctx, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQR"
+	    "STUVWXYZ0123456789_.$") >= n)
+		cut = 200;
 	tmpl_seterr(x->err, x->t->src, x->t->len, x->pos,
-	    "at <%.*s%s>: %s%s%s", (int)(n > 20 ? 20 : n), ctx,
-	    n > 20 ? "..." : "", x->calling ? "error calling " : "",
+	    "at <%.*s%s>: %s%s%s", (int)(n > cut ? cut : n), ctx,
+	    n > cut ? "..." : "", x->calling ? "error calling " : "",
 	    x->calling ? x->calling : "", x->calling ? ": " : "");
 	if (x->err != NULL)
 		snprintf(x->err->msg + strlen(x->err->msg),

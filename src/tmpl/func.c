@@ -1,4 +1,4 @@
-/* tmpl-func.c: Go's built-in template functions and the function table. */
+/* func.c: Go's built-in template functions. */
 #include <stdio.h>
 #include <string.h>
 
@@ -19,14 +19,14 @@ is_nil(const struct tval *v)
 	return v->kind == TV_MISSING || v->kind == TV_NIL;
 }
 
-static int
+int
 fn_not(struct exec *x, struct tval *a, int n, struct tval *r)
 {
 	set_bool(r, !tval_truth(&a[0]));
 	return 0;
 }
 
-static int
+int
 fn_len(struct exec *x, struct tval *a, int n, struct tval *r)
 {
 	if (is_nil(&a[0]))
@@ -85,7 +85,7 @@ index_map(struct exec *x, struct tval *item, const struct tval *key)
 	return 0;
 }
 
-static int
+int
 fn_index(struct exec *x, struct tval *a, int n, struct tval *r)
 {
 	struct tval	item = a[0];
@@ -140,7 +140,7 @@ slice_list(struct exec *x, const struct tval *item, int64_t lo, int64_t hi,
 	return 0;
 }
 
-static int
+int
 fn_slice(struct exec *x, struct tval *a, int n, struct tval *r)
 {
 	int64_t	idx[3] = { 0, 0, 0 };
@@ -258,7 +258,7 @@ eq1(struct exec *x, const struct tval *a, const struct tval *b, int *t)
 	return 0;
 }
 
-static int
+int
 fn_eq(struct exec *x, struct tval *a, int n, struct tval *r)
 {
 	int	i, t;
@@ -277,7 +277,7 @@ fn_eq(struct exec *x, struct tval *a, int n, struct tval *r)
 	return 0;
 }
 
-static int
+int
 fn_ne(struct exec *x, struct tval *a, int n, struct tval *r)
 {
 	int	t;
@@ -323,7 +323,7 @@ lt1(struct exec *x, const struct tval *a, const struct tval *b, int *t)
 	return 0;
 }
 
-static int
+int
 fn_lt(struct exec *x, struct tval *a, int n, struct tval *r)
 {
 	int	t;
@@ -334,7 +334,7 @@ fn_lt(struct exec *x, struct tval *a, int n, struct tval *r)
 	return 0;
 }
 
-static int
+int
 fn_le(struct exec *x, struct tval *a, int n, struct tval *r)
 {
 	int	t;
@@ -347,7 +347,7 @@ fn_le(struct exec *x, struct tval *a, int n, struct tval *r)
 	return 0;
 }
 
-static int
+int
 fn_gt(struct exec *x, struct tval *a, int n, struct tval *r)
 {
 	if (fn_le(x, a, n, r) < 0)
@@ -356,7 +356,7 @@ fn_gt(struct exec *x, struct tval *a, int n, struct tval *r)
 	return 0;
 }
 
-static int
+int
 fn_ge(struct exec *x, struct tval *a, int n, struct tval *r)
 {
 	if (fn_lt(x, a, n, r) < 0)
@@ -388,7 +388,7 @@ too_deep(struct exec *x, struct buf *b, int r)
 	return exec_fail(x, "value nested too deep (limit %d)", TMPL_MAX_DEPTH);
 }
 
-static int
+int
 fn_print(struct exec *x, struct tval *a, int n, struct tval *r)
 {
 	struct buf	b = BUF_INIT;
@@ -399,7 +399,7 @@ fn_print(struct exec *x, struct tval *a, int n, struct tval *r)
 	return keep_buf(x, &b, r);
 }
 
-static int
+int
 fn_println(struct exec *x, struct tval *a, int n, struct tval *r)
 {
 	struct buf	b = BUF_INIT;
@@ -410,7 +410,7 @@ fn_println(struct exec *x, struct tval *a, int n, struct tval *r)
 	return keep_buf(x, &b, r);
 }
 
-static int
+int
 fn_printf(struct exec *x, struct tval *a, int n, struct tval *r)
 {
 	struct buf	b = BUF_INIT;
@@ -427,7 +427,7 @@ fn_printf(struct exec *x, struct tval *a, int n, struct tval *r)
 	return keep_buf(x, &b, r);
 }
 
-static int
+int
 fn_call(struct exec *x, struct tval *a, int n, struct tval *r)
 {
 	if (is_nil(&a[0]))
@@ -453,7 +453,7 @@ eval_args(struct exec *x, struct tval *a, int n, struct buf *b)
 	return 0;
 }
 
-static int
+int
 fn_html(struct exec *x, struct tval *a, int n, struct tval *r)
 {
 	struct buf	s = BUF_INIT, b = BUF_INIT;
@@ -476,7 +476,7 @@ fn_html(struct exec *x, struct tval *a, int n, struct tval *r)
 	return keep_buf(x, &b, r);
 }
 
-static int
+int
 fn_js(struct exec *x, struct tval *a, int n, struct tval *r)
 {
 	struct buf	s = BUF_INIT, b = BUF_INIT;
@@ -513,7 +513,7 @@ fn_js(struct exec *x, struct tval *a, int n, struct tval *r)
 	return keep_buf(x, &b, r);
 }
 
-static int
+int
 fn_urlquery(struct exec *x, struct tval *a, int n, struct tval *r)
 {
 	struct buf	s = BUF_INIT, b = BUF_INIT;
@@ -534,73 +534,4 @@ fn_urlquery(struct exec *x, struct tval *a, int n, struct tval *r)
 	}
 	buf_release(&s);
 	return keep_buf(x, &b, r);
-}
-
-#define S	P_STRING
-#define A	P_ANY
-#define I	P_INT
-
-static const struct tfunc	funcs[] = {
-	{ "add", fn_add, 1, 1, { A }, 0 },
-	{ "and", NULL, 2, 1, { A, A }, 1 },
-	{ "base64decode", fn_b64dec, 1, 0, { S }, 0 },
-	{ "base64encode", fn_b64enc, 1, 0, { S }, 0 },
-	{ "call", fn_call, 2, 1, { A, A }, 0 },
-	{ "contains", fn_contains, 2, 0, { S, S }, 0 },
-	{ "default", fn_default, 2, 1, { A, A }, 0 },
-	{ "div", fn_div, 2, 0, { A, A }, 0 },
-	{ "env", fn_env, 1, 0, { S }, 0 },
-	{ "eq", fn_eq, 2, 1, { A, A }, 0 },
-	{ "fromJson", fn_fromjson, 1, 0, { S }, 0 },
-	{ "ge", fn_ge, 2, 0, { A, A }, 0 },
-	{ "gt", fn_gt, 2, 0, { A, A }, 0 },
-	{ "hasPrefix", fn_hasprefix, 2, 0, { S, S }, 0 },
-	{ "hasSuffix", fn_hassuffix, 2, 0, { S, S }, 0 },
-	{ "html", fn_html, 1, 1, { A }, 0 },
-	{ "index", fn_index, 2, 1, { A, A }, 0 },
-	{ "join", fn_join, 2, 0, { S, A }, 0 },
-	{ "js", fn_js, 1, 1, { A }, 0 },
-	{ "le", fn_le, 2, 0, { A, A }, 0 },
-	{ "len", fn_len, 1, 0, { A }, 0 },
-	{ "lower", fn_lower, 1, 0, { S }, 0 },
-	{ "lt", fn_lt, 2, 0, { A, A }, 0 },
-	{ "mod", fn_mod, 2, 0, { A, A }, 0 },
-	{ "mul", fn_mul, 2, 1, { A, A }, 0 },
-	{ "ne", fn_ne, 2, 0, { A, A }, 0 },
-	{ "not", fn_not, 1, 0, { A }, 0 },
-	{ "now", fn_now, 0, 0, { A }, 0 },
-	{ "or", NULL, 2, 1, { A, A }, 2 },
-	{ "print", fn_print, 1, 1, { A }, 0 },
-	{ "printf", fn_printf, 2, 1, { S, A }, 0 },
-	{ "println", fn_println, 1, 1, { A }, 0 },
-	{ "quote", fn_quote, 1, 1, { A }, 0 },
-	{ "randomInt", fn_randomint, 2, 0, { I, I }, 0 },
-	{ "randomString", fn_randomstring, 1, 0, { I }, 0 },
-	{ "regexMatch", fn_regexmatch, 2, 0, { S, S }, 0 },
-	{ "regexReplaceAll", fn_regexrepl, 3, 0, { S, S, S }, 0 },
-	{ "replace", fn_replace, 3, 0, { S, S, S }, 0 },
-	{ "required", fn_required, 2, 0, { S, A }, 0 },
-	{ "slice", fn_slice, 2, 1, { A, A }, 0 },
-	{ "split", fn_split, 2, 0, { S, S }, 0 },
-	{ "splitList", fn_splitlist, 2, 0, { S, S }, 0 },
-	{ "sub", fn_sub, 2, 0, { A, A }, 0 },
-	{ "timeAdd", fn_timeadd, 2, 0, { S, A }, 0 },
-	{ "timeFormat", fn_timeformat, 2, 0, { S, A }, 0 },
-	{ "title", fn_title, 1, 0, { S }, 0 },
-	{ "toJson", fn_tojson, 1, 0, { A }, 0 },
-	{ "trim", fn_trim, 1, 0, { S }, 0 },
-	{ "upper", fn_upper, 1, 0, { S }, 0 },
-	{ "urlquery", fn_urlquery, 1, 1, { A }, 0 },
-};
-
-const struct tfunc *
-tfunc_find(const char *name, size_t len)
-{
-	size_t	i;
-
-	for (i = 0; i < nitems(funcs); i++)
-		if (strlen(funcs[i].name) == len &&
-		    memcmp(funcs[i].name, name, len) == 0)
-			return &funcs[i];
-	return NULL;
 }

@@ -59,6 +59,7 @@ struct ttime {
 	int32_t	 nsec;
 	int32_t	 off;		/* seconds east of UTC (TLOC_FIXED) */
 	int	 loc;		/* TLOC_* */
+	const char *zone;	/* TLOC_FIXED: the zone's name, or NULL */
 };
 enum { TLOC_UTC, TLOC_LOCAL, TLOC_FIXED };
 
@@ -67,6 +68,7 @@ enum { TLOC_UTC, TLOC_LOCAL, TLOC_FIXED };
 struct tval {
 	unsigned char	 kind;
 	unsigned char	 iface;		/* an interface{} from a container */
+	unsigned char	 gt;		/* GT_*: the Go type, where it shows */
 	union {
 		int			 b;
 		int64_t			 i;
@@ -78,6 +80,10 @@ struct tval {
 		const struct ttime	*t;
 	} u;
 };
+
+/* Go types that print like another kind but that typeOf, deepEqual and
+ * method calls tell apart. */
+enum { GT_PLAIN, GT_INT64, GT_STRINGS, GT_INTS, GT_DURATION, GT_SEMVER };
 
 /* Converts a json-c object into a value (NULL is TV_NIL). */
 void	 tval_from_json(struct tval *, struct json_object *);
@@ -172,7 +178,12 @@ void	 tmpl_seterr(struct tmpl_error *, const char *src, size_t len,
 	    unsigned pos, const char *fmt, ...) PRINTF(5, 6);
 
 
-enum ptype { P_ANY, P_STRING, P_INT };
+/* Parameter types: what Go's evalArg checks before the call.  P_MAP takes
+ * a map or nil (a missing key), P_LIST a list or nil, P_U32 an integer
+ * literal only, P_FLOAT any number literal or a float, P_CERT a map from
+ * the certificate generators. */
+enum ptype { P_ANY, P_STRING, P_INT, P_BOOL, P_MAP, P_LIST, P_TIME, P_U32,
+	P_FLOAT, P_CERT, P_INT64 };
 
 struct tfunc {
 	const char	*name;
@@ -180,11 +191,15 @@ struct tfunc {
 			    struct tval *res);
 	signed char	 nfixed;	/* fixed parameters */
 	unsigned char	 variadic;	/* 1: more of the last type */
-	unsigned char	 types[4];	/* P_* of each parameter */
+	unsigned char	 types[6];	/* P_* of each parameter */
 	unsigned char	 special;	/* 1: and, 2: or (short-circuit) */
+	const char	*sig;		/* "trunc N S": for the documentation */
+	const char	*example;	/* a template that shows it */
 };
 
 const struct tfunc *tfunc_find(const char *name, size_t len);
+/* The whole table, sorted by name. */
+const struct tfunc *tfunc_table(size_t *n);
 
 /* The function library: builtins (tmpl-func.c), muster's (tmpl-lib.c,
  * tmpl-time.c). */
@@ -197,8 +212,32 @@ TFN(fn_timeadd); TFN(fn_timeformat); TFN(fn_randomstring);
 TFN(fn_randomint); TFN(fn_env); TFN(fn_tojson); TFN(fn_fromjson);
 TFN(fn_b64enc); TFN(fn_b64dec); TFN(fn_regexmatch); TFN(fn_regexrepl);
 TFN(fn_required);
+#include "tmpl/fn.h"
 /* Sprig's strval: a string as is, anything else as %v. */
 int	 tval_strval(struct exec *, const struct tval *, struct tval *out);
+/* The same, copied NUL-terminated into the rendering's memory. */
+int	 tval_strcpy(struct exec *, const struct tval *, char **out);
+
+/* Sprig's conversions (cast.c): cast.ToInt64 and cast.ToFloat64 with the
+ * errors dropped (unreadable is 0). */
+int64_t	 cast_int64(const struct tval *);
+double	 cast_float64(const struct tval *);
+/* A value as a new JSON reference (NULL for nil), to store in a list. */
+struct json_object *tval_json(const struct tval *);
+/* Sprig's strslice into a new JSON list (*out even on failure). */
+int	 tval_strslice(struct exec *, const struct tval *,
+	    struct json_object **out);
+/* reflect.DeepEqual. */
+int	 tval_equal(const struct tval *, const struct tval *, unsigned depth);
+/* Go's reflect kind name: "int", "slice", "map", "invalid", ... */
+const char *tval_kind(const struct tval *);
+/* Results: each returns 0, or -1 after exec_fail(). */
+int	 ret_buf(struct exec *, struct buf *, struct tval *);
+int	 ret_bool(struct tval *, int);
+int	 ret_int(struct tval *, int64_t, int gt);
+int	 ret_float(struct tval *, double);
+/* Takes over a new JSON reference (list, map, scalar or NULL). */
+int	 ret_json(struct exec *, struct json_object *, int gt, struct tval *);
 
 /* Work one rendering may do before it is stopped. */
 #define MAX_STEPS	50000000ULL
@@ -274,6 +313,21 @@ int	 print_json(struct buf *, const struct tval *, const char **why);
 void	 time_string(struct buf *, const struct ttime *);
 void	 time_format(struct buf *, const struct ttime *, const char *layout,
 	    size_t n);
+/* A time value in the rendering's memory. */
+int	 time_value(struct exec *, const struct ttime *, struct tval *);
+/* time.ParseInLocation(layout, value, time.Local); 0 or -1. */
+int	 time_parse_layout(struct ttime *, const char *layout, size_t,
+	    const char *value, size_t);
+/* Calls method name of recv (method.c): 1 done, 0 no such method, -1
+ * failed. */
+int	 tmpl_method(struct exec *, const struct tval *recv, const char *name,
+	    struct tval *args, int n, struct tval *out);
+int	 tmpl_has_methods(const struct tval *);
+/* The Compare method of semver's versions. */
+int	 semver_compare(struct exec *, const struct tval *,
+	    const struct tval *, struct tval *);
+/* Go's Duration.String. */
+void	 duration_string(struct buf *, int64_t ns);
 /* Parses RFC 3339; 0 or -1. */
 int	 time_parse_rfc3339(struct ttime *, const char *, size_t);
 

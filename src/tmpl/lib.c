@@ -330,52 +330,12 @@ fn_quote(struct exec *x, struct tval *a, int n, struct tval *r)
 	return keep_buf(x, &b, r);
 }
 
-/* cast.ToInt64, errors dropped as Sprig does. */
-static int64_t
-to_int64(const struct tval *v)
-{
-	char	buf[128];
-	size_t	n, i;
-	int64_t	i64;
-	int	zero = 0;
-
-	switch (v->kind) {
-	case TV_INT:
-		return v->u.i;
-	case TV_UINT:
-		return (int64_t)v->u.u;
-	case TV_BOOL:
-		return v->u.b;
-	case TV_FLOAT:
-		if (v->u.f != v->u.f || v->u.f >= 9.2233720368547758e18 ||
-		    v->u.f < -9.2233720368547758e18)
-			return INT64_MIN;
-		return (int64_t)v->u.f;
-	case TV_STRING:
-		n = v->u.s.n < sizeof buf ? v->u.s.n : sizeof buf - 1;
-		memcpy(buf, v->u.s.p, n);
-		/* trimZeroDecimal: "12.00" reads as "12" */
-		for (i = n; i > 0; i--) {
-			if (buf[i - 1] == '0')
-				zero = 1;
-			else if (buf[i - 1] == '.' && zero) {
-				n = i - 1;
-				break;
-			} else
-				break;
-		}
-		if (v->u.s.n < sizeof buf && lit_parse_int(buf, n, &i64) == 0)
-			return i64;
-		return 0;
-	default:
-		return 0;
-	}
-}
-
+/* Sprig's arithmetic returns int64. */
 static void
 set_int(struct tval *r, uint64_t u)
 {
 	r->kind = TV_INT;
+	r->gt = GT_INT64;
 	r->u.i = (int64_t)u;
 }
 
@@ -386,7 +346,7 @@ fn_add(struct exec *x, struct tval *a, int n, struct tval *r)
 	int		i;
 
 	for (i = 0; i < n; i++)
-		s += (uint64_t)to_int64(&a[i]);
+		s += (uint64_t)cast_int64(&a[i]);
 	set_int(r, s);
 	return 0;
 }
@@ -394,18 +354,18 @@ fn_add(struct exec *x, struct tval *a, int n, struct tval *r)
 int
 fn_sub(struct exec *x, struct tval *a, int n, struct tval *r)
 {
-	set_int(r, (uint64_t)to_int64(&a[0]) - (uint64_t)to_int64(&a[1]));
+	set_int(r, (uint64_t)cast_int64(&a[0]) - (uint64_t)cast_int64(&a[1]));
 	return 0;
 }
 
 int
 fn_mul(struct exec *x, struct tval *a, int n, struct tval *r)
 {
-	uint64_t	p = (uint64_t)to_int64(&a[0]);
+	uint64_t	p = (uint64_t)cast_int64(&a[0]);
 	int		i;
 
 	for (i = 1; i < n; i++)
-		p *= (uint64_t)to_int64(&a[i]);
+		p *= (uint64_t)cast_int64(&a[i]);
 	set_int(r, p);
 	return 0;
 }
@@ -413,11 +373,12 @@ fn_mul(struct exec *x, struct tval *a, int n, struct tval *r)
 static int
 divmod(struct exec *x, struct tval *a, struct tval *r, int mod)
 {
-	int64_t	p = to_int64(&a[0]), q = to_int64(&a[1]);
+	int64_t	p = cast_int64(&a[0]), q = cast_int64(&a[1]);
 
 	if (q == 0)
 		return exec_fail(x, "runtime error: integer divide by zero");
 	r->kind = TV_INT;
+	r->gt = GT_INT64;
 	if (q == -1)
 		r->u.i = mod ? 0 : (int64_t)(0 - (uint64_t)p);
 	else
@@ -468,15 +429,26 @@ fn_randomstring(struct exec *x, struct tval *a, int n, struct tval *r)
 	return 0;
 }
 
+/* randomInt MIN MAX, and randomInt N: 0 <= n < N. */
 int
 fn_randomint(struct exec *x, struct tval *a, int n, struct tval *r)
 {
-	uint64_t	span = (uint64_t)a[1].u.i - (uint64_t)a[0].u.i;
+	uint64_t	span;
+
+	if (n > 2)
+		return exec_fail(x, "wrong number of args for randomInt: want "
+		    "1 or 2 got %d", n);
+	if (n == 1) {
+		a[1] = a[0];
+		a[0].u.i = 0;
+	}
+	span = (uint64_t)a[1].u.i - (uint64_t)a[0].u.i;
 
 	if (a[1].u.i <= a[0].u.i)
 		return exec_fail(x, "MAX (%lld) must be greater than MIN "
 		    "(%lld)", (long long)a[1].u.i, (long long)a[0].u.i);
 	set_int(r, (uint64_t)a[0].u.i + random_below(span));
+	r->gt = GT_PLAIN;
 	return 0;
 }
 
@@ -491,6 +463,23 @@ fn_env(struct exec *x, struct tval *a, int n, struct tval *r)
 	v = memchr(a[0].u.s.p, '\0', a[0].u.s.n) ? NULL : getenv(name);
 	tval_str(r, v ? v : "", v ? strlen(v) : 0);
 	return 0;
+}
+
+/* envWith NAME: {value, set}, so a template can tell unset from empty. */
+int
+fn_envwith(struct exec *x, struct tval *a, int n, struct tval *r)
+{
+	struct json_object	*m;
+	char			*name = exec_strdup(x, a[0].u.s.p, a[0].u.s.n);
+	const char		*v;
+
+	if (name == NULL)
+		return -1;
+	v = memchr(a[0].u.s.p, '\0', a[0].u.s.n) ? NULL : getenv(name);
+	m = json_object_new_object();
+	json_object_object_add(m, "value", json_object_new_string(v ? v : ""));
+	json_object_object_add(m, "set", json_object_new_boolean(v != NULL));
+	return ret_json(x, m, GT_PLAIN, r);
 }
 
 int
@@ -580,6 +569,7 @@ fn_b64dec(struct exec *x, struct tval *a, int n, struct tval *r)
 	tval_str(r, d, o);
 	return 0;
 bad:
+	/* Go reports an unfinished last quantum at its start */
 	return exec_fail(x, "illegal base64 data at input byte %zu",
-	    i + q < k ? i + q : k);
+	    i + q < k ? i + q : i);
 }

@@ -674,6 +674,9 @@ fmt_time(struct buf *b, const struct tval *v, int verb, const struct ff *f)
 }
 
 /* fmt's printValue: an element inside a container, or an argument. */
+static int	print_semver(struct buf *, const struct tval *,
+	    const struct ff *);
+
 int
 print_val(struct buf *b, const struct tval *v, int verb, struct ff *f,
     unsigned depth)
@@ -698,6 +701,15 @@ print_val(struct buf *b, const struct tval *v, int verb, struct ff *f,
 			bad_verb(b, verb, v, depth);
 		return 0;
 	case TV_INT: case TV_UINT:
+		if (v->gt == GT_DURATION && (verb == 'v' || verb == 's')) {
+			/* a Stringer: time.Duration */
+			struct buf	d = BUF_INIT;
+
+			duration_string(&d, v->u.i);
+			pad(b, buf_str(&d), d.len, f);
+			buf_release(&d);
+			return 0;
+		}
 		fmt_int_verb(b, v, verb, f);
 		return 0;
 	case TV_FLOAT:
@@ -720,8 +732,35 @@ print_val(struct buf *b, const struct tval *v, int verb, struct ff *f,
 		fmt_time(b, v, verb, f);
 		return 0;
 	default:
+		if (v->gt == GT_SEMVER && (verb == 'v' || verb == 's'))
+			return print_semver(b, v, f);
 		return print_container(b, v, verb, f, depth);
 	}
+}
+
+/* A *semver.Version prints as its String method says. */
+static int
+print_semver(struct buf *b, const struct tval *v, const struct ff *f)
+{
+	struct buf	 s = BUF_INIT;
+	const char	*k[] = { "Major", "Minor", "Patch", "Prerelease",
+			    "Metadata" };
+	struct json_object	*j;
+	int		 i;
+
+	for (i = 0; i < 5; i++) {
+		if (!json_object_object_get_ex(v->u.j, k[i], &j))
+			continue;
+		if (i < 3)
+			buf_printf(&s, "%s%lld", i > 0 ? "." : "",
+			    (long long)json_object_get_int64(j));
+		else if (json_object_get_string_len(j) > 0)
+			buf_printf(&s, "%c%s", i == 3 ? '-' : '+',
+			    json_object_get_string(j));
+	}
+	pad(b, buf_str(&s), s.len, f);
+	buf_release(&s);
+	return 0;
 }
 
 int

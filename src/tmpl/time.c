@@ -1,7 +1,9 @@
-/* tmpl-time.c: now, timeAdd and timeFormat, with Go's layouts and printing. */
+/* time.c: now, timeAdd and timeFormat, with Go's layouts for printing and
+ * parsing. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "tmpl/int.h"
@@ -142,7 +144,8 @@ civil(const struct ttime *t, struct civil *c)
 		c->zone = lt.tm_zone;
 	} else {
 		c->off = t->loc == TLOC_FIXED ? t->off : 0;
-		c->zone = t->loc == TLOC_UTC ? "UTC" : "";
+		c->zone = t->loc == TLOC_UTC ? "UTC" : t->zone != NULL ?
+		    t->zone : "";
 	}
 	s += c->off;
 	if (gmtime_r(&s, &c->tm) == NULL) {
@@ -322,6 +325,7 @@ time_parse_rfc3339(struct ttime *t, const char *s, size_t n)
 	tm.tm_min = mi;
 	tm.tm_sec = sec;
 	u = timegm(&tm);
+	t->zone = NULL;
 	t->sec = (int64_t)u;
 	t->nsec = (int32_t)ns;
 	if (i + 1 == n && (s[i] == 'Z' || s[i] == 'z')) {
@@ -382,8 +386,8 @@ to_time(struct exec *x, const struct tval *v, struct ttime *t)
 	}
 }
 
-static int
-set_time(struct exec *x, const struct ttime *t, struct tval *r)
+int
+time_value(struct exec *x, const struct ttime *t, struct tval *r)
 {
 	struct ttime	*p = exec_alloc(x, sizeof *p);
 
@@ -406,7 +410,8 @@ fn_now(struct exec *x, struct tval *a, int n, struct tval *r)
 	t.nsec = (int32_t)ts.tv_nsec;
 	t.off = 0;
 	t.loc = TLOC_LOCAL;
-	return set_time(x, &t, r);
+	t.zone = NULL;
+	return time_value(x, &t, r);
 }
 
 int
@@ -428,6 +433,11 @@ fn_timeadd(struct exec *x, struct tval *a, int n, struct tval *r)
 		return exec_fail(x, "bad duration \"%s\": %s", s,
 		    strlen(d) != a[0].u.s.n - (size_t)(d - s) ? "NUL byte" :
 		    why);
+	if (n < 2)
+		fn_now(x, a, 0, &a[1]);		/* timeAdd D: from now */
+	else if (n > 2)
+		return exec_fail(x, "wrong number of args for timeAdd: want "
+		    "1 or 2 got %d", n);
 	if (to_time(x, &a[1], &t) < 0)
 		return -1;
 	if (neg)
@@ -443,16 +453,31 @@ fn_timeadd(struct exec *x, struct tval *a, int n, struct tval *r)
 	}
 	if (in_range(x, t.sec) < 0)
 		return -1;
-	return set_time(x, &t, r);
+	return time_value(x, &t, r);
 }
 
 int
 fn_timeformat(struct exec *x, struct tval *a, int n, struct tval *r)
 {
-	struct ttime	 t;
+	struct ttime	 t, probe;
 	struct buf	 b = BUF_INIT;
+	struct tval	 swap;
 	char		*s;
 
+	/* timeFormat T LAYOUT as well as timeFormat LAYOUT T: the types
+	 * tell them apart (a time or a number first, or an RFC 3339 string
+	 * before one that is not) */
+	if ((a[0].kind != TV_STRING && a[1].kind == TV_STRING) ||
+	    (a[0].kind == TV_STRING && a[1].kind == TV_STRING &&
+	    time_parse_rfc3339(&probe, a[0].u.s.p, a[0].u.s.n) == 0 &&
+	    time_parse_rfc3339(&probe, a[1].u.s.p, a[1].u.s.n) < 0)) {
+		swap = a[0];
+		a[0] = a[1];
+		a[1] = swap;
+	}
+	if (a[0].kind != TV_STRING)
+		return exec_fail(x, "wrong type for value; expected string; "
+		    "got %s", a[0].kind <= TV_NIL ? "<nil>" : tval_type(&a[0]));
 	if (to_time(x, &a[1], &t) < 0)
 		return -1;
 	if (a[0].u.s.n > 4096)
@@ -462,4 +487,272 @@ fn_timeformat(struct exec *x, struct tval *a, int n, struct tval *r)
 	tval_str(r, s, b.len);
 	buf_release(&b);
 	return s != NULL ? 0 : -1;
+}
+
+/* Go's lookup: a name of tab at the start of v, case-insensitively. */
+static int
+lookup(const char *const *tab, int n, size_t len, const char *v, size_t vn,
+    size_t *used)
+{
+	int	i;
+	size_t	k;
+
+	for (i = 0; i < n; i++) {
+		k = len ? len : strlen(tab[i]);
+		if (vn >= k && strncasecmp(v, tab[i], k) == 0) {
+			*used = k;
+			return i;
+		}
+	}
+	return -1;
+}
+
+/* Go's getnum: one or two digits (exactly two when fixed). */
+static int
+getnum(const char *v, size_t vn, int fixed, size_t *used)
+{
+	if (vn == 0 || v[0] < '0' || v[0] > '9')
+		return -1;
+	if (vn < 2 || v[1] < '0' || v[1] > '9') {
+		if (fixed)
+			return -1;
+		*used = 1;
+		return v[0] - '0';
+	}
+	*used = 2;
+	return (v[0] - '0') * 10 + v[1] - '0';
+}
+
+struct pt {
+	int	year, mon, day, yday, hour, min, sec, pm, am, zset, zutc;
+	long	nsec;
+	int	zoff;
+};
+
+/* Offsets: "Z", "+hh", "+hhmm", "+hh:mm", "+hhmmss", "+hh:mm:ss". */
+static int
+parse_zone(int std, const char *v, size_t vn, struct pt *p, size_t *used)
+{
+	int	h, m = 0, s = 0, colon, sec, k = 3;
+
+	if ((std >= S_ISO && std <= S_ISOCOLONSEC) && vn > 0 && v[0] == 'Z') {
+		*used = 1;
+		p->zset = p->zutc = 1;
+		return 0;
+	}
+	colon = std == S_ISOCOLON || std == S_NUMCOLON ||
+	    std == S_ISOCOLONSEC || std == S_NUMCOLONSEC;
+	sec = std == S_ISOSEC || std == S_NUMSEC || std == S_ISOCOLONSEC ||
+	    std == S_NUMCOLONSEC;
+	if (vn < 3 || (v[0] != '+' && v[0] != '-') ||
+	    digits(v, vn, 1, 2, &h) < 0)
+		return -1;
+	if (std != S_ISOSHORT && std != S_NUMSHORT) {
+		if ((colon && (vn < 6 || v[3] != ':')) ||
+		    digits(v, vn, (size_t)k + colon, 2, &m) < 0)
+			return -1;
+		k += 2 + colon;
+		if (sec) {
+			if ((colon && (vn < (size_t)k + 3 || v[k] != ':')) ||
+			    digits(v, vn, (size_t)k + colon, 2, &s) < 0)
+				return -1;
+			k += 2 + colon;
+		}
+	}
+	if (h > 24 || m > 60 || s > 60)
+		return -1;
+	p->zset = 1;
+	p->zoff = (h * 3600 + m * 60 + s) * (v[0] == '-' ? -1 : 1);
+	*used = (size_t)k;
+	return 0;
+}
+
+/* One std chunk of the layout read from v; -1 when it does not match. */
+static int
+parse_std(int std, int ndig, const char *v, size_t vn, struct pt *p,
+    size_t *used)
+{
+	int	k;
+	size_t	i;
+
+	*used = 0;
+	switch (std) {
+	case S_YEAR:
+		if (digits(v, vn, 0, 2, &k) < 0)
+			return -1;
+		p->year = k >= 69 ? 1900 + k : 2000 + k;
+		return *used = 2, 0;
+	case S_LONGYEAR:
+		if (digits(v, vn, 0, 4, &p->year) < 0)
+			return -1;
+		return *used = 4, 0;
+	case S_MONTH: case S_LONGMONTH:
+		p->mon = lookup(months, 12, std == S_MONTH ? 3 : 0, v, vn, used)
+		    + 1;
+		return p->mon > 0 ? 0 : -1;
+	case S_WEEKDAY: case S_LONGWEEKDAY:
+		return lookup(days, 7, std == S_WEEKDAY ? 3 : 0, v, vn, used) <
+		    0 ? -1 : 0;
+	case S_NUMMONTH: case S_ZEROMONTH:
+		p->mon = getnum(v, vn, std == S_ZEROMONTH, used);
+		return p->mon < 1 || p->mon > 12 ? -1 : 0;
+	case S_DAY: case S_UNDERDAY: case S_ZERODAY:
+		i = std == S_UNDERDAY && vn > 0 && v[0] == ' ';
+		p->day = getnum(v + i, vn - i, std == S_ZERODAY, used);
+		*used += i;
+		return p->day < 0 ? -1 : 0;
+	case S_UNDERYEARDAY: case S_ZEROYEARDAY:
+		for (i = 0; std == S_UNDERYEARDAY && i < 2 && i < vn &&
+		    v[i] == ' '; i++)
+			;
+		if (digits(v, vn, i, 3 - i, &p->yday) < 0 || p->yday < 1 ||
+		    p->yday > 366)
+			return -1;
+		return *used = 3, 0;
+	case S_HOUR: case S_HOUR12: case S_ZEROHOUR12:
+		p->hour = getnum(v, vn, std == S_ZEROHOUR12, used);
+		return p->hour < 0 || p->hour > (std == S_HOUR ? 23 : 12) ?
+		    -1 : 0;
+	case S_MINUTE: case S_ZEROMINUTE:
+		p->min = getnum(v, vn, std == S_ZEROMINUTE, used);
+		return p->min < 0 || p->min > 59 ? -1 : 0;
+	case S_SECOND: case S_ZEROSECOND:
+		p->sec = getnum(v, vn, std == S_ZEROSECOND, used);
+		return p->sec < 0 || p->sec > 59 ? -1 : 0;
+	case S_PM: case S_pm:
+		if (vn < 2)
+			return -1;
+		*used = 2;
+		if (strncasecmp(v, "PM", 2) == 0 && (std == S_PM ?
+		    v[0] == 'P' : v[0] == 'p'))
+			p->pm = 1;
+		else if (strncasecmp(v, "AM", 2) == 0 && (std == S_PM ?
+		    v[0] == 'A' : v[0] == 'a'))
+			p->am = 1;
+		else
+			return -1;
+		return 0;
+	case S_TZ:
+		for (i = 0; i < vn && v[i] >= 'A' && v[i] <= 'Z'; i++)
+			;
+		if (i < 3)
+			return -1;
+		p->zset = 1;
+		p->zutc = 1;
+		return *used = i, 0;
+	case S_FRAC0: case S_FRAC9:
+		if (vn < 1 || (v[0] != '.' && v[0] != ','))
+			return std == S_FRAC9 ? 0 : -1;
+		for (i = 1; i < vn && v[i] >= '0' && v[i] <= '9'; i++)
+			if (i <= 9)
+				p->nsec = p->nsec * 10 + (v[i] - '0');
+		if (std == S_FRAC0 && (int)i - 1 != ndig)
+			return -1;
+		for (k = (int)i - 1; k < 9; k++)
+			p->nsec *= 10;
+		return *used = i, 0;
+	default:
+		return parse_zone(std, v, vn, p, used);
+	}
+}
+
+/* Go's skip: the layout's literal text; a space matches any run of them. */
+static int
+skip(const char *l, size_t ln, const char *v, size_t vn, size_t *used)
+{
+	size_t	i = 0, j = 0;
+
+	while (i < ln) {
+		if (l[i] == ' ') {
+			if (j < vn && v[j] != ' ')
+				return -1;
+			while (i < ln && l[i] == ' ')
+				i++;
+			while (j < vn && v[j] == ' ')
+				j++;
+			continue;
+		}
+		if (j >= vn || v[j] != l[i])
+			return -1;
+		i++;
+		j++;
+	}
+	*used = j;
+	return 0;
+}
+
+/* time.ParseInLocation(layout, value, time.Local); 0 or -1. */
+int
+time_parse_layout(struct ttime *t, const char *l, size_t ln, const char *v,
+    size_t vn)
+{
+	static const int	mdays[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30,
+	    31, 30, 31 };
+	struct pt	p = { 0, -1, -1, -1, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
+	struct tm	tm;
+	size_t		i = 0, start = 0, len = 0, used, vi = 0;
+	int		std, ndig = 0, leap;
+
+	for (;;) {
+		std = S_NONE;
+		for (i = start; i < ln; i++)
+			if ((std = std_at(l, ln, i, &len, &ndig)) != S_NONE)
+				break;
+		if (skip(l + start, i - start, v + vi, vn - vi, &used) < 0)
+			return -1;
+		vi += used;
+		if (std == S_NONE)
+			break;
+		if (parse_std(std, ndig, v + vi, vn - vi, &p, &used) < 0)
+			return -1;
+		vi += used;
+		start = i + len;
+		/* seconds may carry a fraction the layout does not show */
+		if ((std == S_SECOND || std == S_ZEROSECOND) && vi + 1 < vn &&
+		    (v[vi] == '.' || v[vi] == ',') && v[vi + 1] >= '0' &&
+		    v[vi + 1] <= '9' && (start >= ln || (std_at(l, ln, start,
+		    &len, &ndig) != S_FRAC0 && std_at(l, ln, start, &len,
+		    &ndig) != S_FRAC9))) {
+			parse_std(S_FRAC9, 0, v + vi, vn - vi, &p, &used);
+			vi += used;
+		}
+	}
+	if (vi != vn)
+		return -1;
+	if (p.pm && p.hour < 12)
+		p.hour += 12;
+	else if (p.am && p.hour == 12)
+		p.hour = 0;
+	leap = p.year % 4 == 0 && (p.year % 100 != 0 || p.year % 400 == 0);
+	if (p.yday >= 0) {
+		for (p.mon = 1; p.mon < 12 && p.yday > mdays[p.mon - 1] +
+		    (p.mon == 2 && leap); p.mon++)
+			p.yday -= mdays[p.mon - 1] + (p.mon == 2 && leap);
+		p.day = p.yday;
+	}
+	if (p.mon < 0)
+		p.mon = 1;
+	if (p.day < 0)
+		p.day = 1;
+	if (p.day < 1 || p.day > mdays[p.mon - 1] + (p.mon == 2 && leap))
+		return -1;
+	memset(&tm, 0, sizeof tm);
+	tm.tm_year = p.year - 1900;
+	tm.tm_mon = p.mon - 1;
+	tm.tm_mday = p.day;
+	tm.tm_hour = p.hour;
+	tm.tm_min = p.min;
+	tm.tm_sec = p.sec;
+	memset(t, 0, sizeof *t);
+	t->nsec = (int32_t)p.nsec;
+	if (p.zset) {
+		t->sec = (int64_t)timegm(&tm) - p.zoff;
+		t->loc = p.zutc && p.zoff == 0 ? TLOC_UTC : TLOC_FIXED;
+		t->off = p.zoff;
+		return 0;
+	}
+	tm.tm_isdst = -1;
+	t->sec = (int64_t)mktime(&tm);
+	t->loc = TLOC_LOCAL;
+	return 0;
 }

@@ -71,4 +71,32 @@ void		 tmpl_walk_fields(const struct tmpl *,
 		    void (*fn)(void *arg, const char *const *chain, size_t n,
 		    int line, int col), void *arg);
 
+/*
+ * Follows t as a run: script is rendered (TMPL_SHELL), without data: calls
+ * fn for every action that stands where no value can be made safe (inside
+ * `...`, ${...}, $((...)), ...), and appends to script (unless NULL) the
+ * script with each value a placeholder word.  Returns 0, or -1 when t has
+ * control structures (if, range, with, template), so that the script is
+ * only an approximation, or the text itself breaks the shell's quoting.
+ */
+int		 tmpl_walk_shell(const struct tmpl *, struct buf *script,
+		    void (*fn)(void *arg, int line, int col, const char *why),
+		    void *arg);
+
+/* Calls fn for every template function, sorted by name: its signature
+ * ("trunc N S") and a template that shows it ("" for none). */
+void		 tmpl_functions(void (*fn)(void *arg, const char *name,
+		    const char *sig, const char *example), void *arg);
+
+/*
+ * Calls fn for every call of a Sprig function whose subject comes last
+ * (replace, contains, hasPrefix, ...) written with the subject first: the
+ * first argument read from the data, the others string literals, as in
+ * `replace .s "-" "_"` (Sprig reads: replace .s with "_" in "-").  sig is
+ * the function's signature ("replace OLD NEW S").
+ */
+void		 tmpl_walk_order(const struct tmpl *,
+		    void (*fn)(void *arg, const char *func, const char *sig,
+		    int line, int col), void *arg);
+
 #endif

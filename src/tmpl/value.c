@@ -9,6 +9,7 @@ void
 tval_from_json(struct tval *v, struct json_object *j)
 {
 	v->iface = 1;
+	v->gt = GT_PLAIN;
 	switch (json_object_get_type(j)) {
 	case json_type_null:
 		v->kind = TV_NIL;
@@ -46,6 +47,7 @@ tval_str(struct tval *v, const char *s, size_t n)
 {
 	v->kind = TV_STRING;
 	v->iface = 0;
+	v->gt = GT_PLAIN;
 	v->u.s.p = s;
 	v->u.s.n = n;
 }
@@ -92,7 +94,8 @@ tval_type(const struct tval *v)
 	case TV_BOOL:
 		return "bool";
 	case TV_INT:
-		return "int";
+		return v->gt == GT_INT64 ? "int64" : v->gt == GT_DURATION ?
+		    "time.Duration" : "int";
 	case TV_UINT:
 		return "uint8";
 	case TV_FLOAT:
@@ -102,7 +105,8 @@ tval_type(const struct tval *v)
 	case TV_STRING:
 		return "string";
 	case TV_LIST:
-		return "[]interface {}";
+		return v->gt == GT_STRINGS ? "[]string" : v->gt == GT_INTS ?
+		    "[]int" : "[]interface {}";
 	case TV_MAP:
 		return "map[string]interface {}";
 	case TV_TIME:

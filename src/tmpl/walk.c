@@ -1,4 +1,6 @@
-/* tmpl-walk.c: tmpl_walk_fields: the field chains a template reads. */
+/* walk.c: tmpl_walk_fields, the field chains a template reads;
+ * tmpl_walk_shell, a run: script's shell contexts; tmpl_walk_order, calls
+ * written in another argument order than Sprig's. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -141,4 +143,165 @@ tmpl_walk_fields(const struct tmpl *t, void (*fn)(void *arg,
 	struct walker	w = { t, fn, arg };
 
 	visit(&w, t->root, 1);
+}
+
+/* What tmpl_walk_shell() carries through the nodes. */
+struct shwalk {
+	const struct tmpl	 *t;
+	struct shstate		  sh;
+	struct buf		 *script;
+	struct buf		  tmp;
+	void			(*fn)(void *, int, int, const char *);
+	void			 *arg;
+	int			  straight;	/* no control structures */
+};
+
+/* An action that prints: a value goes where it stands. */
+static void
+shell_value(struct shwalk *w, const struct node *n)
+{
+	struct tmpl_error	 e;
+	const char		*why;
+	const struct node	*p = n->u.action;
+
+	if (p != NULL && p->type == N_PIPE && p->u.pipe.ndecl > 0)
+		return;		/* {{ $x := ... }} prints nothing */
+	buf_truncate(&w->tmp, 0);
+	if (shell_escape(&w->sh, &w->tmp, "x", 1, &why) < 0) {
+		tmpl_seterr(&e, w->t->src, w->t->len, n->pos, "%s", "");
+		w->fn(w->arg, e.line, e.col, why);
+		buf_adds(&w->tmp, "x");
+	}
+	if (w->script != NULL)
+		buf_add(w->script, w->tmp.s, w->tmp.len);
+}
+
+static void
+shell_visit(struct shwalk *w, const struct node *n)
+{
+	unsigned	i;
+
+	if (n == NULL || w->sh.why != NULL)
+		return;
+	switch (n->type) {
+	case N_LIST:
+		for (i = 0; i < n->u.list.n; i++)
+			shell_visit(w, n->u.list.v[i]);
+		break;
+	case N_TEXT:
+		shell_feed(&w->sh, n->u.text.s, n->u.text.n, 0);
+		if (w->script != NULL)
+			buf_add(w->script, n->u.text.s, n->u.text.n);
+		break;
+	case N_ACTION:
+		shell_value(w, n);
+		break;
+	case N_IF: case N_WITH: case N_RANGE:
+		/* Both branches, in turn: good enough to find contexts. */
+		w->straight = 0;
+		shell_visit(w, n->u.ctl.list);
+		shell_visit(w, n->u.ctl.elselist);
+		break;
+	default:
+		w->straight = 0;
+	}
+}
+
+int
+tmpl_walk_shell(const struct tmpl *t, struct buf *script,
+    void (*fn)(void *arg, int line, int col, const char *why), void *arg)
+{
+	struct shwalk	w = { .t = t, .script = script, .fn = fn, .arg = arg,
+			    .straight = 1 };
+
+	shell_init(&w.sh);
+	shell_visit(&w, t->root);
+	shell_release(&w.sh);
+	buf_release(&w.tmp);
+	return w.straight && w.sh.why == NULL ? 0 : -1;
+}
+
+/* Sprig's functions whose subject comes last, where other template
+ * languages (and muster's documents) put it first. */
+static const char *const subject_last[] = { "contains", "hasPrefix",
+	"hasSuffix", "replace", "trimPrefix", "trimSuffix" };
+
+static int
+literal_node(const struct node *n)
+{
+	return n->type == N_STRING || n->type == N_NUMBER ||
+	    n->type == N_BOOL;
+}
+
+/* A call with every argument written out, the first a value read from the
+ * data and the rest string literals: `replace .s "-" "_"`. */
+static void
+order_cmd(const struct tmpl *t, const struct node *cmd, void (*fn)(void *,
+    const char *, const char *, int, int), void *arg)
+{
+	const struct node	*f = cmd->u.list.v[0];
+	struct tmpl_error	 e;
+	unsigned		 i;
+
+	if (f->type != N_FUNC ||
+	    cmd->u.list.n != (unsigned)f->u.fn->nfixed + 1 ||
+	    literal_node(cmd->u.list.v[1]))
+		return;
+	for (i = 0; i < nitems(subject_last); i++)
+		if (strcmp(f->u.fn->name, subject_last[i]) == 0)
+			break;
+	if (i == nitems(subject_last))
+		return;
+	for (i = 2; i < cmd->u.list.n; i++)
+		if (cmd->u.list.v[i]->type != N_STRING)
+			return;
+	tmpl_seterr(&e, t->src, t->len, cmd->pos, "%s", "");
+	fn(arg, f->u.fn->name, f->u.fn->sig, e.line, e.col);
+}
+
+static void
+order(const struct tmpl *t, const struct node *n, void (*fn)(void *,
+    const char *, const char *, int, int), void *arg)
+{
+	unsigned	i;
+
+	if (n == NULL)
+		return;
+	switch (n->type) {
+	case N_LIST: case N_CMD:
+		if (n->type == N_CMD && n->u.list.n > 1)
+			order_cmd(t, n, fn, arg);
+		for (i = 0; i < n->u.list.n; i++)
+			order(t, n->u.list.v[i], fn, arg);
+		break;
+	case N_ACTION:
+		order(t, n->u.action, fn, arg);
+		break;
+	case N_IF: case N_WITH: case N_RANGE:
+		order(t, n->u.ctl.pipe, fn, arg);
+		order(t, n->u.ctl.list, fn, arg);
+		order(t, n->u.ctl.elselist, fn, arg);
+		break;
+	case N_TEMPLATE:
+		order(t, n->u.call.pipe, fn, arg);
+		break;
+	case N_PIPE:
+		for (i = 0; i < n->u.pipe.ncmds; i++)
+			order(t, n->u.pipe.cmds[i], fn, arg);
+		break;
+	case N_CHAIN:
+		order(t, n->u.field.base, fn, arg);
+		break;
+	}
+}
+
+void
+tmpl_walk_order(const struct tmpl *t, void (*fn)(void *arg,
+    const char *func, const char *sig, int line, int col), void *arg)
+{
+	size_t	i;
+
+	order(t, t->root, fn, arg);
+	for (i = 0; i < t->ndefs; i++)
+		order(t, t->defs[i].list, fn, arg);
 }

@@ -151,5 +151,7 @@ stop_bg() {
 
 # The execution id muster printed in ./err.
 bg_id() {
-	sed -n "s/^muster: execution //p" err
+	# -q prints no id: then the newest execution is the one.
+	sed -n "s/^muster: execution //p" err | grep . ||
+		ls .muster/state/executions 2>/dev/null | sort | tail -n 1
 }

@@ -54,7 +54,7 @@ done
 
 if command -v zsh >/dev/null && command -v fish >/dev/null; then
 test_expect_success 'commands and global options' '
-	check "muster " r run resume render &&
+	check "muster " r run resume render report &&
 	check "muster " "--col" --color &&
 	check "muster --color=" "a" always auto &&
 	check "muster help " "se" service
@@ -72,9 +72,23 @@ test_expect_success 'the arguments of the workflow being run' '
 	check "muster -C proj run deploy --arg " "e" env=
 '
 
+test_expect_success 'mcp: its subcommands, options and servers' '
+	mkdir -p proj/.muster/mcpservers &&
+	printf "%s\n" "apiVersion: muster.giantswarm.io/v1alpha1" \
+		"kind: MCPServer" "metadata: {name: files}" \
+		"spec: {command: cat}" >proj/.muster/mcpservers/files.yaml &&
+	check "muster -C proj mcp " "" call serve tools &&
+	check "muster -C proj mcp tools " "" files &&
+	check "muster -C proj mcp call " "" files &&
+	check "muster -C proj mcp call files x " "--t" --timeout &&
+	check "muster -C proj mcp serve " "--t" --tools &&
+	check "muster -C proj list " "m" mcpservers &&
+	rm -r proj/.muster/mcpservers
+'
+
 test_expect_success 'executions and service instances' '
 	(cd proj && muster -q run deploy --arg env=staging >/dev/null 2>&1) &&
-	id=$(cd proj && muster history --limit 1 | cut -d" " -f1) &&
+	id=$(cd proj && muster history --limit 1 | sed -n 2p | cut -d" " -f1) &&
 	check "muster -C proj status " "" $id &&
 	check "muster -C proj logs " "${id%????}" $id &&
 	muster -C proj service create sleeper >/dev/null &&
@@ -85,6 +99,8 @@ test_expect_success 'executions and service instances' '
 
 test_expect_success 'options of the command on the line' '
 	check "muster history " "--st" --status &&
+	check "muster trace " "--o" --output &&
+	check "muster run x " "--me" --metrics-file &&
 	check "muster history --status " "c" cancelled completed &&
 	check "muster -C proj service delete x " "--f" --force
 '

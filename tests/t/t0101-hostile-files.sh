@@ -98,9 +98,12 @@ for i in range(1, 20):
 	grep "aliases expand to more than 100000 nodes" err
 '
 
-test_expect_success 'an empty file and empty documents are fine' '
-	fresh && : >$W/empty.yaml && printf "%s\n---\n---\n" "$good" >$W/docs.yaml &&
-	muster validate
+test_expect_success 'empty documents are fine, an empty file is an error' '
+	fresh && printf "%s\n---\n---\n" "$good" >$W/docs.yaml &&
+	muster validate &&
+	: >$W/empty.yaml &&
+	test_expect_code 2 muster validate 2>err &&
+	grep "empty.yaml:1:1: error: the file holds no definition" err
 '
 
 test_done

@@ -53,10 +53,19 @@ test_expect_success 'metadata.name defaults to the file name; .yml loads' '
 
 test_expect_success 'list one kind, and as JSON' '
 	(cd proj && muster list tools --json) >out &&
-	echo "[{\"name\":\"x_build\",\"description\":\"Build it\",\"file\":\".muster/workflows/deploy.yaml\"},{\"name\":\"x_test\",\"description\":null,\"file\":\".muster/tools/more.yml\"}]" >expect &&
-	test_cmp expect out &&
+	python3 -c "
+import json
+t = {e[\"name\"]: e for e in json.load(open(\"out\"))}
+assert t[\"x_build\"] == {\"name\": \"x_build\", \"description\": \"Build it\", \"file\": \".muster/workflows/deploy.yaml\", \"kind\": \"tool\"}, t
+assert t[\"x_test\"][\"description\"] is None and t[\"x_test\"][\"kind\"] == \"tool\"
+assert t[\"workflow_deploy\"][\"description\"] == \"Deploy it\" and t[\"workflow_deploy\"][\"kind\"] == \"workflow\"
+assert t[\"core_service_create\"][\"kind\"] == \"builtin\" and t[\"core_service_create\"][\"file\"] is None
+assert len(t) == 2 + 2 + 13, sorted(t)
+" &&
 	muster -C proj list tool >out &&
-	test_line_count = 2 out &&
+	grep "^x_build  *Build it$" out &&
+	grep "^workflow_deploy  *(workflow) Deploy it$" out &&
+	grep "^core_workflow_list  *(built-in) list the workflows$" out &&
 	test_expect_code 2 muster -C proj list tols 2>err &&
 	grep "did you mean .tools." err
 '

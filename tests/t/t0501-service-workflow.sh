@@ -41,9 +41,8 @@ assert r(\"delete\")[\"state\"] == \"deleted\"
 	muster service list >out && test_line_count = 0 out
 '
 
-test_expect_success 'bad built-in arguments fail the step with the reason' '
+test_expect_success 'missing or unknown built-in arguments: nothing runs' '
 	rm -rf .muster && test_project &&
-	cp "$DATA/svc/sleeper.yaml" .muster/serviceclasses/ &&
 	cat >.muster/workflows/bad.yaml <<-\EOF &&
 	apiVersion: muster.giantswarm.io/v1alpha1
 	kind: Workflow
@@ -52,22 +51,38 @@ test_expect_success 'bad built-in arguments fail the step with the reason' '
 	  steps:
 	    - id: noclass
 	      tool: core_service_create
-	      allowFailure: true
+	    - id: noname
+	      tool: core_service_stop
+	    - id: typo
+	      tool: core_workflow_execution_list
+	      args: {limt: 3}
+	EOF
+	test_expect_code 2 muster run bad 2>err &&
+	grep "bad.yaml:7:13: error: step .noclass. calls tool .core_service_create. without its required argument .serviceClassName." err &&
+	grep "bad.yaml:9:13: error: step .noname. calls tool .core_service_stop. without its required argument .name." err &&
+	grep "bad.yaml:12:13: error: step .typo. gives tool .core_workflow_execution_list. argument .limt., which it does not take (did you mean .limit.?)" err &&
+	test ! -d .muster/state/executions
+'
+
+test_expect_success 'bad built-in argument values fail the step with the reason' '
+	rm -rf .muster && test_project &&
+	cp "$DATA/svc/sleeper.yaml" .muster/serviceclasses/ &&
+	cat >.muster/workflows/bad.yaml <<-\EOF &&
+	apiVersion: muster.giantswarm.io/v1alpha1
+	kind: Workflow
+	metadata: {name: bad}
+	spec:
+	  steps:
 	    - id: badtimeout
 	      tool: core_service_wait_healthy
 	      args: {name: x, timeout: soon}
-	      allowFailure: true
-	    - id: noname
-	      tool: core_service_stop
 	      allowFailure: true
 	    - id: unknown
 	      tool: core_service_status
 	      args: {name: nosuch}
 	EOF
 	test_expect_code 1 muster run bad 2>err &&
-	grep "noclass: failed .*argument .serviceClassName. is required" err &&
 	grep "badtimeout: failed .*argument .timeout. must be a duration" err &&
-	grep "noname: failed .*argument .name. is required" err &&
 	grep "unknown: failed after .*: exit status 3" err &&
 	cat .muster/state/executions/*/logs/unknown.err >log &&
 	grep "no service .nosuch." log
@@ -97,7 +112,8 @@ sys.exit(subprocess.run([\"$MUSTER\", \"run\", \"preview\", \"--arg\", \"port=$p
 	test $? = 1 &&
 	grep "serve: failed" err &&
 	grep "cleanup: completed" err &&
-	grep -h "Address already in use" .muster/state/executions/*/logs/serve.err &&
+	grep -h "port $port on 127.0.0.1 answers before the daemon started" \
+		.muster/state/executions/*/logs/serve.err &&
 	muster service list >list && test_line_count = 0 list
 '
 

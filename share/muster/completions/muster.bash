@@ -7,7 +7,8 @@
 _muster_names()
 {
 	"${_muster_cmd[@]}" list "$1" 2>/dev/null |
-	    awk -v kind="$1" 'kind != "services" || NR > 1 { print $1 }'
+	    awk -v kind="$1" '(kind != "services" && kind != "executions") ||
+	        NR > 1 { print $1 }'
 }
 
 # _muster_args WORKFLOW: "name=" for each argument the workflow declares.
@@ -54,8 +55,9 @@ _muster()
 {
 	local cur prev cmd='' sub='' target='' i w cword opts='' names=''
 	local -a words _muster_cmd
-	local commands="run resume status history logs cancel gc call list
-		show graph validate render service version help"
+	local commands="run resume status history logs cancel pause gc call list
+		show graph validate render service mcp init version help trace report
+		metrics"
 
 	_muster_words
 	cur=${words[cword]}
@@ -67,9 +69,9 @@ _muster()
 	for ((i = 1; i < cword; i++)); do
 		w=${words[i]}
 		case ${words[i - 1]} in
-		-C | --arg | --args-file | -j | --from | --timeout | --data | \
+		-C | --arg | --arg-env | --args-file | -j | --from | --timeout | --data | \
 		    --file | --workflow | --status | --limit | --keep | \
-		    --older-than)
+		    --older-than | -o | --output | --metrics-file)
 			continue ;;
 		esac
 		if [[ -z $cmd ]]; then
@@ -79,7 +81,8 @@ _muster()
 			-*) ;;
 			*) cmd=$w ;;
 			esac
-		elif [[ $cmd == service && -z $sub && $w != -* ]]; then
+		elif [[ ($cmd == service || $cmd == mcp) && -z $sub &&
+		    $w != -* ]]; then
 			sub=$w
 		elif [[ -z $target && $w != -* ]]; then
 			target=$w
@@ -90,14 +93,14 @@ _muster()
 	-C)
 		mapfile -t COMPREPLY < <(compgen -d -- "$cur")
 		return ;;
-	--args-file | --data | --file)
+	--args-file | --data | --file | -o | --output | --metrics-file)
 		mapfile -t COMPREPLY < <(compgen -f -- "$cur")
 		return ;;
 	--workflow)
 		_muster_reply "$(_muster_names workflows)"
 		return ;;
 	--status)
-		_muster_reply running completed failed interrupted cancelled
+		_muster_reply running completed failed interrupted cancelled timed_out paused
 		return ;;
 	--arg)
 		[[ $cmd == run && -n $target ]] || return
@@ -116,44 +119,63 @@ _muster()
 	case $cmd in
 	'')	opts="-C -v -q --color= --json --help --version"
 		names=$commands ;;
-	run)	opts="--arg --args-file -j --dry-run --keep-going --timeout --fsync"
+	run)	opts="--arg --arg-env --args-file -j --dry-run --keep-going --timeout --fsync
+		    --metrics-file"
 		[[ -z $target ]] && names=$(_muster_names workflows) ;;
-	resume)	opts="--last -j --keep-going --from --arg"
+	resume)	opts="--last -j --keep-going --from --arg --arg-env"
 		[[ -z $target ]] && names=$(_muster_names executions) ;;
 	status | cancel)
-		opts="--json"
+		opts="--last --json"
 		[[ -z $target ]] && names=$(_muster_names executions) ;;
-	logs)	opts="--follow"
+	trace | report)
+		opts="--output"
+		[[ -z $target ]] && names=$(_muster_names executions) ;;
+	pause)	opts="--last"
+		[[ -z $target ]] && names=$(_muster_names executions) ;;
+	logs)	opts="--last --follow"
 		[[ -z $target ]] && names=$(_muster_names executions) ;;
 	history) opts="--workflow --status --limit --json" ;;
 	gc)	opts="--older-than --keep" ;;
-	call)	opts="--arg --args-file"
+	call)	opts="--arg --arg-env --args-file"
 		[[ -z $target ]] && names=$(_muster_names tools) ;;
-	list)	opts="--json"
-		[[ -z $target ]] && names="workflows tools serviceclasses services executions" ;;
+	list)	opts="--online --json"
+		[[ -z $target ]] && names="workflows tools serviceclasses mcpservers services executions" ;;
 	show)	opts="--json"
 		[[ -z $target ]] && names=$(_muster_names workflows) ;;
 	graph)	opts="--format="
 		[[ -z $target ]] && names=$(_muster_names workflows) ;;
-	render)	opts="--data --missingkey= --shell --file" ;;
+	render)	opts="--data --missingkey= --shell --file --functions" ;;
 	help)	[[ -z $target ]] && names=$commands ;;
 	validate)
+		if [[ $cur == -* ]]; then
+			_muster_reply --online
+			return
+		fi
 		mapfile -t COMPREPLY < <(compgen -f -X '!*.y*ml' -- "$cur"
 			compgen -d -- "$cur")
 		return ;;
 	service)
 		opts="--json"
 		case $sub in
-		'')	names="create start stop restart delete status wait list" ;;
-		create)	opts="--arg --args-file --timeout --no-wait --json"
+		'')	names="create start stop restart delete status wait scale list" ;;
+		create)	opts="--arg --arg-env --args-file --timeout --no-wait --json"
 			[[ -z $target ]] && names=$(_muster_names serviceclasses) ;;
 		delete)	opts="--force --json"
 			[[ -z $target ]] && names=$(_muster_names services) ;;
-		start | restart | wait)
+		start | restart | wait | scale)
 			opts="--timeout --json"
 			[[ -z $target ]] && names=$(_muster_names services) ;;
 		stop | status)
 			[[ -z $target ]] && names=$(_muster_names services) ;;
+		esac ;;
+	mcp)
+		case $sub in
+		'')	names="serve tools call" ;;
+		serve)	opts="--tools" ;;
+		tools)	opts="--json"
+			[[ -z $target ]] && names=$(_muster_names mcpservers) ;;
+		call)	opts="--arg --args-file --timeout"
+			[[ -z $target ]] && names=$(_muster_names mcpservers) ;;
 		esac ;;
 	esac
 	if [[ $cur == -* ]]; then

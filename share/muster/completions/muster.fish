@@ -29,6 +29,7 @@ function __muster_list
     set -l cmd (__muster_cmd)
     $cmd list $argv[1] 2>/dev/null | while read -l name rest
         test "$argv[1]" = services -a "$name" = NAME; and continue
+        test "$argv[1]" = executions -a "$name" = ID; and continue
         printf '%s\t%s\n' $name (string replace -ar '\s+' ' ' -- "$rest")
     end
 end
@@ -45,7 +46,7 @@ function __muster_operands
             continue
         end
         switch $w
-            case -C --arg --args-file -j --from --timeout --data --file \
+            case -C --arg --arg-env --args-file -j --from --timeout --data --file \
                 --workflow --status --limit --keep --older-than
                 set skip 1
             case '-*'
@@ -69,6 +70,13 @@ function __muster_service_at
     and contains -- $ops[2] $argv
 end
 
+# __muster_mcp_at SUB...: 'mcp SUB' with no server named yet.
+function __muster_mcp_at
+    set -l ops (__muster_operands)
+    test "$ops[1]" = mcp; and test (count $ops) -eq 2
+    and contains -- $ops[2] $argv
+end
+
 # "name=" for each argument of the workflow being run.
 function __muster_wfargs
     set -l cmd (__muster_cmd)
@@ -85,7 +93,7 @@ function __muster_wfargs
     end
 end
 
-set -l commands run resume status history logs cancel gc call list show graph validate render service version help
+set -l commands run resume status history logs cancel pause gc call list show graph validate render service mcp init version help trace report metrics
 complete -c muster -f
 complete -c muster -n "not __fish_seen_subcommand_from $commands" -s C -r -a '(__fish_complete_directories)' -d 'use DIR/.muster'
 complete -c muster -n "not __fish_seen_subcommand_from $commands" -s v -d 'more output'
@@ -101,6 +109,8 @@ complete -c muster -n "not __fish_seen_subcommand_from $commands" -a status -d "
 complete -c muster -n "not __fish_seen_subcommand_from $commands" -a history -d 'list past executions, newest first'
 complete -c muster -n "not __fish_seen_subcommand_from $commands" -a logs -d "print what an execution's steps wrote"
 complete -c muster -n "not __fish_seen_subcommand_from $commands" -a cancel -d 'stop a running execution'
+complete -c muster -n "not __fish_seen_subcommand_from $commands" -a pause -d 'finish the running steps, then stop until resume'
+complete -c muster -n '__fish_seen_subcommand_from pause' -l last -d 'the latest execution'
 complete -c muster -n "not __fish_seen_subcommand_from $commands" -a gc -d 'delete executions that no longer run'
 complete -c muster -n "not __fish_seen_subcommand_from $commands" -a call -d 'run one tool and print its result'
 complete -c muster -n "not __fish_seen_subcommand_from $commands" -a list -d 'list definitions with their descriptions'
@@ -109,19 +119,32 @@ complete -c muster -n "not __fish_seen_subcommand_from $commands" -a graph -d "p
 complete -c muster -n "not __fish_seen_subcommand_from $commands" -a validate -d 'check definitions and report every problem'
 complete -c muster -n "not __fish_seen_subcommand_from $commands" -a render -d 'render one template against JSON data'
 complete -c muster -n "not __fish_seen_subcommand_from $commands" -a service -d 'create and manage service instances'
+complete -c muster -n "not __fish_seen_subcommand_from $commands" -a mcp -d "serve workflows to MCP clients; try an MCP server's tools"
 complete -c muster -n "not __fish_seen_subcommand_from $commands" -a version -d "print muster's version"
+complete -c muster -n "not __fish_seen_subcommand_from $commands" -a init -d 'write a starter .muster folder here'
 complete -c muster -n "not __fish_seen_subcommand_from $commands" -a help -d 'describe muster or one of its commands'
+complete -c muster -n "not __fish_seen_subcommand_from $commands" -a trace -d 'write an execution as Chrome trace-event JSON'
+complete -c muster -n "not __fish_seen_subcommand_from $commands" -a report -d 'write an execution as one self-contained HTML page'
+complete -c muster -n "not __fish_seen_subcommand_from $commands" -a metrics -d 'print Prometheus metrics of the recorded runs'
 
 # Operands.
 complete -c muster -n '__muster_at run 0; or __muster_at show 0; or __muster_at graph 0' -a '(__muster_list workflows)'
-complete -c muster -n '__muster_at resume 0; or __muster_at status 0; or __muster_at logs 0; or __muster_at cancel 0' -k -a '(__muster_list executions)'
+complete -c muster -n '__muster_at resume 0; or __muster_at status 0; or __muster_at logs 0; or __muster_at cancel 0; or __muster_at pause 0' -k -a '(__muster_list executions)'
 complete -c muster -n '__muster_at call 0' -a '(__muster_list tools)'
-complete -c muster -n '__muster_at list 0' -a 'workflows tools serviceclasses services executions'
+complete -c muster -n '__muster_at trace 0; or __muster_at report 0' -k -a '(__muster_list executions)'
+complete -c muster -n '__fish_seen_subcommand_from trace report' -s o -l output -r -F -d 'write FILE'
+complete -c muster -n '__fish_seen_subcommand_from run' -l metrics-file -r -F -d 'write Prometheus metrics to FILE'
+complete -c muster -n '__muster_at list 0' -a 'workflows tools serviceclasses mcpservers services executions'
 complete -c muster -n '__muster_at help 0' -a "$commands"
 complete -c muster -n '__fish_seen_subcommand_from validate' -F
-complete -c muster -n '__muster_at service 0' -a 'create start stop restart delete status wait list'
+complete -c muster -n '__fish_seen_subcommand_from validate' -l online -d 'also ask the MCP servers'
+complete -c muster -n '__fish_seen_subcommand_from list' -l online -d "also the MCP servers' tools"
+complete -c muster -n '__muster_at service 0' -a 'create start stop restart delete status wait scale list'
 complete -c muster -n '__muster_service_at create' -a '(__muster_list serviceclasses)'
-complete -c muster -n '__muster_service_at start stop restart delete status wait' -a '(__muster_list services)'
+complete -c muster -n '__muster_service_at start stop restart delete status wait scale' -a '(__muster_list services)'
+
+complete -c muster -n '__muster_at mcp 0' -a 'serve tools call'
+complete -c muster -n '__muster_mcp_at tools call' -a '(__muster_list mcpservers)'
 
 # Options of the commands.
 complete -c muster -n '__fish_seen_subcommand_from run' -l arg -x -a '(__muster_wfargs)' -d 'an argument K=V'
@@ -130,13 +153,16 @@ complete -c muster -n '__fish_seen_subcommand_from run call create' -l args-file
 complete -c muster -n '__fish_seen_subcommand_from run resume' -s j -x -d 'at most N processes at once'
 complete -c muster -n '__fish_seen_subcommand_from run resume' -s k -l keep-going -d 'run what does not depend on a failure'
 complete -c muster -n '__fish_seen_subcommand_from run' -s n -l dry-run -d 'print the plan only'
-complete -c muster -n '__fish_seen_subcommand_from run create start restart wait' -l timeout -x -d 'a duration'
+complete -c muster -n '__fish_seen_subcommand_from run create start restart wait scale' -l timeout -x -d 'a duration'
+complete -c muster -n '__fish_seen_subcommand_from mcp; and __fish_seen_subcommand_from call' -l timeout -x -d 'a duration'
+complete -c muster -n '__fish_seen_subcommand_from serve' -l tools -d "also the tools and MCP servers' tools"
 complete -c muster -n '__fish_seen_subcommand_from run' -l fsync -d 'make every record survive a power cut'
-complete -c muster -n '__fish_seen_subcommand_from resume' -l last -d 'the latest execution'
+complete -c muster -n '__fish_seen_subcommand_from resume status logs cancel' -l last -d 'the latest execution'
+complete -c muster -n '__fish_seen_subcommand_from run call create resume' -l arg-env -x -d 'an argument from the environment K=ENVVAR'
 complete -c muster -n '__fish_seen_subcommand_from resume' -l from -x -d 'run STEP and its dependents again'
 complete -c muster -n '__fish_seen_subcommand_from logs' -l follow -d 'print what arrives until the end'
 complete -c muster -n '__fish_seen_subcommand_from history' -l workflow -x -a '(__muster_list workflows)' -d 'only this workflow'
-complete -c muster -n '__fish_seen_subcommand_from history' -l status -x -a 'running completed failed interrupted cancelled' -d 'only this status'
+complete -c muster -n '__fish_seen_subcommand_from history' -l status -x -a 'running completed failed interrupted cancelled timed_out paused' -d 'only this status'
 complete -c muster -n '__fish_seen_subcommand_from history' -l limit -x -d 'at most N'
 complete -c muster -n '__fish_seen_subcommand_from gc' -l older-than -x -d 'keep what started less than D ago'
 complete -c muster -n '__fish_seen_subcommand_from gc' -l keep -x -d 'keep the newest N'
@@ -145,5 +171,6 @@ complete -c muster -n '__fish_seen_subcommand_from render' -l data -r -F -d 'JSO
 complete -c muster -n '__fish_seen_subcommand_from render' -l missingkey -x -a 'default error' -d 'what a missing key gives'
 complete -c muster -n '__fish_seen_subcommand_from render' -l shell -d 'escape values for the shell'
 complete -c muster -n '__fish_seen_subcommand_from render' -l file -r -F -d 'template from a file'
+complete -c muster -n '__fish_seen_subcommand_from render' -l functions -d 'list the template functions'
 complete -c muster -n '__fish_seen_subcommand_from create' -l no-wait -d 'do not wait until healthy'
 complete -c muster -n '__fish_seen_subcommand_from delete' -l force -d 'also with dependents'

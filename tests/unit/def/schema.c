@@ -127,9 +127,11 @@ static const struct {
 	{ "flags={}", "muster: argument 'flags' must be a JSON array, not an "
 	    "object\n" },
 	{ "extra=[1", "muster: argument 'extra' is not valid JSON (unexpected "
-	    "end of input at byte 2)\n" },
+	    "end of input at byte 2); an object is JSON: --arg "
+	    "'extra={\"key\": \"value\"}'\n" },
 	{ "extra={} x", "muster: argument 'extra' is not valid JSON "
-	    "(unexpected character at byte 3)\n" },
+	    "(unexpected character at byte 3); an object is JSON: --arg "
+	    "'extra={\"key\": \"value\"}'\n" },
 	{ "ratio=1e999", "muster: argument 'ratio' must be a number, not "
 	    "'1e999'\n" },
 	{ "ratio=nan", "muster: argument 'ratio' must be a number, not "

@@ -1,0 +1,91 @@
+#!/bin/sh
+# t0703-seeds.sh: every YAML example of the documents muster comes from
+# (tests/data/seeds, copied verbatim), with stub tools and service classes:
+# `validate` prints exactly tests/data/seeds/expect/NAME.out (valid, valid
+# with a warning, or an error that says what to write instead), and every
+# complete workflow among them runs to its end.
+. "$(dirname "$0")/lib.sh"
+
+SEEDS=$DATA/seeds
+
+# A project holding seed $1 and the stubs.
+project() {
+	rm -rf p && mkdir -p p/.muster/workflows p/.muster/tools \
+		p/.muster/serviceclasses &&
+	cp "$SEEDS/$1.yaml" p/.muster/workflows/ &&
+	cp "$SEEDS/stubs/tools.yaml" p/.muster/tools/ &&
+	cp "$SEEDS/stubs/classes.yaml" p/.muster/serviceclasses/ &&
+	if test "$1" != service-orchestration-serviceclass; then
+		cp "$SEEDS/stubs/microservice.yaml" p/.muster/serviceclasses/
+	fi
+}
+
+for f in "$SEEDS"/*.yaml; do
+	name=$(basename "$f" .yaml)
+	test_expect_success "validate $name" "
+		project $name &&
+		(cd p && muster validate >out 2>&1; echo \"exit \$?\" >>out) &&
+		test_cmp '$SEEDS/expect/$name.out' p/out
+	"
+done
+
+# Runs seed $1's workflow $2 with the remaining arguments.
+run_seed() {
+	seed=$1 wf=$2
+	shift 2
+	project "$seed" &&
+	(cd p && muster -q run "$wf" "$@")
+}
+
+test_expect_success 'container-kit pipeline runs its stages in order' '
+	run_seed container-kit-pipeline containerization-pipeline \
+		--arg repo_url=https://example.com/repo.git &&
+	cut -d" " -f1 p/ledger >got &&
+	printf "analyze_repository_atomic\nbuild_image_atomic\nscan_image_security_atomic\n" >expect &&
+	test_cmp expect got &&
+	grep "^build_image_atomic .*MUSTER_INPUT_REGISTRY=myregistry.azurecr.io" p/ledger
+'
+
+test_expect_success 'blue-green runs, deleting the blue instance it replaces' '
+	project service-orchestration-blue-green &&
+	(cd p && muster service create microservice-pattern shop-blue &&
+		muster -q run seed-blue-green &&
+		muster service list >list) &&
+	grep "^shop-green " p/list &&
+	! grep "^shop-blue " p/list
+'
+
+test_expect_success 'conditions: both conditional steps run' '
+	run_seed service-orchestration-conditions seed-conditions &&
+	cut -d" " -f1 p/ledger >got &&
+	printf "production_specific_tool\nconditional_tool\n" >expect &&
+	test_cmp expect got
+'
+
+test_expect_success 'conditions: a false condition skips its step' '
+	run_seed service-orchestration-conditions seed-conditions \
+		--arg environment=staging &&
+	test ! -e p/ledger
+'
+
+test_expect_success 'error handling: the step runs, its retry policy loaded' '
+	run_seed service-orchestration-error-handling seed-error-handling &&
+	grep "^potentially_failing_tool" p/ledger
+'
+
+test_expect_success 'connect-monitoring logs in and creates its port-forward' '
+	run_seed workflow-component-connect-monitoring connect-monitoring \
+		--arg cluster=c1.example.com &&
+	grep "^x_teleport_kube_login MUSTER_INPUT_KUBECLUSTER=c1.example.com" p/ledger &&
+	(cd p && muster service list) >list &&
+	grep "^prometheus-port-forward-c1.example.com " list
+'
+
+test_expect_success "the service class's external dependencies are probed" '
+	project service-orchestration-serviceclass &&
+	(cd p && test_expect_code 1 muster service create microservice-pattern \
+		--arg service_name=shop --arg image=shop:1 2>err) &&
+	grep "external dependency .monitoring. of service class .microservice-pattern. is not healthy" p/err
+'
+
+test_done
