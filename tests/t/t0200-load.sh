@@ -60,7 +60,7 @@ assert t[\"x_build\"] == {\"name\": \"x_build\", \"description\": \"Build it\", 
 assert t[\"x_test\"][\"description\"] is None and t[\"x_test\"][\"kind\"] == \"tool\"
 assert t[\"workflow_deploy\"][\"description\"] == \"Deploy it\" and t[\"workflow_deploy\"][\"kind\"] == \"workflow\"
 assert t[\"core_service_create\"][\"kind\"] == \"builtin\" and t[\"core_service_create\"][\"file\"] is None
-assert len(t) == 2 + 2 + 13, sorted(t)
+assert len(t) == 2 + 2 + 14, sorted(t)
 " &&
 	muster -C proj list tool >out &&
 	grep "^x_build  *Build it$" out &&

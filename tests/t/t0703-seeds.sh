@@ -73,6 +73,17 @@ test_expect_success 'error handling: the step runs, its retry policy loaded' '
 	grep "^potentially_failing_tool" p/ledger
 '
 
+test_expect_success 'the full deployment runs: services, monitoring, smoke tests' '
+	run_seed service-orchestration-workflow full-application-deployment \
+		--arg app_name=shop --arg version=1.0 --arg environment=production &&
+	cut -d" " -f1 p/ledger >got &&
+	grep -c x_stub_ok got >n && test "$(cat n)" = 3 &&
+	grep "^x_networking_configure_lb" got &&
+	(cd p && muster service list) >list &&
+	grep "^shop-database " list && grep "^shop-cache " list &&
+	grep "^shop " list
+'
+
 test_expect_success 'connect-monitoring logs in and creates its port-forward' '
 	run_seed workflow-component-connect-monitoring connect-monitoring \
 		--arg cluster=c1.example.com &&

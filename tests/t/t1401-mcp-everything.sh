@@ -14,40 +14,6 @@ if ! command -v node >/dev/null || ! test -f "$EVERYTHING"; then
 		test_skip "server-everything tests" \
 			"no node or no tests/mcp/node_modules (cd tests/mcp && npm ci)"
 	fi
-	test_expect_success 'streamable-http: the same server over HTTP, progress streamed' '
-	port=$(python3 -c "import socket; s = socket.socket(); s.bind((\"127.0.0.1\", 0)); print(s.getsockname()[1])") ||
-		return 1
-	PORT=$port node "$EVERYTHING" streamableHttp >http.log 2>&1 &
-	http_pid=$!
-	n=0 && until grep -q "listening on port" http.log || test $n -ge 50; do
-		sleep 0.2; n=$((n + 1)); done &&
-	cat >.muster/mcpservers/web.yaml <<-EOF &&
-	apiVersion: muster.giantswarm.io/v1alpha1
-	kind: MCPServer
-	metadata: {name: web}
-	spec:
-	  type: streamable-http
-	  url: "http://127.0.0.1:{{ env \"WEB_PORT\" }}/mcp"
-	  headers: {X-Muster-Test: "yes"}
-	  timeout: 20s
-	EOF
-	export WEB_PORT=$port &&
-	muster mcp call web echo --arg message=over-http >out &&
-	test "$(cat out)" = "{\"text\":\"Echo: over-http\"}" &&
-	muster mcp call web trigger-long-running-operation --arg duration=1 \
-		--arg steps=2 >out 2>err &&
-	grep "^progress: 2/2" err &&
-	test_expect_code 1 muster mcp call web trigger-long-running-operation \
-		--arg duration=10 --arg steps=10 --timeout 1s 2>err &&
-	grep "no answer to tools/call within 1s (cancelled)" err &&
-	sed "s/x_everything_echo/x_web_echo/" .muster/workflows/tour.yaml |
-		sed "s/name: tour/name: webtour/" >.muster/workflows/webtour.yaml &&
-	muster -q run webtour >out &&
-	grep "\"echo\":\"Echo: hello muster\"" out;
-	rc=$?; kill $http_pid; wait $http_pid; rm -f .muster/mcpservers/web.yaml \
-		.muster/workflows/webtour.yaml; return $rc
-'
-
 test_done
 fi
 
