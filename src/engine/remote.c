@@ -329,7 +329,7 @@ remote_cancel(struct exec *x, struct job *j)
 		return false;
 	if (!rj->cancel) {
 		rj->cancel = true;
-		x->remote->next_poll = 0;
+		x->remote->next_poll = clock_mono_ns();
 	}
 	return true;
 }
