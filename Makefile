@@ -68,7 +68,7 @@ SYS_LIBS = -lm -ldl
 # src/ holds one folder a subsystem (src/README); every object is built
 # beside its source, and muster links them all (no archive: two folders
 # may hold files of the same name).
-SUBSYSTEMS = base tmpl def state mcp observe engine svc cmd
+SUBSYSTEMS = base tmpl def state exec mcp observe engine svc cmd
 SRC_INCLUDES = -Isrc
 MAIN_SRC = src/cmd/muster.c
 LIB_SRC = $(filter-out $(MAIN_SRC),$(sort $(wildcard \

@@ -112,5 +112,10 @@ int		 load_retry(struct loader *, const struct ynode *,
 /* A workflow in the container-kit spelling (apiVersion orchestration/v1). */
 int		 load_stages_workflow(struct loader *, const struct ynode *spec,
 		    struct workflow *);
+/* load-exec.c: `executor: local|slurm` and `resources: {...}`. */
+int		 load_executor(struct loader *, const struct ynode *,
+		    enum executor *);
+int		 load_resources(struct loader *, const struct ynode *,
+		    struct resources **);
 
 #endif

@@ -157,6 +157,7 @@ struct exec {
 	struct job		**active;	/* running or waiting to retry */
 	size_t			 nactive, activecap;
 	struct pidmap		*pids;		/* pid -> job */
+	struct remote		*remote;	/* Slurm jobs (remote.c) */
 	size_t			 running;	/* processes, not containers */
 	int			 limit;		/* processes at once */
 	size_t			 left;		/* jobs not yet done */
