@@ -186,6 +186,8 @@ struct step {
 	int64_t		  timeout_ns;	/* 0: none */
 	bool		  allow_failure;
 	bool		  output;
+	double		  weight;	/* of the run's progress; 0: 1 */
+	const char	 *checkpoint;	/* a name for "after this step" */
 	bool		  pass_input;	/* a stage's tool: given the */
 					/* workflow arguments it declares */
 	struct tval	 *env;		/* map of name to string */
