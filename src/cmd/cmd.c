@@ -67,6 +67,13 @@ const struct cmd	cmds[] = {
 	  "it records paused and exits 5, and 'muster resume ID' goes on\n"
 	  "from there.  pause returns once the runner has taken the request.\n"
 	  "Exit 0 taken, 3 no such execution or not running.\n" },
+	{ "checkpoint", cmd_checkpoint, "checkpoint ID|--last NAME",
+	  "name the point an execution that does not run has reached",
+	  "Records NAME with the steps completed so far; a step with\n"
+	  "'checkpoint: NAME' does the same when it completes.  'muster\n"
+	  "resume ID --from-checkpoint NAME' runs again every step that\n"
+	  "completed after it; 'muster status ID' lists the checkpoints.\n"
+	  "Exit 0, 2 a bad or used name, 3 no such execution, 75 it runs.\n" },
 	{ "gc", cmd_gc, "gc [--older-than D] [--keep N]",
 	  "delete executions that no longer run",
 	  "Keeps the newest N (default 100 when neither option is given) and\n"

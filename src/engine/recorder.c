@@ -398,6 +398,18 @@ record_job_pid(struct exec *x, struct job *j)
 }
 
 int
+record_step_checkpoint(struct exec *x, struct job *j)
+{
+	struct json_object	*done = json_object_new_array();
+	size_t			 i;
+
+	for (i = 0; i < x->njobs; i++)
+		if (x->jobs[i]->status == ST_COMPLETED)
+			json_object_array_add(done, json_str(x->jobs[i]->key));
+	return append(x, record_checkpoint(j->step->checkpoint, j->key, done));
+}
+
+int
 record_end(struct exec *x)
 {
 	struct json_object	*o = new_record("end");
