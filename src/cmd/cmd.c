@@ -32,13 +32,14 @@ const struct cmd	cmds[] = {
 	  "4 the record cannot be written, 75 another run of a workflow with\n"
 	  "concurrency: forbid is going on, 124 timed out, 128+N signal N.\n" },
 	{ "resume", cmd_resume, "resume ID|--last [-j N] [-k] [--from STEP] "
-	  "[--arg SECRET=V]...",
+	  "[--from-checkpoint NAME] [--arg SECRET=V]...",
 	  "finish an execution that failed or was stopped",
 	  "Runs what did not complete: failed, interrupted and pending steps.\n"
 	  "A step that completed is kept, and its recorded result feeds the\n"
 	  "templates, unless its definition changed since (then it and what\n"
 	  "depends on it run again).  --from STEP runs STEP and what depends\n"
-	  "on it again.  Secret arguments are never recorded: give them again\n"
+	  "on it again; --from-checkpoint NAME what completed after the\n"
+	  "checkpoint NAME (see checkpoint).  Secret arguments are never recorded: give them again\n"
 	  "with --arg.  Steps of the interrupted run that still run are\n"
 	  "waited for first.  Exit codes as for run; 75 when the execution is\n"
 	  "locked by a muster still working on it.\n" },
