@@ -8,7 +8,8 @@ enum {
 	SF_ID, SF_DESCRIPTION, SF_TOOL, SF_ARGS, SF_RUN, SF_FOREACH,
 	SF_PARALLEL, SF_DEPENDS, SF_CONDITION, SF_RETRY, SF_RETRY_POLICY,
 	SF_TIMEOUT, SF_ALLOW_FAILURE, SF_ON_FAILURE, SF_ENV, SF_WORKDIR,
-	SF_OUTPUT, SF_STORE, SF_SHELL, SF_WEIGHT, SF_CHECKPOINT, SF_COUNT
+	SF_OUTPUT, SF_STORE, SF_SHELL, SF_WEIGHT, SF_CHECKPOINT, SF_ON_ERROR,
+	SF_COUNT
 };
 static const struct field	step_fields[SF_COUNT] = {
 	[SF_ID] = { "id", NULL }, [SF_DESCRIPTION] = { "description", NULL },
@@ -25,6 +26,7 @@ static const struct field	step_fields[SF_COUNT] = {
 	[SF_STORE] = { "store", NULL }, [SF_SHELL] = { "shell", NULL },
 	[SF_WEIGHT] = { "weight", NULL },
 	[SF_CHECKPOINT] = { "checkpoint", NULL },
+	[SF_ON_ERROR] = { "onError", "on_error" },
 };
 
 /* Where a step sits: what it may be and what it may say. */
@@ -465,6 +467,8 @@ load_step_common(struct loader *ld, const struct ynode *const *f,
 		rc |= load_tstr(ld, f[SF_WORKDIR], "workdir", &s->workdir);
 	if (f[SF_WEIGHT] != NULL)
 		rc |= load_weight(ld, f[SF_WEIGHT], s);
+	if (f[SF_ON_ERROR] != NULL)
+		rc |= load_routes(ld, f[SF_ON_ERROR], s);
 	if (f[SF_CHECKPOINT] != NULL)
 		rc |= load_name(ld, f[SF_CHECKPOINT], "checkpoint",
 		    &s->checkpoint);

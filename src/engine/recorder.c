@@ -374,6 +374,9 @@ record_job(struct exec *x, struct job *j)
 		json_set(o, "result", mask_json(x->mask, j->result));
 	if (j->error != NULL)
 		json_set(o, "error", json_str(j->error));
+	if (j->route != NULL)
+		json_set(o, "route", json_str(route_action_name(
+		    j->route->action)));
 	return append(x, o);
 }
 

@@ -46,7 +46,7 @@ static const struct fspec	step_fields[] = {
 	{ "from", W_TIME, false }, { "ms", W_INT, false },
 	{ "exit", W_INT, false }, { "input", W_ANY, false },
 	{ "result", W_ANY, false }, { "error", W_STR, false },
-	{ "ru", W_OBJ, false },
+	{ "ru", W_OBJ, false }, { "route", W_STR, false },
 	{ NULL, 0, false }
 };
 static const struct fspec	pid_fields[] = {

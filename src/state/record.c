@@ -121,6 +121,7 @@ doc_step(struct reader *r, const struct rec *rec)
 	copy(s, "input", o, "input");
 	copy(s, "result", o, "result");
 	copy(s, "error", o, "error");
+	copy(s, "route", o, "route");
 }
 
 static void
