@@ -75,6 +75,7 @@ CMD_DECL(history);
 CMD_DECL(logs);
 CMD_DECL(cancel);
 CMD_DECL(pause);
+CMD_DECL(checkpoint);
 CMD_DECL(gc);
 CMD_DECL(service);
 CMD_DECL(supervise);

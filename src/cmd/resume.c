@@ -22,11 +22,15 @@
 #include "def/schema.h"
 #include "base/value.h"
 
-enum { OPT_LAST = 256, OPT_FROM, OPT_ARG, OPT_FSYNC, OPT_ARG_ENV };
+enum {
+	OPT_LAST = 256, OPT_FROM, OPT_ARG, OPT_FSYNC, OPT_ARG_ENV,
+	OPT_FROM_CHECKPOINT
+};
 
 static const struct option	resume_opts[] = {
 	{ "last",	no_argument,		NULL,	OPT_LAST },
 	{ "from",	required_argument,	NULL,	OPT_FROM },
+	{ "from-checkpoint", required_argument,	NULL,	OPT_FROM_CHECKPOINT },
 	{ "arg",	required_argument,	NULL,	OPT_ARG },
 	{ "arg-env",	required_argument,	NULL,	OPT_ARG_ENV },
 	{ "jobs",	required_argument,	NULL,	'j' },
@@ -41,6 +45,7 @@ struct resume {
 	int		 jobs;
 	int		 last;
 	const char	*from;
+	const char	*checkpoint;	/* --from-checkpoint */
 };
 
 static int
@@ -56,6 +61,9 @@ parse(struct ctx *ctx, int argc, char **argv, struct resume *r)
 			break;
 		case OPT_FROM:
 			r->from = optarg;
+			break;
+		case OPT_FROM_CHECKPOINT:
+			r->checkpoint = optarg;
 			break;
 		case OPT_ARG:
 			args_add(&r->args, optarg);
@@ -315,6 +323,55 @@ open_execution(const char *state, const char *id, int *dirfd, int *lockfd,
 	return 0;
 }
 
+/*
+ * --from-checkpoint: every step that completed after checkpoint name runs
+ * again, as if it had never run.  0, or -1 when there is no such point.
+ */
+static int
+from_checkpoint(struct prior *pr, const char *id, const char *name)
+{
+	struct json_object	*all = json_object_object_get(pr->doc,
+				    "_checkpoints"), *done;
+	struct hmap		 keep = HMAP_INIT;
+	size_t			 i, n = 0;
+
+	if (!json_object_object_get_ex(all, name, &done)) {
+		struct buf	have = BUF_INIT;
+
+		if (all != NULL) {
+			json_object_object_foreach(all, k, v) {
+				(void)v;
+				buf_printf(&have, "%s%s", have.len ? ", " : "",
+				    k);
+			}
+		}
+		error("execution %s has no checkpoint '%s'%s%s%s", id, name,
+		    have.len ? " (it has " : "", buf_str(&have),
+		    have.len ? ")" : "");
+		buf_release(&have);
+		return -1;
+	}
+	for (i = 0; i < json_object_array_length(done); i++)
+		hmap_put(&keep, json_object_get_string(
+		    json_object_array_get_idx(done, i)), (void *)1);
+	for (i = 0; i < pr->n; i++) {
+		struct prior_step	*ps = &pr->all[i];
+
+		if (strcmp(ps->status, "completed") != 0 ||
+		    hmap_get(&keep, ps->key) != NULL)
+			continue;
+		snprintf(ps->status, sizeof ps->status, "pending");
+		json_object_put(ps->result);
+		ps->result = NULL;
+		n++;
+	}
+	hmap_release(&keep);
+	fprintf(stderr, "muster: --from-checkpoint %s: %zu step%s completed "
+	    "after it, and run%s again\n", name, n, n == 1 ? "" : "s",
+	    n == 1 ? "s" : "");
+	return 0;
+}
+
 static int
 find_from(struct exec *x, const char *from)
 {
@@ -366,7 +423,17 @@ cmd_resume(struct ctx *ctx, int argc, char **argv)
 		goto out;
 	doc = pr.doc;
 	st = json_object_get_string(json_object_object_get(doc, "status"));
-	if (strcmp(st, "completed") == 0 && r.from == NULL) {
+	if (r.checkpoint != NULL && r.from != NULL) {
+		error("--from and --from-checkpoint: choose one");
+		rc = EXIT_USAGE;
+		goto out;
+	}
+	if (r.checkpoint != NULL && from_checkpoint(&pr, id, r.checkpoint) < 0) {
+		rc = EXIT_USAGE;
+		goto out;
+	}
+	if (strcmp(st, "completed") == 0 && r.from == NULL &&
+	    r.checkpoint == NULL) {
 		fprintf(stderr, "muster: execution %s completed; there is "
 		    "nothing to resume\n", id);
 		rc = 0;

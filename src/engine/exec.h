@@ -67,6 +67,9 @@ struct job {
 	bool		  reused;	/* completed in an earlier run */
 	bool		  forced;	/* must run again: an upstream step ran */
 	int		  attempt;
+	const struct route *route;	/* the onError rule that took it */
+	int		  route_tries;	/* attempts that rule gave */
+	bool		  route_ok;	/* a rule let its failure go */
 	int		  exit_code;	/* -1: none (signal, not started) */
 	char		 *error;
 	int64_t		  started_ns, ended_ns;	/* monotonic */

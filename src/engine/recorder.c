@@ -393,6 +393,9 @@ record_job(struct exec *x, struct job *j)
 		json_set(o, "result", mask_json(x->mask, j->result));
 	if (j->error != NULL)
 		json_set(o, "error", json_str(j->error));
+	if (j->route != NULL)
+		json_set(o, "route", json_str(route_action_name(
+		    j->route->action)));
 	return append(x, o);
 }
 
@@ -414,6 +417,18 @@ record_job_pid(struct exec *x, struct job *j)
 	rc = journal_append_lazy(&x->journal, b.s, b.len);
 	buf_release(&b);
 	return rc;
+}
+
+int
+record_step_checkpoint(struct exec *x, struct job *j)
+{
+	struct json_object	*done = json_object_new_array();
+	size_t			 i;
+
+	for (i = 0; i < x->njobs; i++)
+		if (x->jobs[i]->status == ST_COMPLETED)
+			json_object_array_add(done, json_str(x->jobs[i]->key));
+	return append(x, record_checkpoint(j->step->checkpoint, j->key, done));
 }
 
 int
