@@ -354,7 +354,7 @@ test_expect_success 'the live line never counts past its total' '
 	        break
 	    out += b
 	assert p.wait() == 0, out
-	seen = [(int(d), int(t)) for d, t in re.findall(rb"\[(\d+)/(\d+)\]", out)]
+	seen = [(int(d), int(t)) for d, t in re.findall(rb"\[(\d+)/(\d+) \d+%\]", out)]
 	assert seen and all(t == 3 and d <= t for d, t in seen), seen
 	assert (2, 3) in seen, seen
 	PY
