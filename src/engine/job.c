@@ -219,7 +219,8 @@ inside_tolerant(const struct job *j)
 bool
 job_tolerated(const struct job *j)
 {
-	return j->step->allow_failure || j->cleanup || inside_tolerant(j);
+	return j->step->allow_failure || j->cleanup || j->route_ok ||
+	    inside_tolerant(j);
 }
 
 /* Lets what waits for j go on (ok) or never (a failure for real). */
@@ -277,9 +278,14 @@ job_finish(struct exec *x, struct job *j, enum status st, const char *why)
 		j->started_ns = j->ended_ns;
 	if (!x->opt.no_record && record_job(x, j) < 0)
 		x->io_failed = x->stopping = true;
+	/* checkpoint: NAME on a step names the point after it. */
+	if (st == ST_COMPLETED && j->step->checkpoint != NULL &&
+	    !x->opt.no_record && record_step_checkpoint(x, j) < 0)
+		x->io_failed = x->stopping = true;
 	publish(x, j);
 	progress_step(x->prog, x, j, ev[st]);
-	ok = st != ST_FAILED || j->step->allow_failure || j->cleanup;
+	ok = st != ST_FAILED || j->step->allow_failure || j->cleanup ||
+	    j->route_ok;
 	release(x, j, ok);
 	job_proc_free(j);
 	if (!result_wanted(x, j)) {
@@ -565,6 +571,11 @@ job_start(struct exec *x, struct job *j)
 
 	if (x->resumed && j->attempt == 0 && job_reuse(x, j))
 		return;
+	if (x->selected != NULL && j->step->parent == NULL && !j->cleanup &&
+	    !x->selected[j->step->index]) {
+		job_finish(x, j, ST_SKIPPED, "not selected by --only/--from");
+		return;
+	}
 
 	if (j->attempt == 0 && j->started_ns == 0) {
 		j->started_ns = clock_mono_ns();

@@ -13,6 +13,7 @@
 #include <json-c/json.h>
 
 #include "engine/exec.h"
+#include "state/index.h"
 #include "state/lock.h"
 #include "engine/mask.h"
 #include "engine/progress.h"
@@ -285,6 +286,12 @@ record_create(struct exec *x)
 		else
 			rc = 0;
 	}
+	if (rc == 0) {
+		char	*st = record_state_dir(x->p);
+
+		index_add(st, x->id);	/* history finds it without a listing */
+		free(st);
+	}
 	free(x->dir);
 	x->dir = xasprintf("%s/%s", execs, rc == 0 ? x->id : tmp);
 	if (rc < 0)
@@ -386,6 +393,9 @@ record_job(struct exec *x, struct job *j)
 		json_set(o, "result", mask_json(x->mask, j->result));
 	if (j->error != NULL)
 		json_set(o, "error", json_str(j->error));
+	if (j->route != NULL)
+		json_set(o, "route", json_str(route_action_name(
+		    j->route->action)));
 	return append(x, o);
 }
 
@@ -407,6 +417,18 @@ record_job_pid(struct exec *x, struct job *j)
 	rc = journal_append_lazy(&x->journal, b.s, b.len);
 	buf_release(&b);
 	return rc;
+}
+
+int
+record_step_checkpoint(struct exec *x, struct job *j)
+{
+	struct json_object	*done = json_object_new_array();
+	size_t			 i;
+
+	for (i = 0; i < x->njobs; i++)
+		if (x->jobs[i]->status == ST_COMPLETED)
+			json_object_array_add(done, json_str(x->jobs[i]->key));
+	return append(x, record_checkpoint(j->step->checkpoint, j->key, done));
 }
 
 int

@@ -200,8 +200,8 @@ request(struct mcp_client *c, const char *method, struct json_object *params,
 	r = mcp_send(c, rpc_request(p.id, method, params), err);
 	c->on_progress = NULL;
 	if (r < 0) {
-		if (c->spec->http && deadline > 0 &&
-		    clock_mono_ns() >= deadline) {
+		if (c->spec->http && deadline > 0 && (c->post_timed_out ||
+		    clock_mono_ns() >= deadline)) {
 			buf_truncate(err, 0);
 			timed_out(c, method, p.id, timeout_ns, err);
 		}

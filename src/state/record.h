@@ -39,6 +39,12 @@ int	 record_subdirs_safe(int dirfd, const char *dir);
 
 /* Removes folder name in dirfd with what it holds, following no link. */
 int	 record_remove(int dirfd, const char *name);
+/*
+ * A checkpoint record (new): name, the step that made it (or NULL), and
+ * done, the keys of the steps completed then (taken over).
+ */
+struct json_object *record_checkpoint(const char *name, const char *step,
+	    struct json_object *done);
 /* RFC 3339 UTC time with milliseconds, from wall-clock nanoseconds. */
 void	 record_time(char *buf, size_t len, int64_t wall_ns);
 /* The reverse: nanoseconds, or 0 when s is not such a time. */
@@ -108,5 +114,7 @@ void	 prior_release(struct prior *);
 struct json_object *prior_result(struct prior_step *);
 /* The ids of every execution in the state folder, newest first. */
 int	 record_list(const char *state_dir, char ***ids, size_t *n);
+/* The same from a listing of the folder (record_list reads state/index). */
+int	 record_scan(const char *state_dir, char ***ids, size_t *n);
 
 #endif

@@ -10,6 +10,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <json-c/json.h>
+
+#include "base/value.h"
 #include "def/model.h"
 #include "state/record.h"
 
@@ -193,4 +196,20 @@ int
 record_remove(int dirfd, const char *name)
 {
 	return remove_tree(dirfd, name, 0);
+}
+
+struct json_object *
+record_checkpoint(const char *name, const char *step, struct json_object *done)
+{
+	struct json_object	*o = json_object_new_object();
+	char			 t[40];
+
+	record_time(t, sizeof t, clock_wall_ns());
+	json_set(o, "t", json_str("checkpoint"));
+	json_set(o, "name", json_str(name));
+	json_set(o, "at", json_str(t));
+	if (step != NULL)
+		json_set(o, "step", json_str(step));
+	json_set(o, "done", done);
+	return o;
 }
