@@ -68,7 +68,7 @@ SYS_LIBS = -lm -ldl
 # src/ holds one folder a subsystem (src/README); every object is built
 # beside its source, and muster links them all (no archive: two folders
 # may hold files of the same name).
-SUBSYSTEMS = base tmpl def state mcp observe engine svc cmd
+SUBSYSTEMS = base tmpl def state exec mcp observe engine svc cmd
 SRC_INCLUDES = -Isrc
 MAIN_SRC = src/cmd/muster.c
 LIB_SRC = $(filter-out $(MAIN_SRC),$(sort $(wildcard \
@@ -161,7 +161,8 @@ clean:
 	rm -f tests/unit/*.o tests/unit/*.d tests/unit/*/*.o tests/unit/*/*.d
 	rm -f tests/unit/runner $(HELPERS) MUSTER-CFLAGS
 	rm -f tests/fuzz/fuzz-tmpl bench/tmpl-bench bench/journal-bench
-	rm -f tests/fuzz/fuzz-[a-z]* tests/fuzz/replay-[a-z]* tests/fuzz/*.d
+	rm -f $(filter-out %.c,$(wildcard tests/fuzz/fuzz-[a-z]* \
+		tests/fuzz/replay-[a-z]*)) tests/fuzz/*.d
 	rm -rf tests/trash tests/fuzz/work tests/fuzz/obj
 
 distclean: clean

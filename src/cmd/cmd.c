@@ -37,13 +37,14 @@ const struct cmd	cmds[] = {
 	  "4 the record cannot be written, 75 another run of a workflow with\n"
 	  "concurrency: forbid is going on, 124 timed out, 128+N signal N.\n" },
 	{ "resume", cmd_resume, "resume ID|--last [-j N] [-k] [--from STEP] "
-	  "[--arg SECRET=V]...",
+	  "[--from-checkpoint NAME] [--arg SECRET=V]...",
 	  "finish an execution that failed or was stopped",
 	  "Runs what did not complete: failed, interrupted and pending steps.\n"
 	  "A step that completed is kept, and its recorded result feeds the\n"
 	  "templates, unless its definition changed since (then it and what\n"
 	  "depends on it run again).  --from STEP runs STEP and what depends\n"
-	  "on it again.  Secret arguments are never recorded: give them again\n"
+	  "on it again; --from-checkpoint NAME what completed after the\n"
+	  "checkpoint NAME (see checkpoint).  Secret arguments are never recorded: give them again\n"
 	  "with --arg.  Steps of the interrupted run that still run are\n"
 	  "waited for first.  Exit codes as for run; 75 when the execution is\n"
 	  "locked by a muster still working on it.\n" },
@@ -74,6 +75,13 @@ const struct cmd	cmds[] = {
 	  "it records paused and exits 5, and 'muster resume ID' goes on\n"
 	  "from there.  pause returns once the runner has taken the request.\n"
 	  "Exit 0 taken, 3 no such execution or not running.\n" },
+	{ "checkpoint", cmd_checkpoint, "checkpoint ID|--last NAME",
+	  "name the point an execution that does not run has reached",
+	  "Records NAME with the steps completed so far; a step with\n"
+	  "'checkpoint: NAME' does the same when it completes.  'muster\n"
+	  "resume ID --from-checkpoint NAME' runs again every step that\n"
+	  "completed after it; 'muster status ID' lists the checkpoints.\n"
+	  "Exit 0, 2 a bad or used name, 3 no such execution, 75 it runs.\n" },
 	{ "gc", cmd_gc, "gc [--older-than D] [--keep N] [--dry-run]",
 	  "delete executions that no longer run",
 	  "Keeps the newest N and those started less than D ago (a duration,\n"
@@ -82,14 +90,17 @@ const struct cmd	cmds[] = {
 	  "can be resumed), as the end of every run does.  Never\n"
 	  "touches a running one.  --dry-run (-n) lists what it would remove\n"
 	  "and removes nothing.\n" },
-	{ "trace", cmd_trace, "trace [ID] [-o FILE]",
+	{ "trace", cmd_trace,
+	  "trace [ID] [-o FILE] [--format=chrome|otlp-json]",
 	  "write an execution as Chrome trace-event JSON",
 	  "Writes the execution (the latest without ID) for Perfetto or\n"
 	  "chrome://tracing: a complete event per attempt on a lane per\n"
 	  "parallel slot, with status, exit code and resource usage; retry\n"
 	  "waits as async events; service operations as instant events; the\n"
 	  "executions it started as processes of their own.\n"
-	  "  -o, --output FILE  write FILE instead of standard output\n" },
+	  "  -o, --output FILE  write FILE instead of standard output\n"
+	  "  --format=otlp-json  OpenTelemetry spans (OTLP/JSON) instead; the\n"
+	  "                     trace id is the execution id's digits\n" },
 	{ "report", cmd_report, "report [ID] [-o FILE]",
 	  "write an execution as one self-contained HTML page",
 	  "A timeline of the steps on lanes coloured by status, retries, the\n"

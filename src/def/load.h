@@ -109,8 +109,16 @@ void		 retention_default(struct retention *);
 /* retry: {attempts, delay, backoff, maxDelay} (and the older spellings). */
 int		 load_retry(struct loader *, const struct ynode *,
 		    const char *name, struct retry *);
+/* onError: a step's rules for its failures (load-route.c). */
+int		 load_routes(struct loader *, const struct ynode *,
+		    struct step *);
 /* A workflow in the container-kit spelling (apiVersion orchestration/v1). */
 int		 load_stages_workflow(struct loader *, const struct ynode *spec,
 		    struct workflow *);
+/* load-exec.c: `executor: local|slurm` and `resources: {...}`. */
+int		 load_executor(struct loader *, const struct ynode *,
+		    enum executor *);
+int		 load_resources(struct loader *, const struct ynode *,
+		    struct resources **);
 
 #endif

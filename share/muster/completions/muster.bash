@@ -65,7 +65,7 @@ _muster()
 {
 	local cur prev cmd='' sub='' target='' i w cword opts='' names=''
 	local -a words _muster_cmd
-	local commands="run resume status history logs cancel pause gc call list
+	local commands="run resume status history logs cancel pause checkpoint gc call list
 		show graph validate render service mcp init version help trace report
 		metrics"
 
@@ -137,7 +137,7 @@ _muster()
 	run)	opts="--arg --arg-env --args-file -j --dry-run --keep-going --timeout --fsync
 		    --metrics-file --only --from"
 		[[ -z $target ]] && names=$(_muster_names workflows) ;;
-	resume)	opts="--last -j --keep-going --from --arg --arg-env"
+	resume)	opts="--last -j --keep-going --from --from-checkpoint --arg --arg-env"
 		[[ -z $target ]] && names=$(_muster_names executions) ;;
 	status | cancel)
 		opts="--last --json"
@@ -145,7 +145,8 @@ _muster()
 	trace | report)
 		opts="--output"
 		[[ -z $target ]] && names=$(_muster_names executions) ;;
-	pause)	opts="--last"
+	pause | checkpoint)
+		opts="--last"
 		[[ -z $target ]] && names=$(_muster_names executions) ;;
 	logs)	opts="--last --follow"
 		[[ -z $target ]] && names=$(_muster_names executions) ;;

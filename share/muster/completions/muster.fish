@@ -103,7 +103,7 @@ function __muster_wfargs
     end
 end
 
-set -l commands run resume status history logs cancel pause gc call list show graph validate render service mcp init version help trace report metrics
+set -l commands run resume status history logs cancel pause checkpoint gc call list show graph validate render service mcp init version help trace report metrics
 complete -c muster -f
 complete -c muster -n "not __fish_seen_subcommand_from $commands" -s C -r -a '(__fish_complete_directories)' -d 'use DIR/.muster'
 complete -c muster -n "not __fish_seen_subcommand_from $commands" -s v -d 'more output'
@@ -120,7 +120,8 @@ complete -c muster -n "not __fish_seen_subcommand_from $commands" -a history -d 
 complete -c muster -n "not __fish_seen_subcommand_from $commands" -a logs -d "print what an execution's steps wrote"
 complete -c muster -n "not __fish_seen_subcommand_from $commands" -a cancel -d 'stop a running execution'
 complete -c muster -n "not __fish_seen_subcommand_from $commands" -a pause -d 'finish the running steps, then stop until resume'
-complete -c muster -n '__fish_seen_subcommand_from pause' -l last -d 'the latest execution'
+complete -c muster -n "not __fish_seen_subcommand_from $commands" -a checkpoint -d 'name the point a stopped execution has reached'
+complete -c muster -n '__fish_seen_subcommand_from pause checkpoint' -l last -d 'the latest execution'
 complete -c muster -n "not __fish_seen_subcommand_from $commands" -a gc -d 'delete executions that no longer run'
 complete -c muster -n "not __fish_seen_subcommand_from $commands" -a call -d 'run one tool and print its result'
 complete -c muster -n "not __fish_seen_subcommand_from $commands" -a list -d 'list definitions with their descriptions'
@@ -139,7 +140,7 @@ complete -c muster -n "not __fish_seen_subcommand_from $commands" -a metrics -d 
 
 # Operands.
 complete -c muster -n '__muster_at run 0; or __muster_at show 0; or __muster_at graph 0' -a '(__muster_list workflows)'
-complete -c muster -n '__muster_at resume 0; or __muster_at status 0; or __muster_at logs 0; or __muster_at cancel 0; or __muster_at pause 0' -k -a '(__muster_list executions)'
+complete -c muster -n '__muster_at resume 0; or __muster_at status 0; or __muster_at logs 0; or __muster_at cancel 0; or __muster_at pause 0; or __muster_at checkpoint 0' -k -a '(__muster_list executions)'
 complete -c muster -n '__muster_at call 0' -a '(__muster_list tools)'
 complete -c muster -n '__muster_at trace 0; or __muster_at report 0' -k -a '(__muster_list executions)'
 complete -c muster -n '__fish_seen_subcommand_from trace report' -s o -l output -r -F -d 'write FILE'
@@ -175,6 +176,7 @@ complete -c muster -n '__fish_seen_subcommand_from logs' -s f -d 'go on as tail 
 complete -c muster -n '__fish_seen_subcommand_from resume status logs cancel' -l last -d 'the latest execution'
 complete -c muster -n '__fish_seen_subcommand_from run call create resume' -l arg-env -x -d 'an argument from the environment K=ENVVAR'
 complete -c muster -n '__fish_seen_subcommand_from resume' -l from -x -d 'run STEP and its dependents again'
+complete -c muster -n '__fish_seen_subcommand_from resume' -l from-checkpoint -x -d 'run what completed after NAME again'
 complete -c muster -n '__fish_seen_subcommand_from logs' -l follow -d 'print what arrives until the end'
 complete -c muster -n '__fish_seen_subcommand_from history' -l workflow -x -a '(__muster_list workflows)' -d 'only this workflow'
 complete -c muster -n '__fish_seen_subcommand_from history' -l status -x -a 'running completed failed interrupted cancelled timed_out paused' -d 'only this status'
