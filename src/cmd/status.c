@@ -110,7 +110,6 @@ print_checkpoints(struct json_object *list)
 {
 	size_t	i;
 
-	/* A record without checkpoints has none (json-c asserts on NULL). */
 	if (!json_object_is_type(list, json_type_array) ||
 	    json_object_array_length(list) == 0)
 		return;
