@@ -1,4 +1,5 @@
 /* load-workflow.c: decoding a Workflow's spec and its steps. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "def/load.h"
@@ -7,7 +8,8 @@ enum {
 	SF_ID, SF_DESCRIPTION, SF_TOOL, SF_ARGS, SF_RUN, SF_FOREACH,
 	SF_PARALLEL, SF_DEPENDS, SF_CONDITION, SF_RETRY, SF_RETRY_POLICY,
 	SF_TIMEOUT, SF_ALLOW_FAILURE, SF_ON_FAILURE, SF_ENV, SF_WORKDIR,
-	SF_OUTPUT, SF_STORE, SF_SHELL, SF_EXECUTOR, SF_RESOURCES, SF_COUNT
+	SF_OUTPUT, SF_STORE, SF_SHELL, SF_EXECUTOR, SF_RESOURCES, SF_WEIGHT,
+	SF_CHECKPOINT, SF_ON_ERROR, SF_COUNT
 };
 static const struct field	step_fields[SF_COUNT] = {
 	[SF_ID] = { "id", NULL }, [SF_DESCRIPTION] = { "description", NULL },
@@ -24,6 +26,9 @@ static const struct field	step_fields[SF_COUNT] = {
 	[SF_STORE] = { "store", NULL }, [SF_SHELL] = { "shell", NULL },
 	[SF_EXECUTOR] = { "executor", NULL },
 	[SF_RESOURCES] = { "resources", NULL },
+	[SF_WEIGHT] = { "weight", NULL },
+	[SF_CHECKPOINT] = { "checkpoint", NULL },
+	[SF_ON_ERROR] = { "onError", "on_error" },
 };
 
 /* Where a step sits: what it may be and what it may say. */
@@ -399,6 +404,25 @@ load_step_body(struct loader *ld, struct workflow *w,
 	return rc;
 }
 
+/* weight: how much of the run's progress the step is (default 1). */
+static int
+load_weight(struct loader *ld, const struct ynode *n, struct step *s)
+{
+	struct loc	 l = load_loc(ld, n);
+	char		*end;
+	double		 v;
+
+	if (n->kind != YNODE_SCALAR || (n->type != YS_INT &&
+	    n->type != YS_FLOAT))
+		return load_type_error(ld, n, "weight", "a number");
+	v = strtod(n->s, &end);
+	if (*end != '\0' || !(v > 0) || v > 1e6)
+		return loc_error(&l, "'weight' must be more than 0 and at most "
+		    "1000000, not %s", n->s);
+	s->weight = v;
+	return 0;
+}
+
 static int
 load_step_common(struct loader *ld, const struct ynode *const *f,
     struct step *s, enum level level)
@@ -443,6 +467,13 @@ load_step_common(struct loader *ld, const struct ynode *const *f,
 		rc |= load_env(ld, f[SF_ENV], "env", &s->env);
 	if (f[SF_WORKDIR] != NULL)
 		rc |= load_tstr(ld, f[SF_WORKDIR], "workdir", &s->workdir);
+	if (f[SF_WEIGHT] != NULL)
+		rc |= load_weight(ld, f[SF_WEIGHT], s);
+	if (f[SF_ON_ERROR] != NULL)
+		rc |= load_routes(ld, f[SF_ON_ERROR], s);
+	if (f[SF_CHECKPOINT] != NULL)
+		rc |= load_name(ld, f[SF_CHECKPOINT], "checkpoint",
+		    &s->checkpoint);
 	if (f[SF_SHELL] != NULL && f[SF_RUN] == NULL) {
 		struct loc	l = load_loc(ld, f[SF_SHELL]);
 

@@ -159,6 +159,29 @@ struct shell {
 	bool		  posix;	/* sh, bash: a plain command skips it */
 };
 
+/* An onError rule: which failures it takes, and what becomes of them. */
+enum route_action {
+	ROUTE_RETRY,	/* try again, with the rule's own retry */
+	ROUTE_SKIP,	/* the step counts as skipped */
+	ROUTE_CONTINUE,	/* failed, but as with allowFailure */
+	ROUTE_FAIL	/* failed now: no more attempts */
+};
+
+struct route {
+	struct loc		 loc;
+	int64_t			*codes;		/* exitCode: any of them */
+	size_t			 ncodes;
+	pcre2_code_8		*match;		/* over the error text */
+	const char		*match_src;
+	const char		*tool;		/* the step's tool */
+	int			 priority;	/* higher first */
+	enum route_action	 action;
+	struct retry		 retry;		/* ROUTE_RETRY */
+};
+
+/* "retry", "skip", "continue" or "fail". */
+const char	*route_action_name(enum route_action);
+
 enum step_kind {
 	STEP_TOOL,
 	STEP_RUN,
@@ -203,6 +226,10 @@ struct step {
 	int64_t		  timeout_ns;	/* 0: none */
 	bool		  allow_failure;
 	bool		  output;
+	struct route	 *routes;	/* onError, tried in priority order */
+	size_t		  nroutes;
+	double		  weight;	/* of the run's progress; 0: 1 */
+	const char	 *checkpoint;	/* a name for "after this step" */
 	bool		  pass_input;	/* a stage's tool: given the */
 					/* workflow arguments it declares */
 	struct tval	 *env;		/* map of name to string */
@@ -358,7 +385,24 @@ struct service_class {
 };
 
 /* The optional .muster/config.yaml. */
+/* One workflow's limits (or the default's): how many, how old. */
+struct retain_rule {
+	const char	*workflow;	/* NULL: the default */
+	int64_t		 keep;		/* the newest kept; 0: no limit */
+	int64_t		 max_age_ns;	/* older ones go; 0: no limit */
+};
+
+/* config.yaml's retention: what each run's end and a bare gc remove. */
+struct retention {
+	bool			 enabled;
+	bool			 keep_resumable;	/* failed, interrupted... */
+	struct retain_rule	 dflt;
+	struct retain_rule	*rules;		/* per workflow */
+	size_t			 nrules;
+};
+
 struct config {
+	struct retention retention;
 	int		 jobs;		/* -1: unset */
 	const char	*color;		/* NULL, "auto", "always", "never" */
 	const char	*state_dir;	/* NULL: .muster/state */

@@ -10,6 +10,7 @@
 
 #include <json-c/json.h>
 
+#include "def/schema.h"
 #include "engine/builtin.h"
 #include "engine/progress.h"
 #include "engine/remote.h"
@@ -341,12 +342,12 @@ attempt_start(struct exec *x, struct job *j)
 		x->io_failed = x->stopping = true;
 	}
 	if (rc < 0) {
-		json_object_put(root);
+		job_root_put(x, j, root);
 		attempt_fail(x, j, NULL, buf_str(&err));
 		buf_release(&err);
 		return;
 	}
-	json_object_put(root);
+	job_root_put(x, j, root);
 	/* The script is read once the shell runs: removed at the end. */
 	j->proc->script_file = inv.script_file;
 	inv.script_file = NULL;
@@ -716,6 +717,81 @@ backoff(const struct retry *r, int attempt)
 	return d;
 }
 
+/* Waits before attempt j->attempt + 1, as retry r says. */
+static void
+retry_later(struct exec *x, struct job *j, const struct retry *r, int n)
+{
+	j->ended_ns = clock_mono_ns();
+	j->status = ST_FAILED;
+	if (!x->opt.no_record && record_job(x, j) < 0)
+		x->io_failed = x->stopping = true;
+	progress_step(x->prog, x, j, SE_RETRYING);
+	j->phase = PH_RETRY;
+	j->deadline = clock_mono_ns() + backoff(r, n);
+	active_add(x, j);
+}
+
+/* Whether rule r takes j's failure: every condition it sets holds. */
+static bool
+route_matches(const struct route *r, const struct job *j)
+{
+	size_t	i;
+
+	if (r->ncodes > 0) {
+		for (i = 0; i < r->ncodes && r->codes[i] != j->exit_code; i++)
+			;
+		if (i == r->ncodes)
+			return false;
+	}
+	if (r->tool != NULL && (j->step->tool_name == NULL ||
+	    strcmp(r->tool, j->step->tool_name) != 0))
+		return false;
+	return r->match == NULL || (j->error != NULL &&
+	    schema_match(r->match, j->error, strlen(j->error)));
+}
+
+/*
+ * onError: the first rule, by priority, that takes the failure decides;
+ * returns false when none does (the step's own retry applies).
+ */
+static bool
+route(struct exec *x, struct job *j)
+{
+	const struct route	*r = NULL;
+	size_t			 i;
+
+	for (i = 0; i < j->step->nroutes && r == NULL; i++)
+		if (route_matches(&j->step->routes[i], j))
+			r = &j->step->routes[i];
+	if (r == NULL)
+		return false;
+	j->route = r;
+	switch (r->action) {
+	case ROUTE_RETRY:
+		if (++j->route_tries < r->retry.attempts && !x->stopping) {
+			retry_later(x, j, &r->retry, j->route_tries);
+			return true;
+		}
+		job_finish(x, j, ST_FAILED, NULL);
+		break;
+	case ROUTE_SKIP: {
+		char	*why = xasprintf("onError: %s", j->error);
+
+		job_finish(x, j, ST_SKIPPED, why);
+		free(why);
+		break;
+	}
+	case ROUTE_CONTINUE:
+		j->route_ok = true;
+		job_finish(x, j, ST_FAILED, NULL);
+		break;
+	case ROUTE_FAIL:
+		job_finish(x, j, ST_FAILED, NULL);
+		break;
+	}
+	return true;
+}
+
 static void
 attempt_end(struct exec *x, struct job *j, int ok, struct json_object *res,
     const char *why)
@@ -748,16 +824,10 @@ attempt_end(struct exec *x, struct job *j, int ok, struct json_object *res,
 	}
 	free(j->error);
 	j->error = xstrdup(why ? why : "failed");
+	if (j->step->nroutes > 0 && route(x, j))
+		return;
 	if (j->attempt < j->step->retry.attempts && !x->stopping) {
-		j->ended_ns = clock_mono_ns();
-		j->status = ST_FAILED;
-		if (!x->opt.no_record && record_job(x, j) < 0)
-			x->io_failed = x->stopping = true;
-		progress_step(x->prog, x, j, SE_RETRYING);
-		j->phase = PH_RETRY;
-		j->deadline = clock_mono_ns() + backoff(&j->step->retry,
-		    j->attempt);
-		active_add(x, j);
+		retry_later(x, j, &j->step->retry, j->attempt);
 		return;
 	}
 	job_finish(x, j, ST_FAILED, NULL);

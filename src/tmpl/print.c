@@ -31,6 +31,12 @@ padding(struct buf *b, int n, const struct ff *f)
 
 	if (n <= 0)
 		return;
+	/* past the output limit the text is an error anyway: stop there */
+	if (b->len + (size_t)n > (size_t)TMPL_MAX_OUTPUT + 1)
+		n = b->len > (size_t)TMPL_MAX_OUTPUT ? 0 :
+		    (int)((size_t)TMPL_MAX_OUTPUT + 1 - b->len);
+	if (n == 0)
+		return;
 	p = buf_reserve(b, (size_t)n);
 	memset(p, f->zero ? '0' : ' ', (size_t)n);
 	b->len += (size_t)n;

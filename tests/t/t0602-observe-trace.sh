@@ -100,8 +100,44 @@ test_expect_success 'the child execution is nested: a process called by its step
 	EOF
 '
 
+test_expect_success '--format=otlp-json: OpenTelemetry spans' '
+	muster trace $(cat id) --format=otlp-json -o otlp.json &&
+	python3 - $(cat id) <<-\EOF
+	import json, re, sys
+	d = json.load(open("otlp.json"))
+	rs = d["resourceSpans"][0]
+	assert rs["resource"]["attributes"][0]["key"] == "service.name"
+	spans = rs["scopeSpans"][0]["spans"]
+	trace = sys.argv[1].replace("-", "").ljust(32, "0")
+	assert all(s["traceId"] == trace for s in spans), trace
+	assert re.fullmatch("[0-9a-f]{32}", trace), trace
+	ids = [s["spanId"] for s in spans]
+	assert len(set(ids)) == len(ids) and all(re.fullmatch("[0-9a-f]{16}", i) for i in ids)
+	root = [s for s in spans if "parentSpanId" not in s]
+	assert len(root) == 1 and root[0]["name"] == "obs" and root[0]["status"]["code"] == 2
+	kids = [s for s in spans if s.get("parentSpanId") == root[0]["spanId"]]
+	assert len(kids) == 7, kids
+	for s in spans:
+	    assert int(s["startTimeUnixNano"]) <= int(s["endTimeUnixNano"]), s
+	    assert int(s["startTimeUnixNano"]) >= int(root[0]["startTimeUnixNano"])
+	attrs = lambda s: {a["key"]: list(a["value"].values())[0] for a in s["attributes"]}
+	fl = sorted((s for s in kids if s["name"] == "flaky"), key=lambda s: int(s["startTimeUnixNano"]))
+	assert [attrs(s)["muster.attempt"] for s in fl] == ["1", "2", "3"], fl
+	assert [s["status"]["code"] for s in fl] == [2, 2, 1], fl
+	first = attrs([s for s in kids if s["name"] == "first"][0])
+	assert first["process.cpu.time"] >= 0.1 and int(first["process.memory.max_rss"]) > 0, first
+	EOF
+'
+
+test_expect_success 'an unknown format is refused' '
+	test_expect_code 2 muster trace --format=svg 2>err &&
+	grep "unknown format .svg. (use chrome, otlp-json)" err &&
+	test_expect_code 2 muster report --format=pdf 2>err &&
+	grep "unknown format .pdf. (use html)" err
+'
+
 test_expect_success 'the secret is nowhere in the trace' '
-	! grep -F "s3cr3t-tok" trace.json
+	! grep -F "s3cr3t-tok" trace.json otlp.json
 '
 
 test_expect_success 'without ID: the latest execution, on standard output' '
