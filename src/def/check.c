@@ -230,7 +230,7 @@ on_field(void *arg, const char *const *chain, size_t n, int line, int col)
 	} else if (n >= 1 && !tmpl_root(chain[0]) && !has_arg(r->w, chain[0]) &&
 	    (x = result_step(r->w, chain[0])) != NULL) {
 		/* .<step id>: the documents' spelling of .results.<id>. */
-		r->w->reads_results = true;
+		r->w->reads_results = r->w->reads_step_roots = true;
 		root = "";
 		name = chain[0];
 	} else

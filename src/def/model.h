@@ -271,6 +271,7 @@ struct workflow {
 	bool		  broken;	/* had load errors: not cross-checked */
 	bool		  reads_steps;	/* some template reads .steps */
 	bool		  reads_results; /* something reads .results */
+	bool		  reads_step_roots; /* some template reads .<step id> */
 	bool		  all_results;	/* its result is every step's */
 };
 

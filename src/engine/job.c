@@ -145,7 +145,7 @@ job_root(struct exec *x, struct job *j)
 		return json_object_get(x->root);
 	lend_results(x, j);
 	return render_root(x->input, x->results, x->steps,
-	    json_object_object_get(x->root, "execution"), v->vars);
+	    json_object_object_get(x->root, "execution"), v->vars, x->w);
 }
 
 /* A forEach iteration: .results.<id> (and .steps.<id>) hold the last one. */
@@ -159,7 +159,8 @@ publish_last(struct exec *x, struct job *j)
 		return;
 	if (x->w->reads_results) {
 		json_set(x->results, j->step->id, json_object_get(j->result));
-		render_alias(x->root, j->step->id, j->result);
+		if (x->w->reads_step_roots)
+			render_alias(x->root, j->step->id, j->result);
 	}
 	if (json_object_object_get_ex(x->steps, j->key, &s))
 		json_set(x->steps, j->step->id, json_object_get(s));
@@ -186,7 +187,8 @@ publish(struct exec *x, struct job *j)
 		return;
 	if (x->w->reads_results) {
 		json_set(x->results, j->key, json_object_get(j->result));
-		render_alias(x->root, j->key, j->result);
+		if (x->w->reads_step_roots && j->iter < 0)
+			render_alias(x->root, j->key, j->result);
 	}
 	if (j->iter >= 0)
 		publish_last(x, j);

@@ -194,7 +194,7 @@ plan_print(struct project *p, struct workflow *w, struct json_object *input,
 	e = json_object_new_object();
 	json_set(e, "id", json_str("(dry run)"));
 	json_set(e, "workflow", json_str(w->name));
-	root = render_root(input, NULL, NULL, e, NULL);
+	root = render_root(input, NULL, NULL, e, NULL, NULL);
 	json_object_put(e);
 	graph_order(w, order);
 	plan = json_object_new_object();

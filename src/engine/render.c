@@ -20,10 +20,27 @@ render_alias(struct json_object *root, const char *key,
 	json_set(root, key, json_object_get(result));
 }
 
+/* Each step of steps (and inside them) whose result is in results, as
+ * .<step id>: as many copies as the workflow has steps, whatever the
+ * number of forEach iterations. */
+static void
+alias_steps(struct json_object *r, struct json_object *results,
+    struct step **steps, size_t n)
+{
+	struct json_object	*v;
+	size_t			 i;
+
+	for (i = 0; i < n; i++) {
+		if (json_object_object_get_ex(results, steps[i]->id, &v))
+			render_alias(r, steps[i]->id, v);
+		alias_steps(r, results, steps[i]->sub, steps[i]->nsub);
+	}
+}
+
 struct json_object *
 render_root(struct json_object *input, struct json_object *results,
     struct json_object *steps, struct json_object *execution,
-    struct json_object *vars)
+    struct json_object *vars, const struct workflow *w)
 {
 	struct json_object	*r = json_object_new_object();
 
@@ -41,11 +58,11 @@ render_root(struct json_object *input, struct json_object *results,
 				json_set(r, k, json_object_get(v));
 		}
 	}
-	/* Results so far by step id too (.build.tag as .results.build.tag). */
-	if (json_object_is_type(results, json_type_object)) {
-		json_object_object_foreach(results, rk, rv)
-			render_alias(r, rk, rv);
-	}
+	/* Results so far by step id (.build.tag as .results.build.tag),
+	 * when some template reads them so. */
+	if (w != NULL && w->reads_step_roots &&
+	    json_object_is_type(results, json_type_object))
+		alias_steps(r, results, w->steps, w->nsteps);
 	return r;
 }
 

@@ -9,15 +9,17 @@ struct json_object;
 
 /*
  * The template data of a run: .input, .results, .steps, .vars and
- * .execution, plus each argument and each result so far at the top level
- * where its name is free.
+ * .execution, plus each argument at the top level where its name is free,
+ * and, when w's templates read them so, each of w's steps' results so far
+ * (w NULL: none).
  * The objects are shared (new references), so later results show.
  */
 struct json_object	*render_root(struct json_object *input,
 			    struct json_object *results,
 			    struct json_object *steps,
 			    struct json_object *execution,
-			    struct json_object *vars);
+			    struct json_object *vars,
+			    const struct workflow *w);
 /* Makes result readable as .<key> in root as well as .results.<key>. */
 void			 render_alias(struct json_object *root,
 			    const char *key, struct json_object *result);

@@ -508,7 +508,8 @@ exec_run(struct exec *x)
 	json_set(e, "id", json_str(x->id));
 	json_set(e, "workflow", json_str(x->w->name));
 	json_set(e, "startedAt", json_str(t));
-	x->root = render_root(x->input, x->results, x->steps, e, NULL);
+	x->root = render_root(x->input, x->results, x->steps, e, NULL,
+	    x->w);
 	json_object_put(e);
 	tool_base_env(x->p, x->id, x->w->name);
 	progress_init(&prog, x->opt.result_json || x->opt.silent ? -1 :

@@ -583,7 +583,7 @@ prepare(const struct call *c, struct invocation *inv, struct buf *err)
 	inv->kind = INV_PROC;
 	inv->timeout_ns = c->tool->timeout_ns;
 	/* A tool's own templates see its arguments as .input. */
-	troot = render_root(inv->input, NULL, NULL, NULL, NULL);
+	troot = render_root(inv->input, NULL, NULL, NULL, NULL, NULL);
 	if (c->tool->ncommand > 0)
 		rc = prepare_command(c->tool, troot, inv, err);
 	else

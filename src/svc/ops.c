@@ -66,7 +66,7 @@ lifecycle_args(struct svcenv *e, struct svc *s, const struct lifecycle *lc,
 	if (json_object_object_get_ex(s->rec, "replicas", &r))
 		json_set(args, "replicas", json_object_get(r));
 	if (s->class->resources != NULL) {
-		root = render_root(in, NULL, NULL, NULL, NULL);
+		root = render_root(in, NULL, NULL, NULL, NULL, NULL);
 		json_set(root, "name", json_str(s->name));
 		if (render_value(s->class->resources, root, &r, err) < 0) {
 			json_object_put(root);
@@ -238,7 +238,7 @@ instance_name(struct service_class *c, const char *given,
 		return xstrdup(given);
 	if (c->default_name.src == NULL)
 		return xstrdup(c->name);
-	data = render_root(args, NULL, NULL, NULL, NULL);
+	data = render_root(args, NULL, NULL, NULL, NULL, NULL);
 	if (render_text(&c->default_name, data, 0, &b, &err) < 0) {
 		error("service class '%s': defaultName: %s", c->name,
 		    buf_str(&err));
@@ -315,7 +315,7 @@ probe_external(struct service_class *c, const struct external_dep *x,
     struct json_object *args)
 {
 	struct json_object	*root = render_root(args, NULL, NULL, NULL,
-				    NULL);
+				    NULL, NULL);
 	struct buf		 url = BUF_INIT, why = BUF_INIT;
 	char			*scheme, *host, *port, *path, *u;
 	int			 ok = 0;
