@@ -110,7 +110,8 @@ print_checkpoints(struct json_object *list)
 {
 	size_t	i;
 
-	if (json_object_array_length(list) == 0)
+	if (!json_object_is_type(list, json_type_array) ||
+	    json_object_array_length(list) == 0)
 		return;
 	printf("checkpoints:\n");
 	for (i = 0; i < json_object_array_length(list); i++) {
