@@ -151,6 +151,33 @@ record_submit(struct exec *x, struct job *j, const char *id, const char *name)
 	buf_release(&b);
 }
 
+/*
+ * A run: script waits in out/ for its shell, and resume clears out/ of
+ * the scripts of dead runs.  A job may start long after a resume: its
+ * script moves beside the job's other files (base.run.sh).
+ */
+static void
+keep_script(struct job *j, struct invocation *inv, const char *base)
+{
+	char	*to;
+	size_t	 i;
+
+	if (j->proc->script_file == NULL)
+		return;
+	to = xasprintf("%s.run.sh", base);
+	if (rename(j->proc->script_file, to) < 0) {
+		free(to);
+		return;
+	}
+	for (i = 0; i < inv->argv.n; i++)
+		if (strcmp(inv->argv.v[i], j->proc->script_file) == 0) {
+			free(inv->argv.v[i]);
+			inv->argv.v[i] = xstrdup(to);
+		}
+	free(j->proc->script_file);
+	j->proc->script_file = to;
+}
+
 int
 remote_start(struct exec *x, struct job *j, struct invocation *inv,
     struct buf *err)
@@ -174,6 +201,7 @@ remote_start(struct exec *x, struct job *j, struct invocation *inv,
 	out = xasprintf("%s.out", base);
 	er = xasprintf("%s.err", base);
 	name = job_name(x, j, j->attempt);
+	keep_script(j, inv, base);
 	slurm_script(&text, inv->argv.v, inv->env.v, inv->dir, st, name);
 	unlink(st);
 	rc = write_file(x->dirfd, script + strlen(x->dir_abs) + 1, text.s,
@@ -315,8 +343,7 @@ remote_reattach(struct exec *x, struct job *j)
 	j->deadline = t > 0 ? clock_mono_ns() + t : 0;
 	/* The script a run: step's job reads: removed when it has ended. */
 	free(j->proc->script_file);
-	j->proc->script_file = xasprintf("%s/out/%s.%d.sh", x->dir_abs,
-	    j->key, j->attempt);
+	j->proc->script_file = xasprintf("%s/%s.run.sh", x->dir_abs, rel);
 	j->timed_out = false;
 	j->kill_at = 0;
 	active_add(x, j);
@@ -347,6 +374,8 @@ remote_deadline(struct exec *x, int64_t d)
 	if (r == NULL || r->n == 0)
 		return d;
 	t = r->next_stat < r->next_poll ? r->next_stat : r->next_poll;
+	if (t <= 0)	/* not looked yet: now (0 would mean "never") */
+		t = 1;
 	return d == 0 || t < d ? t : d;
 }
 
@@ -354,7 +383,7 @@ static void
 drop_files(struct exec *x, const char *rel)
 {
 	static const char *const	 ext[] = { "sh", "out", "err",
-					    "status" };
+					    "status", "run.sh" };
 	size_t				 i;
 
 	for (i = 0; i < nitems(ext); i++) {

@@ -348,6 +348,7 @@ for s in sorted(d["steps"], key=lambda s: s["step_id"]):
 test_expect_success 'kill -9 of muster, then resume: no job runs twice' '
 	muster run crash -j 4 2>err &&
 	results "$(bg_id)" >expect &&
+	rm -f err &&
 	start_bg run crash -j 4
 	until_true "test -n \"\$(bg_id)\"" && id=$(bg_id) &&
 	j=.muster/state/executions/$id/journal &&
@@ -364,6 +365,7 @@ test_expect_success 'kill -9 of muster, then resume: no job runs twice' '
 '
 
 test_expect_success 'resume collects jobs that ended while muster was gone' '
+	rm -f err &&
 	start_bg run crash -j 8
 	until_true "test -n \"\$(bg_id)\"" && id=$(bg_id) &&
 	until_true "test \$(queued R) -ge 4" &&
