@@ -151,7 +151,10 @@ stop_bg() {
 
 # The execution id muster printed in ./err.
 bg_id() {
-	# -q prints no id: then the newest execution is the one.
+	# -q prints no id: then it is the execution whose lock has its pid.
 	sed -n "s/^muster: execution //p" err | grep . ||
-		ls .muster/state/executions 2>/dev/null | sort | tail -n 1
+		for l in .muster/state/executions/*/lock; do
+			test "$(cat "$l" 2>/dev/null)" = "$bg_pid" &&
+				basename "$(dirname "$l")"
+		done | head -n 1
 }
