@@ -188,8 +188,10 @@ FUZZ_TIME ?=
 FUZZ_TARGETS ?= $(patsubst tests/fuzz/fuzz-%.c,%,$(wildcard \
 	tests/fuzz/fuzz-*.c))
 FUZZ_BINS = $(addprefix tests/fuzz/fuzz-,$(FUZZ_TARGETS))
-# The library once more, instrumented for coverage and the sanitizers.
+# The library once more, instrumented for coverage and the sanitizers
+# (kept: they are not intermediate files to delete after a link).
 FUZZ_OBJ = $(patsubst src/%.c,tests/fuzz/obj/%.o,$(LIB_SRC))
+.SECONDARY: $(FUZZ_OBJ)
 
 tests/fuzz/obj/%.o: src/%.c $(wildcard src/*/*.h)
 	@mkdir -p $(dir $@)

@@ -19,16 +19,18 @@
 
 #define MS		((int64_t)1000000)
 #define POLL_MIN	(50 * MS)	/* after something changed */
-#define POLL_MAX	(5000 * MS)	/* when nothing does: ask less often */
-#define STATUS_GRACE	(15000 * MS)	/* a shared folder may lag behind */
+#define POLL_MAX	(5000 * MS)	/* when nothing does */
+#define STATUS_GRACE	(15000 * MS)	/* a shared folder may lag */
+#define STAT_EVERY	(100 * MS)	/* look for status files */
 
 /* One Slurm job of this run. */
 struct rjob {
 	struct job		*j;
-	char			*id;		/* NULL: lost before recorded */
-	char			*rel;		/* slurm/<key>.<attempt> */
+	char			*id;		/* NULL: none known */
+	char			*rel;		/* slurm/KEY.ATTEMPT */
 	bool			 cancel, cancel_sent;
-	int64_t			 ended_at;	/* left the queue, no status */
+	bool			 has_status;	/* its status file is there */
+	int64_t			 ended_at;	/* gone, no status */
 	struct slurm_state	 st;
 };
 
@@ -42,6 +44,7 @@ struct remote {
 	struct rjob		**v;
 	size_t			  n, cap;
 	int64_t			  next_poll, interval, poll_max;
+	int64_t			  next_stat;
 	struct hmap		  prior;	/* key -> struct prior_job */
 	bool			  prior_read, warned;
 };
@@ -155,7 +158,8 @@ remote_start(struct exec *x, struct job *j, struct invocation *inv,
 	struct slurm_job	 sj = { 0 };
 	struct resources	 res;
 	struct buf		 text = BUF_INIT;
-	char			*rel, *base, *script, *st, *out, *er, *name, *id;
+	char			*rel, *base, *script, *st, *out, *er;
+	char			*name, *id;
 	int			 rc;
 
 	if (mkdirat(x->dirfd, "slurm", 0700) < 0 && errno != EEXIST) {
@@ -338,16 +342,19 @@ int64_t
 remote_deadline(struct exec *x, int64_t d)
 {
 	struct remote	*r = x->remote;
+	int64_t		 t;
 
 	if (r == NULL || r->n == 0)
 		return d;
-	return d == 0 || r->next_poll < d ? r->next_poll : d;
+	t = r->next_stat < r->next_poll ? r->next_stat : r->next_poll;
+	return d == 0 || t < d ? t : d;
 }
 
 static void
 drop_files(struct exec *x, const char *rel)
 {
-	static const char *const	 ext[] = { "sh", "out", "err", "status" };
+	static const char *const	 ext[] = { "sh", "out", "err",
+					    "status" };
 	size_t				 i;
 
 	for (i = 0; i < nitems(ext); i++) {
@@ -363,7 +370,8 @@ static int
 read_status(struct exec *x, const char *rel)
 {
 	char	*name = xasprintf("%s.status", rel), b[16];
-	int	 fd = openat(x->dirfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	int	 fd = openat(x->dirfd, name, O_RDONLY | O_CLOEXEC |
+		    O_NOFOLLOW);
 	ssize_t	 n = fd >= 0 ? read(fd, b, sizeof b - 1) : -1;
 
 	if (fd >= 0)
@@ -429,7 +437,9 @@ settle(struct exec *x, size_t i, int64_t now)
 	struct buf	 why = BUF_INIT;
 	int		 code;
 
-	if (slurm_active(rj->st.state))
+	/* Its script ended: Slurm's cleaning up is no longer the step. */
+	if (slurm_active(rj->st.state) && !(rj->has_status &&
+	    strcmp(rj->st.state, "COMPLETING") == 0))
 		return false;
 	if ((code = read_status(x, rj->rel)) >= 0) {
 		finish(x, i, code, NULL);
@@ -463,7 +473,22 @@ remote_poll(struct exec *x)
 	int64_t			 now = clock_mono_ns();
 	bool			 changed = false;
 
-	if (r == NULL || r->n == 0 || now < r->next_poll)
+	if (r == NULL || r->n == 0)
+		return;
+	/*
+	 * A status file (a stat, no load on Slurm) says a job's script has
+	 * ended: then squeue is asked at once, not at the slow interval.
+	 */
+	if (now >= r->next_stat) {
+		r->next_stat = now + STAT_EVERY;
+		for (i = 0; i < r->n; i++)
+			if (!r->v[i]->has_status &&
+			    status_there(x, r->v[i]->rel)) {
+				r->v[i]->has_status = true;
+				r->next_poll = now;
+			}
+	}
+	if (now < r->next_poll)
 		return;
 	send_cancels(x, r);
 	ids = xcalloc(r->n + 1, sizeof *ids);
@@ -487,6 +512,9 @@ remote_poll(struct exec *x)
 		    (struct slurm_state){ "", "" };
 	for (i = r->n; i-- > 0;)
 		changed |= settle(x, i, now);
+	/* A job whose script ended leaves the queue soon: look again. */
+	for (i = 0; i < r->n; i++)
+		changed |= r->v[i]->has_status;
 	if (changed)
 		r->interval = POLL_MIN;
 	else if ((r->interval = r->interval * 3 / 2) > r->poll_max)

@@ -11,7 +11,8 @@ struct invocation;
 struct job;
 
 /* True when this attempt of j is to run as a Slurm job. */
-bool	 remote_wanted(struct exec *, struct job *, const struct invocation *);
+bool	 remote_wanted(struct exec *, struct job *,
+	    const struct invocation *);
 /*
  * Submits the attempt: writes its job script into the execution's slurm/
  * folder, runs sbatch and records the job id in the journal.  0, or -1

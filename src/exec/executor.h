@@ -15,8 +15,9 @@ enum executor	executor_of(const struct step *, const struct workflow *,
  * The resources a step asks for, field by field from the same levels in
  * the same order, into *out (whose strings belong to the model).
  */
-void		executor_resources(const struct step *, const struct workflow *,
-		    const struct config *, struct resources *out);
+void		executor_resources(const struct step *,
+		    const struct workflow *, const struct config *,
+		    struct resources *out);
 
 /*
  * The local executor: starts argv (envp, in dir) as a step's process:

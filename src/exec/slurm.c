@@ -67,7 +67,8 @@ run(char *const *argv, struct buf *out, struct buf *err)
 			n = read(p[i].fd, chunk, sizeof chunk);
 			if (n > 0)
 				buf_add(i ? err : out, chunk, (size_t)n);
-			else if (n == 0 || (errno != EINTR && errno != EAGAIN)) {
+			else if (n == 0 || (errno != EINTR &&
+			    errno != EAGAIN)) {
 				close(p[i].fd);
 				p[i].fd = -1;
 				open--;
@@ -163,8 +164,8 @@ slurm_sbatch_argv(const struct slurm_job *j)
 {
 	const struct resources	*r = j->res;
 	struct argv		 a = { 0 };
-	int64_t			 t = r != NULL && r->time_ns > 0 ? r->time_ns :
-				    j->time_ns;
+	int64_t			 t = r != NULL && r->time_ns > 0 ?
+				    r->time_ns : j->time_ns;
 	size_t			 i;
 
 	argv_add(&a, xstrdup("sbatch"));

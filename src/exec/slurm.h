@@ -13,9 +13,9 @@
 struct slurm_job {
 	const char		*name;		/* --job-name */
 	const char		*script;	/* the job script's path */
-	const char		*out, *err;	/* where its stdout, stderr go */
-	const struct resources	*res;		/* merged; may be NULL */
-	int64_t			 time_ns;	/* --time when res has none */
+	const char		*out, *err;	/* its stdout, stderr */
+	const struct resources	*res;		/* merged, or NULL */
+	int64_t			 time_ns;	/* --time, unless res */
 };
 
 /*
@@ -42,7 +42,7 @@ int	 slurm_submit(const struct slurm_job *j, char **id, struct buf *err);
 
 /* What squeue says of a job; state "" when it no longer knows it. */
 struct slurm_state {
-	char	state[24];	/* PENDING, RUNNING, COMPLETED, TIMEOUT ... */
+	char	state[24];	/* PENDING, RUNNING, TIMEOUT ... */
 	char	reason[48];
 };
 

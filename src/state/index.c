@@ -79,7 +79,8 @@ static void
 write_ids(const char *state, char **ids, size_t n)
 {
 	char		*path = index_path(state);
-	char		*tmp = xasprintf("%s/.index.%ld", state, (long)getpid());
+	char		*tmp = xasprintf("%s/.index.%ld", state,
+			    (long)getpid());
 	struct buf	 b = BUF_INIT;
 	size_t		 i;
 	int		 fd;

@@ -101,8 +101,11 @@ queued() {
 	squeue --noheader --states="${1:-PD,R}" --format=%j | grep -c "^muster\."
 }
 
-# How many jobs of execution $1 Slurm ran, and how many distinct names.
+# How many jobs of execution $1 Slurm ran, and how many distinct names
+# (a job is in jobcomp.log once Slurm is done with it).
 submitted() {
+	until_true "test \$(squeue --noheader --format=%j |
+		grep -c \"^muster\.$1\.\") = 0" >&2 &&
 	grep -o "Name=muster\.$1\.[^ ]*" "$SLURM_LOG/jobcomp.log" | wc -l
 }
 distinct() {
