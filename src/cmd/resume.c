@@ -1,6 +1,5 @@
 /* cmd-resume.c: `muster resume ID|--last`: finish an execution. */
 #include <errno.h>
-#include <dirent.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <getopt.h>
@@ -184,33 +183,6 @@ wait_survivors(const char *id, const struct prior *pr)
 			    left->key, id, (int)left->pid);
 		usleep(100000);
 	}
-}
-
-/*
- * The scripts of steps that were running when the last runner died
- * (out/<key>.<attempt>.sh, removed when a step ends): they may hold
- * secrets, and nobody runs them again.
- */
-static void
-drop_scripts(int exec_fd)
-{
-	struct dirent	*e;
-	DIR		*d;
-	size_t		 len;
-	int		 fd;
-
-	if ((fd = openat(exec_fd, "out", O_RDONLY | O_DIRECTORY | O_CLOEXEC |
-	    O_NOFOLLOW)) < 0)
-		return;
-	if ((d = fdopendir(fd)) == NULL) {
-		close(fd);
-		return;
-	}
-	while ((e = readdir(d)) != NULL)
-		if ((len = strlen(e->d_name)) > 3 &&
-		    strcmp(e->d_name + len - 3, ".sh") == 0)
-			unlinkat(dirfd(d), e->d_name, 0);
-	closedir(d);
 }
 
 /*
@@ -454,7 +426,6 @@ cmd_resume(struct ctx *ctx, int argc, char **argv)
 	if (input_of(doc, w, &r.args, &input) < 0)
 		goto out;
 	wait_survivors(id, &pr);
-	drop_scripts(dirfd);
 	r.o.jobs = r.jobs >= 0 ? r.jobs : p->config.jobs >= 0 ?
 	    p->config.jobs : (int)sysconf(_SC_NPROCESSORS_ONLN);
 	r.o.fsync = r.o.fsync || p->config.fsync;
