@@ -68,7 +68,7 @@ SYS_LIBS = -lm -ldl
 # src/ holds one folder a subsystem (src/README); every object is built
 # beside its source, and muster links them all (no archive: two folders
 # may hold files of the same name).
-SUBSYSTEMS = base tmpl def state mcp observe engine svc cmd
+SUBSYSTEMS = base tmpl def state exec mcp observe engine svc cmd
 SRC_INCLUDES = -Isrc
 MAIN_SRC = src/cmd/muster.c
 LIB_SRC = $(filter-out $(MAIN_SRC),$(sort $(wildcard \
@@ -127,6 +127,8 @@ BASHCOMPDIR ?= $(DATADIR)/bash-completion/completions
 ZSHCOMPDIR ?= $(DATADIR)/zsh/site-functions
 FISHCOMPDIR ?= $(DATADIR)/fish/vendor_completions.d
 CPL = share/muster/completions
+DOCDIR ?= $(DATADIR)/doc/muster
+SCHEMADIR ?= $(DATADIR)/muster/schema
 
 install: muster
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
@@ -139,6 +141,9 @@ install: muster
 	install -m 644 $(CPL)/muster.bash $(DESTDIR)$(BASHCOMPDIR)/muster
 	install -m 644 $(CPL)/_muster $(DESTDIR)$(ZSHCOMPDIR)/_muster
 	install -m 644 $(CPL)/muster.fish $(DESTDIR)$(FISHCOMPDIR)/muster.fish
+	install -d $(DESTDIR)$(DOCDIR) $(DESTDIR)$(SCHEMADIR)
+	install -m 644 doc/*.md $(DESTDIR)$(DOCDIR)
+	install -m 644 share/muster/schema/*.json $(DESTDIR)$(SCHEMADIR)
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/muster \
@@ -146,6 +151,7 @@ uninstall:
 		$(DESTDIR)$(MANDIR)/man5/muster-workflow.5 \
 		$(DESTDIR)$(BASHCOMPDIR)/muster $(DESTDIR)$(ZSHCOMPDIR)/_muster \
 		$(DESTDIR)$(FISHCOMPDIR)/muster.fish
+	rm -rf $(DESTDIR)$(DOCDIR) $(DESTDIR)$(SCHEMADIR)
 
 configure: configure.ac
 	autoconf -o $@ $<
@@ -155,7 +161,8 @@ clean:
 	rm -f tests/unit/*.o tests/unit/*.d tests/unit/*/*.o tests/unit/*/*.d
 	rm -f tests/unit/runner $(HELPERS) MUSTER-CFLAGS
 	rm -f tests/fuzz/fuzz-tmpl bench/tmpl-bench bench/journal-bench
-	rm -f tests/fuzz/fuzz-[a-z]* tests/fuzz/replay-[a-z]* tests/fuzz/*.d
+	rm -f $(filter-out %.c,$(wildcard tests/fuzz/fuzz-[a-z]* \
+		tests/fuzz/replay-[a-z]*)) tests/fuzz/*.d
 	rm -rf tests/trash tests/fuzz/work tests/fuzz/obj
 
 distclean: clean
@@ -181,8 +188,10 @@ FUZZ_TIME ?=
 FUZZ_TARGETS ?= $(patsubst tests/fuzz/fuzz-%.c,%,$(wildcard \
 	tests/fuzz/fuzz-*.c))
 FUZZ_BINS = $(addprefix tests/fuzz/fuzz-,$(FUZZ_TARGETS))
-# The library once more, instrumented for coverage and the sanitizers.
+# The library once more, instrumented for coverage and the sanitizers
+# (kept: they are not intermediate files to delete after a link).
 FUZZ_OBJ = $(patsubst src/%.c,tests/fuzz/obj/%.o,$(LIB_SRC))
+.SECONDARY: $(FUZZ_OBJ)
 
 tests/fuzz/obj/%.o: src/%.c $(wildcard src/*/*.h)
 	@mkdir -p $(dir $@)

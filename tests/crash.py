@@ -2,7 +2,7 @@
 """crash.py: kill muster at random instants and check that resume keeps its promises.
 
   crash.py --muster PATH [--rounds N] [--seed S] [--steps 50] [--jobs 2]
-           [--workdir DIR] [--tap]
+           [--workdir DIR] [--tap] [--slurm]
 
 Each round writes a project with one workflow of --steps steps (a random
 DAG; every step appends "<id> <attempt>" to a ledger, sleeps a little and
@@ -19,6 +19,13 @@ end it checks:
   3. a step ran more than once only if it was recorded running at a kill,
      once per extra run;
   4. the final results equal an uninterrupted run's (computed here).
+
+With --slurm (a cluster reachable through SLURM_CONF, e.g. from
+tests/slurm/crash.sh) the steps are Slurm jobs (`executor: slurm`,
+--steps 8 and --jobs 4 unless given), muster does not wait for them
+after a kill, and the promise is stronger: every step runs exactly once,
+and (when SLURM_LOCAL_DIR names the cluster, whose jobcomp.log lists
+every job that ended) no job name was ever submitted twice.
 
 Prints one summary line per round (TAP with --tap), then totals:
 rounds, kills, re-runs (runs beyond the first), violations.  Exits 1 when
@@ -52,9 +59,10 @@ def expected(deps):
     return v
 
 
-def write_project(d, deps, rng):
+def write_project(d, deps, rng, slurm=False):
     os.makedirs(os.path.join(d, ".muster", "workflows"))
-    lines = [H, "kind: Workflow\nmetadata: {name: crash}\nspec:\n  steps:\n"]
+    lines = [H, "kind: Workflow\nmetadata: {name: crash}\nspec:\n",
+             "  executor: slurm\n" if slurm else "", "  steps:\n"]
     for i, dd in enumerate(deps):
         total = "(add %d %s)" % (i * 7 + 3, " ".join(".results.s%d.v" % j for j in dd)) \
             if dd else "%d" % (i * 7 + 3)
@@ -117,7 +125,7 @@ def one_round(a, r, rng):
     d = os.path.join(a.workdir, "round-%d" % r)
     shutil.rmtree(d, ignore_errors=True)
     deps = make_dag(rng, a.steps)
-    write_project(d, deps, rng)
+    write_project(d, deps, rng, a.slurm)
     if r % 4 == 3:
         # Every fourth round records with fsync: true (the --fsync level).
         with open(os.path.join(d, ".muster", "config.yaml"), "w") as f:
@@ -137,7 +145,7 @@ def one_round(a, r, rng):
     running_at_kill = {}     # step -> times recorded running at a kill
     while True:
         if kills < a.max_kills and (kills == 0 or rng.random() < 0.5):
-            time.sleep(rng.uniform(0.0, a.steps * 0.02))
+            time.sleep(rng.uniform(0.0, a.steps * (0.5 if a.slurm else 0.02)))
         else:
             proc.wait(timeout=120)
             break
@@ -146,7 +154,8 @@ def one_round(a, r, rng):
         proc.send_signal(signal.SIGKILL)
         proc.wait()
         kills += 1
-        wait_survivors(exec_id)
+        if not a.slurm:  # Slurm jobs outlive muster: that is the point
+            wait_survivors(exec_id)
         doc = status(a.muster, d, exec_id)
         done = {s["step_id"] for s in doc["steps"] if s["status"] == "completed"}
         for s in doc["steps"]:
@@ -181,6 +190,16 @@ def one_round(a, r, rng):
         if c - 1 > running_at_kill.get(s, 0):
             violations.append("%s ran %d times, recorded running at %d kills"
                               % (s, c, running_at_kill.get(s, 0)))
+    if a.slurm:
+        twice = sorted(s for s, c in count.items() if c > 1)
+        if twice:
+            violations.append("Slurm steps that ran twice: %s" % twice)
+        names = jobcomp_names(exec_id)
+        if names is not None:
+            dup = sorted(n for n in set(names) if names.count(n) > 1)
+            if dup or len(names) < a.steps:
+                violations.append("Slurm ran %d jobs for %d steps; twice: %s"
+                                  % (len(names), a.steps, dup))
     missing = [i for i in range(a.steps) if "s%d" % i not in count]
     if missing:
         violations.append("never ran: %s" % missing)
@@ -189,18 +208,45 @@ def one_round(a, r, rng):
     return kills, reruns, violations, notes
 
 
+def jobcomp_names(exec_id, wait=15):
+    """Names of the jobs of exec_id the test cluster ran, or None."""
+    d = os.environ.get("SLURM_LOCAL_DIR")
+    if not d:
+        return None
+    path = os.path.join(d, "log", "jobcomp.log")
+    prefix = "Name=muster.%s." % exec_id
+    end = time.time() + wait
+    while True:
+        try:
+            with open(path) as f:
+                names = [w for l in f for w in l.split() if w.startswith(prefix)]
+        except FileNotFoundError:
+            names = []
+        # A job is written there once Slurm is done with it.
+        if time.time() > end or not subprocess.run(
+                ["squeue", "--noheader", "--format=%j"], capture_output=True,
+                text=True).stdout.count("muster.%s." % exec_id):
+            return names
+        time.sleep(0.2)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--muster", required=True)
     ap.add_argument("--rounds", type=int, default=20)
     ap.add_argument("--seed", type=int, default=int(time.time()))
-    ap.add_argument("--steps", type=int, default=50)
-    ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--steps", type=int)
+    ap.add_argument("--jobs", type=int)
+    ap.add_argument("--slurm", action="store_true")
     ap.add_argument("--max-kills", type=int, default=5)
     ap.add_argument("--workdir", default=os.path.join(os.environ.get("TMPDIR", "/tmp"),
                                                       "muster-crash"))
     ap.add_argument("--tap", action="store_true")
     a = ap.parse_args()
+    if a.steps is None:
+        a.steps = 8 if a.slurm else 50
+    if a.jobs is None:
+        a.jobs = 4 if a.slurm else 2
     a.muster = os.path.abspath(a.muster)
     rng = random.Random(a.seed)
     os.makedirs(a.workdir, exist_ok=True)

@@ -53,6 +53,7 @@ for t in "$@"; do
 	printf '%-40s %4d passed %4d failed' "$t" "$p" "$f"
 	test "$s" -gt 0 && printf ' %4d skipped' "$s"
 	echo
+	grep '^ok .*# SKIP' "$OUT/$t" | sed 's/^ok [0-9]* - /    skipped: /'
 	skip=$((skip + s))
 	pass=$((pass + p))
 	fail=$((fail + f))

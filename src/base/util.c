@@ -242,8 +242,11 @@ xstrdup(const char *s)
 char *
 xstrndup(const char *s, size_t n)
 {
-	char	*p = xmalloc(n + 1);
+	char	*p;
 
+	/* As strndup(3): at most n bytes, and none past the string's end. */
+	n = strnlen(s, n);
+	p = xmalloc(n + 1);
 	memcpy(p, s, n);
 	p[n] = '\0';
 	return p;

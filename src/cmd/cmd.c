@@ -10,9 +10,10 @@
 #include "base/util.h"
 
 const struct cmd	cmds[] = {
-	{ "run", cmd_run, "run WORKFLOW [--arg K=V]... [--arg-env K=ENVVAR]... "
-	  "[--args-file F|-] [-j N] [-n] [-k] [--timeout D] [--fsync] "
-	  "[--metrics-file F]",
+	{ "run", cmd_run, "run WORKFLOW|FILE.yaml [--arg K=V]... "
+	  "[--arg-env K=ENVVAR]... [--args-file F|-] [-j N] [-n] [-k] "
+	  "[--timeout D] [--fsync] [--metrics-file F] "
+	  "[--only STEP|--from STEP]",
 	  "run a workflow",
 	  "Checks the arguments against the workflow's, then runs its steps\n"
 	  "(at most N processes at once; default: the number of CPUs, 0 for\n"
@@ -28,17 +29,22 @@ const struct cmd	cmds[] = {
 	  "  --timeout D     stop the run after D (e.g. 10m); exit 124\n"
 	  "  --fsync         make every record survive a power cut\n"
 	  "  --metrics-file F  write Prometheus metrics to F after the run\n"
+	  "  --only STEP     run STEP and what it depends on; skip the rest\n"
+	  "  --from STEP     run STEP and what depends on it; skip the rest\n"
+	  "A FILE.yaml (a path, or a name ending .yaml) runs the workflow it\n"
+	  "defines, the project found from the file's folder.\n"
 	  "Exit: 0 done, 1 a step failed, 2 bad arguments or definitions,\n"
 	  "4 the record cannot be written, 75 another run of a workflow with\n"
 	  "concurrency: forbid is going on, 124 timed out, 128+N signal N.\n" },
 	{ "resume", cmd_resume, "resume ID|--last [-j N] [-k] [--from STEP] "
-	  "[--arg SECRET=V]...",
+	  "[--from-checkpoint NAME] [--arg SECRET=V]...",
 	  "finish an execution that failed or was stopped",
 	  "Runs what did not complete: failed, interrupted and pending steps.\n"
 	  "A step that completed is kept, and its recorded result feeds the\n"
 	  "templates, unless its definition changed since (then it and what\n"
 	  "depends on it run again).  --from STEP runs STEP and what depends\n"
-	  "on it again.  Secret arguments are never recorded: give them again\n"
+	  "on it again; --from-checkpoint NAME what completed after the\n"
+	  "checkpoint NAME (see checkpoint).  Secret arguments are never recorded: give them again\n"
 	  "with --arg.  Steps of the interrupted run that still run are\n"
 	  "waited for first.  Exit codes as for run; 75 when the execution is\n"
 	  "locked by a muster still working on it.\n" },
@@ -47,8 +53,10 @@ const struct cmd	cmds[] = {
 	  "ID may be a unique prefix of an execution id.  --last (the\n"
 	  "default) is the latest run started from the command line.\n" },
 	{ "history", cmd_history, "history [--workflow W] [--status S] "
-	  "[--limit N] [--json]",
+	  "[--since D] [--limit N] [--json]",
 	  "list past executions, newest first",
+	  "--since D shows those started in the last D (10m, 2h, 7d) or since\n"
+	  "a UTC date (2026-01-05[T09:30:00]).\n"
 	  "--limit N shows at most N (default 20, 0 for all).  A run whose\n"
 	  "runner died shows as interrupted.\n" },
 	{ "logs", cmd_logs, "logs [ID|--last] [STEP] [--follow]",
@@ -67,19 +75,32 @@ const struct cmd	cmds[] = {
 	  "it records paused and exits 5, and 'muster resume ID' goes on\n"
 	  "from there.  pause returns once the runner has taken the request.\n"
 	  "Exit 0 taken, 3 no such execution or not running.\n" },
-	{ "gc", cmd_gc, "gc [--older-than D] [--keep N]",
+	{ "checkpoint", cmd_checkpoint, "checkpoint ID|--last NAME",
+	  "name the point an execution that does not run has reached",
+	  "Records NAME with the steps completed so far; a step with\n"
+	  "'checkpoint: NAME' does the same when it completes.  'muster\n"
+	  "resume ID --from-checkpoint NAME' runs again every step that\n"
+	  "completed after it; 'muster status ID' lists the checkpoints.\n"
+	  "Exit 0, 2 a bad or used name, 3 no such execution, 75 it runs.\n" },
+	{ "gc", cmd_gc, "gc [--older-than D] [--keep N] [--dry-run]",
 	  "delete executions that no longer run",
-	  "Keeps the newest N (default 100 when neither option is given) and\n"
-	  "those started less than D ago (a duration, or days: 30d); never\n"
-	  "touches a running one.\n" },
-	{ "trace", cmd_trace, "trace [ID] [-o FILE]",
+	  "Keeps the newest N and those started less than D ago (a duration,\n"
+	  "or days: 30d); without either, applies config.yaml's retention\n"
+	  "(default: the newest 200 of each workflow, 30 days, and all that\n"
+	  "can be resumed), as the end of every run does.  Never\n"
+	  "touches a running one.  --dry-run (-n) lists what it would remove\n"
+	  "and removes nothing.\n" },
+	{ "trace", cmd_trace,
+	  "trace [ID] [-o FILE] [--format=chrome|otlp-json]",
 	  "write an execution as Chrome trace-event JSON",
 	  "Writes the execution (the latest without ID) for Perfetto or\n"
 	  "chrome://tracing: a complete event per attempt on a lane per\n"
 	  "parallel slot, with status, exit code and resource usage; retry\n"
 	  "waits as async events; service operations as instant events; the\n"
 	  "executions it started as processes of their own.\n"
-	  "  -o, --output FILE  write FILE instead of standard output\n" },
+	  "  -o, --output FILE  write FILE instead of standard output\n"
+	  "  --format=otlp-json  OpenTelemetry spans (OTLP/JSON) instead; the\n"
+	  "                     trace id is the execution id's digits\n" },
 	{ "report", cmd_report, "report [ID] [-o FILE]",
 	  "write an execution as one self-contained HTML page",
 	  "A timeline of the steps on lanes coloured by status, retries, the\n"
@@ -104,7 +125,7 @@ const struct cmd	cmds[] = {
 	  "MCP server, when there are some).  --online adds each MCP server's\n"
 	  "tools (x_SERVER_TOOL) to the tools: it starts the servers.\n"
 	  "'list services' is 'service list'; 'list executions' is\n"
-	  "'history --limit 0'.\n" },
+	  "'history' and takes its options (--limit 0 for all).\n" },
 	{ "show", cmd_show, "show WORKFLOW [--json]",
 	  "show a workflow's arguments, steps and edges", "" },
 	{ "graph", cmd_graph, "graph WORKFLOW [--format=dot|text]",
@@ -122,7 +143,8 @@ const struct cmd	cmds[] = {
 	  "step's tool and constant arguments against the tool's\n"
 	  "inputSchema.  Exit 0 when valid, 2 otherwise.\n" },
 	{ "service", cmd_service, "service create CLASS [NAME] [--arg K=V]... | "
-	  "start|stop|restart|delete|status|wait NAME | scale NAME N | list",
+	  "start|stop|restart|delete|status|wait|logs NAME | scale NAME N | "
+	  "list",
 	  "create and manage service instances",
 	  "  create CLASS [NAME] [--arg K=V]... [--args-file F] [--timeout D]\n"
 	  "                 [--no-wait]   start a new instance of a service class\n"
@@ -136,6 +158,8 @@ const struct cmd	cmds[] = {
 	  "  status NAME                  probe its health once and show it\n"
 	  "                               (exit 0 whatever its state)\n"
 	  "  wait NAME [--timeout D]      probe until it is healthy\n"
+	  "  logs NAME [--follow]         what its daemon wrote; --follow (-f)\n"
+	  "                               goes on, as tail -f does\n"
 	  "  scale NAME REPLICAS [--timeout D]\n"
 	  "                               the class's scale tool, given\n"
 	  "                               .replicas (fails without one)\n"

@@ -75,6 +75,7 @@ CMD_DECL(history);
 CMD_DECL(logs);
 CMD_DECL(cancel);
 CMD_DECL(pause);
+CMD_DECL(checkpoint);
 CMD_DECL(gc);
 CMD_DECL(service);
 CMD_DECL(supervise);
@@ -96,13 +97,19 @@ int	 cmd_execution(const char *state, const char *arg, char **out);
 CMD_DECL(trace);
 CMD_DECL(report);
 CMD_DECL(metrics);
+/* A way `trace` or `report` writes an execution. */
+struct export_format {
+	const char	*name;	/* --format=NAME; the first is the default */
+	int		(*fn)(FILE *, const char *state_dir, const char *id,
+			    const struct project *);
+};
 /*
- * `trace` and `report`: parses [ID] [-o FILE] and writes execution ID
- * (the latest without it) with fn.  0, or the exit code.
+ * `trace` and `report`: parses [ID] [-o FILE] [--format=F] and writes
+ * execution ID (the latest without it) in one of formats (ended by a
+ * NULL name).  0, or the exit code.
  */
 int	 cmd_export(struct ctx *, int, char **, const char *name,
-	    int (*fn)(FILE *, const char *state_dir, const char *id,
-	    const struct project *));
+	    const struct export_format *formats);
 /*
  * After execution id ended: updates the metrics file (opt_path, else the
  * metrics.textfile of config.yaml; nothing without either).  0 or -1.

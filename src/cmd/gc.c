@@ -16,12 +16,15 @@
 #include "state/lock.h"
 #include "def/project.h"
 #include "state/record.h"
+#include "state/index.h"
+#include "state/retain.h"
 
-enum { OPT_OLDER = 256, OPT_KEEP };
+enum { OPT_OLDER = 256, OPT_KEEP, OPT_DRY };
 
 static const struct option	gc_opts[] = {
 	{ "older-than",	required_argument,	NULL,	OPT_OLDER },
 	{ "keep",	required_argument,	NULL,	OPT_KEEP },
+	{ "dry-run",	no_argument,		NULL,	OPT_DRY },
 	{ NULL,		0,			NULL,	0 }
 };
 
@@ -100,6 +103,32 @@ leftovers(int efd)
 	return n;
 }
 
+/* gc without --keep or --older-than: config.yaml's retention policy. */
+static int
+gc_policy(struct ctx *ctx, struct project *p, int dry)
+{
+	struct retention	 r = p->config.retention;
+	struct retained		 res;
+	char			*state = record_state_dir(p);
+	char			*execs = xasprintf("%s/executions", state);
+	int			 rc, efd;
+
+	r.enabled = true;	/* asked for: even when runs leave it off */
+	rc = retain_apply(state, &r, true, dry, stdout, &res);
+	efd = open(execs, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	if (!dry && efd >= 0)
+		res.removed += leftovers(efd);
+	if (efd >= 0)
+		close(efd);
+	if (ctx->verbose >= 0)
+		fprintf(stderr, "muster: %s %zu execution%s, kept %zu "
+		    "(retention)\n", dry ? "would remove" : "removed",
+		    res.removed, res.removed == 1 ? "" : "s", res.kept);
+	free(execs);
+	free(state);
+	return rc < 0 ? EXIT_IO : 0;
+}
+
 int
 cmd_gc(struct ctx *ctx, int argc, char **argv)
 {
@@ -108,9 +137,13 @@ cmd_gc(struct ctx *ctx, int argc, char **argv)
 	int64_t		 age = -1, now = clock_wall_ns();
 	long		 keep = -1, kept = 0;
 	size_t		 n = 0, i, removed = 0;
-	int		 c, rc, efd, r;
+	int		 c, rc, efd, r, dry = 0;
 
-	while ((c = cmd_getopt(ctx, argc, argv, "", gc_opts)) != -1) {
+	while ((c = cmd_getopt(ctx, argc, argv, "n", gc_opts)) != -1) {
+		if (c == OPT_DRY || c == 'n') {
+			dry = 1;
+			continue;
+		}
 		if (c == OPT_OLDER && parse_age(optarg, &age) == 0)
 			continue;
 		if (c == OPT_KEEP && (keep = strtol(optarg, &end, 10)) >= 0 &&
@@ -122,10 +155,13 @@ cmd_gc(struct ctx *ctx, int argc, char **argv)
 	}
 	if (optind != argc)
 		return cmd_usage(cmd_find("gc"));
-	if (age < 0 && keep < 0)
-		keep = 100;
 	if ((rc = cmd_open(ctx, &p)) != 0)
 		return rc;
+	if (age < 0 && keep < 0) {
+		rc = gc_policy(ctx, p, dry);
+		project_free(p);
+		return rc;
+	}
 	state = record_state_dir(p);
 	execs = xasprintf("%s/executions", state);
 	efd = open(execs, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
@@ -153,8 +189,12 @@ cmd_gc(struct ctx *ctx, int argc, char **argv)
 			free(ids[i]);
 			continue;
 		}
+		if (dry)
+			r = printf("would remove %s\n", ids[i]) > 0;
 		/* Busy now (a resume began since): kept after all. */
-		if ((r = remove_unlocked(efd, ids[i], 0)) < 0)
+		else
+			r = remove_unlocked(efd, ids[i], 0);
+		if (r < 0)
 			rc = error("cannot remove execution %s:", ids[i]);
 		else if (r == 0)
 			kept++;
@@ -163,10 +203,14 @@ cmd_gc(struct ctx *ctx, int argc, char **argv)
 		free(ids[i]);
 	}
 	free(ids);
-	removed += leftovers(efd);
+	if (!dry)
+		removed += leftovers(efd);
+	if (!dry && removed > 0)
+		index_rebuild(state);
 	if (ctx->verbose >= 0)
-		fprintf(stderr, "muster: removed %zu execution%s, kept %ld\n",
-		    removed, removed == 1 ? "" : "s", kept);
+		fprintf(stderr, "muster: %s %zu execution%s, kept %ld\n",
+		    dry ? "would remove" : "removed", removed, removed == 1 ?
+		    "" : "s", kept);
 	if (efd >= 0)
 		close(efd);
 	free(execs);

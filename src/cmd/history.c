@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <json-c/json.h>
 
@@ -12,12 +13,13 @@
 #include "state/record.h"
 #include "base/value.h"
 
-enum { OPT_WORKFLOW = 256, OPT_STATUS, OPT_LIMIT };
+enum { OPT_WORKFLOW = 256, OPT_STATUS, OPT_LIMIT, OPT_SINCE };
 
 static const struct option	history_opts[] = {
 	{ "workflow",	required_argument,	NULL,	OPT_WORKFLOW },
 	{ "status",	required_argument,	NULL,	OPT_STATUS },
 	{ "limit",	required_argument,	NULL,	OPT_LIMIT },
+	{ "since",	required_argument,	NULL,	OPT_SINCE },
 	{ NULL,		0,			NULL,	0 }
 };
 
@@ -27,6 +29,39 @@ field(struct json_object *o, const char *key)
 	struct json_object	*v = json_object_object_get(o, key);
 
 	return v != NULL ? json_object_get_string(v) : NULL;
+}
+
+/*
+ * --since D: a duration back from now (10m, 2h, 7d) or a UTC time
+ * (2026-01-05, 2026-01-05T09:30:00).  Execution ids begin with their UTC
+ * start, so *cut is the id prefix "YYYYMMDD-HHMMSS" the oldest shown
+ * reaches.
+ */
+static int
+parse_since(const char *s, char *cut, size_t len)
+{
+	const char	*why;
+	char		*end, buf[32];
+	long		 days = strtol(s, &end, 10);
+	int64_t		 ns, at;
+	time_t		 t;
+	struct tm	 tm;
+
+	if (end != s && strcmp(end, "d") == 0 && days >= 0)
+		at = clock_wall_ns() - (int64_t)days * 86400 * 1000000000;
+	else if (duration_parse(s, &ns, &why) == 0)
+		at = clock_wall_ns() - ns;
+	else {
+		snprintf(buf, sizeof buf, "%s%s", s, strlen(s) == 10 ?
+		    "T00:00:00" : "");
+		if ((at = record_parse_time(buf)) == 0)
+			return error("--since '%s': expected a duration (10m, "
+			    "2h, 7d) or a UTC date (2026-01-05[T09:30:00])", s);
+	}
+	t = (time_t)(at / 1000000000);
+	gmtime_r(&t, &tm);
+	strftime(cut, len, "%Y%m%d-%H%M%S", &tm);
+	return 0;
 }
 
 static void
@@ -54,6 +89,7 @@ cmd_history(struct ctx *ctx, int argc, char **argv)
 	const char		*wf = NULL, *st = NULL;
 	char			*state, **ids = NULL, *end;
 	long			 limit = 20, shown = 0;
+	char			 since[32] = "";
 	size_t			 n = 0, i;
 	int			 c, rc;
 
@@ -68,6 +104,12 @@ cmd_history(struct ctx *ctx, int argc, char **argv)
 				error("--status: expected running, completed, "
 				    "failed, interrupted, cancelled or "
 				    "timed_out, not '%s'", st);
+				json_object_put(list);
+				return EXIT_USAGE;
+			}
+			break;
+		case OPT_SINCE:
+			if (parse_since(optarg, since, sizeof since) < 0) {
 				json_object_put(list);
 				return EXIT_USAGE;
 			}
@@ -97,7 +139,15 @@ cmd_history(struct ctx *ctx, int argc, char **argv)
 	if (record_list(state, &ids, &n) < 0)
 		rc = EXIT_IO;
 	for (i = 0; i < n; i++) {
-		struct json_object	*s = record_summary(state, ids[i]);
+		struct json_object	*s;
+
+		/* Newest first: the rest are older, or beyond the limit. */
+		if ((limit > 0 && shown >= limit) ||
+		    strncmp(ids[i], since, 15) < 0) {
+			free(ids[i]);
+			continue;
+		}
+		s = record_summary(state, ids[i]);
 
 		if (s != NULL) {
 			record_liveness(state, ids[i], s);

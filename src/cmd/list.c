@@ -217,18 +217,17 @@ to_json(const struct project *p, const struct kind *k)
 }
 
 /*
- * `list executions [history's options]` is `history --limit 0 ...`: the
- * options are history's, so they are passed on before getopt sees them.
+ * `list executions [history's options]` is `history ...` (the newest 20
+ * unless --limit says): the options are history's, so they are passed on
+ * before getopt sees them.
  */
 static int
 list_executions(struct ctx *ctx, int argc, char **argv)
 {
-	char	**hv = xcalloc((size_t)argc + 3, sizeof *hv);
+	char	**hv = xcalloc((size_t)argc + 1, sizeof *hv);
 	int	  i, n = 0, word = 0, rc;
 
 	hv[n++] = "history";
-	hv[n++] = "--limit";
-	hv[n++] = "0";
 	for (i = 1; i < argc; i++) {
 		if (word == 0 && argv[i][0] != '-' && strcmp(argv[i - 1],
 		    "-C") != 0) {

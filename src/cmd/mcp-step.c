@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <poll.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,6 +40,7 @@ struct sopts {
 	const char	*state;		/* the execution's folder */
 	pid_t		 runner;
 	int64_t		 timeout_ns;	/* the whole call's, or 0 */
+	int64_t		 deadline;	/* when it ends, or 0 */
 	const char	*server, *tool;	/* a stdio server's, in an execution */
 };
 
@@ -130,12 +132,32 @@ start_broker(struct project *p, const struct mcp_server *m, int dfd,
 		buf_printf(err, "cannot start its broker: %s", strerror(rc));
 		return -1;
 	}
-	while (got < (ssize_t)sizeof line - 1 && (n = read(rdy[0], line + got,
-	    sizeof line - 1 - (size_t)got)) != 0)
-		if (n > 0)
-			got += n;
-		else if (errno != EINTR)
-			break;
+	/* Its word on the handshake, within what is left of the call's time
+	 * (it goes on starting for the steps after this one). */
+	for (;;) {
+		struct pollfd	pfd = { rdy[0], POLLIN, 0 };
+		int64_t		left = o->deadline - clock_mono_ns();
+
+		if (o->deadline > 0 && left <= 0) {
+			struct buf	d = BUF_INIT;
+
+			duration_format(&d, o->timeout_ns);
+			buf_printf(err, "the server did not start within %s",
+			    buf_str(&d));
+			buf_release(&d);
+			close(rdy[0]);
+			return -1;
+		}
+		if (poll(&pfd, 1, o->deadline > 0 ? (int)(left / 1000000) + 1 :
+		    -1) <= 0)
+			continue;
+		n = read(rdy[0], line + got, sizeof line - 1 - (size_t)got);
+		if (n > 0 && (got += n) < (ssize_t)sizeof line - 1)
+			continue;
+		if (n < 0 && errno == EINTR)
+			continue;
+		break;
+	}
 	close(rdy[0]);
 	line[got] = '\0';
 	line[strcspn(line, "\n")] = '\0';
@@ -202,8 +224,8 @@ via_broker(struct ctx *ctx, const struct sopts *o, struct json_object *args,
 		return -1;
 	}
 	if ((fd = broker_fd(ctx, dfd, o->server, o, err)) >= 0) {
-		rc = mcp_broker_call(fd, o->tool, args, o->timeout_ns,
-		    cmd_mcp_progress, NULL, res, err);
+		rc = mcp_broker_call(fd, o->tool, args, o->deadline,
+		    o->timeout_ns, cmd_mcp_progress, NULL, res, err);
 		close(fd);
 	}
 	close(dfd);
@@ -214,7 +236,7 @@ via_broker(struct ctx *ctx, const struct sopts *o, struct json_object *args,
 int
 cmd_mcp_step(struct ctx *ctx, int argc, char **argv)
 {
-	struct sopts		 o = { ARGS_INIT, NULL, 0, 0, NULL, NULL };
+	struct sopts		 o = { ARGS_INIT, NULL, 0, 0, 0, NULL, NULL };
 	struct project		*p = NULL;
 	struct json_object	*args = NULL, *res = NULL;
 	struct buf		 err = BUF_INIT;
@@ -227,6 +249,8 @@ cmd_mcp_step(struct ctx *ctx, int argc, char **argv)
 		args_release(&o.a);
 		return cmd_usage(cmd_find("__mcp-call"));
 	}
+	if (o.timeout_ns > 0)
+		o.deadline = clock_mono_ns() + o.timeout_ns;
 	rc = EXIT_USAGE;
 	if ((args = args_loose(&o.a)) == NULL)
 		goto out;
@@ -258,7 +282,7 @@ out:
 int
 cmd_mcp_broker(struct ctx *ctx, int argc, char **argv)
 {
-	struct sopts		 o = { ARGS_INIT, NULL, 0, 0, NULL, NULL };
+	struct sopts		 o = { ARGS_INIT, NULL, 0, 0, 0, NULL, NULL };
 	struct project		*p = NULL;
 	struct mcp_server	*m;
 	struct mcp_ready	 r;

@@ -54,7 +54,8 @@ help_asked(struct ctx *ctx, const struct cmd *c, int argc, char **argv)
 	if (c->name[0] == '_')
 		return -1;
 	for (i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
-		if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0)
+		if (strcmp(argv[i], "-h") == 0 ||
+		    strcmp(argv[i], "--help") == 0)
 			break;
 	if (i == argc || strcmp(argv[i], "--") == 0)
 		return -1;

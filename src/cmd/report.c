@@ -9,5 +9,9 @@
 int
 cmd_report(struct ctx *ctx, int argc, char **argv)
 {
-	return cmd_export(ctx, argc, argv, "report", report_write);
+	static const struct export_format	formats[] = {
+		{ "html", report_write }, { NULL, NULL }
+	};
+
+	return cmd_export(ctx, argc, argv, "report", formats);
 }

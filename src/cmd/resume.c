@@ -1,5 +1,8 @@
 /* cmd-resume.c: `muster resume ID|--last`: finish an execution. */
+#include <errno.h>
+#include <dirent.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,11 +22,15 @@
 #include "def/schema.h"
 #include "base/value.h"
 
-enum { OPT_LAST = 256, OPT_FROM, OPT_ARG, OPT_FSYNC, OPT_ARG_ENV };
+enum {
+	OPT_LAST = 256, OPT_FROM, OPT_ARG, OPT_FSYNC, OPT_ARG_ENV,
+	OPT_FROM_CHECKPOINT
+};
 
 static const struct option	resume_opts[] = {
 	{ "last",	no_argument,		NULL,	OPT_LAST },
 	{ "from",	required_argument,	NULL,	OPT_FROM },
+	{ "from-checkpoint", required_argument,	NULL,	OPT_FROM_CHECKPOINT },
 	{ "arg",	required_argument,	NULL,	OPT_ARG },
 	{ "arg-env",	required_argument,	NULL,	OPT_ARG_ENV },
 	{ "jobs",	required_argument,	NULL,	'j' },
@@ -38,6 +45,7 @@ struct resume {
 	int		 jobs;
 	int		 last;
 	const char	*from;
+	const char	*checkpoint;	/* --from-checkpoint */
 };
 
 static int
@@ -53,6 +61,9 @@ parse(struct ctx *ctx, int argc, char **argv, struct resume *r)
 			break;
 		case OPT_FROM:
 			r->from = optarg;
+			break;
+		case OPT_FROM_CHECKPOINT:
+			r->checkpoint = optarg;
 			break;
 		case OPT_ARG:
 			args_add(&r->args, optarg);
@@ -176,6 +187,33 @@ wait_survivors(const char *id, const struct prior *pr)
 }
 
 /*
+ * The scripts of steps that were running when the last runner died
+ * (out/<key>.<attempt>.sh, removed when a step ends): they may hold
+ * secrets, and nobody runs them again.
+ */
+static void
+drop_scripts(int exec_fd)
+{
+	struct dirent	*e;
+	DIR		*d;
+	size_t		 len;
+	int		 fd;
+
+	if ((fd = openat(exec_fd, "out", O_RDONLY | O_DIRECTORY | O_CLOEXEC |
+	    O_NOFOLLOW)) < 0)
+		return;
+	if ((d = fdopendir(fd)) == NULL) {
+		close(fd);
+		return;
+	}
+	while ((e = readdir(d)) != NULL)
+		if ((len = strlen(e->d_name)) > 3 &&
+		    strcmp(e->d_name + len - 3, ".sh") == 0)
+			unlinkat(dirfd(d), e->d_name, 0);
+	closedir(d);
+}
+
+/*
  * The iteration a key names, when it is KEY_N of a step inside a forEach:
  * its index, with the step's id in id; else -1.
  */
@@ -239,16 +277,24 @@ open_execution(const char *state, const char *id, int *dirfd, int *lockfd,
 	struct journal_scan	 scan;
 	char			*dir = xasprintf("%s/executions/%s", state, id);
 	pid_t			 holder;
-	int			 r;
+	int			 r, tries;
 
 	*dirfd = *lockfd = -1;
-	if (!record_id_ok(id) || (*dirfd = open(dir, O_RDONLY | O_DIRECTORY |
-	    O_CLOEXEC | O_NOFOLLOW)) < 0) {
-		error("no execution '%s'", id);
+	if ((*dirfd = record_open_exec(state, id, &r)) < 0) {
 		free(dir);
-		return EXIT_STATE;
+		return r;
 	}
 	r = lock_take(*dirfd, "lock", 0, lockfd, &holder);
+	/*
+	 * A runner killed while it started a step leaves the lock with that
+	 * step's process until it execs (a fork shares the lock): when the
+	 * runner that took it is gone, wait for that moment to pass.
+	 */
+	for (tries = 0; r == LOCK_BUSY && holder > 0 && tries < 100 &&
+	    kill(holder, 0) < 0 && errno == ESRCH; tries++) {
+		usleep(50000);
+		r = lock_take(*dirfd, "lock", 0, lockfd, &holder);
+	}
 	if (r != LOCK_TAKEN) {
 		if (r == LOCK_BUSY)
 			error("execution %s is locked by pid %d", id,
@@ -274,6 +320,55 @@ open_execution(const char *state, const char *id, int *dirfd, int *lockfd,
 		    (long long)scan.torn);
 	}
 	free(dir);
+	return 0;
+}
+
+/*
+ * --from-checkpoint: every step that completed after checkpoint name runs
+ * again, as if it had never run.  0, or -1 when there is no such point.
+ */
+static int
+from_checkpoint(struct prior *pr, const char *id, const char *name)
+{
+	struct json_object	*all = json_object_object_get(pr->doc,
+				    "_checkpoints"), *done;
+	struct hmap		 keep = HMAP_INIT;
+	size_t			 i, n = 0;
+
+	if (!json_object_object_get_ex(all, name, &done)) {
+		struct buf	have = BUF_INIT;
+
+		if (all != NULL) {
+			json_object_object_foreach(all, k, v) {
+				(void)v;
+				buf_printf(&have, "%s%s", have.len ? ", " : "",
+				    k);
+			}
+		}
+		error("execution %s has no checkpoint '%s'%s%s%s", id, name,
+		    have.len ? " (it has " : "", buf_str(&have),
+		    have.len ? ")" : "");
+		buf_release(&have);
+		return -1;
+	}
+	for (i = 0; i < json_object_array_length(done); i++)
+		hmap_put(&keep, json_object_get_string(
+		    json_object_array_get_idx(done, i)), (void *)1);
+	for (i = 0; i < pr->n; i++) {
+		struct prior_step	*ps = &pr->all[i];
+
+		if (strcmp(ps->status, "completed") != 0 ||
+		    hmap_get(&keep, ps->key) != NULL)
+			continue;
+		snprintf(ps->status, sizeof ps->status, "pending");
+		json_object_put(ps->result);
+		ps->result = NULL;
+		n++;
+	}
+	hmap_release(&keep);
+	fprintf(stderr, "muster: --from-checkpoint %s: %zu step%s completed "
+	    "after it, and run%s again\n", name, n, n == 1 ? "" : "s",
+	    n == 1 ? "s" : "");
 	return 0;
 }
 
@@ -328,7 +423,17 @@ cmd_resume(struct ctx *ctx, int argc, char **argv)
 		goto out;
 	doc = pr.doc;
 	st = json_object_get_string(json_object_object_get(doc, "status"));
-	if (strcmp(st, "completed") == 0 && r.from == NULL) {
+	if (r.checkpoint != NULL && r.from != NULL) {
+		error("--from and --from-checkpoint: choose one");
+		rc = EXIT_USAGE;
+		goto out;
+	}
+	if (r.checkpoint != NULL && from_checkpoint(&pr, id, r.checkpoint) < 0) {
+		rc = EXIT_USAGE;
+		goto out;
+	}
+	if (strcmp(st, "completed") == 0 && r.from == NULL &&
+	    r.checkpoint == NULL) {
 		fprintf(stderr, "muster: execution %s completed; there is "
 		    "nothing to resume\n", id);
 		rc = 0;
@@ -349,6 +454,7 @@ cmd_resume(struct ctx *ctx, int argc, char **argv)
 	if (input_of(doc, w, &r.args, &input) < 0)
 		goto out;
 	wait_survivors(id, &pr);
+	drop_scripts(dirfd);
 	r.o.jobs = r.jobs >= 0 ? r.jobs : p->config.jobs >= 0 ?
 	    p->config.jobs : (int)sysconf(_SC_NPROCESSORS_ONLN);
 	r.o.fsync = r.o.fsync || p->config.fsync;

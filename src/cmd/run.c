@@ -15,16 +15,20 @@
 #include "engine/plan.h"
 #include "def/project.h"
 #include "engine/run.h"
+#include "state/record.h"
+#include "state/retain.h"
 
 enum {
 	OPT_ARG = 256, OPT_ARGS_FILE, OPT_TIMEOUT, OPT_PARENT, OPT_RESULT,
-	OPT_FSYNC, OPT_ARG_ENV, OPT_METRICS
+	OPT_FSYNC, OPT_ARG_ENV, OPT_ONLY, OPT_FROM, OPT_METRICS
 };
 
 static const struct option	run_opts[] = {
 	{ "arg",		required_argument,	NULL,	OPT_ARG },
 	{ "args-file",		required_argument,	NULL,	OPT_ARGS_FILE },
 	{ "arg-env",		required_argument,	NULL,	OPT_ARG_ENV },
+	{ "only",		required_argument,	NULL,	OPT_ONLY },
+	{ "from",		required_argument,	NULL,	OPT_FROM },
 	{ "jobs",		required_argument,	NULL,	'j' },
 	{ "dry-run",		no_argument,		NULL,	'n' },
 	{ "keep-going",		no_argument,		NULL,	'k' },
@@ -61,6 +65,45 @@ default_jobs(const struct project *p)
 	return n > 0 ? (int)n : 1;
 }
 
+/* --only STEP, --from STEP: which steps a fresh run runs. */
+static const char	*only_step, *from_step;
+
+/*
+ * The steps --only STEP (it and what it depends on, as make builds a
+ * target) or --from STEP (it and what depends on it; what it depends on
+ * is skipped) selects, by top-level index.  NULL after an error.
+ */
+static bool *
+select_steps(const struct workflow *w)
+{
+	const char	*id = only_step != NULL ? only_step : from_step;
+	bool		*sel = xcalloc(w->nsteps + 1, sizeof *sel), more = true;
+	size_t		 i, k;
+
+	for (i = 0; i < w->nsteps && strcmp(w->steps[i]->id, id) != 0; i++)
+		;
+	if (i == w->nsteps) {
+		error("--%s: workflow '%s' has no top-level step '%s'",
+		    only_step != NULL ? "only" : "from", w->name, id);
+		free(sel);
+		return NULL;
+	}
+	sel[i] = true;
+	while (more) {		/* to a fixed point: graphs are small */
+		more = false;
+		for (i = 0; i < w->nsteps; i++)
+			for (k = 0; k < w->steps[i]->ndeps; k++) {
+				size_t	d = w->steps[i]->dep_steps[k]->index;
+
+				if (only_step != NULL && sel[i] && !sel[d])
+					more = sel[d] = true;
+				if (from_step != NULL && sel[d] && !sel[i])
+					more = sel[i] = true;
+			}
+	}
+	return sel;
+}
+
 /* --metrics-file: where this run writes its metrics. */
 static const char	*metrics_file;
 
@@ -82,6 +125,12 @@ parse(struct ctx *ctx, int argc, char **argv, struct args *a,
 		case OPT_ARG_ENV:
 			if (args_add_env(a, optarg) < 0)
 				return -1;
+			break;
+		case OPT_ONLY:
+			only_step = optarg;
+			break;
+		case OPT_FROM:
+			from_step = optarg;
 			break;
 		case 'j':
 			if (cmd_parse_jobs(optarg, jobs) < 0)
@@ -116,6 +165,8 @@ parse(struct ctx *ctx, int argc, char **argv, struct args *a,
 		default:
 			return -1;
 		}
+	if (only_step != NULL && from_step != NULL)
+		return error("--only and --from do not go together");
 	return optind + 1 == argc ? 0 : -1;
 }
 
@@ -194,6 +245,28 @@ plan_input(const struct args *a, const struct schema *s, bool dry_run,
 	return rc;
 }
 
+/*
+ * The end of a run applies config.yaml's retention; looking is cheap and
+ * rare (see retain_apply), and a problem never fails the run: it is said
+ * as a warning.
+ */
+static void
+apply_retention(struct project *p)
+{
+	struct retained	 res;
+	struct buf	 err = BUF_INIT;
+	char		*state = record_state_dir(p);
+
+	error_capture(&err);
+	(void)retain_apply(state, &p->config.retention, false, false, NULL,
+	    &res);
+	error_capture_end();
+	if (err.len > 0)
+		warn("retention: %s", buf_str(&err));
+	buf_release(&err);
+	free(state);
+}
+
 int
 cmd_run(struct ctx *ctx, int argc, char **argv)
 {
@@ -204,7 +277,7 @@ cmd_run(struct ctx *ctx, int argc, char **argv)
 	struct json_object	*input = NULL;
 	struct exec		 x;
 	int			 jobs = -1, rc;
-	bool			 bad;
+	bool			 bad, *selected = NULL;
 
 	if (parse(ctx, argc, argv, &a, &o, &jobs) < 0) {
 		args_release(&a);
@@ -229,14 +302,21 @@ cmd_run(struct ctx *ctx, int argc, char **argv)
 	}
 	o.jobs = jobs >= 0 ? jobs : default_jobs(p);
 	o.fsync = o.fsync || p->config.fsync;
+	if ((only_step != NULL || from_step != NULL) &&
+	    (selected = select_steps(w)) == NULL)
+		goto out;
 	exec_prepare(&x, p, w, input, &o);
+	x.selected = selected;
 	x.verbose = ctx->verbose;
 	x.color = ctx->color;
 	x.json = ctx->json;
 	rc = exec_run(&x);
 	cmd_metrics_after(p, metrics_file, x.id);
+	if (x.dir != NULL)
+		apply_retention(p);
 	exec_release(&x);
 out:
+	free(selected);
 	json_object_put(input);
 	project_free(p);
 	args_release(&a);

@@ -1,9 +1,11 @@
 /* cmd-service.c: `muster service ...`: service instances from the shell. */
+#include <fcntl.h>
 #include <getopt.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <json-c/json.h>
 
@@ -14,7 +16,7 @@
 #include "base/value.h"
 
 enum { OPT_ARG = 256, OPT_ARGS_FILE, OPT_TIMEOUT, OPT_NO_WAIT, OPT_FORCE,
-	OPT_ARG_ENV };
+	OPT_ARG_ENV, OPT_FOLLOW };
 
 static const struct option	service_opts[] = {
 	{ "arg",	required_argument,	NULL,	OPT_ARG },
@@ -23,6 +25,7 @@ static const struct option	service_opts[] = {
 	{ "timeout",	required_argument,	NULL,	OPT_TIMEOUT },
 	{ "no-wait",	no_argument,		NULL,	OPT_NO_WAIT },
 	{ "force",	no_argument,		NULL,	OPT_FORCE },
+	{ "follow",	no_argument,		NULL,	OPT_FOLLOW },
 	{ NULL,		0,			NULL,	0 }
 };
 
@@ -33,13 +36,14 @@ static const struct {
 } subs[] = {
 	{ "create", 1, 2 }, { "start", 1, 1 }, { "stop", 1, 1 },
 	{ "restart", 1, 1 }, { "delete", 1, 1 }, { "status", 1, 1 },
-	{ "wait", 1, 1 }, { "list", 0, 0 }, { "scale", 2, 2 },
+	{ "wait", 1, 1 }, { "list", 0, 0 }, { "logs", 1, 1 },
+	{ "scale", 2, 2 },
 };
 
 struct sopts {
 	struct args	 a;
 	int64_t		 timeout;	/* 0: the class's */
-	int		 wait, force;
+	int		 wait, force, follow;
 };
 
 static const char *
@@ -122,6 +126,49 @@ report_failure(struct json_object *r)
 	}
 }
 
+/*
+ * `service logs NAME [-f]`: what the instance's daemon wrote; -f goes on
+ * printing what it adds, as tail -f does, until interrupted.
+ */
+static int
+service_logs(struct svcenv *e, const char *name, int follow)
+{
+	char	*log, *rec, chunk[8192];
+	ssize_t	 n;
+	int	 fd;
+
+	if (*name == '\0' || *name == '.' || strchr(name, '/') != NULL) {
+		error("no service '%s'", name);
+		return EXIT_STATE;
+	}
+	rec = xasprintf("%s.json", name);
+	log = xasprintf("%s.log", name);
+	if (faccessat(e->dirfd, rec, F_OK, 0) < 0) {
+		error("no service '%s'; see 'muster service list'", name);
+		free(rec);
+		free(log);
+		return EXIT_STATE;
+	}
+	fd = openat(e->dirfd, log, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	free(rec);
+	free(log);
+	if (fd < 0) {
+		error("service '%s' has no daemon log", name);
+		return EXIT_STATE;
+	}
+	for (;;) {
+		while ((n = read(fd, chunk, sizeof chunk)) > 0)
+			if (fwrite(chunk, 1, (size_t)n, stdout) != (size_t)n)
+				break;
+		fflush(stdout);
+		if (!follow || ferror(stdout))
+			break;
+		usleep(200000);
+	}
+	close(fd);
+	return ferror(stdout) ? EXIT_IO : 0;
+}
+
 static int
 dispatch(struct svcenv *e, const char *sub, char **words, struct sopts *o,
     struct json_object **out)
@@ -155,6 +202,8 @@ dispatch(struct svcenv *e, const char *sub, char **words, struct sopts *o,
 	}
 	if (strcmp(sub, "list") == 0)
 		return svc_list(e, out);
+	if (strcmp(sub, "logs") == 0)
+		return service_logs(e, words[0], o->follow);
 	if (strcmp(sub, "start") == 0)
 		return svc_start(e, words[0], o->timeout, out);
 	if (strcmp(sub, "stop") == 0)
@@ -211,7 +260,7 @@ parse(struct ctx *ctx, int argc, char **argv, struct sopts *o)
 	const char	*why;
 	int		 c;
 
-	while ((c = cmd_getopt(ctx, argc, argv, "", service_opts)) != -1)
+	while ((c = cmd_getopt(ctx, argc, argv, "f", service_opts)) != -1)
 		switch (c) {
 		case OPT_ARG:
 			args_add(&o->a, optarg);
@@ -236,6 +285,10 @@ parse(struct ctx *ctx, int argc, char **argv, struct sopts *o)
 		case OPT_FORCE:
 			o->force = 1;
 			break;
+		case OPT_FOLLOW:
+		case 'f':
+			o->follow = 1;
+			break;
 		default:
 			return -1;
 		}
@@ -245,7 +298,7 @@ parse(struct ctx *ctx, int argc, char **argv, struct sopts *o)
 int
 cmd_service(struct ctx *ctx, int argc, char **argv)
 {
-	struct sopts		 o = { ARGS_INIT, 0, 1, 0 };
+	struct sopts		 o = { ARGS_INIT, 0, 1, 0, 0 };
 	struct project		*p = NULL;
 	struct json_object	*out = NULL;
 	struct svcenv		 e;

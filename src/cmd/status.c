@@ -104,6 +104,26 @@ print_steps(struct json_object *steps)
 	}
 }
 
+/* "checkpoints:" and one line each: name, the step that made it, when. */
+static void
+print_checkpoints(struct json_object *list)
+{
+	size_t	i;
+
+	if (!json_object_is_type(list, json_type_array) ||
+	    json_object_array_length(list) == 0)
+		return;
+	printf("checkpoints:\n");
+	for (i = 0; i < json_object_array_length(list); i++) {
+		struct json_object	*c = json_object_array_get_idx(list, i);
+		const char		*step = field(c, "step");
+
+		printf("  %s  %s%s, %s steps done, %s\n", field(c, "name"),
+		    step ? "after step " : "by muster checkpoint",
+		    step ? step : "", field(c, "steps"), field(c, "at"));
+	}
+}
+
 static void
 print_text(struct json_object *doc)
 {
@@ -131,6 +151,7 @@ print_text(struct json_object *doc)
 		    "it)\n");
 	printf("steps:\n");
 	print_steps(json_object_object_get(doc, "steps"));
+	print_checkpoints(json_object_object_get(doc, "checkpoints"));
 	if (json_object_object_get(doc, "result") != NULL)
 		printf("result: %s\n", json_object_to_json_string_ext(
 		    json_object_object_get(doc, "result"),

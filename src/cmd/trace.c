@@ -8,11 +8,13 @@
 
 #include "cmd/cmd.h"
 #include "def/project.h"
+#include "observe/otlp.h"
 #include "observe/trace.h"
 #include "state/record.h"
 
 static const struct option	export_opts[] = {
 	{ "output",	required_argument,	NULL,	'o' },
+	{ "format",	required_argument,	NULL,	'f' },
 	{ NULL,		0,			NULL,	0 }
 };
 
@@ -53,10 +55,30 @@ write_out(const char *path, int (*fn)(FILE *, const char *, const char *,
 	return rc;
 }
 
+/* The writer of format name, or NULL after saying which there are. */
+static int
+(*export_find(const struct export_format *formats, const char *name))(FILE *,
+    const char *, const char *, const struct project *)
+{
+	const struct export_format	*f;
+	struct buf			 known = BUF_INIT;
+
+	for (f = formats; f->name != NULL; f++)
+		if (strcmp(f->name, name) == 0)
+			return f->fn;
+	for (f = formats; f->name != NULL; f++)
+		buf_printf(&known, "%s%s", f == formats ? "" : ", ", f->name);
+	error("unknown format '%s' (use %s)", name, buf_str(&known));
+	buf_release(&known);
+	return NULL;
+}
+
 int
 cmd_export(struct ctx *ctx, int argc, char **argv, const char *name,
-    int (*fn)(FILE *, const char *, const char *, const struct project *))
+    const struct export_format *formats)
 {
+	int		(*fn)(FILE *, const char *, const char *,
+			    const struct project *) = formats[0].fn;
 	struct project	*p;
 	const char	*out = NULL, *id;
 	char		*state, **ids = NULL;
@@ -66,7 +88,10 @@ cmd_export(struct ctx *ctx, int argc, char **argv, const char *name,
 	while ((c = cmd_getopt(ctx, argc, argv, "o:", export_opts)) != -1)
 		if (c == 'o')
 			out = optarg;
-		else
+		else if (c == 'f' &&
+		    (fn = export_find(formats, optarg)) == NULL)
+			return EXIT_USAGE;
+		else if (c != 'f')
 			return cmd_usage(cmd_find(name));
 	if (argc - optind > 1)
 		return cmd_usage(cmd_find(name));
@@ -90,5 +115,10 @@ cmd_export(struct ctx *ctx, int argc, char **argv, const char *name,
 int
 cmd_trace(struct ctx *ctx, int argc, char **argv)
 {
-	return cmd_export(ctx, argc, argv, "trace", trace_write);
+	static const struct export_format	formats[] = {
+		{ "chrome", trace_write }, { "otlp-json", otlp_write },
+		{ NULL, NULL }
+	};
+
+	return cmd_export(ctx, argc, argv, "trace", formats);
 }

@@ -150,6 +150,8 @@ takes_schema(struct takes *t, const struct schema *s)
 	size_t	i;
 
 	for (i = 0; i < s->n && t->n < nitems(t->names); i++) {
+		if (s->args[i].name == NULL)
+			continue;	/* an argument that failed to load */
 		t->names[t->n] = xstrdup(s->args[i].name);
 		t->required[t->n++] = s->args[i].required &&
 		    s->args[i].def == NULL;

@@ -4,8 +4,6 @@
 #include <stdbool.h>
 #include <string.h>
 
-#include <json-c/json.h>
-
 #include "def/builtins.h"
 #include "def/check.h"
 #include "def/graph.h"
@@ -452,6 +450,36 @@ check_key(const struct workflow *w, const struct step *s)
 	return rc;
 }
 
+/* Step i of the steps s names a checkpoint another names too. */
+static int
+dup_checkpoints(struct step **s, size_t n, struct hmap *seen)
+{
+	struct step	*old;
+	size_t		 i;
+	int		 rc = 0;
+
+	for (i = 0; i < n; i++) {
+		if (s[i]->checkpoint != NULL && (old = hmap_put(seen,
+		    s[i]->checkpoint, s[i])) != NULL) {
+			rc = loc_error(&s[i]->loc, "step '%s' names checkpoint "
+			    "'%s', which step '%s' names already", s[i]->id,
+			    s[i]->checkpoint, old->id);
+		}
+		rc |= dup_checkpoints(s[i]->sub, s[i]->nsub, seen);
+	}
+	return rc;
+}
+
+static int
+check_checkpoints(struct workflow *w)
+{
+	struct hmap	seen = HMAP_INIT;
+	int		rc = dup_checkpoints(w->steps, w->nsteps, &seen);
+
+	hmap_release(&seen);
+	return rc;
+}
+
 static int
 check_workflow(struct project *p, struct workflow *w)
 {
@@ -460,8 +488,9 @@ check_workflow(struct project *p, struct workflow *w)
 	int		rc;
 	bool		order;
 
+	rc = check_checkpoints(w);
 	/* .<name> reads an argument or a step's result: never both. */
-	for (i = 0, rc = 0; i < w->args.n; i++)
+	for (i = 0; i < w->args.n; i++)
 		if (hmap_get(&w->ids, w->args.args[i].name) != NULL)
 			rc = loc_error(&w->args.args[i].loc, "argument '%s' "
 			    "has the name of a step; templates could not tell "

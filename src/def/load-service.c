@@ -6,7 +6,7 @@
 
 enum {
 	TF_DESCRIPTION, TF_ARGS, TF_COMMAND, TF_RUN, TF_ENV, TF_WORKDIR,
-	TF_TIMEOUT, TF_SHELL, TF_COUNT
+	TF_TIMEOUT, TF_SHELL, TF_EXECUTOR, TF_RESOURCES, TF_COUNT
 };
 static const struct field	tool_fields[TF_COUNT] = {
 	[TF_DESCRIPTION] = { "description", NULL },
@@ -14,6 +14,8 @@ static const struct field	tool_fields[TF_COUNT] = {
 	[TF_RUN] = { "run", NULL }, [TF_ENV] = { "env", NULL },
 	[TF_WORKDIR] = { "workdir", NULL }, [TF_TIMEOUT] = { "timeout", NULL },
 	[TF_SHELL] = { "shell", NULL },
+	[TF_EXECUTOR] = { "executor", NULL },
+	[TF_RESOURCES] = { "resources", NULL },
 };
 
 int
@@ -58,6 +60,10 @@ load_tool(struct loader *ld, const struct ynode *spec, struct tool *t)
 		    "runs without one");
 	} else if (f[TF_SHELL] != NULL)
 		rc |= load_shell(ld, f[TF_SHELL], &t->shell);
+	if (f[TF_EXECUTOR] != NULL)
+		rc |= load_executor(ld, f[TF_EXECUTOR], &t->executor);
+	if (f[TF_RESOURCES] != NULL)
+		rc |= load_resources(ld, f[TF_RESOURCES], &t->resources);
 	return rc < 0 ? -1 : 0;
 }
 

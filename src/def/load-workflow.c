@@ -1,4 +1,5 @@
 /* load-workflow.c: decoding a Workflow's spec and its steps. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "def/load.h"
@@ -7,7 +8,8 @@ enum {
 	SF_ID, SF_DESCRIPTION, SF_TOOL, SF_ARGS, SF_RUN, SF_FOREACH,
 	SF_PARALLEL, SF_DEPENDS, SF_CONDITION, SF_RETRY, SF_RETRY_POLICY,
 	SF_TIMEOUT, SF_ALLOW_FAILURE, SF_ON_FAILURE, SF_ENV, SF_WORKDIR,
-	SF_OUTPUT, SF_STORE, SF_SHELL, SF_COUNT
+	SF_OUTPUT, SF_STORE, SF_SHELL, SF_EXECUTOR, SF_RESOURCES, SF_WEIGHT,
+	SF_CHECKPOINT, SF_ON_ERROR, SF_COUNT
 };
 static const struct field	step_fields[SF_COUNT] = {
 	[SF_ID] = { "id", NULL }, [SF_DESCRIPTION] = { "description", NULL },
@@ -22,6 +24,11 @@ static const struct field	step_fields[SF_COUNT] = {
 	[SF_ON_FAILURE] = { "on_failure", NULL }, [SF_ENV] = { "env", NULL },
 	[SF_WORKDIR] = { "workdir", NULL }, [SF_OUTPUT] = { "output", NULL },
 	[SF_STORE] = { "store", NULL }, [SF_SHELL] = { "shell", NULL },
+	[SF_EXECUTOR] = { "executor", NULL },
+	[SF_RESOURCES] = { "resources", NULL },
+	[SF_WEIGHT] = { "weight", NULL },
+	[SF_CHECKPOINT] = { "checkpoint", NULL },
+	[SF_ON_ERROR] = { "onError", "on_error" },
 };
 
 /* Where a step sits: what it may be and what it may say. */
@@ -397,6 +404,25 @@ load_step_body(struct loader *ld, struct workflow *w,
 	return rc;
 }
 
+/* weight: how much of the run's progress the step is (default 1). */
+static int
+load_weight(struct loader *ld, const struct ynode *n, struct step *s)
+{
+	struct loc	 l = load_loc(ld, n);
+	char		*end;
+	double		 v;
+
+	if (n->kind != YNODE_SCALAR || (n->type != YS_INT &&
+	    n->type != YS_FLOAT))
+		return load_type_error(ld, n, "weight", "a number");
+	v = strtod(n->s, &end);
+	if (*end != '\0' || !(v > 0) || v > 1e6)
+		return loc_error(&l, "'weight' must be more than 0 and at most "
+		    "1000000, not %s", n->s);
+	s->weight = v;
+	return 0;
+}
+
 static int
 load_step_common(struct loader *ld, const struct ynode *const *f,
     struct step *s, enum level level)
@@ -441,6 +467,13 @@ load_step_common(struct loader *ld, const struct ynode *const *f,
 		rc |= load_env(ld, f[SF_ENV], "env", &s->env);
 	if (f[SF_WORKDIR] != NULL)
 		rc |= load_tstr(ld, f[SF_WORKDIR], "workdir", &s->workdir);
+	if (f[SF_WEIGHT] != NULL)
+		rc |= load_weight(ld, f[SF_WEIGHT], s);
+	if (f[SF_ON_ERROR] != NULL)
+		rc |= load_routes(ld, f[SF_ON_ERROR], s);
+	if (f[SF_CHECKPOINT] != NULL)
+		rc |= load_name(ld, f[SF_CHECKPOINT], "checkpoint",
+		    &s->checkpoint);
 	if (f[SF_SHELL] != NULL && f[SF_RUN] == NULL) {
 		struct loc	l = load_loc(ld, f[SF_SHELL]);
 
@@ -451,6 +484,10 @@ load_step_common(struct loader *ld, const struct ynode *const *f,
 		rc |= load_bool(ld, f[SF_OUTPUT], "output", &s->output);
 	else if (f[SF_STORE] != NULL)
 		rc |= load_bool(ld, f[SF_STORE], "store", &s->output);
+	if (f[SF_EXECUTOR] != NULL)
+		rc |= load_executor(ld, f[SF_EXECUTOR], &s->executor);
+	if (f[SF_RESOURCES] != NULL)
+		rc |= load_resources(ld, f[SF_RESOURCES], &s->resources);
 	return rc;
 }
 
@@ -535,7 +572,8 @@ load_steps(struct loader *ld, struct workflow *w, const struct ynode *n,
 enum {
 	WF_DESCRIPTION, WF_ARGS, WF_STEPS, WF_ON_FAILURE, WF_ERROR_HANDLING,
 	WF_OUTPUT, WF_TIMEOUT, WF_MAX_PARALLEL, WF_PARALLELISM,
-	WF_CONCURRENCY, WF_SHELL, WF_NAME, WF_TRIGGERS, WF_COUNT
+	WF_CONCURRENCY, WF_SHELL, WF_NAME, WF_TRIGGERS, WF_EXECUTOR, WF_RESOURCES,
+	WF_COUNT
 };
 static const struct field	wf_fields[WF_COUNT] = {
 	[WF_DESCRIPTION] = { "description", NULL },
@@ -550,6 +588,8 @@ static const struct field	wf_fields[WF_COUNT] = {
 	/* The service-orchestration document's: name (= metadata.name) and
 	 * triggers, which a single-shot runner cannot watch. */
 	[WF_NAME] = { "name", NULL }, [WF_TRIGGERS] = { "triggers", NULL },
+	[WF_EXECUTOR] = { "executor", NULL },
+	[WF_RESOURCES] = { "resources", NULL },
 };
 
 /* The older error_handling: {strategy, rollback_steps}. */
@@ -662,6 +702,10 @@ load_workflow(struct loader *ld, const struct ynode *spec, struct workflow *w)
 	if (f[WF_SHELL] != NULL)
 		rc |= load_shell(ld, f[WF_SHELL], &w->shell);
 	rc |= load_doc_fields(ld, f[WF_NAME], f[WF_TRIGGERS], w);
+	if (f[WF_EXECUTOR] != NULL)
+		rc |= load_executor(ld, f[WF_EXECUTOR], &w->executor);
+	if (f[WF_RESOURCES] != NULL)
+		rc |= load_resources(ld, f[WF_RESOURCES], &w->resources);
 	if (f[WF_STEPS] == NULL)
 		rc = load_typo(ld, WF_STEPS) ? -1 : loc_error(&l, "workflow "
 		    "'%s' has no 'steps'", w->name);

@@ -102,11 +102,23 @@ int		 load_schema(struct loader *, const struct ynode *,
 		    struct schema *);
 int		 load_expect(struct loader *, const struct ynode *,
 		    const char *name, struct expect *);
+/* config.yaml's retention (load-retention.c); the default policy. */
+int		 load_retention(struct loader *, const struct ynode *,
+		    struct retention *);
+void		 retention_default(struct retention *);
 /* retry: {attempts, delay, backoff, maxDelay} (and the older spellings). */
 int		 load_retry(struct loader *, const struct ynode *,
 		    const char *name, struct retry *);
+/* onError: a step's rules for its failures (load-route.c). */
+int		 load_routes(struct loader *, const struct ynode *,
+		    struct step *);
 /* A workflow in the container-kit spelling (apiVersion orchestration/v1). */
 int		 load_stages_workflow(struct loader *, const struct ynode *spec,
 		    struct workflow *);
+/* load-exec.c: `executor: local|slurm` and `resources: {...}`. */
+int		 load_executor(struct loader *, const struct ynode *,
+		    enum executor *);
+int		 load_resources(struct loader *, const struct ynode *,
+		    struct resources **);
 
 #endif

@@ -135,12 +135,52 @@ struct retry {
 	enum backoff	 backoff;
 };
 
+/* Where a step's process runs (doc/slurm.md). */
+enum executor {
+	EXECUTOR_UNSET,		/* not said here: ask the next level */
+	EXECUTOR_LOCAL,		/* a child process of muster */
+	EXECUTOR_SLURM		/* a Slurm batch job */
+};
+
+/* What a Slurm job asks for; NULL fields are not said. */
+struct resources {
+	struct loc	  loc;
+	const char	 *cpus, *memory, *gpus, *partition, *account, *qos;
+	const char	 *constraint;
+	int64_t		  time_ns;	/* 0: from the timeout */
+	const char	**extra;	/* raw sbatch arguments */
+	size_t		  nextra;
+};
+
 /* How a run: script is run: an argv the script's file name is added to. */
 struct shell {
 	const char	**argv;		/* NULL: not set here */
 	size_t		  n;
 	bool		  posix;	/* sh, bash: a plain command skips it */
 };
+
+/* An onError rule: which failures it takes, and what becomes of them. */
+enum route_action {
+	ROUTE_RETRY,	/* try again, with the rule's own retry */
+	ROUTE_SKIP,	/* the step counts as skipped */
+	ROUTE_CONTINUE,	/* failed, but as with allowFailure */
+	ROUTE_FAIL	/* failed now: no more attempts */
+};
+
+struct route {
+	struct loc		 loc;
+	int64_t			*codes;		/* exitCode: any of them */
+	size_t			 ncodes;
+	pcre2_code_8		*match;		/* over the error text */
+	const char		*match_src;
+	const char		*tool;		/* the step's tool */
+	int			 priority;	/* higher first */
+	enum route_action	 action;
+	struct retry		 retry;		/* ROUTE_RETRY */
+};
+
+/* "retry", "skip", "continue" or "fail". */
+const char	*route_action_name(enum route_action);
 
 enum step_kind {
 	STEP_TOOL,
@@ -186,11 +226,17 @@ struct step {
 	int64_t		  timeout_ns;	/* 0: none */
 	bool		  allow_failure;
 	bool		  output;
+	struct route	 *routes;	/* onError, tried in priority order */
+	size_t		  nroutes;
+	double		  weight;	/* of the run's progress; 0: 1 */
+	const char	 *checkpoint;	/* a name for "after this step" */
 	bool		  pass_input;	/* a stage's tool: given the */
 					/* workflow arguments it declares */
 	struct tval	 *env;		/* map of name to string */
 	struct tstr	  workdir;
 	struct step	 *parent;	/* forEach/parallel container, or NULL */
+	enum executor	  executor;
+	struct resources *resources;	/* or NULL */
 	uint64_t	  hash;		/* of its definition, for resume */
 };
 
@@ -209,6 +255,8 @@ struct workflow {
 	int64_t		  timeout_ns;
 	int		  max_parallel;	/* 0: no cap */
 	enum concurrency  concurrency;
+	enum executor	  executor;	/* default of its steps */
+	struct resources *resources;	/* or NULL */
 	bool		  keep_going;	/* error_policy: continue */
 	int		  max_failures;	/* stop after this many; 0: no cap */
 	bool		  stages;	/* written as orchestration/v1 */
@@ -239,6 +287,8 @@ struct tool {
 	struct tval	*env;
 	struct tstr	 workdir;
 	int64_t		 timeout_ns;
+	enum executor	 executor;
+	struct resources *resources;	/* or NULL */
 	uint64_t	 hash;
 	/* TOOL_MCP: made up when a step names it, not loaded */
 	struct mcp_server *mcp;
@@ -335,13 +385,32 @@ struct service_class {
 };
 
 /* The optional .muster/config.yaml. */
+/* One workflow's limits (or the default's): how many, how old. */
+struct retain_rule {
+	const char	*workflow;	/* NULL: the default */
+	int64_t		 keep;		/* the newest kept; 0: no limit */
+	int64_t		 max_age_ns;	/* older ones go; 0: no limit */
+};
+
+/* config.yaml's retention: what each run's end and a bare gc remove. */
+struct retention {
+	bool			 enabled;
+	bool			 keep_resumable;	/* failed, interrupted... */
+	struct retain_rule	 dflt;
+	struct retain_rule	*rules;		/* per workflow */
+	size_t			 nrules;
+};
+
 struct config {
+	struct retention retention;
 	int		 jobs;		/* -1: unset */
 	const char	*color;		/* NULL, "auto", "always", "never" */
 	const char	*state_dir;	/* NULL: .muster/state */
 	bool		 fsync;
 	struct tval	*env;
 	size_t		 max_file;	/* largest definition file, bytes */
+	enum executor	 executor;	/* the project's default */
+	struct resources *resources;	/* or NULL */
 	const char	*metrics_file;	/* metrics.textfile, or NULL */
 };
 

@@ -508,7 +508,7 @@ load_file(struct project *p, const char *path)
 
 enum {
 	CF_JOBS, CF_COLOR, CF_STATE_DIR, CF_FSYNC, CF_ENV, CF_MAX_FILE,
-	CF_METRICS, CF_COUNT
+	CF_METRICS, CF_RETENTION, CF_EXECUTOR, CF_RESOURCES, CF_COUNT
 };
 static const struct field	config_fields[CF_COUNT] = {
 	[CF_JOBS] = { "jobs", NULL }, [CF_COLOR] = { "color", NULL },
@@ -516,6 +516,9 @@ static const struct field	config_fields[CF_COUNT] = {
 	[CF_FSYNC] = { "fsync", NULL }, [CF_ENV] = { "env", NULL },
 	[CF_MAX_FILE] = { "maxFileSize", "max_file_size" },
 	[CF_METRICS] = { "metrics", NULL },
+	[CF_RETENTION] = { "retention", NULL },
+	[CF_EXECUTOR] = { "executor", NULL },
+	[CF_RESOURCES] = { "resources", NULL },
 };
 static const struct field	metrics_fields[] = { { "textfile", NULL } };
 
@@ -571,6 +574,7 @@ load_config(struct project *p)
 
 	c->jobs = -1;
 	c->max_file = YNODE_MAX_FILE;
+	retention_default(&c->retention);
 	ld.file = arena_strdup(&p->arena, path);
 	free(path);
 	if (access(ld.file, F_OK) < 0)
@@ -607,6 +611,12 @@ load_config(struct project *p)
 		rc |= load_size(&ld, f[CF_MAX_FILE], &c->max_file);
 	if (f[CF_METRICS] != NULL)
 		rc |= load_metrics(&ld, f[CF_METRICS], &c->metrics_file);
+	if (f[CF_RETENTION] != NULL)
+		rc |= load_retention(&ld, f[CF_RETENTION], &c->retention);
+	if (f[CF_EXECUTOR] != NULL)
+		rc |= load_executor(&ld, f[CF_EXECUTOR], &c->executor);
+	if (f[CF_RESOURCES] != NULL)
+		rc |= load_resources(&ld, f[CF_RESOURCES], &c->resources);
 	return rc < 0 ? -1 : 0;
 }
 

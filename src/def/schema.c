@@ -41,6 +41,25 @@ schema_compile(const char *pattern, struct buf *why)
 	return re;
 }
 
+void
+schema_free_pattern(void *re)
+{
+	pcre2_code_free(re);
+}
+
+bool
+schema_match(pcre2_code *re, const char *s, size_t len)
+{
+	pcre2_match_data	*md;
+	int			 r;
+
+	if ((md = pcre2_match_data_create_from_pattern(re, NULL)) == NULL)
+		fatal("out of memory matching a pattern");
+	r = pcre2_match(re, (PCRE2_SPTR)s, len, 0, 0, md, NULL);
+	pcre2_match_data_free(md);
+	return r >= 0;
+}
+
 const struct arg *
 schema_find(const struct schema *s, const char *name)
 {

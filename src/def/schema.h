@@ -2,6 +2,8 @@
 #ifndef MUSTER_SCHEMA_H
 #define MUSTER_SCHEMA_H
 
+#include <stdbool.h>
+
 #include "def/model.h"
 
 struct buf;
@@ -31,5 +33,10 @@ int			 schema_apply(const struct schema *,
 			    struct json_object **out);
 /* Compiles a PCRE2 pattern; NULL with PCRE2's message and offset in why. */
 pcre2_code_8		*schema_compile(const char *pattern, struct buf *why);
+/* Frees a pattern of schema_compile() (an arena cleanup). */
+void			 schema_free_pattern(void *re);
+/* True when pattern re matches somewhere in s[0..len). */
+bool			 schema_match(pcre2_code_8 *re, const char *s,
+			    size_t len);
 
 #endif

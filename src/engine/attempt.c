@@ -10,12 +10,15 @@
 
 #include <json-c/json.h>
 
+#include "def/schema.h"
 #include "engine/builtin.h"
 #include "engine/progress.h"
+#include "engine/remote.h"
 #include "state/record.h"
 #include "engine/run.h"
 #include "engine/tool.h"
 #include "base/value.h"
+#include "exec/executor.h"
 
 #define OUT_CAP		(16 << 20)	/* stdout kept for the result */
 #define KILL_GRACE	(2 * (int64_t)1000000000)
@@ -231,15 +234,10 @@ attempt_fail(struct exec *x, struct job *j, struct json_object *res,
 static int
 spawn_proc(struct exec *x, struct job *j, struct invocation *inv)
 {
-	struct proc_req	r = { 0 };
 	size_t		tag = j->seq;
 
-	r.argv = inv->argv.v;
-	r.envp = inv->env.v;
-	r.dir = inv->dir;
-	r.capture = 1;
-	r.out_fd = -1;
-	if (proc_start(&r, &j->proc->child) < 0)
+	if (local_start(inv->argv.v, inv->env.v, inv->dir,
+	    &j->proc->child) < 0)
 		return -1;
 	j->proc->open = 2;
 	j->proc->exited = false;
@@ -313,6 +311,8 @@ attempt_start(struct exec *x, struct job *j)
 	int			 rc;
 
 	job_proc_new(j);
+	if (!j->in_cond && j->attempt == 0 && remote_reattach(x, j))
+		return;
 	if (!j->in_cond) {
 		/* An attempt's time is its own: not the wait before it. */
 		if (j->attempt > 0) {
@@ -342,12 +342,12 @@ attempt_start(struct exec *x, struct job *j)
 		x->io_failed = x->stopping = true;
 	}
 	if (rc < 0) {
-		json_object_put(root);
+		job_root_put(x, j, root);
 		attempt_fail(x, j, NULL, buf_str(&err));
 		buf_release(&err);
 		return;
 	}
-	json_object_put(root);
+	job_root_put(x, j, root);
 	/* The script is read once the shell runs: removed at the end. */
 	j->proc->script_file = inv.script_file;
 	inv.script_file = NULL;
@@ -374,7 +374,14 @@ attempt_start(struct exec *x, struct job *j)
 		buf_release(&err);
 		return;
 	}
-	if (spawn_proc(x, j, &inv) < 0) {
+	if (remote_wanted(x, j, &inv)) {
+		if (remote_start(x, j, &inv, &err) < 0) {
+			invocation_release(&inv);
+			attempt_fail(x, j, NULL, buf_str(&err));
+			buf_release(&err);
+			return;
+		}
+	} else if (spawn_proc(x, j, &inv) < 0) {
 		buf_printf(&err, "cannot run '%s': %s", inv.argv.v[0],
 		    strerror(errno));
 		invocation_release(&inv);
@@ -391,7 +398,8 @@ attempt_start(struct exec *x, struct job *j)
 	active_add(x, j);
 	if (!j->in_cond)
 		progress_step(x->prog, x, j, SE_STARTED);
-	if (!x->opt.no_record && !j->in_cond && record_job_pid(x, j) < 0)
+	if (!x->opt.no_record && !j->in_cond && j->proc->child.pid > 0 &&
+	    record_job_pid(x, j) < 0)
 		x->io_failed = x->stopping = true;
 	invocation_release(&inv);
 	buf_release(&err);
@@ -709,6 +717,81 @@ backoff(const struct retry *r, int attempt)
 	return d;
 }
 
+/* Waits before attempt j->attempt + 1, as retry r says. */
+static void
+retry_later(struct exec *x, struct job *j, const struct retry *r, int n)
+{
+	j->ended_ns = clock_mono_ns();
+	j->status = ST_FAILED;
+	if (!x->opt.no_record && record_job(x, j) < 0)
+		x->io_failed = x->stopping = true;
+	progress_step(x->prog, x, j, SE_RETRYING);
+	j->phase = PH_RETRY;
+	j->deadline = clock_mono_ns() + backoff(r, n);
+	active_add(x, j);
+}
+
+/* Whether rule r takes j's failure: every condition it sets holds. */
+static bool
+route_matches(const struct route *r, const struct job *j)
+{
+	size_t	i;
+
+	if (r->ncodes > 0) {
+		for (i = 0; i < r->ncodes && r->codes[i] != j->exit_code; i++)
+			;
+		if (i == r->ncodes)
+			return false;
+	}
+	if (r->tool != NULL && (j->step->tool_name == NULL ||
+	    strcmp(r->tool, j->step->tool_name) != 0))
+		return false;
+	return r->match == NULL || (j->error != NULL &&
+	    schema_match(r->match, j->error, strlen(j->error)));
+}
+
+/*
+ * onError: the first rule, by priority, that takes the failure decides;
+ * returns false when none does (the step's own retry applies).
+ */
+static bool
+route(struct exec *x, struct job *j)
+{
+	const struct route	*r = NULL;
+	size_t			 i;
+
+	for (i = 0; i < j->step->nroutes && r == NULL; i++)
+		if (route_matches(&j->step->routes[i], j))
+			r = &j->step->routes[i];
+	if (r == NULL)
+		return false;
+	j->route = r;
+	switch (r->action) {
+	case ROUTE_RETRY:
+		if (++j->route_tries < r->retry.attempts && !x->stopping) {
+			retry_later(x, j, &r->retry, j->route_tries);
+			return true;
+		}
+		job_finish(x, j, ST_FAILED, NULL);
+		break;
+	case ROUTE_SKIP: {
+		char	*why = xasprintf("onError: %s", j->error);
+
+		job_finish(x, j, ST_SKIPPED, why);
+		free(why);
+		break;
+	}
+	case ROUTE_CONTINUE:
+		j->route_ok = true;
+		job_finish(x, j, ST_FAILED, NULL);
+		break;
+	case ROUTE_FAIL:
+		job_finish(x, j, ST_FAILED, NULL);
+		break;
+	}
+	return true;
+}
+
 static void
 attempt_end(struct exec *x, struct job *j, int ok, struct json_object *res,
     const char *why)
@@ -741,16 +824,10 @@ attempt_end(struct exec *x, struct job *j, int ok, struct json_object *res,
 	}
 	free(j->error);
 	j->error = xstrdup(why ? why : "failed");
+	if (j->step->nroutes > 0 && route(x, j))
+		return;
 	if (j->attempt < j->step->retry.attempts && !x->stopping) {
-		j->ended_ns = clock_mono_ns();
-		j->status = ST_FAILED;
-		if (!x->opt.no_record && record_job(x, j) < 0)
-			x->io_failed = x->stopping = true;
-		progress_step(x->prog, x, j, SE_RETRYING);
-		j->phase = PH_RETRY;
-		j->deadline = clock_mono_ns() + backoff(&j->step->retry,
-		    j->attempt);
-		active_add(x, j);
+		retry_later(x, j, &j->step->retry, j->attempt);
 		return;
 	}
 	job_finish(x, j, ST_FAILED, NULL);
@@ -831,6 +908,8 @@ job_kill(struct exec *x, struct job *j, int sig, int64_t grace)
 {
 	if (j->phase != PH_RUN && j->phase != PH_COND)
 		return;
+	if (remote_cancel(x, j))
+		return;
 	proc_kill_group(j->proc->child.pid, sig);
 	if (sig != SIGKILL && j->kill_at == 0)
 		j->kill_at = clock_mono_ns() + grace;
@@ -860,4 +939,64 @@ job_deadline(struct exec *x, struct job *j)
 		j->timed_out = true;
 		job_kill(x, j, SIGTERM, KILL_GRACE);
 	}
+}
+
+/* Feeds a file a job wrote elsewhere through the stream s of j. */
+static void
+consume_file(struct exec *x, struct job *j, int s, const char *path)
+{
+	char	chunk[65536];
+	ssize_t	n;
+	int	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+
+	while (fd >= 0 && (n = read(fd, chunk, sizeof chunk)) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			break;
+		consume(x, j, s, chunk, (size_t)n, 0);
+	}
+	if (fd >= 0)
+		close(fd);
+	consume(x, j, s, "", 0, 1);
+	if (j->proc->log[s] >= 0) {
+		close(j->proc->log[s]);
+		j->proc->log[s] = -1;
+	}
+}
+
+void
+job_ended_elsewhere(struct exec *x, struct job *j, int code, const char *why,
+    const char *out_path, const char *err_path)
+{
+	struct json_object	*res = NULL;
+	struct buf		 b = BUF_INIT;
+	int			 ok = code == 0 && why == NULL && !j->timed_out;
+
+	consume_file(x, j, 0, out_path);
+	consume_file(x, j, 1, err_path);
+	drop_args_file(j);
+	j->exit_code = code;
+	if (ok)
+		res = job_result(j);
+	else if (j->timed_out)
+		describe_exit(&b, j, 0, j->proc->timeout);
+	else if (x->cancelled)
+		buf_adds(&b, "cancelled");
+	else if (x->signal != 0)
+		buf_printf(&b, "interrupted by SIG%s", sigabbrev_np(x->signal));
+	else if (x->timed_out)
+		buf_adds(&b, "the workflow timed out");
+	else if (why != NULL)
+		buf_adds(&b, why);
+	else {
+		buf_printf(&b, "exit status %d", code);
+		add_err_tail(&b, &j->proc->err_tail);
+	}
+	buf_truncate(&j->proc->err_tail, 0);
+	buf_release(&j->proc->out);
+	j->proc->out_cut = false;
+	attempt_end(x, j, ok, res, b.len ? buf_str(&b) : NULL);
+	json_object_put(res);
+	buf_release(&b);
 }

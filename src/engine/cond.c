@@ -164,7 +164,7 @@ cond_expect(struct exec *x, struct job *j, const struct condition *c,
 
 	rc = expect_check(&c->expect, &c->expect_not, success, result, root,
 	    err);
-	json_object_put(root);
+	job_root_put(x, j, root);
 	return rc;
 }
 
@@ -203,7 +203,7 @@ cond_now(struct exec *x, struct job *j, struct buf *err)
 		return from_step(x, j, err);
 	root = job_root(x, j);
 	rc = render_text(&c->tmpl, root, 0, &out, err);
-	json_object_put(root);
+	job_root_put(x, j, root);
 	if (rc < 0) {
 		buf_release(&out);
 		return -1;

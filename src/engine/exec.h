@@ -67,6 +67,9 @@ struct job {
 	bool		  reused;	/* completed in an earlier run */
 	bool		  forced;	/* must run again: an upstream step ran */
 	int		  attempt;
+	const struct route *route;	/* the onError rule that took it */
+	int		  route_tries;	/* attempts that rule gave */
+	bool		  route_ok;	/* a rule let its failure go */
 	int		  exit_code;	/* -1: none (signal, not started) */
 	char		 *error;
 	int64_t		  started_ns, ended_ns;	/* monotonic */
@@ -78,6 +81,7 @@ struct job {
 	struct proc_usage usage;	/* of the last attempt's process */
 	size_t		  slot;		/* in exec.active, while active */
 	struct json_object *vars;	/* loop variables, or NULL */
+	struct json_object *lent;	/* .results entries job_root() lent */
 	struct json_object *input;	/* the rendered arguments */
 	struct json_object *result;
 	struct run_proc	 *proc;	/* while it has an attempt to run */
@@ -137,6 +141,8 @@ struct exec {
 	char			*self;		/* muster's own executable */
 	/* resume */
 	bool			 resumed;
+	const bool		*selected;	/* --only/--from: by top-level */
+						/* step index; NULL: all */
 	struct prior		*prior;		/* what the record says */
 	const char		*from;		/* --from: run it again */
 	bool			 cancelled;	/* muster cancel asked for it */
@@ -154,6 +160,7 @@ struct exec {
 	struct job		**active;	/* running or waiting to retry */
 	size_t			 nactive, activecap;
 	struct pidmap		*pids;		/* pid -> job */
+	struct remote		*remote;	/* Slurm jobs (remote.c) */
 	size_t			 running;	/* processes, not containers */
 	int			 limit;		/* processes at once */
 	size_t			 left;		/* jobs not yet done */

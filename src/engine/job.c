@@ -82,46 +82,70 @@ active_del(struct exec *x, struct job *j)
 
 /*
  * Inside a forEach iteration, .results.<id> of a sub-step is this
- * iteration's.  Iterations that overlap (maxParallel > 1) get their own
- * view: the results so far, with the iteration's on top.
+ * iteration's.  Iterations that overlap (maxParallel > 1) each see the
+ * results so far with their own on top: rather than a copy of every
+ * result for each iteration (quadratic in the items), the iteration's
+ * results are lent to x->results in place, the values they cover kept
+ * in j->lent ({id: [old]}, [] when there was none), and put back by
+ * job_root_put().  Nothing else runs in between.
  */
-static struct json_object *
-iteration_results(struct exec *x, const struct job *j)
+static void
+lend_results(struct exec *x, struct job *j)
 {
 	const struct job	*c = j->parent;
-	struct json_object	*r;
-	size_t			 i;
+	struct json_object	*old, *was;
+	size_t			 k, ns, first;
 
 	if (c == NULL || c->step->kind != STEP_FOREACH ||
-	    c->step->max_parallel == 1)
-		return json_object_get(x->results);
-	r = json_object_new_object();
-	json_object_object_foreach(x->results, k, v)
-		json_set(r, k, json_object_get(v));
-	for (i = 0; i < c->nkids; i++)
-		if (c->kids[i]->iter == j->iter &&
-		    c->kids[i]->status == ST_COMPLETED &&
-		    c->kids[i]->result != NULL)
-			json_set(r, c->kids[i]->step->id,
-			    json_object_get(c->kids[i]->result));
-	return r;
+	    c->step->max_parallel == 1 || j->iter < 0 || j->lent != NULL)
+		return;
+	ns = c->step->nsub;
+	first = (size_t)j->iter * ns;	/* an iteration's kids, in order */
+	for (k = 0; k < ns && first + k < c->nkids; k++) {
+		const struct job	*kid = c->kids[first + k];
+
+		if (kid->status != ST_COMPLETED || kid->result == NULL)
+			continue;
+		if (j->lent == NULL)
+			j->lent = json_object_new_object();
+		was = json_object_new_array();
+		if (json_object_object_get_ex(x->results, kid->step->id, &old))
+			json_object_array_add(was, json_object_get(old));
+		json_set(j->lent, kid->step->id, was);
+		json_set(x->results, kid->step->id,
+		    json_object_get(kid->result));
+	}
+}
+
+void
+job_root_put(struct exec *x, struct job *j, struct json_object *root)
+{
+	json_object_put(root);
+	if (j->lent == NULL)
+		return;
+	json_object_object_foreach(j->lent, k, was) {
+		if (json_object_array_length(was) > 0)
+			json_set(x->results, k, json_object_get(
+			    json_object_array_get_idx(was, 0)));
+		else
+			json_object_object_del(x->results, k);
+	}
+	json_object_put(j->lent);
+	j->lent = NULL;
 }
 
 struct json_object *
 job_root(struct exec *x, struct job *j)
 {
-	struct json_object	*results, *root;
 	const struct job	*v = j;
 
 	while (v != NULL && v->vars == NULL)
 		v = v->parent;
 	if (v == NULL)
 		return json_object_get(x->root);
-	results = iteration_results(x, j);
-	root = render_root(x->input, results, x->steps,
+	lend_results(x, j);
+	return render_root(x->input, x->results, x->steps,
 	    json_object_object_get(x->root, "execution"), v->vars);
-	json_object_put(results);
-	return root;
 }
 
 /* A forEach iteration: .results.<id> (and .steps.<id>) hold the last one. */
@@ -195,7 +219,8 @@ inside_tolerant(const struct job *j)
 bool
 job_tolerated(const struct job *j)
 {
-	return j->step->allow_failure || j->cleanup || inside_tolerant(j);
+	return j->step->allow_failure || j->cleanup || j->route_ok ||
+	    inside_tolerant(j);
 }
 
 /* Lets what waits for j go on (ok) or never (a failure for real). */
@@ -253,9 +278,14 @@ job_finish(struct exec *x, struct job *j, enum status st, const char *why)
 		j->started_ns = j->ended_ns;
 	if (!x->opt.no_record && record_job(x, j) < 0)
 		x->io_failed = x->stopping = true;
+	/* checkpoint: NAME on a step names the point after it. */
+	if (st == ST_COMPLETED && j->step->checkpoint != NULL &&
+	    !x->opt.no_record && record_step_checkpoint(x, j) < 0)
+		x->io_failed = x->stopping = true;
 	publish(x, j);
 	progress_step(x->prog, x, j, ev[st]);
-	ok = st != ST_FAILED || j->step->allow_failure || j->cleanup;
+	ok = st != ST_FAILED || j->step->allow_failure || j->cleanup ||
+	    j->route_ok;
 	release(x, j, ok);
 	job_proc_free(j);
 	if (!result_wanted(x, j)) {
@@ -380,7 +410,7 @@ foreach_items(struct exec *x, struct job *c, struct buf *err)
 		t.str = c->step->items;
 		render_value(&t, root, &v, err);
 	}
-	json_object_put(root);
+	job_root_put(x, c, root);
 	/* "{{ toJson .x }}" renders a string holding the list: parse it. */
 	if (json_object_is_type(v, json_type_string)) {
 		p = json_parse(json_object_get_string(v),
@@ -541,6 +571,11 @@ job_start(struct exec *x, struct job *j)
 
 	if (x->resumed && j->attempt == 0 && job_reuse(x, j))
 		return;
+	if (x->selected != NULL && j->step->parent == NULL && !j->cleanup &&
+	    !x->selected[j->step->index]) {
+		job_finish(x, j, ST_SKIPPED, "not selected by --only/--from");
+		return;
+	}
 
 	if (j->attempt == 0 && j->started_ns == 0) {
 		j->started_ns = clock_mono_ns();

@@ -131,6 +131,7 @@ print_step(struct json_object *s, int indent)
 	struct json_object	*v, *d = json_object_object_get(s, "dependsOn");
 	const char		*kind = json_object_get_string(
 				    json_object_object_get(s, "kind"));
+	const char		*script = NULL;
 	size_t			 k;
 
 	printf("%*s%s: ", indent, "", json_object_get_string(
@@ -141,9 +142,18 @@ print_step(struct json_object *s, int indent)
 		    json_object_to_json_string_ext(json_object_object_get(s,
 		    "args"), JSON_C_TO_STRING_PLAIN |
 		    JSON_C_TO_STRING_NOSLASHESCAPE));
-	else if (strcmp(kind, "run") == 0)
-		printf("run %s", json_object_get_string(
-		    json_object_object_get(s, "run")));
+	else if (strcmp(kind, "run") == 0) {
+		script = json_object_get_string(json_object_object_get(s,
+		    "run"));
+		/* A script of several lines goes under the step, indented. */
+		if (strchr(script, '\n') != NULL &&
+		    strchr(script, '\n')[1] != '\0')
+			printf("run:");
+		else {
+			printf("run %.*s", (int)strcspn(script, "\n"), script);
+			script = NULL;
+		}
+	}
 	else if (strcmp(kind, "forEach") == 0)
 		printf("for each %s in %s", json_object_get_string(
 		    json_object_object_get(s, "as")),
@@ -161,6 +171,11 @@ print_step(struct json_object *s, int indent)
 		printf(json_object_get_boolean(v) ? " (false: skipped)" :
 		    " (true)");
 	putchar('\n');
+	while (script != NULL && *script != '\0') {
+		k = strcspn(script, "\n");
+		printf("%*s%.*s\n", k > 0 ? indent + 4 : 0, "", (int)k, script);
+		script += k + (script[k] == '\n');
+	}
 	d = json_object_object_get(s, "steps");
 	for (k = 0; d != NULL && k < json_object_array_length(d); k++)
 		print_step(json_object_array_get_idx(d, k), indent + 2);

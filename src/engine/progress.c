@@ -184,16 +184,47 @@ progress_tick(struct progress *pr, struct exec *x)
 		status_line(pr, x);
 }
 
-/* The live line: "[3/10] running migrate, smoke". */
+static double
+weight_of(const struct step *s)
+{
+	return s->weight > 0 ? s->weight : 1;
+}
+
+static int
+percent(const struct progress *pr)
+{
+	return pr->wtotal > 0 ? (int)(100 * pr->wdone / pr->wtotal + 0.5) :
+	    100;
+}
+
+/* "40% done, 12s in, about 30s left" (the last once there is history). */
+static void
+figures(struct buf *b, struct progress *pr, struct exec *x)
+{
+	int64_t	in = clock_mono_ns() - x->started_ns, left;
+
+	buf_printf(b, "%d%% done, ", percent(pr));
+	duration_format(b, in - in % 1000000000);
+	buf_adds(b, " in");
+	if (pr->done < pr->total && (left = eta_left_ms(&pr->eta, x)) >= 0) {
+		buf_adds(b, ", about ");
+		duration_format(b, (left + 500) / 1000 * 1000000000);
+		buf_adds(b, " left");
+	}
+}
+
+/* The live line: "[3/10 40%] running migrate, smoke; 12s in, ...". */
 static void
 status_line(struct progress *pr, struct exec *x)
 {
 	struct buf	b = BUF_INIT;
 	size_t		i, shown = 0;
+	int64_t		in, left;
 
 	if (pr->mode != PROGRESS_TTY || pr->verbose < 0)
 		return;
-	buf_printf(&b, "[%zu/%zu] running", pr->done, pr->total);
+	buf_printf(&b, "[%zu/%zu %d%%] running", pr->done, pr->total,
+	    percent(pr));
 	for (i = 0; i < x->nactive && b.len < 70; i++)
 		if (x->active[i]->phase == PH_RUN ||
 		    x->active[i]->phase == PH_COND) {
@@ -206,6 +237,14 @@ status_line(struct progress *pr, struct exec *x)
 		}
 	if (shown == 0)
 		buf_truncate(&b, b.len - strlen(" running"));
+	in = clock_mono_ns() - x->started_ns;
+	buf_adds(&b, "; ");
+	duration_format(&b, in - in % 1000000000);
+	if ((left = eta_left_ms(&pr->eta, x)) >= 0) {
+		buf_adds(&b, ", about ");
+		duration_format(&b, (left + 500) / 1000 * 1000000000);
+		buf_adds(&b, " left");
+	}
 	longest(&b, x);
 	fprintf(stderr, "\r%s\033[K", buf_str(&b));
 	pr->line_shown = 1;
@@ -238,7 +277,20 @@ json_event(struct exec *x, const char *event, struct job *j,
 void
 progress_run_started(struct progress *pr, struct exec *x)
 {
+	size_t	i;
+
 	pr->total = x->w->nsteps;
+	pr->wtotal = pr->wdone = 0;
+	for (i = 0; i < x->w->nsteps; i++)
+		pr->wtotal += weight_of(x->w->steps[i]);
+	memset(&pr->eta, 0, sizeof pr->eta);
+	if (!pr->silent && x->dir != NULL && (pr->verbose >= 0 ||
+	    pr->mode == PROGRESS_JSON)) {
+		char	*state = record_state_dir(x->p);
+
+		eta_load(&pr->eta, x, state);
+		free(state);
+	}
 	if (pr->mode == PROGRESS_JSON) {
 		struct json_object	*e = json_object_new_object();
 
@@ -269,6 +321,19 @@ usage_note(struct buf *b, const struct proc_usage *u)
 	buf_addc(b, ')');
 }
 
+/* percent, elapsed_ms and (with history) eta_ms, for --json events. */
+static void
+progress_json(struct json_object *e, struct progress *pr, struct exec *x)
+{
+	int64_t	left = eta_left_ms(&pr->eta, x);
+
+	json_set(e, "percent", json_object_new_int(percent(pr)));
+	json_set(e, "elapsed_ms", json_object_new_int64((clock_mono_ns() -
+	    x->started_ns) / 1000000));
+	if (left >= 0)
+		json_set(e, "eta_ms", json_object_new_int64(left));
+}
+
 static struct json_object *
 step_json(const struct job *j, enum step_event ev)
 {
@@ -296,13 +361,27 @@ progress_step(struct progress *pr, struct exec *x, struct job *j,
 	static const char *const	 events[] = { "step_started",
 		"step_completed", "step_failed", "step_retrying",
 		"step_skipped", "step_reused" };
-	struct buf			 d = BUF_INIT;
+	struct buf			 d = BUF_INIT, f = BUF_INIT;
 
-	if (ev != SE_STARTED && ev != SE_RETRYING && progress_counted(j))
+	if (ev != SE_STARTED && ev != SE_RETRYING && progress_counted(j)) {
 		pr->done++;
+		pr->wdone += weight_of(j->step);
+	}
 	if (pr->mode == PROGRESS_JSON) {
-		json_event(x, events[ev], j, step_json(j, ev));
+		struct json_object	*e = step_json(j, ev);
+
+		if (ev != SE_STARTED && ev != SE_RETRYING)
+			progress_json(e, pr, x);
+		json_event(x, events[ev], j, e);
 		return;
+	}
+	/* Plain lines of steps that ended say how far the run is. */
+	if (ev != SE_STARTED && ev != SE_RETRYING && ev != SE_REUSED &&
+	    pr->mode == PROGRESS_PLAIN && pr->total > 1 &&
+	    progress_counted(j)) {
+		buf_printf(&f, " [%zu/%zu, ", pr->done, pr->total);
+		figures(&f, pr, x);
+		buf_addc(&f, ']');
 	}
 	if (ev != SE_STARTED && j->started_ns != 0)
 		duration(&d, j);
@@ -318,14 +397,15 @@ progress_step(struct progress *pr, struct exec *x, struct job *j,
 		break;
 	case SE_COMPLETED:
 		if (pr->mode == PROGRESS_PLAIN || pr->verbose > 0)
-			say(pr, x, "%s: %scompleted%s in %s", j->key,
-			    paint(pr, GREEN), paint(pr, RESET), buf_str(&d));
+			say(pr, x, "%s: %scompleted%s in %s%s", j->key,
+			    paint(pr, GREEN), paint(pr, RESET), buf_str(&d),
+			    buf_str(&f));
 		break;
 	case SE_FAILED:
-		say(pr, x, "%s: %sfailed%s after %s: %s%s", j->key,
+		say(pr, x, "%s: %sfailed%s after %s: %s%s%s", j->key,
 		    paint(pr, RED), paint(pr, RESET), buf_str(&d),
 		    j->error ? j->error : "failed", job_tolerated(j) ?
-		    " (allowed)" : "");
+		    " (allowed)" : "", buf_str(&f));
 		break;
 	case SE_RETRYING:
 		say(pr, x, "%s: attempt %d of %d failed after %s: %s; trying "
@@ -333,8 +413,9 @@ progress_step(struct progress *pr, struct exec *x, struct job *j,
 		    buf_str(&d), j->error ? j->error : "failed");
 		break;
 	case SE_SKIPPED:
-		say(pr, x, "%s: %sskipped%s (%s)", j->key, paint(pr, YELLOW),
-		    paint(pr, RESET), j->error ? j->error : "condition false");
+		say(pr, x, "%s: %sskipped%s (%s)%s", j->key,
+		    paint(pr, YELLOW), paint(pr, RESET), j->error ? j->error :
+		    "condition false", buf_str(&f));
 		break;
 	case SE_REUSED:
 		if (pr->verbose > 0)
@@ -343,6 +424,7 @@ progress_step(struct progress *pr, struct exec *x, struct job *j,
 	}
 out:
 	buf_release(&d);
+	buf_release(&f);
 	status_line(pr, x);
 }
 
@@ -533,6 +615,7 @@ progress_run_finished(struct progress *pr, struct exec *x)
 	int64_t		ns = clock_mono_ns() - x->started_ns;
 
 	progress_clear(pr);
+	eta_release(&pr->eta);
 	if (pr->mode == PROGRESS_JSON) {
 		struct json_object	*e = json_object_new_object();
 

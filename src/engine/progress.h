@@ -2,6 +2,8 @@
 #ifndef MUSTER_PROGRESS_H
 #define MUSTER_PROGRESS_H
 
+#include "engine/eta.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -23,6 +25,8 @@ struct progress {
 	int			 silent;	/* show nothing at all */
 	int			 line_shown;	/* a status line is on screen */
 	size_t			 done, total;
+	double			 wdone, wtotal;	/* by the steps' weights */
+	struct eta		 eta;		/* from past executions */
 	int64_t			 next_tick;	/* refresh the live line then */
 };
 

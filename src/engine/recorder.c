@@ -13,6 +13,7 @@
 #include <json-c/json.h>
 
 #include "engine/exec.h"
+#include "state/index.h"
 #include "state/lock.h"
 #include "engine/mask.h"
 #include "engine/progress.h"
@@ -186,6 +187,10 @@ open_state(const char *path)
 		    path);
 	else if (fd < 0)
 		error("cannot open '%s':", path);
+	else if (record_dir_safe(fd, path) < 0) {
+		close(fd);
+		return -1;
+	}
 	return fd;
 }
 
@@ -251,9 +256,17 @@ record_create(struct exec *x)
 	for (tries = 0; tries < 100; tries++) {
 		new_id(x->id, sizeof x->id);
 		snprintf(tmp, sizeof tmp, ".%s.new", x->id);
-		if (faccessat(efd, x->id, F_OK, AT_SYMLINK_NOFOLLOW) < 0 &&
-		    mkdirat(efd, tmp, 0700) == 0)
+		if (faccessat(efd, x->id, F_OK, AT_SYMLINK_NOFOLLOW) == 0)
+			continue;	/* that id is taken */
+		if (mkdirat(efd, tmp, 0700) == 0)
 			break;
+		if (errno != EEXIST) {
+			/* Read-only, full: say so, not what follows from it. */
+			error("cannot create an execution in '%s':", execs);
+			close(efd);
+			free(execs);
+			return -1;
+		}
 	}
 	x->dir = xasprintf("%s/%s", execs, tmp);
 	x->dirfd = openat(efd, tmp, O_RDONLY | O_DIRECTORY | O_CLOEXEC |
@@ -272,6 +285,12 @@ record_create(struct exec *x)
 			error("cannot sync '%s':", execs);
 		else
 			rc = 0;
+	}
+	if (rc == 0) {
+		char	*st = record_state_dir(x->p);
+
+		index_add(st, x->id);	/* history finds it without a listing */
+		free(st);
 	}
 	free(x->dir);
 	x->dir = xasprintf("%s/%s", execs, rc == 0 ? x->id : tmp);
@@ -374,6 +393,9 @@ record_job(struct exec *x, struct job *j)
 		json_set(o, "result", mask_json(x->mask, j->result));
 	if (j->error != NULL)
 		json_set(o, "error", json_str(j->error));
+	if (j->route != NULL)
+		json_set(o, "route", json_str(route_action_name(
+		    j->route->action)));
 	return append(x, o);
 }
 
@@ -395,6 +417,18 @@ record_job_pid(struct exec *x, struct job *j)
 	rc = journal_append_lazy(&x->journal, b.s, b.len);
 	buf_release(&b);
 	return rc;
+}
+
+int
+record_step_checkpoint(struct exec *x, struct job *j)
+{
+	struct json_object	*done = json_object_new_array();
+	size_t			 i;
+
+	for (i = 0; i < x->njobs; i++)
+		if (x->jobs[i]->status == ST_COMPLETED)
+			json_object_array_add(done, json_str(x->jobs[i]->key));
+	return append(x, record_checkpoint(j->step->checkpoint, j->key, done));
 }
 
 int

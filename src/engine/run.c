@@ -10,6 +10,7 @@
 
 #include "def/graph.h"
 #include "engine/progress.h"
+#include "engine/remote.h"
 #include "state/record.h"
 #include "engine/render.h"
 #include "engine/run.h"
@@ -125,7 +126,7 @@ next_deadline(struct exec *x)
 		if (j->kill_at > 0 && (d == 0 || j->kill_at < d))
 			d = j->kill_at;
 	}
-	return d;
+	return remote_deadline(x, d);
 }
 
 /* Stops everything: signal (or SIGTERM) to every running group. */
@@ -209,6 +210,7 @@ timers(struct exec *x)
 		    (j->kill_at > 0 && now >= j->kill_at))
 			job_deadline(x, j);
 	}
+	remote_poll(x);
 }
 
 static void
@@ -568,6 +570,7 @@ exec_release(struct exec *x)
 	free(x->ready);
 	free(x->active);
 	pidmap_free(x->pids);
+	remote_free(x);
 	json_object_put(x->input);
 	json_object_put(x->results);
 	json_object_put(x->steps);

@@ -59,7 +59,11 @@ int	 cond_expect(struct exec *, struct job *, const struct condition *,
 /* Looks path ("a.b[0].c") up in v; NULL when it is not there. */
 struct json_object *json_path(struct json_object *v, const char *path);
 
-/* The template data for a job (its loop variables included); new. */
+/*
+ * The template data for a job (its loop variables included); new, and
+ * given back with job_root_put() before anything else changes results.
+ */
 struct json_object *job_root(struct exec *, struct job *);
+void	 job_root_put(struct exec *, struct job *, struct json_object *root);
 
 #endif

@@ -354,11 +354,9 @@ mcp_broker_run(const struct mcp_spec *spec, int lfd, int ready_fd,
 
 int
 mcp_broker_call(int fd, const char *tool, struct json_object *args,
-    int64_t timeout_ns, mcp_progress_fn fn, void *arg,
+    int64_t deadline, int64_t timeout_ns, mcp_progress_fn fn, void *arg,
     struct json_object **result, struct buf *err)
 {
-	int64_t			 deadline = timeout_ns > 0 ? clock_mono_ns() +
-				    timeout_ns : 0;
 	struct rpc_reader	 rd = RPC_READER_INIT(fd);
 	struct json_object	*req = json_object_new_object(), *m, *p;
 	struct buf		 why = BUF_INIT;

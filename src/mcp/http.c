@@ -224,6 +224,7 @@ perform(struct mcp_client *c, const char *verb, const char *body,
 		curl.setopt(e, CURLOPT_TIMEOUT_MS, left > 1000000 ?
 		    (long)(left / 1000000) : 1L);
 	rc = curl.perform(e);
+	c->post_timed_out = rc == CURLE_OPERATION_TIMEDOUT;
 	*code = 0;
 	curl.getinfo(e, CURLINFO_RESPONSE_CODE, code);
 	curl.cleanup(e);

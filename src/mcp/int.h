@@ -18,6 +18,7 @@ struct mcp_client {
 	mcp_progress_fn		 on_progress;	/* while a POST streams */
 	void			*progress_arg;
 	int64_t			 post_deadline;
+	bool			 post_timed_out;	/* the last POST */
 	/* messages read but not yet asked for */
 	struct json_object	**inbox;
 	size_t			  ninbox, inboxcap;

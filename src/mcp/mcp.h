@@ -138,9 +138,12 @@ int	mcp_broker_listen(int dirfd, const char *name);
  * listens.
  */
 int	mcp_broker_connect(int dirfd, const char *name);
-/* Makes one call through a broker's connection; as mcp_call_tool. */
+/*
+ * Makes one call through a broker's connection, as mcp_call_tool, until
+ * deadline (monotonic ns, 0: none); timeout_ns is what messages call it.
+ */
 int	mcp_broker_call(int fd, const char *tool, struct json_object *args,
-	    int64_t timeout_ns, mcp_progress_fn, void *arg,
+	    int64_t deadline, int64_t timeout_ns, mcp_progress_fn, void *arg,
 	    struct json_object **result, struct buf *err);
 /* Stops every broker of folder dir and waits (a while) until they end. */
 void	mcp_brokers_stop(const char *dir);

@@ -200,8 +200,8 @@ request(struct mcp_client *c, const char *method, struct json_object *params,
 	r = mcp_send(c, rpc_request(p.id, method, params), err);
 	c->on_progress = NULL;
 	if (r < 0) {
-		if (c->spec->http && deadline > 0 &&
-		    clock_mono_ns() >= deadline) {
+		if (c->spec->http && deadline > 0 && (c->post_timed_out ||
+		    clock_mono_ns() >= deadline)) {
 			buf_truncate(err, 0);
 			timed_out(c, method, p.id, timeout_ns, err);
 		}
@@ -351,8 +351,9 @@ mcp_result_value(struct json_object *call, bool *is_error, struct buf *err)
 
 		if (strcmp(json_object_get_string(get(item, "type")) ?
 		    json_object_get_string(get(item, "type")) : "",
-		    "text") != 0)
-			continue;
+		    "text") != 0 ||
+		    !json_object_is_type(get(item, "text"), json_type_string))
+			continue;	/* not text, or text without "text" */
 		if (text.len > 0)
 			buf_addc(&text, '\n');
 		buf_adds(&text, json_object_get_string(get(item, "text")));

@@ -274,7 +274,7 @@ rect(struct buf *b, const struct span *s, double x, double w, int y)
 	buf_adds(b, "</title></rect>");
 	if (w >= 40) {
 		size_t	fit = (size_t)(w - 6) / 7;
-		char	*name = xstrndup(s->key, fit);
+		char	*name = xstrndup(s->key, strnlen(s->key, fit));
 
 		buf_printf(b, "<text class=lbl x=\"%.1f\" y=\"%d\">", x + 3,
 		    y + 13);

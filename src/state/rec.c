@@ -46,7 +46,7 @@ static const struct fspec	step_fields[] = {
 	{ "from", W_TIME, false }, { "ms", W_INT, false },
 	{ "exit", W_INT, false }, { "input", W_ANY, false },
 	{ "result", W_ANY, false }, { "error", W_STR, false },
-	{ "ru", W_OBJ, false },
+	{ "ru", W_OBJ, false }, { "route", W_STR, false },
 	{ NULL, 0, false }
 };
 static const struct fspec	pid_fields[] = {
@@ -66,6 +66,12 @@ static const struct fspec	end_fields[] = {
 	{ NULL, 0, false }
 };
 
+static const struct fspec	checkpoint_fields[] = {
+	{ "name", W_NAME, true }, { "at", W_TIME, true },
+	{ "done", W_STRS, true }, { "step", W_STR, false },
+	{ NULL, 0, false }
+};
+
 static const struct {
 	const char		*name;
 	enum rec_type		 type;
@@ -76,6 +82,7 @@ static const struct {
 	{ "pid", REC_PID, pid_fields },
 	{ "resume", REC_RESUME, resume_fields },
 	{ "end", REC_END, end_fields },
+	{ "checkpoint", REC_CHECKPOINT, checkpoint_fields },
 };
 
 static const char *const	wants[] = {

@@ -15,6 +15,7 @@ enum rec_type {
 	REC_PID,	/* the process of a step's attempt: k, pid, ps, boot */
 	REC_RESUME,	/* a resume began: at, pid */
 	REC_END,	/* the run ended: s, at, ms, result, error */
+	REC_CHECKPOINT,	/* a named point: name, at, step, done (keys) */
 	REC_OTHER	/* a kind this version does not know: skipped */
 };
 

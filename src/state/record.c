@@ -15,6 +15,7 @@
 #include "state/journal.h"
 #include "state/lock.h"
 #include "state/rec.h"
+#include "state/index.h"
 #include "state/record.h"
 #include "state/usage.h"
 #include "base/util.h"
@@ -121,6 +122,7 @@ doc_step(struct reader *r, const struct rec *rec)
 	copy(s, "input", o, "input");
 	copy(s, "result", o, "result");
 	copy(s, "error", o, "error");
+	copy(s, "route", o, "route");
 }
 
 static void
@@ -131,6 +133,43 @@ doc_pid(struct reader *r, const struct rec *rec)
 	copy(s, "_pid", rec->o, "pid");
 	copy(s, "_pstart", rec->o, "ps");
 	copy(s, "_boot", rec->o, "boot");
+}
+
+/*
+ * A checkpoint: {name, step, at} in "checkpoints" (a later one of the
+ * same name replaces it), and the steps completed then in
+ * "_checkpoints".NAME, for resume --from-checkpoint.
+ */
+static void
+add_checkpoint(struct json_object *d, struct json_object *o)
+{
+	struct json_object	*list = get(d, "checkpoints"), *c, *done;
+	const char		*name = json_object_get_string(get(o, "name"));
+	size_t			 i;
+
+	if (list == NULL) {
+		list = json_object_new_array();
+		json_set(d, "checkpoints", list);
+	}
+	if ((done = get(d, "_checkpoints")) == NULL) {
+		done = json_object_new_object();
+		json_set(d, "_checkpoints", done);
+	}
+	for (i = 0; i < json_object_array_length(list); i++)
+		if (strcmp(json_object_get_string(get(
+		    json_object_array_get_idx(list, i), "name")), name) == 0)
+			break;
+	c = json_object_new_object();
+	copy(c, "name", o, "name");
+	copy(c, "step", o, "step");
+	copy(c, "at", o, "at");
+	json_set(c, "steps", json_object_new_int64((int64_t)
+	    json_object_array_length(get(o, "done"))));
+	if (i < json_object_array_length(list))
+		json_object_array_put_idx(list, i, c);
+	else
+		json_object_array_add(list, c);
+	json_set(done, name, json_object_get(get(o, "done")));
 }
 
 /* The run's own records: start, resume, end. */
@@ -157,6 +196,9 @@ doc_run(struct json_object *d, const struct rec *rec)
 		json_set(d, "result", NULL);
 		json_set(d, "error", NULL);
 		copy(d, "_pid", o, "pid");
+		break;
+	case REC_CHECKPOINT:
+		add_checkpoint(d, o);
 		break;
 	case REC_END:
 		copy(d, "status", o, "s");
@@ -382,6 +424,14 @@ newest_first(const void *a, const void *b)
 
 int
 record_list(const char *state_dir, char ***ids, size_t *n)
+{
+	/* state/index knows them in order, without listing the folder. */
+	return index_list(state_dir, ids, n) == 0 ? 0 :
+	    record_scan(state_dir, ids, n);
+}
+
+int
+record_scan(const char *state_dir, char ***ids, size_t *n)
 {
 	char		*dir = xasprintf("%s/executions", state_dir);
 	DIR		*d = opendir(dir);

@@ -17,8 +17,34 @@ char	*record_state_dir(const struct project *);
 /* True when id has the shape of an execution id (no path can hide in it). */
 bool	 record_id_ok(const char *id);
 
+/*
+ * Checks folder fd (shown as path) of the state as ssh checks its own:
+ * it must belong to this user or root, and no other user may write it.
+ * Returns 0, or -1 after saying what is wrong and how to fix it.
+ */
+int	 record_dir_safe(int fd, const char *path);
+/*
+ * Opens the folder of execution id for writing: the state's executions
+ * folder, then the execution's, each with O_NOFOLLOW and checked by
+ * record_dir_safe(), and the folders a run writes checked by
+ * record_subdirs_safe().  Returns the descriptor, or -1 after an error
+ * (*code: the exit code, 3 none or unsafe, 4 unreadable).
+ */
+int	 record_open_exec(const char *state_dir, const char *id, int *code);
+/*
+ * Checks the folders inside execution folder dirfd that runs write to
+ * ("logs", "out"): real folders of this user, not links.  0, or -1.
+ */
+int	 record_subdirs_safe(int dirfd, const char *dir);
+
 /* Removes folder name in dirfd with what it holds, following no link. */
 int	 record_remove(int dirfd, const char *name);
+/*
+ * A checkpoint record (new): name, the step that made it (or NULL), and
+ * done, the keys of the steps completed then (taken over).
+ */
+struct json_object *record_checkpoint(const char *name, const char *step,
+	    struct json_object *done);
 /* RFC 3339 UTC time with milliseconds, from wall-clock nanoseconds. */
 void	 record_time(char *buf, size_t len, int64_t wall_ns);
 /* The reverse: nanoseconds, or 0 when s is not such a time. */
@@ -88,5 +114,7 @@ void	 prior_release(struct prior *);
 struct json_object *prior_result(struct prior_step *);
 /* The ids of every execution in the state folder, newest first. */
 int	 record_list(const char *state_dir, char ***ids, size_t *n);
+/* The same from a listing of the folder (record_list reads state/index). */
+int	 record_scan(const char *state_dir, char ***ids, size_t *n);
 
 #endif

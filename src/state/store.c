@@ -10,6 +10,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <json-c/json.h>
+
+#include "base/value.h"
 #include "def/model.h"
 #include "state/record.h"
 
@@ -23,6 +26,91 @@ record_state_dir(const struct project *p)
 	if (s[0] == '/' || strcmp(p->root, ".") == 0)
 		return xstrdup(s);
 	return xasprintf("%s/%s", p->root, s);
+}
+
+int
+record_dir_safe(int fd, const char *path)
+{
+	struct stat	st;
+
+	if (fstat(fd, &st) < 0)
+		return error("cannot read '%s':", path);
+	if (!S_ISDIR(st.st_mode))
+		return error("'%s' is not a folder", path);
+	if (st.st_uid != geteuid() && st.st_uid != 0)
+		return error("'%s' belongs to another user (uid %d); muster "
+		    "keeps its state only in folders of its own user or root",
+		    path, (int)st.st_uid);
+	if ((st.st_mode & (S_IWGRP | S_IWOTH)) != 0)
+		return error("'%s' may be written by other users (mode %03o); "
+		    "muster refuses to keep its state there: chmod go-w '%s'",
+		    path, (unsigned)(st.st_mode & 0777), path);
+	return 0;
+}
+
+int
+record_subdirs_safe(int dirfd, const char *dir)
+{
+	static const char *const	subs[] = { "logs", "out" };
+	struct stat			st;
+	size_t				i;
+
+	for (i = 0; i < 2; i++) {
+		if (fstatat(dirfd, subs[i], &st, AT_SYMLINK_NOFOLLOW) < 0) {
+			if (errno == ENOENT)
+				continue;	/* made when needed */
+			return error("cannot read '%s/%s':", dir, subs[i]);
+		}
+		if (S_ISLNK(st.st_mode))
+			return error("'%s/%s' is a symbolic link, which muster "
+			    "does not follow: remove it", dir, subs[i]);
+		if (!S_ISDIR(st.st_mode) || st.st_uid != geteuid() ||
+		    (st.st_mode & (S_IWGRP | S_IWOTH)) != 0)
+			return error("'%s/%s' is not a private folder of this "
+			    "user", dir, subs[i]);
+	}
+	return 0;
+}
+
+int
+record_open_exec(const char *state_dir, const char *id, int *code)
+{
+	char	*execs = xasprintf("%s/executions", state_dir), *dir = NULL;
+	int	 efd = -1, fd = -1;
+
+	*code = EXIT_STATE;
+	if (!record_id_ok(id)) {
+		error("no execution '%s'", id);
+		goto out;
+	}
+	dir = xasprintf("%s/%s", execs, id);
+	efd = open(execs, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	if (efd >= 0)
+		fd = openat(efd, id, O_RDONLY | O_DIRECTORY | O_CLOEXEC |
+		    O_NOFOLLOW);
+	if (fd < 0) {
+		if (errno == ENOENT)
+			error("no execution '%s'", id);
+		else if (errno == ELOOP || errno == ENOTDIR)
+			error("'%s' is a symbolic link or no folder, which "
+			    "muster does not follow", efd < 0 ? execs : dir);
+		else {
+			error("cannot open '%s':", efd < 0 ? execs : dir);
+			*code = EXIT_IO;
+		}
+		goto out;
+	}
+	if (record_dir_safe(efd, execs) < 0 || record_dir_safe(fd, dir) < 0 ||
+	    record_subdirs_safe(fd, dir) < 0) {
+		close(fd);
+		fd = -1;
+	}
+out:
+	if (efd >= 0)
+		close(efd);
+	free(execs);
+	free(dir);
+	return fd;
 }
 
 bool
@@ -108,4 +196,20 @@ int
 record_remove(int dirfd, const char *name)
 {
 	return remove_tree(dirfd, name, 0);
+}
+
+struct json_object *
+record_checkpoint(const char *name, const char *step, struct json_object *done)
+{
+	struct json_object	*o = json_object_new_object();
+	char			 t[40];
+
+	record_time(t, sizeof t, clock_wall_ns());
+	json_set(o, "t", json_str("checkpoint"));
+	json_set(o, "name", json_str(name));
+	json_set(o, "at", json_str(t));
+	if (step != NULL)
+		json_set(o, "step", json_str(step));
+	json_set(o, "done", done);
+	return o;
 }

@@ -13,6 +13,7 @@
 #   error      a JSON-RPC error response
 #   is-error   a result with isError and text
 #   old        (for initialize) protocol version 1999-01-01
+#   paged      (for tools/list) two pages: t, then u
 #   garbage-init, silent-init: the handshake itself misbehaves
 import json
 import os
@@ -54,6 +55,15 @@ for line in sys.stdin:
             "serverInfo": {"name": "hostile", "version": "0"}}})
     elif method == "notifications/cancelled":
         note("cancelled %s" % msg["params"]["requestId"])
+    elif method == "tools/list" and mode == "paged":
+        cursor = msg.get("params", {}).get("cursor")
+        if cursor is None:
+            send({"jsonrpc": "2.0", "id": mid, "result": {"tools": [{
+                "name": "t", "inputSchema": {"type": "object"}}],
+                "nextCursor": "page-2"}})
+        else:
+            send({"jsonrpc": "2.0", "id": mid, "result": {"tools": [{
+                "name": "u", "inputSchema": {"type": "object"}}]}})
     elif method == "tools/list":
         send({"jsonrpc": "2.0", "id": mid, "result": {"tools": [{
             "name": "t", "inputSchema": {"type": "object",

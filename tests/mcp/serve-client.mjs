@@ -67,8 +67,10 @@ async function main() {
 	}
 	case "progress": {
 		const seen = [];
-		const r = await client.callTool({ name: "workflow_greet",
-		    arguments: { who: "p", code: "abc" } }, undefined,
+		// Paced steps: the SDK drops progress notifications that
+		// reach it in one read with the call's answer.
+		const r = await client.callTool({ name: "workflow_paced",
+		    arguments: {} }, undefined,
 		    { onprogress: (p) => seen.push(p) });
 		console.log(JSON.stringify({ progress: seen, result: r }));
 		if (seen.length < 2) fail("fewer than 2 progress notifications");

@@ -69,7 +69,9 @@ test_expect_success 'workflows, tools and classes of the -C project' '
 
 test_expect_success 'the arguments of the workflow being run' '
 	check "muster -C proj run deploy --arg " "" env= regions= replicas= token= version= &&
-	check "muster -C proj run deploy --arg " "e" env=
+	check "muster -C proj run deploy --arg " "e" env= &&
+	check "muster -C proj run deploy --arg " "env=" env=dev env=prod env=staging &&
+	check "muster -C proj run deploy --arg " "env=s" env=staging
 '
 
 test_expect_success 'mcp: its subcommands, options and servers' '

@@ -102,7 +102,7 @@ test_expect_success 'ids may be abbreviated to a unique prefix' '
 test_expect_success 'durations read alike in status and history; history has a header' '
 	muster status --last >out &&
 	grep "^started .*, ended .* after [0-9.]*\(ms\|s\|µs\)$" out &&
-	grep "^  a  *completed  .* [0-9.]*\(ms\|s\|µs\)$" out &&
+	grep "^  a  *completed .* [0-9.]*\(ms\|s\|µs\)$" out &&
 	muster history >out &&
 	head -1 out | grep "^ID  *WORKFLOW  *STATUS  *STARTED  *DURATION$" &&
 	sed -n 2p out | grep " [0-9.]*\(ms\|s\|µs\)$"

@@ -12,7 +12,7 @@ test_expect_success 'without a terminal: one timestamped line per event' '
 	use chatty &&
 	muster run chatty 2>err &&
 	grep -E "^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9:]{8} one: started$" err &&
-	grep -E "^[0-9-]{10} [0-9:]{8} two: completed in [0-9.]+m?s$" err &&
+	grep -E "^[0-9-]{10} [0-9:]{8} two: completed in [0-9.]+m?s \[2/2, 100% done, [0-9]+s in\]$" err &&
 	! grep -F "$(printf "\r")" err &&
 	! grep -F "$(printf "\033")" err
 '
@@ -45,8 +45,8 @@ assert all(e[\"execution_id\"] == ev[0][\"execution_id\"] for e in ev)
 
 test_expect_success 'on a terminal: a live status line, colour unless NO_COLOR' '
 	script -qec "$MUSTER run chatty" /dev/null >tty &&
-	grep -F "[0/2] running one" tty &&
-	grep -F "[1/2] running two" tty &&
+	grep -F "[0/2 0%] running one" tty &&
+	grep -F "[1/2 50%] running two" tty &&
 	grep -F "$(printf "\033[32m")" tty &&
 	NO_COLOR=1 script -qec "$MUSTER run chatty" /dev/null >tty &&
 	! grep -F "$(printf "\033[32m")" tty &&

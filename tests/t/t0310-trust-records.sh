@@ -209,6 +209,21 @@ test_expect_success 'an attempt lasts what it ran, not the wait before it' '
 	PY
 '
 
+test_expect_success 'a long tail is cut at its start; no stderr, no tail' '
+	use loud &&
+	test_expect_code 1 muster run loud 2>err &&
+	muster status --json >status &&
+	python3 -c "
+import json
+s = {x[\"step_id\"]: x[\"error\"] for x in json.load(open(\"status\"))[\"steps\"]}
+assert s[\"long\"].startswith(\"exit status 2: ...xxx\"), s
+assert s[\"long\"].endswith(\"xxx the end\"), s
+assert len(s[\"long\"]) <= len(\"exit status 2: ...\") + 400, len(s[\"long\"])
+assert s[\"quiet\"] == \"exit status 3\", s
+assert s[\"ctrl\"] == \"exit status 4: one [31m red |  two\", s
+"
+'
+
 test_expect_success 'a step that succeeded on a retry keeps no stale error' '
 	use retry &&
 	muster -q run retry --arg succeed_at=2 &&
@@ -339,7 +354,7 @@ test_expect_success 'the live line never counts past its total' '
 	        break
 	    out += b
 	assert p.wait() == 0, out
-	seen = [(int(d), int(t)) for d, t in re.findall(rb"\[(\d+)/(\d+)\]", out)]
+	seen = [(int(d), int(t)) for d, t in re.findall(rb"\[(\d+)/(\d+) \d+%\]", out)]
 	assert seen and all(t == 3 and d <= t for d, t in seen), seen
 	assert (2, 3) in seen, seen
 	PY

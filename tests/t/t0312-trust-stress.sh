@@ -140,4 +140,19 @@ test_expect_success 'logs: a log without a final newline does not glue the next 
 	test_cmp expect got
 '
 
+test_expect_success 'a script left by a killed runner is private, and resume removes it' '
+	use
+	start_bg -q run secretnap
+	sleep 0.5
+	id=$(bg_id)
+	kill -KILL $bg_pid
+	wait $bg_pid
+	f=.muster/state/executions/$id/out/nap.1.sh &&
+	test "$(stat -c %a $f)" = 600 &&
+	grep -q S3cr3tXyZ $f &&
+	muster -q resume $id 2>err &&
+	test ! -e $f &&
+	test -z "$(ls .muster/state/executions/$id/out/)"
+'
+
 test_done

@@ -124,7 +124,11 @@ test_expect_success 'muster call checks built-in arguments' '
 	test_expect_code 2 muster call core_service_create --arg bogus=1 2>err &&
 	grep "^muster: built-in tool .core_service_create. has no argument .bogus." err &&
 	test_expect_code 2 muster call core_service_list --arg x=1 2>err &&
-	grep "has no argument .x. (it takes none)" err
+	grep "has no argument .x. (it takes none)" err &&
+	test_expect_code 2 muster call core_service_create \
+		--arg serviceClassName=tunnel --arg "args={}" \
+		--arg "parameters={}" 2>err &&
+	grep "^muster: .parameters. is argument .args. again" err
 '
 
 test_expect_success 'a failing outputs template fails the operation' '

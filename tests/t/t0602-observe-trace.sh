@@ -78,9 +78,12 @@ test_expect_success 'an event per attempt, with status, exit code, usage' '
 	waits = sorted((e["ts"], e["ph"]) for e in ev if e.get("cat") == "retry")
 	assert len(waits) == 4, waits
 	assert waits[0][0] >= fl[0]["ts"] + fl[0]["dur"] and waits[1][0] <= fl[1]["ts"] + 1000
-	# The critical path: first, mid, child, last.
-	crit = sorted(e["name"] for e in x if e["args"]["critical_path"])
-	assert crit == ["child", "first", "last", "mid"], crit
+	# The critical path: first, then what last waited for longest (child
+	# after mid, or flaky: whichever ended later), then last.
+	crit = sorted({e["name"] for e in x if e["args"]["critical_path"]})
+	end = lambda k: max(e["ts"] + e["dur"] for e in by[k])
+	want = ["child", "mid"] if end("child") >= end("flaky") else ["flaky"]
+	assert crit == sorted(["first", "last"] + want), (crit, want)
 	run = [e for e in ev if e["ph"] == "X" and e["tid"] == 0 and e["pid"] == 1][0]
 	assert run["args"]["status"] == "failed" and run["args"]["input"]["token"] != "s3cr3t-tok", run
 	EOF
@@ -100,8 +103,44 @@ test_expect_success 'the child execution is nested: a process called by its step
 	EOF
 '
 
+test_expect_success '--format=otlp-json: OpenTelemetry spans' '
+	muster trace $(cat id) --format=otlp-json -o otlp.json &&
+	python3 - $(cat id) <<-\EOF
+	import json, re, sys
+	d = json.load(open("otlp.json"))
+	rs = d["resourceSpans"][0]
+	assert rs["resource"]["attributes"][0]["key"] == "service.name"
+	spans = rs["scopeSpans"][0]["spans"]
+	trace = sys.argv[1].replace("-", "").ljust(32, "0")
+	assert all(s["traceId"] == trace for s in spans), trace
+	assert re.fullmatch("[0-9a-f]{32}", trace), trace
+	ids = [s["spanId"] for s in spans]
+	assert len(set(ids)) == len(ids) and all(re.fullmatch("[0-9a-f]{16}", i) for i in ids)
+	root = [s for s in spans if "parentSpanId" not in s]
+	assert len(root) == 1 and root[0]["name"] == "obs" and root[0]["status"]["code"] == 2
+	kids = [s for s in spans if s.get("parentSpanId") == root[0]["spanId"]]
+	assert len(kids) == 7, kids
+	for s in spans:
+	    assert int(s["startTimeUnixNano"]) <= int(s["endTimeUnixNano"]), s
+	    assert int(s["startTimeUnixNano"]) >= int(root[0]["startTimeUnixNano"])
+	attrs = lambda s: {a["key"]: list(a["value"].values())[0] for a in s["attributes"]}
+	fl = sorted((s for s in kids if s["name"] == "flaky"), key=lambda s: int(s["startTimeUnixNano"]))
+	assert [attrs(s)["muster.attempt"] for s in fl] == ["1", "2", "3"], fl
+	assert [s["status"]["code"] for s in fl] == [2, 2, 1], fl
+	first = attrs([s for s in kids if s["name"] == "first"][0])
+	assert first["process.cpu.time"] >= 0.1 and int(first["process.memory.max_rss"]) > 0, first
+	EOF
+'
+
+test_expect_success 'an unknown format is refused' '
+	test_expect_code 2 muster trace --format=svg 2>err &&
+	grep "unknown format .svg. (use chrome, otlp-json)" err &&
+	test_expect_code 2 muster report --format=pdf 2>err &&
+	grep "unknown format .pdf. (use html)" err
+'
+
 test_expect_success 'the secret is nowhere in the trace' '
-	! grep -F "s3cr3t-tok" trace.json
+	! grep -F "s3cr3t-tok" trace.json otlp.json
 '
 
 test_expect_success 'without ID: the latest execution, on standard output' '

@@ -99,4 +99,24 @@ test_expect_success "the service class's external dependencies are probed" '
 	grep "external dependency .monitoring. of service class .microservice-pattern. is not healthy" p/err
 '
 
+test_expect_success 'the template snippets render once YAML has unescaped them' '
+	cat >data.json <<-\EOF &&
+	{"app_name": "shop", "version": "1.4", "database_enabled": true,
+	 "target_environments": ["staging", "production"]}
+	EOF
+	sed "s/\\\\\"/\"/g" "$SEEDS/service-orchestration-templates.tmpl" >t.tmpl &&
+	muster render --data data.json --file t.tmpl >out &&
+	grep "image: \"shop:1.4\"" out &&
+	grep "postgres://shop-db:5432/shop" out &&
+	grep -A1 "name: \"production\"" out | grep "replicas: 5" &&
+	grep -E "current_time: \"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}Z\"" out &&
+	grep -E "random_suffix: \"shop-[A-Za-z0-9]{8}\"" out
+'
+
+test_expect_success 'as written (quotes escaped for YAML), the snippets fail as in Go' '
+	test_expect_code 2 muster render --data data.json \
+		--file "$SEEDS/service-orchestration-templates.tmpl" 2>err &&
+	grep "template:23:29: unexpected .\\\\. in operand" err
+'
+
 test_done

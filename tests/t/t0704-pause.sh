@@ -12,8 +12,8 @@ cp "$DATA/pause/w.yaml" "$DATA/pause/failing.yaml" .muster/workflows/
 start_run() {
 	rm -f ledger rc
 	(muster run "$1" >out 2>err; echo $? >rc) &
-	for i in $(seq 100); do
-		test -n "$(ls .muster/state/executions 2>/dev/null)" && break
+	for i in $(seq 200); do
+		grep -q "^muster: execution " err 2>/dev/null && break
 		sleep 0.05
 	done
 	sleep "$2"
@@ -27,8 +27,9 @@ wait_run() {
 	return 1
 }
 
+# The execution the last start_run started (its first line says which).
 last_id() {
-	ls -t .muster/state/executions | head -1
+	sed -n "s/^muster: execution //p" err | head -1
 }
 
 test_expect_success 'pause: running steps finish, nothing else starts, exit 5' '

@@ -164,7 +164,7 @@ test_expect_success 'a server that will not shake hands' '
 
 test_expect_success 'a handshake that never ends is bounded by the server timeout' '
 	fresh && server h silent-init 1s &&
-	one_step w x_h_t &&
+	one_step w x_h_t 5s &&
 	test_expect_code 1 muster -q run w 2>err &&
 	muster status --json >doc &&
 	grep "no answer to initialize within 1s" doc
@@ -220,6 +220,63 @@ test_expect_success 'steps share one server per execution; it stops at the end' 
 	test "$(grep -c "^call" hostile.log)" = 5 &&
 	! pgrep -f "hostile-server.py ok $PWD" >/dev/null &&
 	! pgrep -f "$(pwd -P) __mcp-broker" >/dev/null
+'
+
+test_expect_success 'a service class lifecycle tool may be an MCP tool' '
+	fresh && server fake ok &&
+	cat >.muster/serviceclasses/c.yaml <<-EOF &&
+	apiVersion: muster.giantswarm.io/v1alpha1
+	kind: ServiceClass
+	metadata: {name: c}
+	spec:
+	  serviceConfig:
+	    lifecycleTools:
+	      start: {tool: x_fake_t, outputs: {said: text}}
+	      stop: {tool: x_fake_t}
+	EOF
+	: >hostile.log &&
+	muster service create c inst >out &&
+	muster service status inst --json >st &&
+	grep "\"said\":\"fine\"" st &&
+	muster service delete inst &&
+	test "$(grep -c "^call" hostile.log)" = 2
+'
+
+test_expect_success 'tools/list pages are all read' '
+	fresh && server h paged &&
+	muster mcp tools h >out &&
+	printf "x_h_t\nx_h_u\n" >expect &&
+	test_cmp expect out
+'
+
+test_expect_success 'mcp serve --tools offers Tool files and MCP tools, and calls them' '
+	fresh && server fake ok &&
+	cat >.muster/tools/hello.yaml <<-EOF &&
+	apiVersion: muster.giantswarm.io/v1alpha1
+	kind: Tool
+	metadata: {name: hello}
+	spec: {description: says hello, run: "echo hello"}
+	EOF
+	python3 - "$MUSTER" "$PWD" <<-\EOF
+	import json, subprocess, sys
+	p = subprocess.Popen([sys.argv[1], "-C", sys.argv[2], "mcp", "serve",
+	    "--tools"], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+	def ask(i, method, params):
+	    p.stdin.write((json.dumps({"jsonrpc": "2.0", "id": i,
+	        "method": method, "params": params}) + "\n").encode())
+	    p.stdin.flush()
+	    return json.loads(p.stdout.readline())
+	ask(1, "initialize", {"protocolVersion": "2025-06-18",
+	    "capabilities": {}, "clientInfo": {"name": "t", "version": "1"}})
+	names = [t["name"] for t in ask(2, "tools/list", {})["result"]["tools"]]
+	assert "hello" in names and "x_fake_t" in names, names
+	r = ask(3, "tools/call", {"name": "x_fake_t", "arguments": {}})
+	assert r["result"]["structuredContent"] == {"text": "fine"}, r
+	r = ask(4, "tools/call", {"name": "hello", "arguments": {}})
+	assert r["result"]["structuredContent"] == {"stdout": "hello"}, r
+	p.stdin.close()
+	assert p.wait() == 0
+	EOF
 '
 
 test_expect_success 'a retried step gets a new server after the old one died' '

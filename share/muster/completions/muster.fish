@@ -88,12 +88,22 @@ function __muster_wfargs
         else if string match -qr '^\S' -- $line
             set -f on 0
         else if test "$on" = 1; and string match -qr '^  \S' -- $line
-            printf '%s=\n' (string split -f1 ' ' -- (string trim -- $line))
+            set -l name (string split -f1 ' ' -- (string trim -- $line))
+            if string match -q -- "$name=*" (commandline -ct)
+                # An enum's values: 'one of ["dev","prod"]'.
+                for v in (string match -r 'one of \[(.*)\]' -- $line)[2..-1]
+                    for x in (string split , -- $v)
+                        printf '%s=%s\n' $name (string trim -c '"' -- $x)
+                    end
+                end
+            else
+                printf '%s=\n' $name
+            end
         end
     end
 end
 
-set -l commands run resume status history logs cancel pause gc call list show graph validate render service mcp init version help trace report metrics
+set -l commands run resume status history logs cancel pause checkpoint gc call list show graph validate render service mcp init version help trace report metrics
 complete -c muster -f
 complete -c muster -n "not __fish_seen_subcommand_from $commands" -s C -r -a '(__fish_complete_directories)' -d 'use DIR/.muster'
 complete -c muster -n "not __fish_seen_subcommand_from $commands" -s v -d 'more output'
@@ -110,7 +120,8 @@ complete -c muster -n "not __fish_seen_subcommand_from $commands" -a history -d 
 complete -c muster -n "not __fish_seen_subcommand_from $commands" -a logs -d "print what an execution's steps wrote"
 complete -c muster -n "not __fish_seen_subcommand_from $commands" -a cancel -d 'stop a running execution'
 complete -c muster -n "not __fish_seen_subcommand_from $commands" -a pause -d 'finish the running steps, then stop until resume'
-complete -c muster -n '__fish_seen_subcommand_from pause' -l last -d 'the latest execution'
+complete -c muster -n "not __fish_seen_subcommand_from $commands" -a checkpoint -d 'name the point a stopped execution has reached'
+complete -c muster -n '__fish_seen_subcommand_from pause checkpoint' -l last -d 'the latest execution'
 complete -c muster -n "not __fish_seen_subcommand_from $commands" -a gc -d 'delete executions that no longer run'
 complete -c muster -n "not __fish_seen_subcommand_from $commands" -a call -d 'run one tool and print its result'
 complete -c muster -n "not __fish_seen_subcommand_from $commands" -a list -d 'list definitions with their descriptions'
@@ -129,7 +140,7 @@ complete -c muster -n "not __fish_seen_subcommand_from $commands" -a metrics -d 
 
 # Operands.
 complete -c muster -n '__muster_at run 0; or __muster_at show 0; or __muster_at graph 0' -a '(__muster_list workflows)'
-complete -c muster -n '__muster_at resume 0; or __muster_at status 0; or __muster_at logs 0; or __muster_at cancel 0; or __muster_at pause 0' -k -a '(__muster_list executions)'
+complete -c muster -n '__muster_at resume 0; or __muster_at status 0; or __muster_at logs 0; or __muster_at cancel 0; or __muster_at pause 0; or __muster_at checkpoint 0' -k -a '(__muster_list executions)'
 complete -c muster -n '__muster_at call 0' -a '(__muster_list tools)'
 complete -c muster -n '__muster_at trace 0; or __muster_at report 0' -k -a '(__muster_list executions)'
 complete -c muster -n '__fish_seen_subcommand_from trace report' -s o -l output -r -F -d 'write FILE'
@@ -139,9 +150,9 @@ complete -c muster -n '__muster_at help 0' -a "$commands"
 complete -c muster -n '__fish_seen_subcommand_from validate' -F
 complete -c muster -n '__fish_seen_subcommand_from validate' -l online -d 'also ask the MCP servers'
 complete -c muster -n '__fish_seen_subcommand_from list' -l online -d "also the MCP servers' tools"
-complete -c muster -n '__muster_at service 0' -a 'create start stop restart delete status wait scale list'
+complete -c muster -n '__muster_at service 0' -a 'create start stop restart delete status wait logs scale list'
 complete -c muster -n '__muster_service_at create' -a '(__muster_list serviceclasses)'
-complete -c muster -n '__muster_service_at start stop restart delete status wait scale' -a '(__muster_list services)'
+complete -c muster -n '__muster_service_at start stop restart delete status wait logs scale' -a '(__muster_list services)'
 
 complete -c muster -n '__muster_at mcp 0' -a 'serve tools call'
 complete -c muster -n '__muster_mcp_at tools call' -a '(__muster_list mcpservers)'
@@ -157,9 +168,15 @@ complete -c muster -n '__fish_seen_subcommand_from run create start restart wait
 complete -c muster -n '__fish_seen_subcommand_from mcp; and __fish_seen_subcommand_from call' -l timeout -x -d 'a duration'
 complete -c muster -n '__fish_seen_subcommand_from serve' -l tools -d "also the tools and MCP servers' tools"
 complete -c muster -n '__fish_seen_subcommand_from run' -l fsync -d 'make every record survive a power cut'
+complete -c muster -n '__fish_seen_subcommand_from run' -l only -x -d 'run STEP and what it depends on'
+complete -c muster -n '__fish_seen_subcommand_from run' -l from -x -d 'run STEP and what depends on it'
+complete -c muster -n '__fish_seen_subcommand_from history' -l since -x -d 'started in the last D or since a date'
+complete -c muster -n '__fish_seen_subcommand_from gc' -s n -l dry-run -d 'only say what would go'
+complete -c muster -n '__fish_seen_subcommand_from logs' -s f -d 'go on as tail -f'
 complete -c muster -n '__fish_seen_subcommand_from resume status logs cancel' -l last -d 'the latest execution'
 complete -c muster -n '__fish_seen_subcommand_from run call create resume' -l arg-env -x -d 'an argument from the environment K=ENVVAR'
 complete -c muster -n '__fish_seen_subcommand_from resume' -l from -x -d 'run STEP and its dependents again'
+complete -c muster -n '__fish_seen_subcommand_from resume' -l from-checkpoint -x -d 'run what completed after NAME again'
 complete -c muster -n '__fish_seen_subcommand_from logs' -l follow -d 'print what arrives until the end'
 complete -c muster -n '__fish_seen_subcommand_from history' -l workflow -x -a '(__muster_list workflows)' -d 'only this workflow'
 complete -c muster -n '__fish_seen_subcommand_from history' -l status -x -a 'running completed failed interrupted cancelled timed_out paused' -d 'only this status'
