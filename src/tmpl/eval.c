@@ -80,29 +80,45 @@ method_call(struct exec *x, const struct tval *dot, const struct node *cmd,
 	return rc;
 }
 
+/* A method of *r (a time, a duration, a version) in place: 1 called, 0 no
+ * such method (a field then), -1 failed.  Off the hot path of fields. */
+static int
+chain_method(struct exec *x, struct tval *r, const char *name, int last,
+    const struct tval *dot, const struct node *cmd, const struct tval *final)
+{
+	struct tval	m;
+	int		rc;
+
+	if (!tmpl_has_methods(r))
+		return 0;
+	rc = method_call(x, dot, last ? cmd : NULL, last ? final : NULL, r,
+	    name, &m);
+	if (rc > 0)
+		*r = m;
+	return rc;
+}
+
 static int
 eval_chain(struct exec *x, const struct tval *recv, const struct node *n,
     const struct tval *dot, const struct node *cmd, const struct tval *final,
     struct tval *out)
 {
-	struct tval	r = *recv, m;
-	unsigned	i;
-	int		last, rc;
+	struct tval	r = *recv;
+	unsigned	i, last = n->u.field.n - 1;
+	int		hasargs = (cmd != NULL && cmd->u.list.n > 1) ||
+			    final != NULL, rc;
 
 	for (i = 0; i < n->u.field.n; i++) {
-		last = i + 1 == n->u.field.n;
-		if (tmpl_has_methods(&r)) {
-			rc = method_call(x, dot, last ? cmd : NULL, last ?
-			    final : NULL, &r, n->u.field.ident[i], &m);
+		if (r.kind == TV_TIME || r.gt != GT_PLAIN) {
+			rc = chain_method(x, &r, n->u.field.ident[i],
+			    i == last, dot, cmd, final);
 			if (rc < 0)
 				return -1;
-			if (rc > 0) {
-				r = m;
+			if (rc > 0)
 				continue;
-			}
 		}
-		if (eval_field(x, n->u.field.ident[i], last && ((cmd != NULL &&
-		    cmd->u.list.n > 1) || final != NULL), &r, &r) < 0)
+		if (eval_field(x, n->u.field.ident[i], i == last ? hasargs : 0,
+		    &r, &r) < 0)
 			return -1;
 	}
 	*out = r;
@@ -152,9 +168,11 @@ validate(struct exec *x, const struct tval *v, int type)
 		TV_BOOL, TV_MAP, TV_LIST, TV_TIME, TV_INT, TV_FLOAT, TV_MAP,
 		TV_INT };
 
-	if (type == P_ANY || (v->kind == want[type] && (type != P_INT ||
+	if (type == P_ANY)
+		return 0;
+	if (v->kind == want[type] && (type != P_INT ||
 	    v->gt == GT_PLAIN) && (type != P_INT64 || v->gt == GT_INT64) &&
-	    type != P_U32))
+	    type != P_U32)
 		return 0;
 	if (v->kind == TV_MISSING && (type == P_MAP || type == P_LIST))
 		return 0;
