@@ -311,8 +311,10 @@ attempt_start(struct exec *x, struct job *j)
 	int			 rc;
 
 	job_proc_new(j);
-	if (!j->in_cond && j->attempt == 0 && remote_reattach(x, j))
+	if (!j->in_cond && j->attempt == 0 && remote_reattach(x, j)) {
+		job_root_put(x, j, root);
 		return;
+	}
 	if (!j->in_cond) {
 		/* An attempt's time is its own: not the wait before it. */
 		if (j->attempt > 0) {
