@@ -300,6 +300,22 @@ args_file(struct exec *x, struct job *j)
 	}
 }
 
+/* A new attempt of j (not its condition): counted, timed, recorded. */
+static void
+attempt_begin(struct exec *x, struct job *j)
+{
+	/* An attempt's time is its own: not the wait before it. */
+	if (j->attempt > 0) {
+		j->started_ns = clock_mono_ns();
+		j->started_wall = clock_wall_ns();
+	}
+	j->attempt++;
+	j->status = ST_RUNNING;
+	j->has_usage = false;
+	if (!x->opt.no_record && record_job(x, j) < 0)
+		x->io_failed = x->stopping = true;
+}
+
 void
 attempt_start(struct exec *x, struct job *j)
 {
@@ -315,18 +331,8 @@ attempt_start(struct exec *x, struct job *j)
 		job_root_put(x, j, root);
 		return;
 	}
-	if (!j->in_cond) {
-		/* An attempt's time is its own: not the wait before it. */
-		if (j->attempt > 0) {
-			j->started_ns = clock_mono_ns();
-			j->started_wall = clock_wall_ns();
-		}
-		j->attempt++;
-		j->status = ST_RUNNING;
-		j->has_usage = false;
-		if (!x->opt.no_record && record_job(x, j) < 0)
-			x->io_failed = x->stopping = true;
-	}
+	if (!j->in_cond)
+		attempt_begin(x, j);
 	free(j->proc->out_file);
 	j->proc->out_file = x->dir == NULL ? NULL : xasprintf("%s/out/%s.%d%s",
 	    x->dir_abs, j->key, j->attempt, j->in_cond ? ".cond" : "");
