@@ -193,6 +193,8 @@ cmd_mcp_online(struct project *p)
 		    p->workflows[i]->nsteps, cache);
 		rc |= check_steps(p, p->workflows[i]->on_failure,
 		    p->workflows[i]->non_failure, cache);
+		rc |= check_steps(p, p->workflows[i]->recovery,
+		    p->workflows[i]->nrecovery, cache);
 	}
 	json_object_put(cache);
 	return rc < 0 ? -1 : 0;

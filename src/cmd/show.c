@@ -126,6 +126,10 @@ print_text(const struct workflow *w)
 		printf("\non failure:\n");
 		print_steps(w->on_failure, w->non_failure, 2);
 	}
+	if (w->nrecovery > 0) {
+		printf("\nrecovery (when an onError rule redirects):\n");
+		print_steps(w->recovery, w->nrecovery, 2);
+	}
 	buf_release(&b);
 }
 
@@ -202,6 +206,7 @@ print_json(const struct workflow *w)
 	json_set(o, "args", args);
 	json_set(o, "steps", steps_json(w->steps, w->nsteps));
 	json_set(o, "onFailure", steps_json(w->on_failure, w->non_failure));
+	json_set(o, "recovery", steps_json(w->recovery, w->nrecovery));
 	for (i = 0; i < w->nsteps; i++)
 		for (k = 0; k < w->steps[i]->ndeps; k++) {
 			struct json_object	*e = json_object_new_array();

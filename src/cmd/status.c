@@ -100,6 +100,13 @@ print_steps(struct json_object *steps)
 			printf("  exit %s", ex);
 		if (err != NULL)
 			printf("  %s", err);
+		/* onError redirect: how its recovery step went. */
+		if (field(s, "redirect") != NULL)
+			printf(" (%s '%s')", field(s, "recovered") == NULL ?
+			    "recovering with" : json_object_get_boolean(
+			    json_object_object_get(s, "recovered")) ?
+			    "recovered by" : "not recovered by",
+			    field(s, "redirect"));
 		putchar('\n');
 	}
 }

@@ -209,6 +209,9 @@ tool_used(const struct workflow *w, const struct tool *t)
 	for (i = 0; i < w->non_failure; i++)
 		if (step_uses(w->on_failure[i], t))
 			return true;
+	for (i = 0; i < w->nrecovery; i++)
+		if (step_uses(w->recovery[i], t))
+			return true;
 	return false;
 }
 
@@ -224,6 +227,8 @@ workflow_scripts(const struct workflow *w, const char *shell)
 		rc |= step_scripts(w->steps[i], shell);
 	for (i = 0; i < w->non_failure; i++)
 		rc |= step_scripts(w->on_failure[i], shell);
+	for (i = 0; i < w->nrecovery; i++)
+		rc |= step_scripts(w->recovery[i], shell);
 	return rc;
 }
 

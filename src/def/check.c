@@ -504,10 +504,14 @@ check_workflow(struct project *p, struct workflow *w)
 		rc |= check_step(p, w, w->steps[i], false, order);
 	for (i = 0; i < w->non_failure; i++)
 		rc |= check_step(p, w, w->on_failure[i], true, order);
+	for (i = 0; i < w->nrecovery; i++)
+		rc |= check_step(p, w, w->recovery[i], true, order);
 	for (i = 0; i < w->nsteps; i++)
 		rc |= check_key(w, w->steps[i]);
 	for (i = 0; i < w->non_failure; i++)
 		rc |= check_key(w, w->on_failure[i]);
+	for (i = 0; i < w->nrecovery; i++)
+		rc |= check_key(w, w->recovery[i]);
 	refs_tval(&r, w->output, "output");
 	/* Without an output block or an `output: true` step, the run's
 	 * result is all results: they are kept. */

@@ -8,7 +8,7 @@
 
 enum {
 	RT_EXIT, RT_MATCH, RT_TOOL, RT_PRIORITY, RT_ACTION, RT_RETRY,
-	RT_REDIRECT, RT_COUNT
+	RT_REDIRECT, RT_THEN, RT_COUNT
 };
 static const struct field	route_fields[RT_COUNT] = {
 	[RT_EXIT] = { "exitCode", "exit_code" },
@@ -18,10 +18,11 @@ static const struct field	route_fields[RT_COUNT] = {
 	[RT_ACTION] = { "action", NULL },
 	[RT_RETRY] = { "retry", "retry_policy" },
 	[RT_REDIRECT] = { "redirect", NULL },
+	[RT_THEN] = { "then", NULL },
 };
 
 static const char *const	actions[] = { "retry", "skip", "continue",
-				    "fail" };
+				    "fail", "redirect" };
 
 const char *
 route_action_name(enum route_action a)
@@ -66,13 +67,48 @@ load_action(struct loader *ld, const struct ynode *n, struct route *r)
 			r->action = (enum route_action)i;
 			return 0;
 		}
-	if (strcmp(s, "redirect") == 0)
-		return loc_error(&l, "action 'redirect' is not supported: run "
-		    "the recovery in an onFailure step, or take the failure "
-		    "with 'continue' and give the recovery step a condition "
-		    "on it (fromStep)");
-	return loc_error(&l, "unknown action '%s' (use retry, skip, continue "
-	    "or fail)", s);
+	return loc_error(&l, "unknown action '%s' (use retry, skip, continue, "
+	    "fail or redirect)", s);
+}
+
+/*
+ * redirect: ID names the recovery step (the checker finds it); then:
+ * fail makes the step fail after it even when it succeeds.  A rule with
+ * 'redirect' and no 'action' redirects.
+ */
+static int
+load_redirect(struct loader *ld, const struct ynode *const *f,
+    struct route *r)
+{
+	const char	*then;
+	struct loc	 l;
+	int		 rc = 0;
+
+	if (f[RT_REDIRECT] == NULL) {
+		l = load_loc(ld, f[RT_THEN] != NULL ? f[RT_THEN] :
+		    f[RT_ACTION]);
+		return loc_error(&l, f[RT_THEN] != NULL && r->action !=
+		    ROUTE_REDIRECT ? "'then' belongs to a rule whose action is "
+		    "redirect" : "action 'redirect' needs 'redirect: STEP', "
+		    "a step of the workflow's 'recovery' list");
+	}
+	r->redirect_loc = load_loc(ld, f[RT_REDIRECT]);
+	if (r->action != ROUTE_REDIRECT)
+		return loc_error(&r->redirect_loc, "'redirect' belongs to a "
+		    "rule whose action is redirect, not %s",
+		    actions[r->action]);
+	rc |= load_str(ld, f[RT_REDIRECT], "redirect", &r->redirect);
+	if (f[RT_THEN] == NULL || load_str(ld, f[RT_THEN], "then", &then) < 0)
+		return f[RT_THEN] == NULL ? rc : -1;
+	if (strcmp(then, "fail") == 0)
+		r->then_fail = true;
+	else if (strcmp(then, "continue") != 0) {
+		l = load_loc(ld, f[RT_THEN]);
+		rc = loc_error(&l, "unknown 'then' '%s' (use continue: the "
+		    "run goes on when the recovery step succeeds, or fail)",
+		    then);
+	}
+	return rc;
 }
 
 static int
@@ -82,23 +118,23 @@ load_route(struct loader *ld, const struct ynode *n, struct route *r)
 	struct buf		 why = BUF_INIT;
 	struct loc		 l = load_loc(ld, n);
 	int64_t			 v;
-	int			 rc;
+	int			 rc, bad = 0;
 
 	r->loc = l;
 	r->retry.attempts = 1;
 	if ((rc = load_fields(ld, n, "an onError rule", route_fields, RT_COUNT,
 	    f)) < 0 && n->kind != YNODE_MAP)
 		return -1;
-	if (f[RT_ACTION] == NULL)
+	if (f[RT_ACTION] == NULL && f[RT_REDIRECT] != NULL)
+		r->action = ROUTE_REDIRECT;
+	else if (f[RT_ACTION] == NULL)
 		return loc_error(&l, "an onError rule needs an 'action' (retry, "
-		    "skip, continue or fail)");
-	if (load_action(ld, f[RT_ACTION], r) < 0)
-		rc = -1;
-	else if (f[RT_REDIRECT] != NULL) {
-		l = load_loc(ld, f[RT_REDIRECT]);
-		rc = loc_error(&l, "'redirect' is not supported: run the "
-		    "recovery in an onFailure step");
-	}
+		    "skip, continue, fail or redirect)");
+	else if (load_action(ld, f[RT_ACTION], r) < 0)
+		bad = rc = -1;
+	if (bad == 0 && (r->action == ROUTE_REDIRECT ||
+	    f[RT_REDIRECT] != NULL || f[RT_THEN] != NULL))
+		rc |= load_redirect(ld, f, r);
 	if (f[RT_EXIT] != NULL)
 		rc |= load_codes(ld, f[RT_EXIT], r);
 	if (f[RT_TOOL] != NULL)
@@ -156,4 +192,56 @@ load_routes(struct loader *ld, const struct ynode *n, struct step *s)
 		rc |= load_route(ld, n->items[i], &s->routes[i]);
 	qsort(s->routes, s->nroutes, sizeof *s->routes, by_priority);
 	return rc < 0 ? -1 : 0;
+}
+
+/* Finds each redirect's recovery step among w's: one of its list. */
+static int
+resolve_step(const struct workflow *w, struct step *s, const char *where)
+{
+	const char	*cands[64], *sg;
+	struct route	*r;
+	size_t		 i, k, n = 0;
+	int		 rc = 0;
+
+	for (i = 0; i < s->nroutes; i++) {
+		r = &s->routes[i];
+		if (r->action != ROUTE_REDIRECT || r->redirect == NULL)
+			continue;
+		if (where != NULL) {
+			rc = loc_error(&r->redirect_loc, "a step %s cannot "
+			    "redirect: only the workflow's steps can", where);
+			continue;
+		}
+		for (k = 0; k < w->nrecovery && r->target == NULL; k++)
+			if (strcmp(w->recovery[k]->id, r->redirect) == 0)
+				r->target = w->recovery[k];
+		if (r->target != NULL)
+			continue;
+		for (k = 0; k < w->nrecovery && n < nitems(cands); k++)
+			cands[n++] = w->recovery[k]->id;
+		sg = suggest(r->redirect, cands, n);
+		rc = sg != NULL ? loc_error(&r->redirect_loc, "onError "
+		    "redirects to '%s', which is not a recovery step (did you "
+		    "mean '%s'?)", r->redirect, sg) : loc_error(
+		    &r->redirect_loc, "onError redirects to '%s', which is not "
+		    "a step of the workflow's 'recovery' list", r->redirect);
+	}
+	for (i = 0; i < s->nsub; i++)
+		rc |= resolve_step(w, s->sub[i], where);
+	return rc;
+}
+
+int
+route_resolve(struct workflow *w)
+{
+	size_t	i;
+	int	rc = 0;
+
+	for (i = 0; i < w->nsteps; i++)
+		rc |= resolve_step(w, w->steps[i], NULL);
+	for (i = 0; i < w->non_failure; i++)
+		rc |= resolve_step(w, w->on_failure[i], "in onFailure");
+	for (i = 0; i < w->nrecovery; i++)
+		rc |= resolve_step(w, w->recovery[i], "in recovery");
+	return rc;
 }

@@ -35,8 +35,16 @@ static const struct field	step_fields[SF_COUNT] = {
 enum level {
 	LEVEL_TOP,	/* spec.steps */
 	LEVEL_SUB,	/* inside forEach or parallel */
-	LEVEL_CLEANUP	/* onFailure */
+	LEVEL_CLEANUP,	/* onFailure */
+	LEVEL_RECOVERY	/* recovery: run when an onError rule redirects */
 };
+
+static const char *
+level_where(enum level level)
+{
+	return level == LEVEL_SUB ? "inside forEach or parallel" :
+	    level == LEVEL_CLEANUP ? "in onFailure" : "in recovery";
+}
 
 static int	load_steps(struct loader *, struct workflow *,
 		    const struct ynode *, const char *, enum level,
@@ -366,8 +374,7 @@ step_kind(struct loader *ld, const struct ynode *n,
 		    "'forEach' or 'parallel'", s->id);
 	if (level != LEVEL_TOP && s->kind != STEP_TOOL && s->kind != STEP_RUN)
 		return loc_error(&l, "step '%s' %s must use 'tool' or 'run'",
-		    s->id, level == LEVEL_SUB ? "inside forEach or parallel" :
-		    "in onFailure");
+		    s->id, level_where(level));
 	return 0;
 }
 
@@ -437,9 +444,11 @@ load_step_common(struct loader *ld, const struct ynode *const *f,
 			struct loc	l = load_loc(ld, f[SF_DEPENDS]);
 
 			return loc_error(&l, "'dependsOn' belongs to top-level "
-			    "steps; steps %s run in their order",
-			    level == LEVEL_SUB ? "inside forEach" :
-			    "in onFailure");
+			    "steps; %s", level == LEVEL_RECOVERY ? "a recovery "
+			    "step runs when an onError rule redirects to it" :
+			    level == LEVEL_SUB ? "steps inside forEach run in "
+			    "their order" : "steps in onFailure run in their "
+			    "order");
 		}
 		rc |= load_strs(ld, f[SF_DEPENDS], "dependsOn", &s->deps,
 		    &s->dep_locs, &s->ndeps);
@@ -553,7 +562,7 @@ load_steps(struct loader *ld, struct workflow *w, const struct ynode *n,
 
 	if (n->kind != YNODE_SEQ)
 		return load_type_error(ld, n, name, "a list of steps");
-	if (n->n == 0 && level != LEVEL_CLEANUP)
+	if (n->n == 0 && (level == LEVEL_TOP || level == LEVEL_SUB))
 		return loc_error(&l, "'%s' must not be empty", name);
 	*out = arena_array(ld->a, n->n, sizeof **out);
 	for (i = 0; i < n->n; i++) {
@@ -573,7 +582,7 @@ enum {
 	WF_DESCRIPTION, WF_ARGS, WF_STEPS, WF_ON_FAILURE, WF_ERROR_HANDLING,
 	WF_OUTPUT, WF_TIMEOUT, WF_MAX_PARALLEL, WF_PARALLELISM,
 	WF_CONCURRENCY, WF_SHELL, WF_NAME, WF_TRIGGERS, WF_EXECUTOR, WF_RESOURCES,
-	WF_COUNT
+	WF_RECOVERY, WF_COUNT
 };
 static const struct field	wf_fields[WF_COUNT] = {
 	[WF_DESCRIPTION] = { "description", NULL },
@@ -590,6 +599,7 @@ static const struct field	wf_fields[WF_COUNT] = {
 	[WF_NAME] = { "name", NULL }, [WF_TRIGGERS] = { "triggers", NULL },
 	[WF_EXECUTOR] = { "executor", NULL },
 	[WF_RESOURCES] = { "resources", NULL },
+	[WF_RECOVERY] = { "recovery", NULL },
 };
 
 /* The older error_handling: {strategy, rollback_steps}. */
@@ -721,6 +731,11 @@ load_workflow(struct loader *ld, const struct ynode *spec, struct workflow *w)
 		    LEVEL_CLEANUP, NULL, &w->on_failure, &w->non_failure);
 	else if (f[WF_ERROR_HANDLING] != NULL)
 		rc |= load_error_handling(ld, w, f[WF_ERROR_HANDLING]);
+	if (f[WF_RECOVERY] != NULL)
+		rc |= load_steps(ld, w, f[WF_RECOVERY], "recovery",
+		    LEVEL_RECOVERY, NULL, &w->recovery, &w->nrecovery);
+	if (rc >= 0)
+		rc |= route_resolve(w);
 	if (f[WF_OUTPUT] != NULL)
 		rc |= load_tval(ld, f[WF_OUTPUT], "output", &w->output);
 	return rc < 0 ? -1 : 0;

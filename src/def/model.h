@@ -164,7 +164,8 @@ enum route_action {
 	ROUTE_RETRY,	/* try again, with the rule's own retry */
 	ROUTE_SKIP,	/* the step counts as skipped */
 	ROUTE_CONTINUE,	/* failed, but as with allowFailure */
-	ROUTE_FAIL	/* failed now: no more attempts */
+	ROUTE_FAIL,	/* failed now: no more attempts */
+	ROUTE_REDIRECT	/* run a recovery step, which decides */
 };
 
 struct route {
@@ -177,9 +178,15 @@ struct route {
 	int			 priority;	/* higher first */
 	enum route_action	 action;
 	struct retry		 retry;		/* ROUTE_RETRY */
+	/* ROUTE_REDIRECT: the recovery step, and whether the step fails
+	 * even when it succeeds (then: fail) */
+	const char		*redirect;
+	struct loc		 redirect_loc;
+	struct step		*target;	/* resolved by the checker */
+	bool			 then_fail;
 };
 
-/* "retry", "skip", "continue" or "fail". */
+/* "retry", "skip", "continue", "fail" or "redirect". */
 const char	*route_action_name(enum route_action);
 
 enum step_kind {
@@ -265,6 +272,8 @@ struct workflow {
 	size_t		  nsteps;
 	struct step	**on_failure;
 	size_t		  non_failure;
+	struct step	**recovery;	/* run only when onError redirects */
+	size_t		  nrecovery;
 	struct tval	 *output;
 	struct hmap	  ids;		/* every step id (all levels) */
 	bool		  explicit_deps;	/* some step declares dependsOn */

@@ -79,6 +79,7 @@ walk_workflow(struct probe *q, const struct workflow *w)
 		return r;	/* not cross-checked: its steps say nothing */
 	r |= walk_steps(q, w, w->steps, w->nsteps);
 	r |= walk_steps(q, w, w->on_failure, w->non_failure);
+	r |= walk_steps(q, w, w->recovery, w->nrecovery);
 	return r;
 }
 

@@ -796,6 +796,13 @@ route(struct exec *x, struct job *j)
 	case ROUTE_FAIL:
 		job_finish(x, j, ST_FAILED, NULL);
 		break;
+	case ROUTE_REDIRECT:
+		/* Stopping (a signal, fail-fast): no recovery starts. */
+		if (x->stopping)
+			job_finish(x, j, ST_FAILED, NULL);
+		else
+			recover_start(x, j, true);
+		break;
 	}
 	return true;
 }

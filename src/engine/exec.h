@@ -28,6 +28,7 @@ enum phase {
 	PH_RUN,		/* its process runs */
 	PH_RETRY,	/* waiting to try again */
 	PH_CHILDREN,	/* a container: its sub-jobs run */
+	PH_RECOVER,	/* failed; the recovery step a rule named runs */
 	PH_DONE
 };
 
@@ -70,6 +71,9 @@ struct job {
 	const struct route *route;	/* the onError rule that took it */
 	int		  route_tries;	/* attempts that rule gave */
 	bool		  route_ok;	/* a rule let its failure go */
+	/* onError redirect: how its recovery step went, or is going */
+	enum { RV_NONE, RV_RUNNING, RV_AGAIN, RV_DONE, RV_FAILED } recovery;
+	struct job	 *recovers;	/* a recovery step: the step it serves */
 	int		  exit_code;	/* -1: none (signal, not started) */
 	char		 *error;
 	int64_t		  started_ns, ended_ns;	/* monotonic */

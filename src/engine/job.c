@@ -134,18 +134,40 @@ job_root_put(struct exec *x, struct job *j, struct json_object *root)
 	j->lent = NULL;
 }
 
+/* .failure of a recovery step: {reason, step, error, exitCode}. */
+static struct json_object *
+recovery_failure(const struct job *j)
+{
+	struct json_object	*f = json_object_new_object();
+
+	json_set(f, "reason", json_str("failed"));
+	json_set(f, "step", json_str(j->key));
+	json_set(f, "error", json_str(j->error != NULL ? j->error :
+	    "failed"));
+	json_set(f, "exitCode", j->exit_code >= 0 ?
+	    json_object_new_int(j->exit_code) : NULL);
+	return f;
+}
+
 struct json_object *
 job_root(struct exec *x, struct job *j)
 {
 	const struct job	*v = j;
 
+	struct json_object	*root;
+
 	while (v != NULL && v->vars == NULL)
 		v = v->parent;
-	if (v == NULL)
+	if (v == NULL && j->recovers == NULL)
 		return json_object_get(x->root);
 	lend_results(x, j);
-	return render_root(x->input, x->results, x->steps,
-	    json_object_object_get(x->root, "execution"), v->vars, x->w);
+	root = render_root(x->input, x->results, x->steps,
+	    json_object_object_get(x->root, "execution"), v != NULL ?
+	    v->vars : NULL, x->w);
+	/* A recovery step reads the failure it recovers from. */
+	if (j->recovers != NULL)
+		json_set(root, "failure", recovery_failure(j->recovers));
+	return root;
 }
 
 /* A forEach iteration: .results.<id> (and .steps.<id>) hold the last one. */
@@ -171,6 +193,9 @@ publish_last(struct exec *x, struct job *j)
 static void
 publish(struct exec *x, struct job *j)
 {
+	/* A recovery step's are its own id's: the last one's. */
+	const char		*name = j->recovers != NULL ? j->step->id :
+				    j->key;
 	struct json_object	*s;
 
 	if (x->w->reads_steps) {
@@ -181,14 +206,14 @@ publish(struct exec *x, struct job *j)
 		json_set(s, "attempts", json_object_new_int(j->attempt));
 		json_set(s, "durationMs", json_object_new_int64(j->started_ns ?
 		    (j->ended_ns - j->started_ns) / 1000000 : 0));
-		json_set(x->steps, j->key, s);
+		json_set(x->steps, name, s);
 	}
 	if (j->status != ST_COMPLETED || j->result == NULL)
 		return;
 	if (x->w->reads_results) {
-		json_set(x->results, j->key, json_object_get(j->result));
+		json_set(x->results, name, json_object_get(j->result));
 		if (x->w->reads_step_roots && j->iter < 0)
-			render_alias(x->root, j->key, j->result);
+			render_alias(x->root, name, j->result);
 	}
 	if (j->iter >= 0)
 		publish_last(x, j);
@@ -206,6 +231,7 @@ result_wanted(const struct exec *x, const struct job *j)
 }
 
 static void	kid_done(struct exec *, struct job *, bool ok);
+static void	recover_done(struct exec *, struct job *);
 
 /* Whether a failure of j is its container's to tolerate (allowFailure on
  * a forEach or parallel step around it): it fails that, not the run. */
@@ -222,7 +248,22 @@ bool
 job_tolerated(const struct job *j)
 {
 	return j->step->allow_failure || j->cleanup || j->route_ok ||
-	    inside_tolerant(j);
+	    j->recovers != NULL || inside_tolerant(j);
+}
+
+const char *
+job_tolerated_note(const struct job *j)
+{
+	static char	note[96];
+
+	if (j->recovers != NULL || !job_tolerated(j))
+		return "";
+	if (j->recovery == RV_DONE)
+		snprintf(note, sizeof note, " (recovered by '%s')",
+		    j->route->target->id);
+	else
+		snprintf(note, sizeof note, " (allowed)");
+	return note;
 }
 
 /* Lets what waits for j go on (ok) or never (a failure for real). */
@@ -231,6 +272,10 @@ release(struct exec *x, struct job *j, bool ok)
 {
 	size_t	k;
 
+	if (j->recovers != NULL) {
+		recover_done(x, j);
+		return;
+	}
 	if (!ok && !inside_tolerant(j)) {
 		x->failed = true;
 		x->nfailed++;
@@ -565,16 +610,107 @@ job_reuse(struct exec *x, struct job *j)
 	return true;
 }
 
+/*
+ * onError redirect: j has failed and its rule names a recovery step,
+ * which runs now (its record "<key>.<recovery id>").  j's record says so
+ * first, so that a resume goes on with the recovery rather than running
+ * j again.  fresh: j ran in this run (an earlier run's recovery of it
+ * says nothing now).
+ */
+void
+recover_start(struct exec *x, struct job *j, bool fresh)
+{
+	const struct step	*t = j->route->target;
+	const struct job	*v = j;
+	struct job		*r;
+
+	j->status = ST_FAILED;
+	j->phase = PH_RECOVER;
+	j->recovery = fresh ? RV_RUNNING : RV_AGAIN;
+	j->ended_ns = clock_mono_ns();
+	j->ended_wall = clock_wall_ns();
+	if (!x->opt.no_record && record_job(x, j) < 0)
+		x->io_failed = x->stopping = true;
+	progress_step(x->prog, x, j, SE_REDIRECTED);
+	job_proc_free(j);
+	r = job_new(x, (struct step *)t, xasprintf("%s.%s", j->key, t->id),
+	    NULL);
+	r->recovers = j;
+	r->forced = fresh;
+	while (v != NULL && v->vars == NULL)
+		v = v->parent;
+	if (v != NULL)
+		r->vars = json_object_get(v->vars);
+	job_ready(x, r);
+}
+
+/*
+ * The recovery step r has ended: the step it serves fails, or (when r
+ * completed and its rule does not say then: fail) fails as with
+ * allowFailure, and the run goes on.  A recovery a signal or timeout cut
+ * short stays unfinished in the record: resume runs it again.
+ */
+static void
+recover_done(struct exec *x, struct job *r)
+{
+	struct job	*j = r->recovers;
+	char		*why = NULL;
+	bool		 cut = r->status == ST_FAILED && (x->signal != 0 ||
+			    x->timed_out);
+
+	j->recovery = cut ? RV_RUNNING : r->status == ST_COMPLETED ? RV_DONE :
+	    RV_FAILED;
+	if (j->recovery == RV_DONE && !j->route->then_fail)
+		j->route_ok = true;
+	else if (j->recovery != RV_DONE)
+		why = xasprintf("%s; recovery step '%s' %s: %s", j->error ?
+		    j->error : "failed", r->step->id, r->status == ST_SKIPPED ?
+		    "was skipped" : "failed", r->error ? r->error : "failed");
+	job_finish(x, j, ST_FAILED, why);
+	free(why);
+}
+
+/*
+ * Resuming: a step whose record says its recovery had started (and not
+ * ended) is not run again; its recovery is, unless the step changed.
+ */
+static bool
+recover_resume(struct exec *x, struct job *j)
+{
+	struct prior_step	*p = hmap_get(&x->prior->steps, j->key);
+	size_t			 i;
+
+	if (p == NULL || p->redirect == NULL || j->forced ||
+	    p->hash != j->step->hash)
+		return false;
+	for (i = 0; i < j->step->nroutes; i++)
+		if (j->step->routes[i].action == ROUTE_REDIRECT &&
+		    strcmp(j->step->routes[i].target->id, p->redirect) == 0)
+			break;
+	if (i == j->step->nroutes)
+		return false;	/* its rules changed: it runs again */
+	j->route = &j->step->routes[i];
+	j->attempt = p->attempts;
+	j->exit_code = p->exit_code;
+	free(j->error);
+	j->error = p->error != NULL ? xstrdup(p->error) : NULL;
+	j->started_ns = clock_mono_ns();
+	j->started_wall = clock_wall_ns();
+	recover_start(x, j, false);
+	return true;
+}
+
 void
 job_start(struct exec *x, struct job *j)
 {
 	struct buf	err = BUF_INIT;
 	int		pass = 1;
 
-	if (x->resumed && j->attempt == 0 && job_reuse(x, j))
+	if (x->resumed && j->attempt == 0 && (job_reuse(x, j) ||
+	    recover_resume(x, j)))
 		return;
 	if (x->selected != NULL && j->step->parent == NULL && !j->cleanup &&
-	    !x->selected[j->step->index]) {
+	    j->recovers == NULL && !x->selected[j->step->index]) {
 		job_finish(x, j, ST_SKIPPED, "not selected by --only/--from");
 		return;
 	}

@@ -181,6 +181,18 @@ print_step(struct json_object *s, int indent)
 		print_step(json_object_array_get_idx(d, k), indent + 2);
 }
 
+static struct json_object *
+plan_steps(struct step *const *s, size_t n, struct json_object *root,
+    struct mask *m)
+{
+	struct json_object	*a = json_object_new_array();
+	size_t			 i;
+
+	for (i = 0; i < n; i++)
+		json_object_array_add(a, plan_step(s[i], root, m));
+	return a;
+}
+
 int
 plan_print(struct project *p, struct workflow *w, struct json_object *input,
     int json)
@@ -199,17 +211,16 @@ plan_print(struct project *p, struct workflow *w, struct json_object *input,
 	graph_order(w, order);
 	plan = json_object_new_object();
 	steps = json_object_new_array();
-	cleanup = json_object_new_array();
 	json_set(plan, "workflow", json_str(w->name));
 	json_set(plan, "input", mask_args(&w->args, input));
 	mask_add_secrets(m, &w->args, input);
 	for (i = 0; i < w->nsteps; i++)
 		json_object_array_add(steps, plan_step(order[i], root, m));
-	for (i = 0; i < w->non_failure; i++)
-		json_object_array_add(cleanup, plan_step(w->on_failure[i],
-		    root, m));
 	json_set(plan, "steps", steps);
-	json_set(plan, "onFailure", cleanup);
+	json_set(plan, "onFailure", plan_steps(w->on_failure, w->non_failure,
+	    root, m));
+	json_set(plan, "recovery", plan_steps(w->recovery, w->nrecovery, root,
+	    m));
 	if (json)
 		json_print(stdout, plan);
 	else {
@@ -221,6 +232,11 @@ plan_print(struct project *p, struct workflow *w, struct json_object *input,
 		cleanup = json_object_object_get(plan, "onFailure");
 		if (json_object_array_length(cleanup) > 0)
 			printf("on failure:\n");
+		for (i = 0; i < json_object_array_length(cleanup); i++)
+			print_step(json_object_array_get_idx(cleanup, i), 2);
+		cleanup = json_object_object_get(plan, "recovery");
+		if (json_object_array_length(cleanup) > 0)
+			printf("recovery (when an onError rule redirects):\n");
 		for (i = 0; i < json_object_array_length(cleanup); i++)
 			print_step(json_object_array_get_idx(cleanup, i), 2);
 	}

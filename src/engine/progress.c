@@ -104,7 +104,7 @@ say(struct progress *pr, struct exec *x, const char *fmt, ...)
 bool
 progress_counted(const struct job *j)
 {
-	return j->parent == NULL && !j->cleanup;
+	return j->parent == NULL && !j->cleanup && j->recovers == NULL;
 }
 
 void
@@ -360,16 +360,20 @@ progress_step(struct progress *pr, struct exec *x, struct job *j,
 {
 	static const char *const	 events[] = { "step_started",
 		"step_completed", "step_failed", "step_retrying",
-		"step_skipped", "step_reused" };
+		"step_skipped", "step_redirected", "step_reused" };
 	struct buf			 d = BUF_INIT, f = BUF_INIT;
 
-	if (ev != SE_STARTED && ev != SE_RETRYING && progress_counted(j)) {
+	if (ev != SE_STARTED && ev != SE_RETRYING && ev != SE_REDIRECTED &&
+	    progress_counted(j)) {
 		pr->done++;
 		pr->wdone += weight_of(j->step);
 	}
 	if (pr->mode == PROGRESS_JSON) {
 		struct json_object	*e = step_json(j, ev);
 
+		if (ev == SE_REDIRECTED)
+			json_set(e, "recovery", json_str(
+			    j->route->target->id));
 		if (ev != SE_STARTED && ev != SE_RETRYING)
 			progress_json(e, pr, x);
 		json_event(x, events[ev], j, e);
@@ -377,7 +381,7 @@ progress_step(struct progress *pr, struct exec *x, struct job *j,
 	}
 	/* Plain lines of steps that ended say how far the run is. */
 	if (ev != SE_STARTED && ev != SE_RETRYING && ev != SE_REUSED &&
-	    pr->mode == PROGRESS_PLAIN && pr->total > 1 &&
+	    ev != SE_REDIRECTED && pr->mode == PROGRESS_PLAIN && pr->total > 1 &&
 	    progress_counted(j)) {
 		buf_printf(&f, " [%zu/%zu, ", pr->done, pr->total);
 		figures(&f, pr, x);
@@ -404,8 +408,8 @@ progress_step(struct progress *pr, struct exec *x, struct job *j,
 	case SE_FAILED:
 		say(pr, x, "%s: %sfailed%s after %s: %s%s%s", j->key,
 		    paint(pr, RED), paint(pr, RESET), buf_str(&d),
-		    j->error ? j->error : "failed", job_tolerated(j) ?
-		    " (allowed)" : "", buf_str(&f));
+		    j->error ? j->error : "failed", job_tolerated_note(j),
+		    buf_str(&f));
 		break;
 	case SE_RETRYING:
 		say(pr, x, "%s: attempt %d of %d failed after %s: %s; trying "
@@ -416,6 +420,17 @@ progress_step(struct progress *pr, struct exec *x, struct job *j,
 		say(pr, x, "%s: %sskipped%s (%s)%s", j->key,
 		    paint(pr, YELLOW), paint(pr, RESET), j->error ? j->error :
 		    "condition false", buf_str(&f));
+		break;
+	case SE_REDIRECTED:
+		if (j->recovery == RV_AGAIN)
+			say(pr, x, "%s: failed before; its recovery step '%s' "
+			    "had not ended and runs again", j->key,
+			    j->route->target->id);
+		else
+			say(pr, x, "%s: %sfailed%s after %s: %s; recovering "
+			    "with step '%s'", j->key, paint(pr, RED),
+			    paint(pr, RESET), buf_str(&d), j->error ?
+			    j->error : "failed", j->route->target->id);
 		break;
 	case SE_REUSED:
 		if (pr->verbose > 0)
@@ -535,7 +550,7 @@ summary_failures(struct progress *pr, struct exec *x)
 			say(pr, x, "  failed: %s%s%s: %s%s", i == 0 ?
 			    paint(pr, BOLD) : "", j->key, i == 0 ?
 			    paint(pr, RESET) : "", j->error ? j->error :
-			    "failed", job_tolerated(j) ? " (allowed)" : "");
+			    "failed", job_tolerated_note(j));
 		if (log != NULL)
 			say(pr, x, "          log: %s", log);
 		free(log);

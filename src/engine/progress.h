@@ -36,6 +36,7 @@ enum step_event {
 	SE_FAILED,
 	SE_RETRYING,
 	SE_SKIPPED,
+	SE_REDIRECTED,	/* failed; its recovery step runs */
 	SE_REUSED	/* completed in an earlier run of the execution */
 };
 

@@ -396,6 +396,12 @@ record_job(struct exec *x, struct job *j)
 	if (j->route != NULL)
 		json_set(o, "route", json_str(route_action_name(
 		    j->route->action)));
+	/* A recovery without "recovered" had not ended: resume goes on. */
+	if (j->recovery != RV_NONE)
+		json_set(o, "redirect", json_str(j->route->target->id));
+	if (j->recovery == RV_DONE || j->recovery == RV_FAILED)
+		json_set(o, "recovered", json_object_new_boolean(
+		    j->recovery == RV_DONE));
 	return append(x, o);
 }
 

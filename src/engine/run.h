@@ -30,8 +30,12 @@ void	 job_finish(struct exec *, struct job *, enum status, const char *);
 /* Whether a failure of j is allowed: allowFailure on it or a container
  * around it, or an onFailure step. */
 bool	 job_tolerated(const struct job *);
+/* What a failed step's line adds: " (allowed)", " (recovered by 'x')". */
+const char *job_tolerated_note(const struct job *);
 /* Fails a job with text a template or a tool made (masked here). */
 void	 job_fail(struct exec *, struct job *, const char *text);
+/* onError redirect: j failed; its rule's recovery step runs (job.c). */
+void	 recover_start(struct exec *, struct job *, bool fresh);
 void	 job_kill(struct exec *, struct job *, int sig, int64_t grace);
 struct job *job_by_pid(struct exec *, pid_t);
 void	 pidmap_free(struct pidmap *);

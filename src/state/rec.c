@@ -47,6 +47,7 @@ static const struct fspec	step_fields[] = {
 	{ "exit", W_INT, false }, { "input", W_ANY, false },
 	{ "result", W_ANY, false }, { "error", W_STR, false },
 	{ "ru", W_OBJ, false }, { "route", W_STR, false },
+	{ "redirect", W_NAME, false }, { "recovered", W_BOOL, false },
 	{ NULL, 0, false }
 };
 static const struct fspec	pid_fields[] = {

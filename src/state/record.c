@@ -123,6 +123,8 @@ doc_step(struct reader *r, const struct rec *rec)
 	copy(s, "result", o, "result");
 	copy(s, "error", o, "error");
 	copy(s, "route", o, "route");
+	copy(s, "redirect", o, "redirect");
+	copy(s, "recovered", o, "recovered");
 }
 
 static void
@@ -242,6 +244,16 @@ prior_step(struct reader *r, const struct rec *rec)
 	ps->pid = 0;		/* a later attempt's process comes later */
 	if (strcmp(rec->status, "completed") == 0)
 		ps->result = json_object_get(rec_get(rec, "result"));
+	free(ps->redirect);
+	free(ps->error);
+	ps->redirect = ps->error = NULL;
+	if (rec_str(rec, "redirect") != NULL && rec_get(rec, "recovered") ==
+	    NULL && strcmp(rec->status, "failed") == 0) {
+		ps->redirect = xstrdup(rec_str(rec, "redirect"));
+		ps->error = rec_str(rec, "error") != NULL ?
+		    xstrdup(rec_str(rec, "error")) : NULL;
+		ps->exit_code = (int)rec_int(rec, "exit", -1);
+	}
 }
 
 /* The process of a step's attempt: resume waits for it to end. */
@@ -699,6 +711,8 @@ prior_release(struct prior *pr)
 	for (i = 0; i < pr->n; i++) {
 		json_object_put(pr->all[i].result);
 		free(pr->all[i].key);
+		free(pr->all[i].redirect);
+		free(pr->all[i].error);
 	}
 	free(pr->all);
 	hmap_release(&pr->steps);

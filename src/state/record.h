@@ -89,6 +89,11 @@ struct prior_step {
 	pid_t			 pid;
 	uint64_t		 pstart;	/* its start time */
 	char			 boot[40];	/* the boot it ran in */
+	/* onError redirect: the recovery step that started and had not
+	 * ended, with the failure it recovers from; else NULL */
+	char			*redirect;
+	char			*error;
+	int			 exit_code;
 };
 
 /* What resume needs of a recorded execution. */

@@ -110,6 +110,7 @@ workflow_spec = obj("load-workflow.c:wf_fields", {
     "description": STR, "args": ARGS,
     "steps": {"type": "array", "items": {"$ref": "#/$defs/step"}},
     "onFailure": {"type": "array", "items": {"$ref": "#/$defs/step"}},
+    "recovery": {"type": "array", "items": {"$ref": "#/$defs/step"}},
     "error_handling": {"type": "object"}, "output": ANY, "timeout": DUR,
     "maxParallel": INT, "parallelism": parallelism,
     "concurrency": {"enum": ["allow", "forbid", "wait"]},
