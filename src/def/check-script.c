@@ -108,34 +108,119 @@ shell_parse(const char *shell, const char *script, struct buf *msg)
 	return line > 0 ? line : -1;
 }
 
-int
-check_script(const struct tstr *run, const char *shell, const char *who)
+/* A script to parse: its text (templates as placeholder words). */
+struct script {
+	const struct tstr	*run;
+	const char		*shell;
+	char			*who;
+	struct buf		 text;
+};
+
+struct scripts {
+	struct script	*v;
+	size_t		 n, cap;
+};
+
+static void
+script_add(struct scripts *ss, const struct tstr *run, const char *shell,
+    const char *who)
 {
-	struct buf	 script = BUF_INIT, msg = BUF_INIT;
+	struct script	*sc;
+	struct buf	 text = BUF_INIT;
+
+	if (run->src == NULL)
+		return;
+	if (run->t == NULL)
+		buf_adds(&text, run->src);
+	else if (tmpl_walk_shell(run->t, &text, ignore_context, NULL) < 0) {
+		buf_release(&text);
+		return;		/* control structures: not one script */
+	}
+	if (text.len == 0 || text.len >= SCRIPT_MAX) {
+		buf_release(&text);
+		return;
+	}
+	xgrow(&ss->v, &ss->cap, ss->n + 1, sizeof *ss->v);
+	sc = &ss->v[ss->n++];
+	sc->run = run;
+	sc->shell = shell;
+	sc->who = xstrdup(who);
+	sc->text = text;
+}
+
+/* One script alone: its error at the script's line. */
+static int
+script_report(struct script *sc)
+{
+	struct buf	 msg = BUF_INIT;
 	struct loc	 l;
 	int		 line, lines = 1, rc = 0;
 	const char	*c;
 
-	if (run->src == NULL)
-		return 0;
-	if (run->t == NULL)
-		buf_adds(&script, run->src);
-	else if (tmpl_walk_shell(run->t, &script, ignore_context, NULL) < 0) {
-		buf_release(&script);
-		return 0;	/* control structures: not one script */
-	}
-	if (script.len > 0 && script.len < SCRIPT_MAX &&
-	    (line = shell_parse(shell, buf_str(&script), &msg)) != 0) {
-		for (c = script.s; (c = strchr(c, '\n')) != NULL && c[1]; c++)
+	if ((line = shell_parse(sc->shell, buf_str(&sc->text), &msg)) != 0) {
+		for (c = sc->text.s; (c = strchr(c, '\n')) != NULL && c[1]; c++)
 			lines++;
 		if (line < 0 || line > lines)
 			line = lines;
-		l = tstr_loc(run, line, 1);
+		l = tstr_loc(sc->run, line, 1);
 		rc = loc_error(&l, "%s: the script does not parse (%s -n): %s",
-		    who, shell, buf_str(&msg));
+		    sc->who, sc->shell, buf_str(&msg));
 	}
-	buf_release(&script);
 	buf_release(&msg);
+	return rc;
+}
+
+/*
+ * Scripts v[0..n) of one shell, parsed by as few processes as can be (a
+ * process costs a millisecond; a workflow may have thousands of
+ * scripts): all of them at once, each the body of a function of its
+ * own, and only when that fails, each half again, down to the one
+ * script that does not parse, which is parsed alone for its message (a
+ * batch can fail where each script alone parses: a script that ends in
+ * a backslash or an open here-document).  Two broken scripts whose
+ * faults close each other (a quote one opens and the next closes) can
+ * pass together; they fail when they run, as without this check.
+ */
+static int
+scripts_parse(struct script *v, size_t n)
+{
+	struct buf	 all = BUF_INIT, msg = BUF_INIT;
+	size_t		 i;
+	int		 bad;
+
+	if (n == 1)
+		return script_report(&v[0]);
+	for (i = 0; i < n && all.len < SCRIPT_MAX; i++) {
+		buf_printf(&all, "__muster_%zu() {\n", i);
+		buf_add(&all, v[i].text.s, v[i].text.len);
+		buf_adds(&all, "\n}\n");
+	}
+	bad = i < n || shell_parse(v[0].shell, buf_str(&all), &msg) != 0;
+	buf_release(&all);
+	buf_release(&msg);
+	if (!bad)
+		return 0;
+	return scripts_parse(v, n / 2) | scripts_parse(v + n / 2, n - n / 2);
+}
+
+static int
+scripts_check(struct scripts *ss)
+{
+	size_t	i, k;
+	int	rc = 0;
+
+	/* Runs of one shell (a workflow's scripts share it, mostly). */
+	for (i = 0; i < ss->n; i = k) {
+		for (k = i + 1; k < ss->n && strcmp(ss->v[k].shell,
+		    ss->v[i].shell) == 0; k++)
+			;
+		rc |= scripts_parse(&ss->v[i], k - i);
+	}
+	for (i = 0; i < ss->n; i++) {
+		free(ss->v[i].who);
+		buf_release(&ss->v[i].text);
+	}
+	free(ss->v);
 	return rc;
 }
 
@@ -151,37 +236,33 @@ parser_of(const struct shell *sh, const char *dflt)
 	return sh->posix ? sh->argv[0] : NULL;
 }
 
-static int
-step_scripts(const struct step *s, const char *shell)
+static void
+step_scripts(struct scripts *ss, const struct step *s, const char *shell)
 {
 	struct buf	who = BUF_INIT;
 	size_t		i;
-	int		rc = 0;
 
 	if ((shell = parser_of(&s->shell, shell)) == NULL)
-		return 0;
+		return;
 	if (s->kind == STEP_RUN) {
 		buf_printf(&who, "step '%s'", s->id);
-		rc = check_script(&s->run, shell, buf_str(&who));
+		script_add(ss, &s->run, shell, buf_str(&who));
 		buf_release(&who);
 	}
 	for (i = 0; i < s->nsub; i++)
-		rc |= step_scripts(s->sub[i], shell);
-	return rc;
+		step_scripts(ss, s->sub[i], shell);
 }
 
-static int
-tool_script(const struct tool *t, const char *shell)
+static void
+tool_script(struct scripts *ss, const struct tool *t, const char *shell)
 {
 	struct buf	who = BUF_INIT;
-	int		rc;
 
 	if ((shell = parser_of(&t->shell, shell)) == NULL)
-		return 0;
+		return;
 	buf_printf(&who, "tool '%s'", t->name);
-	rc = check_script(&t->run, shell, buf_str(&who));
+	script_add(ss, &t->run, shell, buf_str(&who));
 	buf_release(&who);
-	return rc;
 }
 
 static bool
@@ -215,38 +296,37 @@ tool_used(const struct workflow *w, const struct tool *t)
 	return false;
 }
 
-static int
-workflow_scripts(const struct workflow *w, const char *shell)
+static void
+workflow_scripts(struct scripts *ss, const struct workflow *w,
+    const char *shell)
 {
 	size_t	i;
-	int	rc = 0;
 
 	if ((shell = parser_of(&w->shell, shell)) == NULL)
-		return 0;
+		return;
 	for (i = 0; i < w->nsteps; i++)
-		rc |= step_scripts(w->steps[i], shell);
+		step_scripts(ss, w->steps[i], shell);
 	for (i = 0; i < w->non_failure; i++)
-		rc |= step_scripts(w->on_failure[i], shell);
+		step_scripts(ss, w->on_failure[i], shell);
 	for (i = 0; i < w->nrecovery; i++)
-		rc |= step_scripts(w->recovery[i], shell);
-	return rc;
+		step_scripts(ss, w->recovery[i], shell);
 }
 
 int
 project_check_scripts(struct project *p, const struct workflow *only)
 {
 	const char	*shell = "/bin/sh";
+	struct scripts	 ss = { NULL, 0, 0 };
 	size_t		 i;
-	int		 rc = 0;
 
 	if (access(shell, X_OK) < 0)
 		return 0;
 	for (i = 0; i < p->nworkflows; i++)
 		if ((only == NULL || p->workflows[i] == only) &&
 		    !p->workflows[i]->broken)
-			rc |= workflow_scripts(p->workflows[i], shell);
+			workflow_scripts(&ss, p->workflows[i], shell);
 	for (i = 0; i < p->ntools; i++)
 		if (only == NULL || tool_used(only, p->tools[i]))
-			rc |= tool_script(p->tools[i], shell);
-	return rc;
+			tool_script(&ss, p->tools[i], shell);
+	return scripts_check(&ss);
 }

@@ -27,11 +27,5 @@ int	check_call_args(const char *tool, enum tool_ref ref,
  * can make a value safe (`...`, ${...}), at the template.
  */
 int	check_shell_contexts(const struct tstr *run, const char *who);
-/*
- * Reports a run: script that `shell -n` cannot parse, at the script's
- * line (each template a placeholder word).
- */
-int	check_script(const struct tstr *run, const char *shell,
-	    const char *who);
 
 #endif

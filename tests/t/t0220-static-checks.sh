@@ -101,6 +101,25 @@ test_expect_success 'valid templates and scripts pass: roots, arguments, branche
 	muster validate
 '
 
+test_expect_success 'many scripts: each broken one is found, at its line, and only they' '
+	python3 - <<-\PY &&
+	H = "apiVersion: muster.giantswarm.io/v1alpha1\nkind: Workflow\n"
+	bad = {17: "echo \"open", 400: "if true; then", 401: "fi",
+	       777: "case x in", 1500: ")"}
+	with open(".muster/workflows/w.yaml", "w") as f:
+	    f.write(H + "metadata: {name: w}\nspec:\n  steps:\n")
+	    for i in range(2000):
+	        body = bad.get(i, "echo %d \\\\" % i if i % 3 else "cat <<EOF\nx")
+	        f.write("    - id: s%d\n      run: |\n" % i)
+	        for line in body.split("\n"):
+	            f.write("        " + line + "\n")
+	PY
+	test_expect_code 2 muster validate 2>err &&
+	sed -n "s/.*error: step .\(s[0-9]*\).: the script does not parse.*/\1/p" err >got &&
+	printf "s17\ns400\ns401\ns777\ns1500\n" >expect &&
+	test_cmp expect got
+'
+
 test_expect_success 'a script check never runs the script' '
 	cat >.muster/workflows/w.yaml <<-EOF &&
 	$H
