@@ -12,6 +12,7 @@
 #include "base/value.h"
 #include "def/model.h"
 #include "state/journal.h"
+#include "state/rec.h"
 #include "state/record.h"
 #include "state/usage.h"
 #include "observe/timeline.h"
@@ -154,34 +155,22 @@ on_run(struct replay *r, struct json_object *rec, const char *t)
 	}
 }
 
-static int
-on_record(void *arg, const char *p, size_t len)
+/* Each record, read and checked as by every reader of journals. */
+static void
+on_record(void *arg, const struct rec *rec)
 {
-	struct replay		*r = arg;
-	struct json_object	*rec;
-	struct buf		 why = BUF_INIT;
-	const char		*t, *key;
-	int64_t			 at;
-	int			 ok;
+	struct replay	*r = arg;
+	int64_t		 at;
 
-	rec = json_parse(p, len, &ok, &why);
-	buf_release(&why);
-	if (!ok || (t = str(rec, "t")) == NULL) {
-		json_object_put(rec);
-		return -1;
-	}
-	key = str(rec, "k");
-	if (strcmp(t, "step") == 0 && key != NULL) {
-		if (strcmp(str(rec, "s") ? str(rec, "s") : "", "running") == 0)
-			on_running(r, rec, key);
+	if (rec->type == REC_STEP) {
+		if (strcmp(rec->status, "running") == 0)
+			on_running(r, rec->o, rec->key);
 		else
-			on_end(r, rec, key);
-	} else if (strcmp(t, "pid") != 0)
-		on_run(r, rec, t);
-	if ((at = time_of(rec, "at")) > r->t->end_us)
+			on_end(r, rec->o, rec->key);
+	} else if (rec->type != REC_PID && rec->type != REC_OTHER)
+		on_run(r, rec->o, str(rec->o, "t"));
+	if ((at = time_of(rec->o, "at")) > r->t->end_us)
 		r->t->end_us = at;
-	json_object_put(rec);
-	return 0;
 }
 
 static int
@@ -237,7 +226,6 @@ int
 timeline_load(const char *state_dir, const char *id, struct timeline **out)
 {
 	struct replay		 r = { 0 };
-	struct journal_scan	 scan;
 	char			*dir;
 	int			 dfd, rc;
 
@@ -259,18 +247,13 @@ timeline_load(const char *state_dir, const char *id, struct timeline **out)
 	}
 	r.t = xcalloc(1, sizeof *r.t);
 	r.t->dir = dir;
-	rc = journal_replay(dfd, "journal", on_record, &r, &scan);
+	rc = record_walk(dfd, dir, id, on_record, &r);
 	close(dfd);
 	hmap_release(&r.open);
 	hmap_release(&r.ended);
-	if (rc == 0 && r.t->workflow == NULL)
-		rc = -1;
 	if (rc != 0) {
-		if (rc == -2 || rc == -1)
-			error("execution '%s' is corrupt: bad record in "
-			    "'%s/journal'", id, dir);
 		timeline_free(r.t);
-		return EXIT_STATE;
+		return rc;
 	}
 	xqsort(r.t->spans, r.t->n, sizeof *r.t->spans, by_start);
 	assign_lanes(r.t);

@@ -309,27 +309,6 @@ journal_next(const char *buf, size_t len, size_t *off, const char **payload,
 }
 
 int
-journal_replay(int dirfd, const char *name,
-    int (*fn)(void *, const char *, size_t), void *arg,
-    struct journal_scan *scan)
-{
-	struct journal_map	 m;
-	const char		*payload;
-	size_t			 off = 0, plen;
-	int			 rc;
-
-	if ((rc = journal_load(dirfd, name, &m, scan)) < 0)
-		return rc;
-	while (fn != NULL && journal_next(m.p, m.len, &off, &payload, &plen))
-		if (fn(arg, payload, plen) < 0) {
-			rc = -1;
-			break;
-		}
-	journal_unload(&m);
-	return rc;
-}
-
-int
 journal_truncate(int dirfd, const char *name, off_t good)
 {
 	int	fd, rc;

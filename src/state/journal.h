@@ -74,15 +74,6 @@ void	journal_unload(struct journal_map *);
 int	journal_next(const char *buf, size_t len, size_t *off,
 	    const char **payload, size_t *plen);
 
-/*
- * Calls fn for every intact record of the file, in order.  Returns 0
- * (with a torn tail counted in scan->torn), -1 when fn fails, or -2 when
- * the file is corrupt before its tail (scan->bad_at).  The whole file is
- * read at once; its bytes are valid during the calls.
- */
-int	journal_replay(int dirfd, const char *name,
-	    int (*fn)(void *, const char *, size_t), void *arg,
-	    struct journal_scan *);
 /* Cuts a torn tail off, so that appends continue after good records. */
 int	journal_truncate(int dirfd, const char *name, off_t good);
 

@@ -274,8 +274,10 @@ prior_pid(struct reader *r, const struct rec *rec)
 }
 
 static void
-apply(struct reader *r, const struct rec *rec)
+apply(void *arg, const struct rec *rec)
 {
+	struct reader	*r = arg;
+
 	if (rec->type == REC_STEP) {
 		if (r->steps != NULL)
 			doc_step(r, rec);
@@ -296,7 +298,7 @@ apply(struct reader *r, const struct rec *rec)
  * Returns 0, or -1 with the offset of the bad record and why.
  */
 static int
-replay(struct reader *r, const char *buf, size_t len, size_t *bad_at,
+replay(const char *buf, size_t len, record_fn fn, void *arg, size_t *bad_at,
     struct buf *why)
 {
 	struct rec	 rec;
@@ -315,7 +317,7 @@ replay(struct reader *r, const char *buf, size_t len, size_t *bad_at,
 			*bad_at = at;
 			return -1;
 		}
-		apply(r, &rec);
+		fn(arg, &rec);
 		rec_release(&rec);
 	}
 	if (off == 0) {
@@ -345,11 +347,12 @@ new_doc(const char *id)
 
 /*
  * Loads and replays the journal of execution id (folder dir, open as
- * dfd) into r.  Returns 0, or the exit code after saying what is wrong.
+ * dfd), each record to fn.  Returns 0, or the exit code after saying
+ * what is wrong.
  */
 static int
-read_journal(struct reader *r, int dfd, const char *dir, const char *id,
-    struct journal_map *m, struct journal_scan *scan)
+read_journal(int dfd, const char *dir, const char *id, record_fn fn,
+    void *arg, struct journal_map *m, struct journal_scan *scan)
 {
 	struct buf	why = BUF_INIT;
 	size_t		bad_at = 0;
@@ -363,13 +366,26 @@ read_journal(struct reader *r, int dfd, const char *dir, const char *id,
 		bad_at = (size_t)scan->bad_at;
 		buf_adds(&why, "bad framing or checksum");
 	} else
-		rc = replay(r, m->p, m->len, &bad_at, &why);
+		rc = replay(m->p, m->len, fn, arg, &bad_at, &why);
 	if (rc < 0) {
 		error("execution '%s' is corrupt: bad record at byte %zu of "
 		    "'%s/journal': %s", id, bad_at, dir, buf_str(&why));
 		rc = EXIT_STATE;
 	}
 	buf_release(&why);
+	return rc;
+}
+
+int
+record_walk(int dfd, const char *dir, const char *id, record_fn fn,
+    void *arg)
+{
+	struct journal_map	m = { 0 };
+	struct journal_scan	scan;
+	int			rc;
+
+	rc = read_journal(dfd, dir, id, fn, arg, &m, &scan);
+	journal_unload(&m);
 	return rc;
 }
 
@@ -401,7 +417,7 @@ record_read(const char *state_dir, const char *id, struct json_object **out)
 	r.doc = new_doc(id);
 	r.steps = json_object_new_array();
 	json_set(r.doc, "steps", r.steps);
-	rc = read_journal(&r, dfd, dir, id, &m, &scan);
+	rc = read_journal(dfd, dir, id, apply, &r, &m, &scan);
 	close(dfd);
 	hmap_release(&r.by_key);
 	journal_unload(&m);
@@ -690,7 +706,7 @@ record_prior(int dirfd, const char *dir, const char *id, struct prior *pr,
 	memset(pr, 0, sizeof *pr);
 	r.doc = pr->doc = new_doc(id);
 	r.prior = pr;
-	rc = read_journal(&r, dirfd, dir, id, &m, scan);
+	rc = read_journal(dirfd, dir, id, apply, &r, &m, scan);
 	journal_unload(&m);
 	hmap_release(&r.index);
 	if (rc != 0) {

@@ -50,6 +50,16 @@ void	 record_time(char *buf, size_t len, int64_t wall_ns);
 /* The reverse: nanoseconds, or 0 when s is not such a time. */
 int64_t	 record_parse_time(const char *s);
 
+struct rec;
+typedef void	(*record_fn)(void *arg, const struct rec *);
+/*
+ * Reads execution id's journal (folder dir, open as dfd), checking every
+ * record as every reader does, and gives each to fn in order.  Returns 0,
+ * or the exit code after saying what is wrong (3 corrupt, 4 unreadable).
+ */
+int	 record_walk(int dfd, const char *dir, const char *id, record_fn,
+	    void *arg);
+
 /*
  * Reads execution id of the state folder into the status document of
  * SPEC.md section 5 (*out, new).  Returns 0, or the exit code after an

@@ -5,8 +5,8 @@
  * for the bytes as they are (to reach the framing too).  What follows a
  * line "SUMMARY" is summary.json (else there is none).  The execution is
  * then read by every command that reads one: status, status --json,
- * history, history --json, and resume up to the point where it would
- * start a step.  Nothing may crash, leak or trip a sanitizer. */
+ * history, history --json, trace, report, and resume up to the point
+ * where it would start a step.  Nothing may crash, leak or trip a sanitizer. */
 #include <fcntl.h>
 #include <getopt.h>
 #include <stdint.h>
@@ -171,6 +171,8 @@ LLVMFuzzerTestOneInput(const uint8_t *in, size_t len)
 	command(cmd_status, "status", 1, ID);
 	command(cmd_history, "history", 0, NULL);
 	command(cmd_history, "history", 1, NULL);
+	command(cmd_trace, "trace", 0, ID);
+	command(cmd_report, "report", 0, ID);
 	plan_resume();
 	return 0;
 }

@@ -1,8 +1,9 @@
 #!/bin/sh
 # t0102-bad-journal.sh: every damaged journal of tests/data/journal-bad/
 # (NAME.records framed as records, or NAME.raw as it is) is corrupt for
-# every command that reads it: status, status --json, history and resume
-# exit 3 with exactly its expected message (NAME.err), and never crash.
+# every command that reads it: status, status --json, history, resume,
+# trace and report exit 3 with exactly its expected message (NAME.err),
+# and never crash.
 . "$(dirname "$0")/lib.sh"
 
 ID=20260101-000000-abcd
@@ -37,7 +38,11 @@ for f in "$JB"/*.records "$JB"/*.raw; do
 		(cd p && test_expect_code 3 muster resume $ID) 2>err &&
 		test_cmp '$JB/$n.err' err && test ! -e ran &&
 		(cd p && test_expect_code 3 muster history) 2>err &&
-		test_cmp '$JB/$n.err' err
+		test_cmp '$JB/$n.err' err &&
+		(cd p && test_expect_code 3 muster trace $ID -o t.json) 2>err &&
+		test_cmp '$JB/$n.err' err && test ! -e p/t.json &&
+		(cd p && test_expect_code 3 muster report $ID -o r.html) 2>err &&
+		test_cmp '$JB/$n.err' err && test ! -e p/r.html
 	"
 done
 

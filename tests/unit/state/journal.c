@@ -43,13 +43,20 @@ teardown(void)
 
 static int	seen;
 
+/* Counts the intact records of "j" in seen, as readers walk them. */
 static int
-count(void *arg, const char *p, size_t len)
+replay(struct journal_scan *scan)
 {
-	(void)arg;
-	(void)p;
-	(void)len;
-	seen++;
+	struct journal_map	 m;
+	const char		*p;
+	size_t			 off = 0, len;
+	int			 rc;
+
+	if ((rc = journal_load(dfd, "j", &m, scan)) < 0)
+		return rc;
+	while (journal_next(m.p, m.len, &off, &p, &len))
+		seen++;
+	journal_unload(&m);
 	return 0;
 }
 
@@ -71,7 +78,7 @@ START_TEST(replays_whole_records)
 
 	write_three();
 	seen = 0;
-	ck_assert_int_eq(journal_replay(dfd, "j", count, NULL, &scan), 0);
+	ck_assert_int_eq(replay(&scan), 0);
 	ck_assert_int_eq(seen, 3);
 	ck_assert_int_eq(scan.torn, 0);
 }
@@ -90,7 +97,7 @@ START_TEST(drops_a_torn_tail)
 	for (off_t cut = size - 1; cut > size - 16; cut--) {
 		ck_assert_int_eq(ftruncate(fd, cut), 0);
 		seen = 0;
-		ck_assert_int_eq(journal_replay(dfd, "j", count, NULL, &scan), 0);
+		ck_assert_int_eq(replay(&scan), 0);
 		ck_assert_int_eq(seen, 2);
 		ck_assert_int_gt(scan.torn, 0);
 	}
@@ -111,7 +118,7 @@ START_TEST(reports_damage_before_the_tail)
 	c ^= 1;
 	ck_assert_int_eq(pwrite(fd, &c, 1, 12), 1);
 	close(fd);
-	ck_assert_int_eq(journal_replay(dfd, "j", count, NULL, &scan), -2);
+	ck_assert_int_eq(replay(&scan), -2);
 	ck_assert_int_eq(scan.bad_at, 0);
 }
 END_TEST
