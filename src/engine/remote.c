@@ -22,6 +22,7 @@
 #define POLL_MAX	(5000 * MS)	/* when nothing does */
 #define STATUS_GRACE	(15000 * MS)	/* a shared folder may lag */
 #define STAT_EVERY	(100 * MS)	/* look for status files */
+#define DOWN_MAX	(600000 * MS)	/* Slurm not answering: give up */
 
 /* One Slurm job of this run. */
 struct rjob {
@@ -45,6 +46,7 @@ struct remote {
 	size_t			  n, cap;
 	int64_t			  next_poll, interval, poll_max;
 	int64_t			  next_stat;
+	int64_t			  down_since, down_max;	/* squeue failing */
 	struct hmap		  prior;	/* key -> struct prior_job */
 	bool			  prior_read, warned;
 };
@@ -53,6 +55,7 @@ static struct remote *
 remote_of(struct exec *x)
 {
 	const char	*s = getenv("MUSTER_SLURM_POLL_MAX");
+	const char	*d = getenv("MUSTER_SLURM_DOWN_MAX");
 	const char	*why;
 	int64_t		 ns;
 
@@ -62,6 +65,9 @@ remote_of(struct exec *x)
 	x->remote->poll_max = POLL_MAX;
 	if (s != NULL && duration_parse(s, &ns, &why) == 0 && ns >= POLL_MIN)
 		x->remote->poll_max = ns;
+	x->remote->down_max = DOWN_MAX;
+	if (d != NULL && duration_parse(d, &ns, &why) == 0 && ns > 0)
+		x->remote->down_max = ns;
 	x->remote->interval = POLL_MIN;
 	return x->remote;
 }
@@ -491,6 +497,36 @@ settle(struct exec *x, size_t i, int64_t now)
 	return true;
 }
 
+/*
+ * squeue fails: the jobs whose script ended (their status file is there)
+ * end with its status; after down_max without an answer, the others
+ * fail, for muster cannot tell what became of them.
+ */
+static void
+squeue_failed(struct exec *x, struct remote *r, int64_t now, const char *err)
+{
+	struct buf	why = BUF_INIT, d = BUF_INIT;
+	size_t		i;
+	int		code;
+
+	for (i = r->n; i-- > 0;)
+		if ((code = read_status(x, r->v[i]->rel)) >= 0)
+			finish(x, i, code, NULL);
+	if (now - r->down_since < r->down_max)
+		return;
+	duration_format(&d, r->down_max);
+	for (i = r->n; i-- > 0;) {
+		buf_truncate(&why, 0);
+		buf_printf(&why, "Slurm has not answered for %s (%s); job %s "
+		    "may still run: see to it (scancel %s) once Slurm is back",
+		    buf_str(&d), err, r->v[i]->id != NULL ? r->v[i]->id : "?",
+		    r->v[i]->id != NULL ? r->v[i]->id : "JOBID");
+		finish(x, i, -1, buf_str(&why));
+	}
+	buf_release(&why);
+	buf_release(&d);
+}
+
 void
 remote_poll(struct exec *x)
 {
@@ -532,10 +568,14 @@ remote_poll(struct exec *x)
 			    "jobs (trying again): %s\n", buf_str(&err));
 		}
 		r->warned = true;
+		if (r->down_since == 0)
+			r->down_since = now;
+		squeue_failed(x, r, now, buf_str(&err));
 		r->next_poll = now + r->poll_max;
 		goto out;
 	}
 	r->warned = false;
+	r->down_since = 0;
 	for (i = 0, n = 0; i < r->n; i++)
 		r->v[i]->st = r->v[i]->id != NULL ? st[n++] :
 		    (struct slurm_state){ "", "" };

@@ -314,6 +314,68 @@ test_expect_success 'no controller to reach: the step fails with why' '
 	grep "a: failed.*Unable to contact slurm controller" err
 '
 
+# A squeue that fails like one that cannot reach its controller while
+# the file ./down is there.
+mkdir -p downbin
+cat >downbin/squeue <<EOF
+#!/bin/sh
+if test -e "$PWD/down"; then
+	echo "squeue: error: Unable to contact slurm controller (connect failure)" >&2
+	exit 1
+fi
+exec $(command -v squeue) "\$@"
+EOF
+chmod +x downbin/squeue
+
+# Runs workflow $1 in the background with that squeue, giving up on Slurm
+# after $2; its exit code goes to ./rc once it ends.
+run_down() {
+	rm -f down rc &&
+	(PATH="$PWD/downbin:$PATH" MUSTER_SLURM_POLL_MAX=200ms \
+		MUSTER_SLURM_DOWN_MAX=$2 "$MUSTER" run "$1" >out 2>err
+	echo $? >rc) &
+	until_true "test \$(queued R) -ge 1" &&
+	touch down
+}
+
+test_expect_success 'Slurm stops answering: a job that ends ends by its status file' '
+	wf down <<-\EOF &&
+	apiVersion: muster.giantswarm.io/v1alpha1
+	kind: Workflow
+	metadata: {name: down}
+	spec:
+	  executor: slurm
+	  steps:
+	    - id: quick
+	      run: "sleep 2; echo finished"
+	EOF
+	run_down down 60s &&
+	until_true "test -s rc" &&
+	test "$(cat rc)" = 0 &&
+	grep "cannot ask Slurm about its jobs (trying again)" err &&
+	muster logs --last quick | grep finished
+'
+
+test_expect_success 'Slurm stops answering for good: the step fails, naming its job' '
+	wf gone <<-\EOF &&
+	apiVersion: muster.giantswarm.io/v1alpha1
+	kind: Workflow
+	metadata: {name: gone}
+	spec:
+	  executor: slurm
+	  steps:
+	    - id: long
+	      run: "sleep 60"
+	EOF
+	run_down gone 3s &&
+	until_true "test -s rc" &&
+	rm -f down &&
+	test "$(cat rc)" = 1 &&
+	grep "long: failed.*Slurm has not answered for 3s (squeue: .*Unable to contact slurm controller.*); job [0-9]* may still run: see to it (scancel [0-9]*) once Slurm is back" err &&
+	scancel --user="$(id -un)" &&
+	until_true "test \$(queued) = 0"
+'
+
 # The workflow of the crash tests: 8 jobs, 4 at once, 1 s each.
 wf crash <<-\EOF
 apiVersion: muster.giantswarm.io/v1alpha1
