@@ -228,6 +228,9 @@ preload_results(struct exec *x, struct prior *pr)
 			continue;
 		memcpy(key, pr->all[i].key, pr->all[i].keylen);
 		key[pr->all[i].keylen] = '\0';
+		/* A recovery step's ("<step>.<recovery>") is no template's. */
+		if (strchr(key, '.') != NULL)
+			continue;
 		json_set(x->results, key, json_object_get(r));
 		if ((n = iteration_of(x, key, id, sizeof id)) < 0 ||
 		    (json_object_object_get_ex(x->last_iter, id, &last) &&

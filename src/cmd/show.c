@@ -57,7 +57,8 @@ describe_step(struct buf *b, const struct step *s)
 		buf_printf(b, "for each %s in %s", s->as,
 		    s->items.src ? s->items.src : "[...]");
 	else
-		buf_adds(b, "parallel");
+		buf_adds(b, s->max_parallel == 1 ? "parallel, one at a time" :
+		    "parallel");
 	for (k = 0; k < s->ndeps; k++)
 		buf_printf(b, "%s%s", k ? ", " : "; after ",
 		    s->dep_steps[k]->id);

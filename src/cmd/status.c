@@ -102,11 +102,10 @@ print_steps(struct json_object *steps)
 			printf("  %s", err);
 		/* onError redirect: how its recovery step went. */
 		if (field(s, "redirect") != NULL)
-			printf(" (%s '%s')", field(s, "recovered") == NULL ?
-			    "recovering with" : json_object_get_boolean(
-			    json_object_object_get(s, "recovered")) ?
-			    "recovered by" : "not recovered by",
-			    field(s, "redirect"));
+			printf(" (recovery '%s' %s)", field(s, "redirect"),
+			    field(s, "recovered") == NULL ? "not ended" :
+			    json_object_get_boolean(json_object_object_get(s,
+			    "recovered")) ? "completed" : "failed");
 		putchar('\n');
 	}
 }

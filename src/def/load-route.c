@@ -42,7 +42,13 @@ load_codes(struct loader *ld, const struct ynode *n, struct route *r)
 		r->ncodes = 1;
 		return load_int(ld, n, "exitCode", 0, 255, &r->codes[0]);
 	}
-	if (n->kind != YNODE_SEQ || n->n == 0)
+	if (n->kind == YNODE_SEQ && n->n == 0) {
+		struct loc	l = load_loc(ld, n);
+
+		return loc_error(&l, "'exitCode' is an empty list: name the "
+		    "codes the rule takes, or leave it out for any");
+	}
+	if (n->kind != YNODE_SEQ)
 		return load_type_error(ld, n, "exitCode", "an exit code or a "
 		    "list of them");
 	r->codes = arena_array(ld->a, n->n, sizeof *r->codes);
@@ -128,8 +134,9 @@ load_route(struct loader *ld, const struct ynode *n, struct route *r)
 	if (f[RT_ACTION] == NULL && f[RT_REDIRECT] != NULL)
 		r->action = ROUTE_REDIRECT;
 	else if (f[RT_ACTION] == NULL)
-		return loc_error(&l, "an onError rule needs an 'action' (retry, "
-		    "skip, continue, fail or redirect)");
+		return load_typo(ld, RT_ACTION) ? -1 : loc_error(&l, "an "
+		    "onError rule needs an 'action' (retry, skip, continue, "
+		    "fail or redirect)");
 	else if (load_action(ld, f[RT_ACTION], r) < 0)
 		bad = rc = -1;
 	if (bad == 0 && (r->action == ROUTE_REDIRECT ||
@@ -194,9 +201,13 @@ load_routes(struct loader *ld, const struct ynode *n, struct step *s)
 	return rc < 0 ? -1 : 0;
 }
 
-/* Finds each redirect's recovery step among w's: one of its list. */
+/*
+ * Finds each redirect's recovery step among w's (one of its list); a
+ * rule naming a tool its step does not call is an error too.
+ */
 static int
-resolve_step(const struct workflow *w, struct step *s, const char *where)
+resolve_step(const struct workflow *w, struct step *s, const char *where,
+    bool targets)
 {
 	const char	*cands[64], *sg;
 	struct route	*r;
@@ -205,7 +216,17 @@ resolve_step(const struct workflow *w, struct step *s, const char *where)
 
 	for (i = 0; i < s->nroutes; i++) {
 		r = &s->routes[i];
-		if (r->action != ROUTE_REDIRECT || r->redirect == NULL)
+		if (r->tool != NULL && (s->kind != STEP_TOOL ||
+		    (s->tool_name != NULL && strcmp(r->tool,
+		    s->tool_name) != 0)))
+			rc = s->kind != STEP_TOOL ? loc_error(&r->loc, "an "
+			    "onError rule for tool '%s' never matches: step "
+			    "'%s' runs a script", r->tool, s->id) :
+			    loc_error(&r->loc, "an onError rule for tool '%s' "
+			    "never matches: step '%s' calls '%s'", r->tool,
+			    s->id, s->tool_name);
+		if (r->action != ROUTE_REDIRECT || r->redirect == NULL ||
+		    (where == NULL && !targets))
 			continue;
 		if (where != NULL) {
 			rc = loc_error(&r->redirect_loc, "a step %s cannot "
@@ -227,21 +248,21 @@ resolve_step(const struct workflow *w, struct step *s, const char *where)
 		    "a step of the workflow's 'recovery' list", r->redirect);
 	}
 	for (i = 0; i < s->nsub; i++)
-		rc |= resolve_step(w, s->sub[i], where);
+		rc |= resolve_step(w, s->sub[i], where, targets);
 	return rc;
 }
 
 int
-route_resolve(struct workflow *w)
+route_resolve(struct workflow *w, bool targets)
 {
 	size_t	i;
 	int	rc = 0;
 
 	for (i = 0; i < w->nsteps; i++)
-		rc |= resolve_step(w, w->steps[i], NULL);
+		rc |= resolve_step(w, w->steps[i], NULL, targets);
 	for (i = 0; i < w->non_failure; i++)
-		rc |= resolve_step(w, w->on_failure[i], "in onFailure");
+		rc |= resolve_step(w, w->on_failure[i], "in onFailure", targets);
 	for (i = 0; i < w->nrecovery; i++)
-		rc |= resolve_step(w, w->recovery[i], "in recovery");
+		rc |= resolve_step(w, w->recovery[i], "in recovery", targets);
 	return rc;
 }

@@ -691,7 +691,7 @@ load_workflow(struct loader *ld, const struct ynode *spec, struct workflow *w)
 	const struct ynode	*f[WF_COUNT];
 	struct loc		 l = load_loc(ld, spec);
 	char			*what;
-	int			 rc;
+	int			 rc, bad_recovery = 0;
 
 	what = arena_printf(ld->a, "the spec of workflow '%s'", w->name);
 	if ((rc = load_fields(ld, spec, what, wf_fields, WF_COUNT, f)) < 0 &&
@@ -731,11 +731,10 @@ load_workflow(struct loader *ld, const struct ynode *spec, struct workflow *w)
 		    LEVEL_CLEANUP, NULL, &w->on_failure, &w->non_failure);
 	else if (f[WF_ERROR_HANDLING] != NULL)
 		rc |= load_error_handling(ld, w, f[WF_ERROR_HANDLING]);
-	if (f[WF_RECOVERY] != NULL)
-		rc |= load_steps(ld, w, f[WF_RECOVERY], "recovery",
-		    LEVEL_RECOVERY, NULL, &w->recovery, &w->nrecovery);
-	if (rc >= 0)
-		rc |= route_resolve(w);
+	if (f[WF_RECOVERY] != NULL && load_steps(ld, w, f[WF_RECOVERY],
+	    "recovery", LEVEL_RECOVERY, NULL, &w->recovery, &w->nrecovery) < 0)
+		rc = bad_recovery = -1;
+	rc |= route_resolve(w, bad_recovery == 0);
 	if (f[WF_OUTPUT] != NULL)
 		rc |= load_tval(ld, f[WF_OUTPUT], "output", &w->output);
 	return rc < 0 ? -1 : 0;

@@ -112,8 +112,11 @@ int		 load_retry(struct loader *, const struct ynode *,
 /* onError: a step's rules for its failures (load-route.c). */
 int		 load_routes(struct loader *, const struct ynode *,
 		    struct step *);
-/* Finds the recovery step of each onError redirect of w's steps. */
-int		 route_resolve(struct workflow *);
+/*
+ * Checks the onError rules of w's steps: the tool a rule names, and (when
+ * targets: the recovery list loaded) each redirect's recovery step.
+ */
+int		 route_resolve(struct workflow *, bool targets);
 /* A workflow in the container-kit spelling (apiVersion orchestration/v1). */
 int		 load_stages_workflow(struct loader *, const struct ynode *spec,
 		    struct workflow *);

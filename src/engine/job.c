@@ -193,11 +193,12 @@ publish_last(struct exec *x, struct job *j)
 static void
 publish(struct exec *x, struct job *j)
 {
-	/* A recovery step's are its own id's: the last one's. */
-	const char		*name = j->recovers != NULL ? j->step->id :
-				    j->key;
 	struct json_object	*s;
 
+	/* A recovery step's result is its record's: no template reads it
+	 * (two steps may redirect to one recovery step). */
+	if (j->recovers != NULL)
+		return;
 	if (x->w->reads_steps) {
 		s = json_object_new_object();
 		json_set(s, "status", json_str(status_name(j->status)));
@@ -206,14 +207,14 @@ publish(struct exec *x, struct job *j)
 		json_set(s, "attempts", json_object_new_int(j->attempt));
 		json_set(s, "durationMs", json_object_new_int64(j->started_ns ?
 		    (j->ended_ns - j->started_ns) / 1000000 : 0));
-		json_set(x->steps, name, s);
+		json_set(x->steps, j->key, s);
 	}
 	if (j->status != ST_COMPLETED || j->result == NULL)
 		return;
 	if (x->w->reads_results) {
-		json_set(x->results, name, json_object_get(j->result));
+		json_set(x->results, j->key, json_object_get(j->result));
 		if (x->w->reads_step_roots && j->iter < 0)
-			render_alias(x->root, name, j->result);
+			render_alias(x->root, j->key, j->result);
 	}
 	if (j->iter >= 0)
 		publish_last(x, j);
@@ -252,17 +253,19 @@ job_tolerated(const struct job *j)
 }
 
 const char *
-job_tolerated_note(const struct job *j)
+job_failure_note(const struct job *j)
 {
 	static char	note[96];
 
-	if (j->recovers != NULL || !job_tolerated(j))
+	if (j->recovers != NULL)
 		return "";
 	if (j->recovery == RV_DONE)
-		snprintf(note, sizeof note, " (recovered by '%s')",
+		snprintf(note, sizeof note, j->route_ok ? " (recovered by "
+		    "'%s')" : " (after recovery '%s': then: fail)",
 		    j->route->target->id);
 	else
-		snprintf(note, sizeof note, " (allowed)");
+		snprintf(note, sizeof note, "%s", job_tolerated(j) ?
+		    " (allowed)" : "");
 	return note;
 }
 
@@ -319,8 +322,11 @@ job_finish(struct exec *x, struct job *j, enum status st, const char *why)
 	}
 	j->status = st;
 	j->phase = PH_DONE;
-	j->ended_ns = clock_mono_ns();
-	j->ended_wall = clock_wall_ns();
+	/* A step that was recovered took until its attempt ended. */
+	if (j->recovery == RV_NONE) {
+		j->ended_ns = clock_mono_ns();
+		j->ended_wall = clock_wall_ns();
+	}
 	if (j->started_ns == 0)
 		j->started_ns = j->ended_ns;
 	if (!x->opt.no_record && record_job(x, j) < 0)
@@ -423,8 +429,10 @@ kid_done(struct exec *x, struct job *k, bool ok)
 
 	if (!ok && !c->kid_failed) {
 		c->kid_failed = true;
-		/* A forEach stops at its first failure: the rest never run. */
-		if (c->step->kind == STEP_FOREACH)
+		/* A forEach stops at its first failure, and so do steps that
+		 * run one after the other: the rest never run. */
+		if (c->step->kind == STEP_FOREACH ||
+		    c->step->max_parallel == 1)
 			for (i = 0; i < c->nkids; i++)
 				if (c->kids[i]->phase == PH_WAITING ||
 				    c->kids[i]->phase == PH_READY) {
@@ -662,7 +670,7 @@ recover_done(struct exec *x, struct job *r)
 	    RV_FAILED;
 	if (j->recovery == RV_DONE && !j->route->then_fail)
 		j->route_ok = true;
-	else if (j->recovery != RV_DONE)
+	else if (j->recovery == RV_FAILED)
 		why = xasprintf("%s; recovery step '%s' %s: %s", j->error ?
 		    j->error : "failed", r->step->id, r->status == ST_SKIPPED ?
 		    "was skipped" : "failed", r->error ? r->error : "failed");
@@ -694,8 +702,11 @@ recover_resume(struct exec *x, struct job *j)
 	j->exit_code = p->exit_code;
 	free(j->error);
 	j->error = p->error != NULL ? xstrdup(p->error) : NULL;
-	j->started_ns = clock_mono_ns();
-	j->started_wall = clock_wall_ns();
+	/* Its record keeps what its attempt took, not the recovery's. */
+	j->started_ns = clock_mono_ns() - p->ms * 1000000;
+	j->started_wall = p->from != 0 ? p->from : clock_wall_ns();
+	j->usage = p->usage;
+	j->has_usage = p->has_usage;
 	recover_start(x, j, false);
 	return true;
 }
@@ -706,7 +717,8 @@ job_start(struct exec *x, struct job *j)
 	struct buf	err = BUF_INIT;
 	int		pass = 1;
 
-	if (x->resumed && j->attempt == 0 && (job_reuse(x, j) ||
+	/* onFailure steps run each time a run fails, resumed or not. */
+	if (x->resumed && j->attempt == 0 && !j->cleanup && (job_reuse(x, j) ||
 	    recover_resume(x, j)))
 		return;
 	if (x->selected != NULL && j->step->parent == NULL && !j->cleanup &&

@@ -408,13 +408,16 @@ progress_step(struct progress *pr, struct exec *x, struct job *j,
 	case SE_FAILED:
 		say(pr, x, "%s: %sfailed%s after %s: %s%s%s", j->key,
 		    paint(pr, RED), paint(pr, RESET), buf_str(&d),
-		    j->error ? j->error : "failed", job_tolerated_note(j),
+		    j->error ? j->error : "failed", job_failure_note(j),
 		    buf_str(&f));
 		break;
 	case SE_RETRYING:
+		/* An onError rule's retry counts its own attempts. */
 		say(pr, x, "%s: attempt %d of %d failed after %s: %s; trying "
-		    "again", j->key, j->attempt, j->step->retry.attempts,
-		    buf_str(&d), j->error ? j->error : "failed");
+		    "again", j->key, j->route != NULL ? j->route_tries :
+		    j->attempt, j->route != NULL ? j->route->retry.attempts :
+		    j->step->retry.attempts, buf_str(&d), j->error ?
+		    j->error : "failed");
 		break;
 	case SE_SKIPPED:
 		say(pr, x, "%s: %sskipped%s (%s)%s", j->key,
@@ -550,7 +553,7 @@ summary_failures(struct progress *pr, struct exec *x)
 			say(pr, x, "  failed: %s%s%s: %s%s", i == 0 ?
 			    paint(pr, BOLD) : "", j->key, i == 0 ?
 			    paint(pr, RESET) : "", j->error ? j->error :
-			    "failed", job_tolerated_note(j));
+			    "failed", job_failure_note(j));
 		if (log != NULL)
 			say(pr, x, "          log: %s", log);
 		free(log);

@@ -31,7 +31,7 @@ void	 job_finish(struct exec *, struct job *, enum status, const char *);
  * around it, or an onFailure step. */
 bool	 job_tolerated(const struct job *);
 /* What a failed step's line adds: " (allowed)", " (recovered by 'x')". */
-const char *job_tolerated_note(const struct job *);
+const char *job_failure_note(const struct job *);
 /* Fails a job with text a template or a tool made (masked here). */
 void	 job_fail(struct exec *, struct job *, const char *text);
 /* onError redirect: j failed; its rule's recovery step runs (job.c). */

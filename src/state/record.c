@@ -78,7 +78,8 @@ forget(struct json_object *s)
 					    "duration_ms", "exit_code",
 					    "input", "result", "error",
 					    "rusage", "_pid", "_pstart",
-					    "_boot" };
+					    "_boot", "route", "redirect",
+					    "recovered" };
 	size_t				i;
 
 	for (i = 0; i < nitems(stale); i++)
@@ -253,6 +254,11 @@ prior_step(struct reader *r, const struct rec *rec)
 		ps->error = rec_str(rec, "error") != NULL ?
 		    xstrdup(rec_str(rec, "error")) : NULL;
 		ps->exit_code = (int)rec_int(rec, "exit", -1);
+		ps->ms = rec_int(rec, "ms", 0);
+		ps->from = rec_str(rec, "from") != NULL ?
+		    record_parse_time(rec_str(rec, "from")) : 0;
+		ps->has_usage = usage_from_json(rec_get(rec, "ru"),
+		    &ps->usage);
 	}
 }
 

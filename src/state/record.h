@@ -7,6 +7,7 @@
 #include <sys/types.h>
 
 #include "base/hmap.h"
+#include "base/proc.h"
 #include "state/journal.h"
 
 struct json_object;
@@ -104,6 +105,10 @@ struct prior_step {
 	char			*redirect;
 	char			*error;
 	int			 exit_code;
+	int64_t			 ms;		/* how long it had run */
+	int64_t			 from;		/* when it started, or 0 */
+	struct proc_usage	 usage;
+	bool			 has_usage;
 };
 
 /* What resume needs of a recorded execution. */

@@ -194,4 +194,23 @@ test_expect_success 'gc keeps the newest and what still runs' '
 	test $(ls .muster/state/executions | wc -l) = 0
 '
 
+test_expect_success 'onFailure runs again each time a resume fails' '
+	mkdir -p of/.muster/workflows &&
+	cat >of/.muster/workflows/of.yaml <<-\EOF &&
+	apiVersion: muster.giantswarm.io/v1alpha1
+	kind: Workflow
+	metadata: {name: of}
+	spec:
+	  steps:
+	    - {id: a, run: "test -e ok"}
+	  onFailure:
+	    - {id: notify, run: "echo notified >>notes"}
+	EOF
+	(cd of && test_expect_code 1 muster run of &&
+		test_expect_code 1 muster resume --last &&
+		test "$(wc -l <notes)" = 2 &&
+		touch ok && muster resume --last) &&
+	test "$(wc -l <of/notes)" = 2
+'
+
 test_done

@@ -93,6 +93,23 @@ test_expect_success 'error_policy max_failures stops after that many' '
 	test_cmp expect ledger
 '
 
+test_expect_success 'a sequential stage that fails names its failed tool' '
+	rm -rf .muster ledger && use policy &&
+	cat >.muster/workflows/seq.yaml <<-\EOF &&
+	apiVersion: orchestration/v1
+	kind: Workflow
+	metadata: {name: seq}
+	spec:
+	  stages:
+	    - {name: seq, tools: [step_fail, step_c], parallel: false}
+	EOF
+	muster show seq >out &&
+	grep "seq  parallel, one at a time" out &&
+	test_expect_code 1 muster run seq 2>err &&
+	echo fail >expect && test_cmp expect ledger &&
+	grep "seq: failed after .*: step .seq-1. failed: exit status 3" err
+'
+
 bad() {
 	rm -rf .muster && mkdir -p .muster/workflows .muster/tools &&
 	cp "$DATA/stages/tools.yaml" .muster/tools/ &&

@@ -12,6 +12,8 @@ test_expect_success 'retry, skip and continue, then the run goes on' '
 	muster run route 2>err &&
 	printf "flaky\nlast\n" >expect && test_cmp expect ledger &&
 	test "$(cat n)" = 3 &&
+	grep "flaky: attempt 1 of 3 failed" err &&
+	grep "flaky: attempt 2 of 3 failed" err &&
 	grep "optional: skipped (onError: exit status 4" err &&
 	grep "noisy: failed after .*disk full (allowed)" err &&
 	muster status --json >st &&

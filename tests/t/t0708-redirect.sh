@@ -24,7 +24,9 @@ for k in sorted(s):
 
 test_expect_success 'the recovery completes: the step is recovered, the run goes on' '
 	rm -f ledger &&
+	touch slow &&
 	muster run redirect 2>err &&
+	rm slow &&
 	cat >expect <<-\EOF &&
 	migrate
 	unlock migrate 3 failed
@@ -42,7 +44,14 @@ test_expect_success 'the recovery completes: the step is recovered, the run goes
 	report completed None None None
 	EOF
 	test_cmp expect out &&
-	muster status >out && grep "migrate .*(recovered by .unlock.)" out
+	muster status >out && grep "migrate .*(recovery .unlock. completed)" out &&
+	python3 -c "
+import json; d = json.load(open(\"st\"))
+s = {x[\"step_id\"]: x for x in d[\"steps\"]}
+assert s[\"migrate\"][\"duration_ms\"] < 900, s[\"migrate\"]
+assert s[\"migrate.unlock\"][\"duration_ms\"] >= 1000, s[\"migrate.unlock\"]
+assert sorted(d[\"result\"]) == [\"report\"], d[\"result\"]
+"
 '
 
 test_expect_success 'the higher priority rule took it, not the continue rule' '
@@ -72,13 +81,19 @@ test_expect_success 'then: fail runs the recovery and fails the step' '
 	rm -f ledger &&
 	test_expect_code 1 muster run then-fail 2>err &&
 	printf "deploy\nrollback\n" >expect && test_cmp expect ledger &&
-	grep "failed: deploy: exit status 7" err &&
+	grep "failed: deploy: exit status 7 (after recovery .rollback.: then: fail)" err &&
 	! grep "(recovered" err &&
 	steps_json >out && grep "^deploy failed redirect rollback True" out &&
 	muster resume --last 2>err;
 	test $? = 1 &&
 	printf "deploy\nrollback\ndeploy\nrollback\n" >expect &&
-	test_cmp expect ledger
+	test_cmp expect ledger &&
+	touch fixed &&
+	muster resume --last &&
+	steps_json >out &&
+	grep "^deploy completed None None None" out &&
+	muster status >out &&
+	! grep "recovery" out
 '
 
 test_expect_success 'a forEach iteration redirects; the rest go on' '
@@ -163,10 +178,16 @@ test_expect_success 'SIGTERM cuts the recovery short; resume runs it again' '
 	test "$(cat rc)" = 143 &&
 	steps_json "$id" >out &&
 	grep "^migrate failed redirect unlock None" out &&
+	muster status "$id" >out &&
+	grep "migrate .*exit status 3: schema lock held by pid 42 (recovery .unlock. not ended)$" out &&
 	muster resume "$id" 2>err &&
 	grep "its recovery step .unlock. had not ended and runs again" err &&
 	test "$(grep -c "^unlock" ledger)" = 2 &&
-	test "$(grep -c "^migrate" ledger)" = 1
+	test "$(grep -c "^migrate" ledger)" = 1 &&
+	echo "exit status 3: schema lock held by pid 42" >expect &&
+	test_cmp expect failure-error &&
+	muster status "$id" >out &&
+	grep "migrate .*exit status 3: schema lock held by pid 42 (recovery .unlock. completed)$" out
 '
 
 test_expect_success 'show and run -n list the recovery steps' '
@@ -246,6 +267,26 @@ test_expect_success 'an unknown recovery step, and redirects from recovery or on
 	grep "bad.yaml:10:22: error: onError redirects to .a., which is not a step of the workflow.s .recovery. list" err &&
 	grep "bad.yaml:14:28: error: a step in recovery cannot redirect: only the workflow.s steps can" err &&
 	grep "bad.yaml:18:28: error: a step in onFailure cannot redirect: only the workflow.s steps can" err
+'
+
+test_expect_success 'rule mistakes: a typo, an empty exitCode, a tool the step never calls' '
+	bad <<-\EOF &&
+	apiVersion: muster.giantswarm.io/v1alpha1
+	kind: Workflow
+	metadata: {name: bad}
+	spec:
+	  steps:
+	    - id: a
+	      run: "true"
+	      onError:
+	        - {exitCode: 1, acton: skip}
+	        - {exitCode: [], action: skip}
+	        - {tool: x_deploy, action: skip}
+	EOF
+	grep "bad.yaml:9:25: error: unknown field .acton. in an onError rule (did you mean .action.?)" err &&
+	! grep "needs an .action." err &&
+	grep "bad.yaml:10:22: error: .exitCode. is an empty list" err &&
+	grep "bad.yaml:11:11: error: an onError rule for tool .x_deploy. never matches: step .a. runs a script" err
 '
 
 test_done
