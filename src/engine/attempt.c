@@ -215,14 +215,78 @@ attempt_begin(struct exec *x, struct job *j)
 		x->io_failed = x->stopping = true;
 }
 
+/*
+ * Renders j's call into inv (out files, arguments, script): what tool_prepare
+ * returns, <0 with why in err.  root is the caller's to give back.
+ */
+static int
+attempt_render(struct exec *x, struct job *j, struct json_object *root,
+    struct call *c, struct invocation *inv, struct buf *err)
+{
+	char	*script;
+	int	 rc;
+
+	free(j->proc->out_file);
+	j->proc->out_file = x->dir == NULL ? NULL : xasprintf("%s/out/%s.%d%s",
+	    x->dir_abs, j->key, j->attempt, j->in_cond ? ".cond" : "");
+	args_file(x, j);
+	make_call(x, j, root, c);
+	script = x->dir == NULL ? NULL : xasprintf("%s/out/%s.%d%s.sh",
+	    x->dir_abs, j->key, j->attempt, j->in_cond ? ".cond" : "");
+	c->script_file = script;
+	rc = tool_prepare(c, inv, err);
+	free(script);
+	if (rc == -2 && c->script_file != NULL) {
+		/* The state's disk: an I/O error of the run's, exit 4. */
+		progress_clear(x->prog);
+		error("%s", buf_str(err));
+		x->io_failed = x->stopping = true;
+	}
+	return rc;
+}
+
+/* A built-in runs in this process: the attempt has ended on return. */
+static void
+attempt_builtin(struct exec *x, struct job *j, struct invocation *inv,
+    struct buf *err)
+{
+	struct json_object	*res = NULL;
+	int			 ok;
+
+	/* A condition's tool is not the step: it starts after. */
+	if (!j->in_cond)
+		progress_step(x->prog, x, j, SE_STARTED);
+	ok = builtin_call(x->p, inv->builtin, inv->input, &res, err) == 0;
+	invocation_release(inv);
+	if (ok)
+		attempt_end(x, j, 1, res, NULL);
+	else
+		attempt_fail(x, j, res, buf_str(err));
+	json_object_put(res);
+}
+
+/* Starts inv's process, here or as a Slurm job: 0, or -1 with why in err. */
+static int
+attempt_spawn(struct exec *x, struct job *j, struct invocation *inv,
+    struct buf *err)
+{
+	if (remote_wanted(x, j, inv))
+		return remote_start(x, j, inv, err) < 0 ? -1 : 0;
+	if (spawn_proc(x, j, inv) < 0) {
+		buf_printf(err, "cannot run '%s': %s", inv->argv.v[0],
+		    strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 void
 attempt_start(struct exec *x, struct job *j)
 {
 	struct invocation	 inv;
-	struct json_object	*root = job_root(x, j), *res = NULL;
+	struct json_object	*root = job_root(x, j);
 	struct buf		 err = BUF_INIT;
 	struct call		 c;
-	char			*script;
 	int			 rc;
 
 	job_proc_new(j);
@@ -232,29 +296,13 @@ attempt_start(struct exec *x, struct job *j)
 	}
 	if (!j->in_cond)
 		attempt_begin(x, j);
-	free(j->proc->out_file);
-	j->proc->out_file = x->dir == NULL ? NULL : xasprintf("%s/out/%s.%d%s",
-	    x->dir_abs, j->key, j->attempt, j->in_cond ? ".cond" : "");
-	args_file(x, j);
-	make_call(x, j, root, &c);
-	script = x->dir == NULL ? NULL : xasprintf("%s/out/%s.%d%s.sh",
-	    x->dir_abs, j->key, j->attempt, j->in_cond ? ".cond" : "");
-	c.script_file = script;
-	rc = tool_prepare(&c, &inv, &err);
-	free(script);
-	if (rc == -2 && c.script_file != NULL) {
-		/* The state's disk: an I/O error of the run's, exit 4. */
-		progress_clear(x->prog);
-		error("%s", buf_str(&err));
-		x->io_failed = x->stopping = true;
-	}
+	rc = attempt_render(x, j, root, &c, &inv, &err);
+	job_root_put(x, j, root);
 	if (rc < 0) {
-		job_root_put(x, j, root);
 		attempt_fail(x, j, NULL, buf_str(&err));
 		buf_release(&err);
 		return;
 	}
-	job_root_put(x, j, root);
 	/* The script is read once the shell runs: removed at the end. */
 	j->proc->script_file = inv.script_file;
 	inv.script_file = NULL;
@@ -266,31 +314,11 @@ attempt_start(struct exec *x, struct job *j)
 	if (!x->opt.no_record && record_sync(x) < 0)
 		x->io_failed = x->stopping = true;
 	if (inv.kind == INV_BUILTIN) {
-		/* A condition's tool is not the step: it starts after. */
-		if (!j->in_cond)
-			progress_step(x->prog, x, j, SE_STARTED);
-		int	ok = builtin_call(x->p, inv.builtin, inv.input, &res,
-			    &err) == 0;
-
-		invocation_release(&inv);
-		if (ok)
-			attempt_end(x, j, 1, res, NULL);
-		else
-			attempt_fail(x, j, res, buf_str(&err));
-		json_object_put(res);
+		attempt_builtin(x, j, &inv, &err);
 		buf_release(&err);
 		return;
 	}
-	if (remote_wanted(x, j, &inv)) {
-		if (remote_start(x, j, &inv, &err) < 0) {
-			invocation_release(&inv);
-			attempt_fail(x, j, NULL, buf_str(&err));
-			buf_release(&err);
-			return;
-		}
-	} else if (spawn_proc(x, j, &inv) < 0) {
-		buf_printf(&err, "cannot run '%s': %s", inv.argv.v[0],
-		    strerror(errno));
+	if (attempt_spawn(x, j, &inv, &err) < 0) {
 		invocation_release(&inv);
 		attempt_fail(x, j, NULL, buf_str(&err));
 		buf_release(&err);
