@@ -81,69 +81,76 @@ print_row(struct json_object *s)
 	buf_release(&d);
 }
 
-int
-cmd_history(struct ctx *ctx, int argc, char **argv)
-{
-	struct project		*p;
-	struct json_object	*list = json_object_new_array();
-	const char		*wf = NULL, *st = NULL;
-	char			*state, **ids = NULL, *end;
-	long			 limit = 20, shown = 0;
-	char			 since[32] = "";
-	size_t			 n = 0, i;
-	int			 c, rc;
+/* What to list: the options. */
+struct history {
+	const char	*wf, *st;	/* --workflow, --status */
+	long		 limit;
+	char		 since[32];	/* the id prefix --since reaches */
+};
 
+/* Parses the options into h: 0, or the exit code after an error. */
+static int
+parse(struct ctx *ctx, int argc, char **argv, struct history *h)
+{
+	char	*end;
+	int	 c;
+
+	h->limit = 20;
 	while ((c = cmd_getopt(ctx, argc, argv, "", history_opts)) != -1)
 		switch (c) {
 		case OPT_WORKFLOW:
-			wf = optarg;
+			h->wf = optarg;
 			break;
 		case OPT_STATUS:
-			st = optarg;
-			if (exec_status_parse(st) < 0) {
+			h->st = optarg;
+			if (exec_status_parse(h->st) < 0) {
 				error("--status: expected running, completed, "
 				    "failed, interrupted, cancelled or "
-				    "timed_out, not '%s'", st);
-				json_object_put(list);
+				    "timed_out, not '%s'", h->st);
 				return EXIT_USAGE;
 			}
 			break;
 		case OPT_SINCE:
-			if (parse_since(optarg, since, sizeof since) < 0) {
-				json_object_put(list);
+			if (parse_since(optarg, h->since, sizeof h->since) < 0)
 				return EXIT_USAGE;
-			}
 			break;
 		case OPT_LIMIT:
-			limit = strtol(optarg, &end, 10);
-			if (*optarg == '\0' || *end != '\0' || limit < 0) {
+			h->limit = strtol(optarg, &end, 10);
+			if (*optarg == '\0' || *end != '\0' || h->limit < 0) {
 				error("--limit: expected a number, not '%s'",
 				    optarg);
-				json_object_put(list);
 				return EXIT_USAGE;
 			}
 			break;
 		default:
-			json_object_put(list);
 			return cmd_usage(cmd_find("history"));
 		}
-	if (optind != argc) {
-		json_object_put(list);
+	if (optind != argc)
 		return cmd_usage(cmd_find("history"));
-	}
-	if ((rc = cmd_open(ctx, &p)) != 0) {
-		json_object_put(list);
-		return rc;
-	}
-	state = record_state_dir(p);
+	return 0;
+}
+
+/*
+ * Adds the summaries of the executions h shows to list, newest first:
+ * 0, EXIT_IO when state cannot be listed, or EXIT_STATE when a record
+ * is corrupt (the others are listed all the same).
+ */
+static int
+collect(const char *state, const struct history *h, struct json_object *list)
+{
+	char	**ids = NULL;
+	long	  shown = 0;
+	size_t	  n = 0, i;
+	int	  rc = 0;
+
 	if (record_list(state, &ids, &n) < 0)
 		rc = EXIT_IO;
 	for (i = 0; i < n; i++) {
 		struct json_object	*s;
 
 		/* Newest first: the rest are older, or beyond the limit. */
-		if ((limit > 0 && shown >= limit) ||
-		    strncmp(ids[i], since, 15) < 0) {
+		if ((h->limit > 0 && shown >= h->limit) ||
+		    strncmp(ids[i], h->since, 15) < 0) {
 			free(ids[i]);
 			continue;
 		}
@@ -160,9 +167,10 @@ cmd_history(struct ctx *ctx, int argc, char **argv)
 				rc = EXIT_STATE;
 			json_object_put(doc);
 		}
-		if (s != NULL && (limit == 0 || shown < limit) &&
-		    (wf == NULL || strcmp(wf, field(s, "workflow_name")) == 0) &&
-		    (st == NULL || strcmp(st, field(s, "status")) == 0)) {
+		if (s != NULL && (h->limit == 0 || shown < h->limit) &&
+		    (h->wf == NULL || strcmp(h->wf, field(s,
+		    "workflow_name")) == 0) &&
+		    (h->st == NULL || strcmp(h->st, field(s, "status")) == 0)) {
 			json_object_array_add(list, json_object_get(s));
 			shown++;
 		}
@@ -170,6 +178,26 @@ cmd_history(struct ctx *ctx, int argc, char **argv)
 		free(ids[i]);
 	}
 	free(ids);
+	return rc;
+}
+
+int
+cmd_history(struct ctx *ctx, int argc, char **argv)
+{
+	struct history		 h = { NULL, NULL, 0, "" };
+	struct project		*p;
+	struct json_object	*list;
+	char			*state;
+	size_t			 i;
+	int			 rc;
+
+	if ((rc = parse(ctx, argc, argv, &h)) != 0)
+		return rc;
+	if ((rc = cmd_open(ctx, &p)) != 0)
+		return rc;
+	state = record_state_dir(p);
+	list = json_object_new_array();
+	rc = collect(state, &h, list);
 	if (ctx->json)
 		json_print(stdout, list);
 	else {

@@ -364,6 +364,50 @@ find_from(struct exec *x, const char *from)
 	return -1;
 }
 
+/*
+ * What --from-checkpoint and --from ask of the execution's record pr:
+ * 0 when there is something to run, 1 when it completed and nothing is
+ * asked again, or -1 after a usage error.
+ */
+static int
+what_to_run(const struct resume *r, struct prior *pr, const char *id)
+{
+	const char	*st = json_object_get_string(json_object_object_get(
+			    pr->doc, "status"));
+
+	if (r->checkpoint != NULL && r->from != NULL) {
+		error("--from and --from-checkpoint: choose one");
+		return -1;
+	}
+	if (r->checkpoint != NULL && from_checkpoint(pr, id,
+	    r->checkpoint) < 0)
+		return -1;
+	if (strcmp(st, "completed") == 0 && r->from == NULL &&
+	    r->checkpoint == NULL) {
+		fprintf(stderr, "muster: execution %s completed; there is "
+		    "nothing to resume\n", id);
+		return 1;
+	}
+	return 0;
+}
+
+/* The workflow execution id ran, if it is still defined and usable. */
+static struct workflow *
+workflow_of(struct project *p, struct json_object *doc, const char *id)
+{
+	const char	*name = json_object_get_string(json_object_object_get(
+			    doc, "workflow_name"));
+	struct workflow	*w;
+
+	if ((w = project_workflow(p, name)) == NULL) {
+		error("execution %s ran workflow '%s', which is no longer "
+		    "defined%s", id, name, p->problems.len > 0 ? " (the "
+		    "definitions have errors: see 'muster validate')" : "");
+		return NULL;
+	}
+	return project_usable_workflow(p, w, true) < 0 ? NULL : w;
+}
+
 int
 cmd_resume(struct ctx *ctx, int argc, char **argv)
 {
@@ -373,9 +417,7 @@ cmd_resume(struct ctx *ctx, int argc, char **argv)
 	struct json_object	*doc, *input = NULL;
 	struct prior		 pr = { 0 };
 	struct exec		 x;
-	char			*state = NULL, **ids = NULL, *full = NULL;
-	const char		*id, *st;
-	size_t			 n = 0, i;
+	char			*state = NULL, *id = NULL;
 	int			 rc, dirfd = -1, lockfd = -1;
 
 	if (parse(ctx, argc, argv, &r) < 0) {
@@ -385,48 +427,18 @@ cmd_resume(struct ctx *ctx, int argc, char **argv)
 	if ((rc = cmd_open(ctx, &p)) != 0)
 		goto out;
 	state = record_state_dir(p);
-	rc = EXIT_STATE;
-	if ((id = r.last ? record_latest(state, &ids, &n) : argv[optind]) ==
-	    NULL)
+	if ((rc = cmd_execution(state, r.last ? NULL : argv[optind], &id)) != 0)
 		goto out;
-	if (!r.last && (rc = cmd_execution(state, id, &full)) != 0)
-		goto out;
-	if (!r.last)
-		id = full;
-	rc = EXIT_STATE;
 	if ((rc = open_execution(state, id, &dirfd, &lockfd, &pr)) != 0)
 		goto out;
 	doc = pr.doc;
-	st = json_object_get_string(json_object_object_get(doc, "status"));
-	if (r.checkpoint != NULL && r.from != NULL) {
-		error("--from and --from-checkpoint: choose one");
-		rc = EXIT_USAGE;
-		goto out;
-	}
-	if (r.checkpoint != NULL && from_checkpoint(&pr, id, r.checkpoint) < 0) {
-		rc = EXIT_USAGE;
-		goto out;
-	}
-	if (strcmp(st, "completed") == 0 && r.from == NULL &&
-	    r.checkpoint == NULL) {
-		fprintf(stderr, "muster: execution %s completed; there is "
-		    "nothing to resume\n", id);
-		rc = 0;
+	if ((rc = what_to_run(&r, &pr, id)) != 0) {
+		rc = rc < 0 ? EXIT_USAGE : 0;
 		goto out;
 	}
 	rc = EXIT_USAGE;
-	if ((w = project_workflow(p, json_object_get_string(
-	    json_object_object_get(doc, "workflow_name")))) == NULL) {
-		error("execution %s ran workflow '%s', which is no longer "
-		    "defined%s", id, json_object_get_string(
-		    json_object_object_get(doc, "workflow_name")),
-		    p->problems.len > 0 ? " (the definitions have errors: "
-		    "see 'muster validate')" : "");
-		goto out;
-	}
-	if (project_usable_workflow(p, w, true) < 0)
-		goto out;
-	if (input_of(doc, w, &r.args, &input) < 0)
+	if ((w = workflow_of(p, doc, id)) == NULL ||
+	    input_of(doc, w, &r.args, &input) < 0)
 		goto out;
 	wait_survivors(id, &pr);
 	r.o.jobs = r.jobs >= 0 ? r.jobs : p->config.jobs >= 0 ?
@@ -457,10 +469,7 @@ out:
 		close(dirfd);
 	if (lockfd >= 0)
 		close(lockfd);
-	for (i = 0; i < n; i++)
-		free(ids[i]);
-	free(ids);
-	free(full);
+	free(id);
 	free(state);
 	prior_release(&pr);
 	json_object_put(input);

@@ -102,6 +102,11 @@ int		 load_schema(struct loader *, const struct ynode *,
 		    struct schema *);
 int		 load_expect(struct loader *, const struct ynode *,
 		    const char *name, struct expect *);
+/*
+ * Loads the project's config.yaml at path into p->config (load-config.c);
+ * the defaults when there is none.  0, or -1 after reporting errors.
+ */
+int		 load_config(struct project *, const char *path);
 /* config.yaml's retention (load-retention.c); the default policy. */
 int		 load_retention(struct loader *, const struct ynode *,
 		    struct retention *);

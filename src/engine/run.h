@@ -21,7 +21,6 @@ struct job	*job_new(struct exec *, struct step *, char *key,
 		    struct job *parent);
 void	 job_ready(struct exec *, struct job *);
 void	 job_start(struct exec *, struct job *);
-void	 job_read(struct exec *, struct job *, int stream);
 void	 job_exited(struct exec *, struct job *, int status);
 /* The deadline of an active job passed: a timeout or a retry. */
 void	 job_deadline(struct exec *, struct job *);
@@ -37,14 +36,34 @@ void	 job_fail(struct exec *, struct job *, const char *text);
 /* onError redirect: j failed; its rule's recovery step runs (job.c). */
 void	 recover_start(struct exec *, struct job *, bool fresh);
 void	 job_kill(struct exec *, struct job *, int sig, int64_t grace);
-struct job *job_by_pid(struct exec *, pid_t);
-void	 pidmap_free(struct pidmap *);
 /* Releases a job's process state and its child workflow's input file. */
 void	 job_proc_free(struct job *);
 void	 job_free(struct job *);
 /* active list bookkeeping */
 void	 active_add(struct exec *, struct job *);
 void	 active_del(struct exec *, struct job *);
+/* Whether the job's process calls an MCP tool (attempt.c). */
+bool	 job_calls_mcp(const struct job *);
+
+/* output.c: what an attempt's process writes, and which job a pid is. */
+void	 pidmap_put(struct exec *, pid_t, struct job *);
+void	 pidmap_del(struct exec *, pid_t);
+struct job *job_by_pid(struct exec *, pid_t);
+void	 pidmap_free(struct pidmap *);
+/* Reads what stream s (0 out, 1 err) of j's process has for now. */
+void	 job_read(struct exec *, struct job *, int stream);
+/* j's process ended: takes what is left in its pipes and closes them. */
+void	 job_drain(struct exec *, struct job *);
+/* Feeds a file a job wrote elsewhere through the stream s of j. */
+void	 job_read_file(struct exec *, struct job *, int stream,
+	    const char *path);
+/*
+ * Appends ": " and the last non-empty lines of a failed attempt's stderr
+ * (masked already), at most ERR_TAIL_LINES of them and ERR_TAIL_MAX
+ * bytes, joined by " | ", control characters made spaces: why it failed,
+ * in its own words, for the record and the summary.
+ */
+void	 err_tail_add(struct buf *why, struct buf *tail);
 /* The result of a job's process from its stdout and $MUSTER_OUTPUT. */
 struct json_object *job_result(struct job *);
 

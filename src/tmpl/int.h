@@ -305,8 +305,17 @@ int	 print_value(struct buf *, const struct tval *);	/* Fprint */
 int	 print_sprint(struct buf *, const struct tval *, int n, int ln);
 int	 print_sprintf(struct buf *, const char *fmt, size_t flen,
 	    const struct tval *, int n);
+
+/* strconv.c: Go's strconv, which fmt and encoding/json print with. */
+/* strconv.Quote (ascii: QuoteToASCII). */
 void	 print_quote(struct buf *, const char *, size_t, int ascii);
+/* strconv.AppendFloat(v, verb, prec, 64), with its sign. */
 void	 print_float(struct buf *, double, char verb, int prec);
+/* strconv.IsPrint: 1 when r stands for itself inside quotes. */
+int	 rune_printable(uint32_t r);
+/* r inside quotes q, escaped as strconv does (ascii: QuoteToASCII's way). */
+void	 print_rune_escaped(struct buf *, uint32_t r, char q, int ascii);
+
 /* Go's encoding/json Marshal; -1 with a reason in *why. */
 int	 print_json(struct buf *, const struct tval *, const char **why);
 /* A time as Go's Time.String() does. */
