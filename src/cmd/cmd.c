@@ -34,8 +34,9 @@ const struct cmd	cmds[] = {
 	  "A FILE.yaml (a path, or a name ending .yaml) runs the workflow it\n"
 	  "defines, the project found from the file's folder.\n"
 	  "Exit: 0 done, 1 a step failed, 2 bad arguments or definitions,\n"
-	  "4 the record cannot be written, 75 another run of a workflow with\n"
-	  "concurrency: forbid is going on, 124 timed out, 128+N signal N.\n" },
+	  "4 the record cannot be written, 5 paused (muster pause), 75\n"
+	  "another run of a workflow with concurrency: forbid is going on,\n"
+	  "124 timed out, 128+N signal N.\n" },
 	{ "resume", cmd_resume, "resume ID|--last [-j N] [-k] [--from STEP] "
 	  "[--from-checkpoint NAME] [--arg SECRET=V]...",
 	  "finish an execution that failed or was stopped",

@@ -115,18 +115,26 @@ static void
 print_checkpoints(struct json_object *list)
 {
 	size_t	i;
-
 	if (!json_object_is_type(list, json_type_array) ||
 	    json_object_array_length(list) == 0)
 		return;
+	size_t	w = 4;
+
 	printf("checkpoints:\n");
+	for (i = 0; i < json_object_array_length(list); i++)
+		if (strlen(field(json_object_array_get_idx(list, i), "name")) >
+		    w)
+			w = strlen(field(json_object_array_get_idx(list, i),
+			    "name"));
 	for (i = 0; i < json_object_array_length(list); i++) {
 		struct json_object	*c = json_object_array_get_idx(list, i);
 		const char		*step = field(c, "step");
+		const char		*n = field(c, "steps");
 
-		printf("  %s  %s%s, %s steps done, %s\n", field(c, "name"),
-		    step ? "after step " : "by muster checkpoint",
-		    step ? step : "", field(c, "steps"), field(c, "at"));
+		printf("  %-*s  %s  %s%s, %s step%s done\n", (int)w,
+		    field(c, "name"), field(c, "at"), step ? "after step " :
+		    "by muster checkpoint", step ? step : "", n,
+		    strcmp(n, "1") == 0 ? "" : "s");
 	}
 }
 

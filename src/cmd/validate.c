@@ -169,7 +169,10 @@ cmd_validate(struct ctx *ctx, int argc, char **argv)
 		project_free(p);
 		return EXIT_USAGE;
 	}
-	if (ctx->verbose >= 0)
+	/* Files named: those are what was checked (others may be bad). */
+	for (c = optind; ctx->verbose >= 0 && c < argc; c++)
+		printf("valid: %s\n", argv[c]);
+	if (ctx->verbose >= 0 && optind == argc)
 		printf("valid: %zu workflow%s, %zu tool%s, %zu service "
 		    "class%s\n", p->nworkflows, p->nworkflows == 1 ? "" : "s",
 		    p->ntools, p->ntools == 1 ? "" : "s", p->nclasses,

@@ -153,7 +153,9 @@ load_route(struct loader *ld, const struct ynode *n, struct route *r)
 		rc = -1;
 	if (f[RT_MATCH] != NULL && load_str(ld, f[RT_MATCH], "match",
 	    &r->match_src) == 0) {
-		if ((r->match = schema_compile(r->match_src, &why)) == NULL) {
+		/* ^ and $ match at each line of the stderr it is tried on. */
+		if ((r->match = schema_compile(r->match_src, true, &why)) ==
+		    NULL) {
 			l = load_loc(ld, f[RT_MATCH]);
 			rc = loc_error(&l, "bad pattern '%s': %s", r->match_src,
 			    buf_str(&why));

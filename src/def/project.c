@@ -511,6 +511,7 @@ struct only_files {
 	char	**names;
 	size_t	  n;
 	int	  last_kept;	/* a note belongs to the error before it */
+	int	  errors;	/* kept errors: what the load's verdict is */
 	void	(*prev)(const char *, size_t, void *);	/* kept lines go */
 	void	 *prev_arg;				/* here */
 };
@@ -532,6 +533,10 @@ filter_sink(const char *line, size_t len, void *arg)
 		keep = o->last_kept;
 	else
 		o->last_kept = keep;
+	if (keep && (strstr(line, ": error: ") != NULL ||
+	    (strncmp(line, "muster: ", 8) == 0 && strncmp(line + 8,
+	    "warning", 7) != 0)))
+		o->errors++;
 	if (keep && o->prev != NULL)
 		o->prev(line, len, o->prev_arg);
 	else if (keep)
@@ -576,7 +581,7 @@ project_load_scripts(bool on)
 static int
 load_all(struct project *p, char **extra, size_t nextra)
 {
-	struct only_files	 o = { NULL, 0, 0, NULL, NULL };
+	struct only_files	 o = { NULL, 0, 0, 0, NULL, NULL };
 	char			**files = NULL;
 	size_t			  n = 0, cap = 0, i, j;
 	int			  rc = 0;
@@ -620,8 +625,11 @@ load_all(struct project *p, char **extra, size_t nextra)
 		project_check(p);
 	if (check_scripts)
 		rc |= project_check_scripts(p, NULL);
-	if (nextra > 0)
+	/* Files named: their problems decide, not the others'. */
+	if (nextra > 0) {
 		error_set_sink(o.prev, o.prev_arg);
+		rc = o.errors > 0 ? -1 : 0;
+	}
 	free_strs(files, n);
 	free_strs(o.names, o.n);
 	return rc;
@@ -690,7 +698,8 @@ open_project(const char *cdir, char **extra, size_t nextra, int *missing,
 		error_set_sink(NULL, NULL);
 		return p;
 	}
-	if (load_all(p, extra, nextra) < 0 || error_count() != before) {
+	if (load_all(p, extra, nextra) < 0 || (nextra == 0 &&
+	    error_count() != before)) {
 		project_free(p);
 		return NULL;
 	}

@@ -25,7 +25,7 @@ arg_type_name(enum arg_type t)
 }
 
 pcre2_code *
-schema_compile(const char *pattern, struct buf *why)
+schema_compile(const char *pattern, bool lines, struct buf *why)
 {
 	pcre2_code	*re;
 	PCRE2_SIZE	 off;
@@ -33,7 +33,7 @@ schema_compile(const char *pattern, struct buf *why)
 	int		 code;
 
 	re = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED,
-	    PCRE2_UTF, &code, &off, NULL);
+	    PCRE2_UTF | (lines ? PCRE2_MULTILINE : 0), &code, &off, NULL);
 	if (re == NULL) {
 		pcre2_get_error_message(code, msg, sizeof msg);
 		buf_printf(why, "%s at offset %zu", (char *)msg, (size_t)off);
@@ -434,7 +434,7 @@ load_validation(struct loader *ld, const struct ynode *n, struct arg *a)
 			rc = loc_error(&l, "'pattern' applies to strings, and "
 			    "argument '%s' is %s", a->name,
 			    type_names[a->type]);
-		else if ((a->pattern = schema_compile(a->pattern_src,
+		else if ((a->pattern = schema_compile(a->pattern_src, false,
 		    &why)) == NULL)
 			rc = loc_error(&l, "bad pattern '%s': %s",
 			    a->pattern_src, buf_str(&why));

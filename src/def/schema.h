@@ -32,7 +32,8 @@ int			 schema_apply(const struct schema *,
 			    struct json_object *reported,
 			    struct json_object **out);
 /* Compiles a PCRE2 pattern; NULL with PCRE2's message and offset in why. */
-pcre2_code_8		*schema_compile(const char *pattern, struct buf *why);
+pcre2_code_8		*schema_compile(const char *pattern, bool lines,
+			    struct buf *why);
 /* Frees a pattern of schema_compile() (an arena cleanup). */
 void			 schema_free_pattern(void *re);
 /* True when pattern re matches somewhere in s[0..len). */

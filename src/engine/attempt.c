@@ -401,7 +401,21 @@ route_matches(const struct route *r, const struct job *j)
 	    strcmp(r->tool, j->step->tool_name) != 0))
 		return false;
 	return r->match == NULL || (j->error != NULL &&
-	    schema_match(r->match, j->error, strlen(j->error)));
+	    schema_match(r->match, j->error, strlen(j->error))) ||
+	    (j->err_text != NULL && schema_match(r->match, j->err_text,
+	    strlen(j->err_text)));
+}
+
+/* onError patterns see the attempt's whole stderr tail, not the error's
+ * last lines only. */
+static void
+keep_err_text(struct job *j, bool ok)
+{
+	free(j->err_text);
+	j->err_text = NULL;
+	if (!ok && j->step->nroutes > 0 && j->proc->err_tail.len > 0)
+		j->err_text = xstrndup(j->proc->err_tail.s,
+		    j->proc->err_tail.len);
 }
 
 /*
@@ -553,6 +567,7 @@ job_exited(struct exec *x, struct job *j, int status)
 			err_tail_add(&why, &j->proc->err_tail);
 		}
 	}
+	keep_err_text(j, ok);
 	buf_truncate(&j->proc->err_tail, 0);
 	buf_release(&j->proc->out);
 	j->proc->out_cut = false;
@@ -627,6 +642,7 @@ job_ended_elsewhere(struct exec *x, struct job *j, int code, const char *why,
 		buf_printf(&b, "exit status %d", code);
 		err_tail_add(&b, &j->proc->err_tail);
 	}
+	keep_err_text(j, ok);
 	buf_truncate(&j->proc->err_tail, 0);
 	buf_release(&j->proc->out);
 	j->proc->out_cut = false;

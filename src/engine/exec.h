@@ -76,6 +76,7 @@ struct job {
 	struct job	 *recovers;	/* a recovery step: the step it serves */
 	int		  exit_code;	/* -1: none (signal, not started) */
 	char		 *error;
+	char		 *err_text;	/* stderr's tail, for onError */
 	int64_t		  started_ns, ended_ns;	/* monotonic */
 	int64_t		  started_wall, ended_wall;
 	int64_t		  deadline;	/* timeout or retry time, or 0 */

@@ -35,6 +35,7 @@ job_free(struct job *j)
 	job_proc_free(j);
 	free(j->key);
 	free(j->error);
+	free(j->err_text);
 	free(j->kids);
 	json_object_put(j->vars);
 	json_object_put(j->input);

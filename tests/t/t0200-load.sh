@@ -108,6 +108,19 @@ test_expect_success 'validate FILE reports only that file' '
 	grep "^two/.muster/workflows/b.yaml:3:31: error: bad duration" err
 '
 
+test_expect_success 'validate FILE: a good file is valid beside a bad one' '
+	printf "%s\nkind: Workflow\nmetadata: {name: fine}\nspec: {steps: [{id: a, run: \"true\"}]}\n" "$H" \
+		>two/.muster/workflows/fine.yaml &&
+	muster -C two validate two/.muster/workflows/fine.yaml >out 2>err &&
+	echo "valid: two/.muster/workflows/fine.yaml" >expect &&
+	test_cmp expect out && test ! -s err &&
+	muster -C two validate --json two/.muster/workflows/fine.yaml >out &&
+	grep "\"valid\":true" out &&
+	test_expect_code 2 muster -C two validate --json \
+		two/.muster/workflows/b.yaml >out &&
+	grep "\"valid\":false,.*bad duration" out
+'
+
 test_expect_success 'validate FILE outside the project uses its tools' '
 	printf "%s\nkind: Workflow\nmetadata: {name: extra}\nspec: {steps: [{id: a, tool: x_test}]}\n" "$H" >extra.yaml &&
 	(cd proj && muster validate ../extra.yaml) &&

@@ -110,6 +110,24 @@ test_expect_success 'a sequential stage that fails names its failed tool' '
 	grep "seq: failed after .*: step .seq-1. failed: exit status 3" err
 '
 
+test_expect_success 'the example of doc/coming-from.md runs' '
+	rm -rf .muster ledger && mkdir -p .muster/workflows .muster/tools &&
+	sed -n "/^apiVersion: orchestration\/v1/,/^\`\`\`/p" \
+		"$TOP/doc/coming-from.md" | sed "\$d" >.muster/workflows/p.yaml &&
+	for t in analyze_repo build_image build_docs scan_image push_image; do
+		printf "%s\n" "apiVersion: muster.giantswarm.io/v1alpha1" \
+			"kind: Tool" "metadata: {name: $t}" "spec:" \
+			"  run: echo $t >>ledger" "---" || return 1
+	done | sed "\$d" >.muster/tools/t.yaml &&
+	muster validate &&
+	muster -q run pipeline --arg repo_url=https://example.com/r.git &&
+	sed -n 4,5p ledger >got &&
+	printf "scan_image\npush_image\n" >expect && test_cmp expect got &&
+	rm ledger &&
+	muster -q run pipeline --arg repo_url=x --arg mode=quick &&
+	test $(wc -l <ledger) = 3
+'
+
 bad() {
 	rm -rf .muster && mkdir -p .muster/workflows .muster/tools &&
 	cp "$DATA/stages/tools.yaml" .muster/tools/ &&

@@ -42,6 +42,26 @@ test_expect_success 'a rule that matches nothing leaves the step its own retry' 
 	test $(wc -l <ledger) = 3
 '
 
+test_expect_success 'match sees the whole stderr tail, a line at a time' '
+	cat >.muster/workflows/trace.yaml <<-\EOF &&
+	apiVersion: muster.giantswarm.io/v1alpha1
+	kind: Workflow
+	metadata: {name: trace}
+	spec:
+	  steps:
+	    - id: a
+	      run: |
+	        echo "ERROR: lock held" >&2
+	        for i in 1 2 3 4 5; do echo "trace line $i" >&2; done
+	        exit 1
+	      onError:
+	        - {match: "^ERROR: lock held$", action: skip}
+	        - {match: "(?i)EXIT STATUS 1", action: fail}
+	EOF
+	muster run trace 2>err &&
+	grep "a: skipped (onError: exit status 1: trace line 3 | trace line 4 | trace line 5)" err
+'
+
 bad() {
 	cat >.muster/workflows/bad.yaml &&
 	test_expect_code 2 muster validate 2>err
