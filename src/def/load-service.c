@@ -202,61 +202,44 @@ static const struct field	lt_doc_fields[LT_COUNT] = {
 	[LT_SCALE] = { "scaleTool", NULL },
 };
 
-static int
-load_lifecycle_tools(struct loader *ld, const struct ynode *n,
-    struct service_class *c)
-{
-	const struct ynode	 *f[LT_COUNT];
-	struct lifecycle	**dst[LT_COUNT] = { &c->start, &c->stop,
-				    &c->restart, &c->status, &c->health_tool,
-				    &c->scale };
-	size_t			  i;
-	int			  rc;
-
-	if ((rc = load_fields(ld, n, "lifecycleTools", lt_fields, LT_COUNT,
-	    f)) < 0 && n->kind != YNODE_MAP)
-		return -1;
-	for (i = 0; i < LT_COUNT; i++)
-		if (f[i] != NULL)
-			rc |= load_lifecycle(ld, f[i], lt_fields[i].name,
-			    dst[i]);
-	return rc < 0 ? -1 : 0;
-}
-
 /*
- * lifecycle: {startTool: NAME, ...}: each tool is given the instance's
- * arguments and the class's resources, as in the document it comes from.
+ * lifecycleTools: {start: {tool, args}, ...}, or the document's
+ * lifecycle: {startTool: NAME, ...} (doc), whose tools are given the
+ * instance's arguments and the class's resources, as there.
  */
 static int
-load_lifecycle_doc(struct loader *ld, const struct ynode *n,
-    struct service_class *c)
+load_lifecycle_set(struct loader *ld, const struct ynode *n,
+    struct service_class *c, bool doc)
 {
+	const struct field	 *fields = doc ? lt_doc_fields : lt_fields;
 	const struct ynode	 *f[LT_COUNT];
 	struct lifecycle	**dst[LT_COUNT] = { &c->start, &c->stop,
 				    &c->restart, &c->status, &c->health_tool,
 				    &c->scale };
+	struct loc		  l;
 	size_t			  i;
 	int			  rc;
 
-	if ((rc = load_fields(ld, n, "lifecycle", lt_doc_fields, LT_COUNT,
-	    f)) < 0 && n->kind != YNODE_MAP)
+	if ((rc = load_fields(ld, n, doc ? "lifecycle" : "lifecycleTools",
+	    fields, LT_COUNT, f)) < 0 && n->kind != YNODE_MAP)
 		return -1;
 	for (i = 0; i < LT_COUNT; i++) {
 		if (f[i] == NULL)
 			continue;
+		if (!doc) {
+			rc |= load_lifecycle(ld, f[i], fields[i].name, dst[i]);
+			continue;
+		}
 		if (*dst[i] != NULL) {
-			struct loc	l = load_loc(ld, f[i]);
-
+			l = load_loc(ld, f[i]);
 			rc = loc_error(&l, "'%s' and lifecycleTools.%s are the "
-			    "same tool", lt_doc_fields[i].name,
-			    lt_fields[i].name);
+			    "same tool", fields[i].name, lt_fields[i].name);
 			continue;
 		}
 		*dst[i] = arena_alloc(ld->a, sizeof **dst[i]);
 		(*dst[i])->loc = load_loc(ld, f[i]);
 		(*dst[i])->pass_args = true;
-		rc |= load_str(ld, f[i], lt_doc_fields[i].name,
-		    &(*dst[i])->tool);
+		rc |= load_str(ld, f[i], fields[i].name, &(*dst[i])->tool);
 	}
 	return rc < 0 ? -1 : 0;
 }
@@ -544,7 +527,7 @@ load_service_config(struct loader *ld, const struct ynode *n,
 	if (f[CC_DAEMON] != NULL)
 		rc |= load_daemon(ld, f[CC_DAEMON], c);
 	if (f[CC_LIFECYCLE] != NULL)
-		rc |= load_lifecycle_tools(ld, f[CC_LIFECYCLE], c);
+		rc |= load_lifecycle_set(ld, f[CC_LIFECYCLE], c, false);
 	if (f[CC_HEALTH] != NULL)
 		rc |= load_health(ld, f[CC_HEALTH], c);
 	else if (c->health_tool != NULL)
@@ -615,7 +598,7 @@ load_class_doc(struct loader *ld, const struct ynode *const *f,
 			rc |= load_health(ld, f[KF_HEALTH], c);
 	}
 	if (f[KF_LIFECYCLE] != NULL)
-		rc |= load_lifecycle_doc(ld, f[KF_LIFECYCLE], c);
+		rc |= load_lifecycle_set(ld, f[KF_LIFECYCLE], c, true);
 	if (f[KF_RESOURCES] != NULL)
 		rc |= load_tval(ld, f[KF_RESOURCES], "resources",
 		    &c->resources);

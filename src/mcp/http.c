@@ -1,67 +1,24 @@
 /* http.c: MCP's streamable HTTP transport, through libcurl loaded on first use. */
-#include <dlfcn.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
-#include <curl/curl.h>
 #include <json-c/json.h>
 
 #include "mcp/int.h"
+#include "base/curl.h"
 #include "base/value.h"
 
-/* Loaded when a streamable-http server is first used: see svc/probe.c. */
-static struct {
-	void		*lib;
-	CURLcode	(*global_init)(long);
-	CURL		*(*init)(void);
-	CURLcode	(*setopt)(CURL *, CURLoption, ...);
-	CURLcode	(*perform)(CURL *);
-	CURLcode	(*getinfo)(CURL *, CURLINFO, ...);
-	void		(*cleanup)(CURL *);
-	const char	*(*strerror)(CURLcode);
-	struct curl_slist *(*slist_append)(struct curl_slist *, const char *);
-	void		(*slist_free_all)(struct curl_slist *);
-} curl;
-
-static int
-curl_load(struct buf *why)
-{
-	static const char *const	names[] = { "curl_global_init",
-		"curl_easy_init", "curl_easy_setopt", "curl_easy_perform",
-		"curl_easy_getinfo", "curl_easy_cleanup", "curl_easy_strerror",
-		"curl_slist_append", "curl_slist_free_all" };
-	void				**slots[] = {
-		(void **)&curl.global_init, (void **)&curl.init,
-		(void **)&curl.setopt, (void **)&curl.perform,
-		(void **)&curl.getinfo, (void **)&curl.cleanup,
-		(void **)&curl.strerror, (void **)&curl.slist_append,
-		(void **)&curl.slist_free_all };
-	size_t				 i;
-
-	if (curl.lib != NULL)
-		return 0;
-	if ((curl.lib = dlopen("libcurl.so.4", RTLD_NOW | RTLD_LOCAL)) ==
-	    NULL) {
-		buf_printf(why, "streamable-http MCP servers need libcurl (on "
-		    "Debian: apt-get install libcurl4): %s", dlerror());
-		return -1;
-	}
-	for (i = 0; i < nitems(names); i++)
-		if ((*slots[i] = dlsym(curl.lib, names[i])) == NULL) {
-			buf_printf(why, "libcurl.so.4 lacks %s", names[i]);
-			dlclose(curl.lib);
-			curl.lib = NULL;
-			return -1;
-		}
-	curl.global_init(CURL_GLOBAL_DEFAULT);
-	return 0;
-}
+/* libcurl, loaded when first needed (base/curl.c). */
+static const struct curl_api	*curl;
 
 int
 mcp_http_open(struct mcp_client *c, struct buf *err)
 {
-	return curl_load(err);
+	if (curl == NULL && (curl = curl_api("streamable-http MCP servers",
+	    err)) == NULL)
+		return -1;
+	return 0;
 }
 
 /* One POST's answer as it arrives. */
@@ -176,21 +133,21 @@ headers(struct mcp_client *c, struct curl_slist *h)
 	char		*s;
 	size_t		 i;
 
-	h = curl.slist_append(h, "Content-Type: application/json");
-	h = curl.slist_append(h, "Accept: application/json, "
+	h = curl->slist_append(h, "Content-Type: application/json");
+	h = curl->slist_append(h, "Accept: application/json, "
 	    "text/event-stream");
 	if (c->version != NULL) {
 		s = xasprintf("MCP-Protocol-Version: %s", c->version);
-		h = curl.slist_append(h, s);
+		h = curl->slist_append(h, s);
 		free(s);
 	}
 	if (c->session != NULL) {
 		s = xasprintf("Mcp-Session-Id: %s", c->session);
-		h = curl.slist_append(h, s);
+		h = curl->slist_append(h, s);
 		free(s);
 	}
 	for (i = 0; c->spec->headers != NULL && c->spec->headers[i]; i++)
-		h = curl.slist_append(h, c->spec->headers[i]);
+		h = curl->slist_append(h, c->spec->headers[i]);
 	return h;
 }
 
@@ -206,29 +163,29 @@ perform(struct mcp_client *c, const char *verb, const char *body,
 				    c->post_deadline - clock_mono_ns() :
 				    0;
 
-	if ((e = curl.init()) == NULL)
+	if ((e = curl->init()) == NULL)
 		fatal("out of memory making an HTTP request");
-	curl.setopt(e, CURLOPT_URL, c->spec->url);
-	curl.setopt(e, CURLOPT_NOSIGNAL, 1L);
-	curl.setopt(e, CURLOPT_CUSTOMREQUEST, verb);
+	curl->setopt(e, CURLOPT_URL, c->spec->url);
+	curl->setopt(e, CURLOPT_NOSIGNAL, 1L);
+	curl->setopt(e, CURLOPT_CUSTOMREQUEST, verb);
 	if (body != NULL)
-		curl.setopt(e, CURLOPT_POSTFIELDS, body);
-	curl.setopt(e, CURLOPT_HTTPHEADER, h);
-	curl.setopt(e, CURLOPT_HEADERFUNCTION, on_header);
-	curl.setopt(e, CURLOPT_HEADERDATA, a);
-	curl.setopt(e, CURLOPT_WRITEFUNCTION, on_body);
-	curl.setopt(e, CURLOPT_WRITEDATA, a);
-	curl.setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
-	curl.setopt(e, CURLOPT_CONNECTTIMEOUT_MS, 10000L);
+		curl->setopt(e, CURLOPT_POSTFIELDS, body);
+	curl->setopt(e, CURLOPT_HTTPHEADER, h);
+	curl->setopt(e, CURLOPT_HEADERFUNCTION, on_header);
+	curl->setopt(e, CURLOPT_HEADERDATA, a);
+	curl->setopt(e, CURLOPT_WRITEFUNCTION, on_body);
+	curl->setopt(e, CURLOPT_WRITEDATA, a);
+	curl->setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl->setopt(e, CURLOPT_CONNECTTIMEOUT_MS, 10000L);
 	if (left > 0 || c->post_deadline > 0)
-		curl.setopt(e, CURLOPT_TIMEOUT_MS, left > 1000000 ?
+		curl->setopt(e, CURLOPT_TIMEOUT_MS, left > 1000000 ?
 		    (long)(left / 1000000) : 1L);
-	rc = curl.perform(e);
+	rc = curl->perform(e);
 	c->post_timed_out = rc == CURLE_OPERATION_TIMEDOUT;
 	*code = 0;
-	curl.getinfo(e, CURLINFO_RESPONSE_CODE, code);
-	curl.cleanup(e);
-	curl.slist_free_all(h);
+	curl->getinfo(e, CURLINFO_RESPONSE_CODE, code);
+	curl->cleanup(e);
+	curl->slist_free_all(h);
 	if (rc == CURLE_WRITE_ERROR && a->too_big) {
 		mcp_die(c, "the server sent a message larger than %u MiB",
 		    MCP_MAX_MESSAGE >> 20);
@@ -238,7 +195,7 @@ perform(struct mcp_client *c, const char *verb, const char *body,
 	if (rc != CURLE_OK && !(rc == CURLE_WRITE_ERROR &&
 	    (a->got_response || c->dead != NULL))) {
 		buf_printf(err, "%s %s: %s", verb, c->spec->url,
-		    curl.strerror(rc));
+		    curl->strerror(rc));
 		return -1;
 	}
 	return 0;
@@ -290,7 +247,7 @@ mcp_http_close(struct mcp_client *c)
 	struct buf	 ignore = BUF_INIT;
 	long		 code;
 
-	if (c->session == NULL || curl.lib == NULL)
+	if (c->session == NULL || curl == NULL)
 		return;
 	c->post_deadline = clock_mono_ns() + 2000000000LL;
 	perform(c, "DELETE", NULL, &a, &code, &ignore);

@@ -1,5 +1,4 @@
 /* health.c: one probe of a service: HTTP (libcurl), TCP or a command. */
-#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netdb.h>
@@ -11,64 +10,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <curl/curl.h>
 
 #include "svc/probe.h"
+#include "base/curl.h"
 #include "base/proc.h"
 #include "base/util.h"
 
-/*
- * libcurl, loaded when the first HTTP probe needs it: linked in, its
- * libraries would cost every muster command ~15 ms of start-up.
- */
-static struct {
-	void		*lib;
-	CURLcode	(*global_init)(long);
-	CURL		*(*init)(void);
-	CURLcode	(*setopt)(CURL *, CURLoption, ...);
-	CURLcode	(*perform)(CURL *);
-	CURLcode	(*getinfo)(CURL *, CURLINFO, ...);
-	void		(*cleanup)(CURL *);
-	const char	*(*strerror)(CURLcode);
-} curl;
-
-static int
-curl_load(struct buf *why)
-{
-	static const char *const	names[] = { "curl_global_init",
-					    "curl_easy_init", "curl_easy_setopt",
-					    "curl_easy_perform",
-					    "curl_easy_getinfo",
-					    "curl_easy_cleanup",
-					    "curl_easy_strerror" };
-	void				**slots[] = {
-					    (void **)&curl.global_init,
-					    (void **)&curl.init,
-					    (void **)&curl.setopt,
-					    (void **)&curl.perform,
-					    (void **)&curl.getinfo,
-					    (void **)&curl.cleanup,
-					    (void **)&curl.strerror };
-	size_t				 i;
-
-	if (curl.lib != NULL)
-		return 0;
-	if ((curl.lib = dlopen("libcurl.so.4", RTLD_NOW | RTLD_LOCAL)) ==
-	    NULL) {
-		buf_printf(why, "HTTP probes need libcurl (on Debian: "
-		    "apt-get install libcurl4): %s", dlerror());
-		return -1;
-	}
-	for (i = 0; i < nitems(names); i++)
-		if ((*slots[i] = dlsym(curl.lib, names[i])) == NULL) {
-			buf_printf(why, "libcurl.so.4 lacks %s", names[i]);
-			dlclose(curl.lib);
-			curl.lib = NULL;
-			return -1;
-		}
-	curl.global_init(CURL_GLOBAL_DEFAULT);
-	return 0;
-}
+/* libcurl, loaded when first needed (base/curl.c). */
+static const struct curl_api	*curl;
 
 /* The body is not wanted: only the status. */
 static size_t
@@ -88,25 +37,25 @@ health_http(const char *scheme, const char *host, const char *port,
 	long		 code = 0;
 	char		*url;
 
-	if (curl_load(why) < 0)
+	if (curl == NULL && (curl = curl_api("HTTP probes", why)) == NULL)
 		return 0;
 	url = xasprintf("%s://%s:%s%s%s", scheme ? scheme : "http",
 	    host ? host : "127.0.0.1", port, path && *path == '/' ? "" : "/",
 	    path ? path : "");
-	if ((c = curl.init()) == NULL)
+	if ((c = curl->init()) == NULL)
 		fatal("out of memory starting an HTTP probe");
-	curl.setopt(c, CURLOPT_URL, url);
-	curl.setopt(c, CURLOPT_NOSIGNAL, 1L);
-	curl.setopt(c, CURLOPT_TIMEOUT_MS, (long)(timeout_ns / 1000000));
-	curl.setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
-	curl.setopt(c, CURLOPT_WRITEFUNCTION, discard);
-	curl.setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-	rc = curl.perform(c);
+	curl->setopt(c, CURLOPT_URL, url);
+	curl->setopt(c, CURLOPT_NOSIGNAL, 1L);
+	curl->setopt(c, CURLOPT_TIMEOUT_MS, (long)(timeout_ns / 1000000));
+	curl->setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
+	curl->setopt(c, CURLOPT_WRITEFUNCTION, discard);
+	curl->setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+	rc = curl->perform(c);
 	if (rc == CURLE_OK)
-		curl.getinfo(c, CURLINFO_RESPONSE_CODE, &code);
-	curl.cleanup(c);
+		curl->getinfo(c, CURLINFO_RESPONSE_CODE, &code);
+	curl->cleanup(c);
 	if (rc != CURLE_OK)
-		buf_printf(why, "GET %s: %s", url, curl.strerror(rc));
+		buf_printf(why, "GET %s: %s", url, curl->strerror(rc));
 	else if (code < 200 || code >= 400)
 		buf_printf(why, "GET %s: HTTP %ld", url, code);
 	free(url);

@@ -2,6 +2,7 @@
 #ifndef MUSTER_TMPL_INT_H
 #define MUSTER_TMPL_INT_H
 
+#include <locale.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -233,6 +234,12 @@ int	 tval_equal(const struct tval *, const struct tval *, unsigned depth);
 const char *tval_kind(const struct tval *);
 /* Results: each returns 0, or -1 after exec_fail(). */
 int	 ret_buf(struct exec *, struct buf *, struct tval *);
+/* Go's unicode for one rune: IsSpace, ToUpper, ToLower (lib.c); case and
+ * classes beyond ASCII come from the C.UTF-8 locale, or (locale_t)0. */
+int	 rune_space(uint32_t);
+uint32_t rune_upper(uint32_t);
+uint32_t rune_lower(uint32_t);
+locale_t rune_locale(void);
 int	 ret_bool(struct tval *, int);
 int	 ret_int(struct tval *, int64_t, int gt);
 int	 ret_float(struct tval *, double);

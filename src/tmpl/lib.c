@@ -17,25 +17,6 @@ set_bool(struct tval *r, int b)
 	r->u.b = b != 0;
 }
 
-static int
-keep_buf(struct exec *x, struct buf *b, struct tval *r)
-{
-	size_t	 n = b->len;
-	char	*s;
-
-	if (n > TMPL_MAX_OUTPUT) {
-		buf_release(b);
-		return exec_fail(x, "string too long (limit %d bytes)",
-		    TMPL_MAX_OUTPUT);
-	}
-	s = exec_strdup(x, buf_str(b), n);
-	buf_release(b);
-	if (s == NULL)
-		return -1;
-	tval_str(r, s, n);
-	return 0;
-}
-
 int
 tval_strval(struct exec *x, const struct tval *v, struct tval *out)
 {
@@ -49,7 +30,7 @@ tval_strval(struct exec *x, const struct tval *v, struct tval *out)
 		buf_release(&b);
 		return exec_fail(x, "value too large or nested too deep");
 	}
-	return keep_buf(x, &b, out);
+	return ret_buf(x, &b, out);
 }
 
 int
@@ -59,8 +40,9 @@ fn_default(struct exec *x, struct tval *a, int n, struct tval *r)
 	return 0;
 }
 
-static locale_t
-uloc(void)
+/* Unicode case and classes come from the C.UTF-8 locale. */
+locale_t
+rune_locale(void)
 {
 	static locale_t	loc;
 	static int	tried;
@@ -72,6 +54,34 @@ uloc(void)
 	return loc;
 }
 
+uint32_t
+rune_upper(uint32_t c)
+{
+	if (c < 0x80)
+		return c >= 'a' && c <= 'z' ? c - 32 : c;
+	return rune_locale() ? (uint32_t)towupper_l((wint_t)c,
+	    rune_locale()) : c;
+}
+
+uint32_t
+rune_lower(uint32_t c)
+{
+	if (c < 0x80)
+		return c >= 'A' && c <= 'Z' ? c + 32 : c;
+	return rune_locale() ? (uint32_t)towlower_l((wint_t)c,
+	    rune_locale()) : c;
+}
+
+/* unicode.IsSpace */
+int
+rune_space(uint32_t c)
+{
+	return (c >= '\t' && c <= '\r') || c == ' ' || c == 0x85 ||
+	    c == 0xA0 || c == 0x1680 || (c >= 0x2000 && c <= 0x200A) ||
+	    c == 0x2028 || c == 0x2029 || c == 0x202F || c == 0x205F ||
+	    c == 0x3000;
+}
+
 /* strings.Map with a case function; invalid UTF-8 becomes U+FFFD. */
 static int
 map_case(struct exec *x, const struct tval *s, int how, struct tval *r)
@@ -81,7 +91,7 @@ map_case(struct exec *x, const struct tval *s, int how, struct tval *r)
 	uint32_t	 c;
 	char		 enc[4];
 	int		 sep = 1;
-	locale_t	 l = uloc();
+	locale_t	 l = rune_locale();
 
 	for (i = 0; i < s->u.s.n; i += w) {
 		c = utf8_decode(s->u.s.p + i, s->u.s.n - i, &w);
@@ -91,19 +101,13 @@ map_case(struct exec *x, const struct tval *s, int how, struct tval *r)
 			    iswspace_l((wint_t)c, l));
 
 			if (sep && !is_sep)
-				c = c < 0x80 ? (uint32_t)(c >= 'a' && c <= 'z' ?
-				    c - 32 : c) : l ? (uint32_t)towupper_l(
-				    (wint_t)c, l) : c;
+				c = rune_upper(c);
 			sep = is_sep;
-		} else if (c < 0x80)
-			c = how == 'u' ? (c >= 'a' && c <= 'z' ? c - 32 : c) :
-			    (c >= 'A' && c <= 'Z' ? c + 32 : c);
-		else if (l != (locale_t)0)
-			c = (uint32_t)(how == 'u' ? towupper_l((wint_t)c, l) :
-			    towlower_l((wint_t)c, l));
+		} else
+			c = how == 'u' ? rune_upper(c) : rune_lower(c);
 		buf_add(&b, enc, utf8_encode(enc, c));
 	}
-	return keep_buf(x, &b, r);
+	return ret_buf(x, &b, r);
 }
 
 int
@@ -124,15 +128,6 @@ fn_title(struct exec *x, struct tval *a, int n, struct tval *r)
 	return map_case(x, &a[0], 't', r);
 }
 
-static int
-uspace(uint32_t c)
-{
-	return (c >= '\t' && c <= '\r') || c == ' ' || c == 0x85 ||
-	    c == 0xA0 || c == 0x1680 || (c >= 0x2000 && c <= 0x200A) ||
-	    c == 0x2028 || c == 0x2029 || c == 0x202F || c == 0x205F ||
-	    c == 0x3000;
-}
-
 int
 fn_trim(struct exec *x, struct tval *a, int n, struct tval *r)
 {
@@ -142,7 +137,7 @@ fn_trim(struct exec *x, struct tval *a, int n, struct tval *r)
 
 	while (lo < hi) {
 		c = utf8_decode(s + lo, hi - lo, &w);
-		if (!uspace(c) || (c == 0xFFFD && w == 1))
+		if (!rune_space(c) || (c == 0xFFFD && w == 1))
 			break;
 		lo += w;
 	}
@@ -151,7 +146,7 @@ fn_trim(struct exec *x, struct tval *a, int n, struct tval *r)
 		    i--)
 			;
 		c = utf8_decode(s + i, hi - i, &w);
-		if (w != hi - i || !uspace(c))
+		if (w != hi - i || !rune_space(c))
 			break;
 		hi = i;
 	}
@@ -183,7 +178,7 @@ fn_replace(struct exec *x, struct tval *a, int n, struct tval *r)
 			utf8_decode(s + i, sn - i, &w);
 			buf_add(&b, s + i, w);
 		}
-		return keep_buf(x, &b, r);
+		return ret_buf(x, &b, r);
 	}
 	while ((p = find(s + i, sn - i, old, on)) != NULL) {
 		buf_add(&b, s + i, (size_t)(p - (s + i)));
@@ -193,7 +188,7 @@ fn_replace(struct exec *x, struct tval *a, int n, struct tval *r)
 			break;
 	}
 	buf_add(&b, s + i, sn - i);
-	return keep_buf(x, &b, r);
+	return ret_buf(x, &b, r);
 }
 
 int
@@ -305,7 +300,7 @@ fn_join(struct exec *x, struct tval *a, int n, struct tval *r)
 		if (b.len > TMPL_MAX_OUTPUT)
 			break;
 	}
-	return keep_buf(x, &b, r);
+	return ret_buf(x, &b, r);
 }
 
 int
@@ -327,7 +322,7 @@ fn_quote(struct exec *x, struct tval *a, int n, struct tval *r)
 		print_quote(&b, s.u.s.p, s.u.s.n, 0);
 		first = 0;
 	}
-	return keep_buf(x, &b, r);
+	return ret_buf(x, &b, r);
 }
 
 /* Sprig's arithmetic returns int64. */

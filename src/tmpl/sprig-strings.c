@@ -11,46 +11,6 @@
 
 #define STR(v)	(v).u.s.p, (v).u.s.n
 
-/* unicode.IsSpace */
-static int
-is_space(uint32_t c)
-{
-	return (c >= '\t' && c <= '\r') || c == ' ' || c == 0x85 ||
-	    c == 0xA0 || c == 0x1680 || (c >= 0x2000 && c <= 0x200A) ||
-	    c == 0x2028 || c == 0x2029 || c == 0x202F || c == 0x205F ||
-	    c == 0x3000;
-}
-
-/* Unicode case and classes come from the C.UTF-8 locale. */
-static locale_t
-uloc(void)
-{
-	static locale_t	loc;
-	static int	tried;
-
-	if (!tried) {
-		tried = 1;
-		loc = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
-	}
-	return loc;
-}
-
-static uint32_t
-to_upper(uint32_t c)
-{
-	if (c < 0x80)
-		return c >= 'a' && c <= 'z' ? c - 32 : c;
-	return uloc() ? (uint32_t)towupper_l((wint_t)c, uloc()) : c;
-}
-
-static uint32_t
-to_lower(uint32_t c)
-{
-	if (c < 0x80)
-		return c >= 'A' && c <= 'Z' ? c + 32 : c;
-	return uloc() ? (uint32_t)towlower_l((wint_t)c, uloc()) : c;
-}
-
 static void
 add_rune(struct buf *b, uint32_t c)
 {
@@ -188,16 +148,16 @@ recase(struct exec *x, const struct tval *s, int how, struct tval *r)
 	for (i = 0; i < s->u.s.n; i += w) {
 		c = utf8_decode(s->u.s.p + i, s->u.s.n - i, &w);
 		if (how == 'u') {
-			if (is_space(c))
+			if (rune_space(c))
 				gap = 1;
 			else if (gap) {
-				c = to_lower(c);
+				c = rune_lower(c);
 				gap = 0;
 			}
-		} else if ((u = to_upper(c)) != c)
+		} else if ((u = rune_upper(c)) != c)
 			c = u;
 		else
-			c = to_lower(c);
+			c = rune_lower(c);
 		add_rune(&b, c);
 	}
 	return ret_buf(x, &b, r);
@@ -218,7 +178,7 @@ fn_swapcase(struct exec *x, struct tval *a, int n, struct tval *r)
 static int
 is_connector(uint32_t c)
 {
-	return c == '-' || c == '_' || is_space(c);
+	return c == '-' || c == '_' || rune_space(c);
 }
 
 /* xstrings.ToCamelCase */
@@ -234,7 +194,7 @@ fn_camelcase(struct exec *x, struct tval *a, int n, struct tval *r)
 		r0 = utf8_decode(s + i, len - i, &w);
 		i += w;
 		if (!is_connector(r0)) {
-			r0 = to_upper(r0);
+			r0 = rune_upper(r0);
 			break;
 		}
 		add_rune(&b, r0);
@@ -254,9 +214,9 @@ fn_camelcase(struct exec *x, struct tval *a, int n, struct tval *r)
 			continue;
 		}
 		if (is_connector(r1))
-			r0 = to_upper(r0);
+			r0 = rune_upper(r0);
 		else {
-			r0 = to_lower(r0);
+			r0 = rune_lower(r0);
 			add_rune(&b, r1);
 		}
 	}
@@ -270,13 +230,13 @@ rune_class(uint32_t c)
 	if (c < 0x80)
 		return c >= 'A' && c <= 'Z' ? 'U' : c >= 'a' && c <= 'z' ?
 		    'l' : c >= '0' && c <= '9' ? 'd' : 0;
-	if (uloc() == (locale_t)0)
+	if (rune_locale() == (locale_t)0)
 		return 0;
-	if (iswupper_l((wint_t)c, uloc()))
+	if (iswupper_l((wint_t)c, rune_locale()))
 		return 'U';
-	if (iswalpha_l((wint_t)c, uloc()))
+	if (iswalpha_l((wint_t)c, rune_locale()))
 		return 'l';
-	if (iswdigit_l((wint_t)c, uloc()))
+	if (iswdigit_l((wint_t)c, rune_locale()))
 		return 'd';
 	return 0;
 }
@@ -308,7 +268,7 @@ lower_words(struct exec *x, const struct tval *s, char conn, struct tval *r)
 			if (b.len > 0)
 				buf_addc(&b, conn);
 		sep = 0;
-		add_rune(&b, to_lower(c));
+		add_rune(&b, rune_lower(c));
 		prev = cls;
 	}
 	return ret_buf(x, &b, r);
@@ -371,7 +331,7 @@ fn_nospace(struct exec *x, struct tval *a, int n, struct tval *r)
 	unsigned char	c;
 
 	for (i = 0; i < a[0].u.s.n; i++)
-		if (!is_space(c = (unsigned char)a[0].u.s.p[i])) {
+		if (!rune_space(c = (unsigned char)a[0].u.s.p[i])) {
 			add_rune(&b, c);
 			kept++;
 		}
@@ -392,7 +352,7 @@ fn_initials(struct exec *x, struct tval *a, int n, struct tval *r)
 	int		gap = 1;
 
 	for (i = 0; i < a[0].u.s.n; i++) {
-		if (is_space(c = (unsigned char)a[0].u.s.p[i]))
+		if (rune_space(c = (unsigned char)a[0].u.s.p[i]))
 			gap = 1;
 		else if (gap) {
 			add_rune(&b, c);
