@@ -96,6 +96,8 @@ print_steps(struct json_object *steps)
 		if (json_object_get_int(json_object_object_get(s,
 		    "attempts")) > 1)
 			printf("  %s attempts", field(s, "attempts"));
+		if (field(s, "slurm_job") != NULL)
+			printf("  job %s", field(s, "slurm_job"));
 		if (ex != NULL && strcmp(ex, "0") != 0)
 			printf("  exit %s", ex);
 		if (err != NULL)

@@ -406,6 +406,21 @@ record_job(struct exec *x, struct job *j)
 }
 
 int
+record_slurm_job(struct exec *x, struct job *j, const char *id,
+    const char *name)
+{
+	struct json_object	*o = new_record("slurm");
+
+	json_set(o, "k", json_str(j->key));
+	json_set(o, "a", json_object_new_int(j->attempt));
+	json_set(o, "job", json_str(id));
+	json_set(o, "name", json_str(name));
+	if (append(x, o) < 0)
+		return -1;
+	return record_sync(x);
+}
+
+int
 record_job_pid(struct exec *x, struct job *j)
 {
 	struct json_object	*o = new_record("pid");

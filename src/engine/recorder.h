@@ -21,6 +21,10 @@ int	 record_lock_workflow(struct exec *);
 /* Records a job's state change: "running", its pid, or where it ended. */
 int	 record_job(struct exec *, struct job *);
 int	 record_job_pid(struct exec *, struct job *);
+/* Records that j's attempt is Slurm job id, named name (always synced:
+ * nothing else can tell a resume which job is the step's). */
+int	 record_slurm_job(struct exec *, struct job *, const char *id,
+	    const char *name);
 /* Records the checkpoint step j names: the steps completed by now. */
 int	 record_step_checkpoint(struct exec *, struct job *);
 /* Records the end of the run and writes the summary. */

@@ -35,20 +35,13 @@ struct rjob {
 	struct slurm_state	 st;
 };
 
-/* A job an earlier run recorded. */
-struct prior_job {
-	char	*key, *id;
-	int	 attempt;
-};
-
 struct remote {
 	struct rjob		**v;
 	size_t			  n, cap;
 	int64_t			  next_poll, interval, poll_max;
 	int64_t			  next_stat;
 	int64_t			  down_since, down_max;	/* squeue failing */
-	struct hmap		  prior;	/* key -> struct prior_job */
-	bool			  prior_read, warned;
+	bool			  warned;
 };
 
 static struct remote *
@@ -144,19 +137,6 @@ add(struct exec *x, struct job *j, char *id, char *rel)
 	poll_soon(r);
 }
 
-/* The job id goes into the journal before muster waits for the job. */
-static void
-record_submit(struct exec *x, struct job *j, const char *id, const char *name)
-{
-	struct buf	b = BUF_INIT;
-
-	buf_printf(&b, "{\"t\":\"slurm\",\"k\":\"%s\",\"a\":%d,\"job\":\"%s\","
-	    "\"name\":\"%s\"}", j->key, j->attempt, id, name);
-	if (journal_append(&x->journal, b.s, b.len) < 0 || record_sync(x) < 0)
-		x->io_failed = x->stopping = true;
-	buf_release(&b);
-}
-
 /*
  * A run: script waits in out/ for its shell, and resume clears out/ of
  * the scripts of dead runs.  A job may start long after a resume: its
@@ -224,7 +204,9 @@ remote_start(struct exec *x, struct job *j, struct invocation *inv,
 	sj.time_ns = j->step->timeout_ns > 0 ? j->step->timeout_ns :
 	    inv->timeout_ns;
 	if (rc == 0 && (rc = slurm_submit(&sj, &id, err)) == 0) {
-		record_submit(x, j, id, name);
+		/* The job id goes into the journal before muster waits. */
+		if (record_slurm_job(x, j, id, name) < 0)
+			x->io_failed = x->stopping = true;
 		add(x, j, id, rel);
 		rel = NULL;
 	} else
@@ -238,49 +220,6 @@ remote_start(struct exec *x, struct job *j, struct invocation *inv,
 	free(er);
 	free(name);
 	return rc;
-}
-
-/* Reads the jobs the journal of the resumed run recorded, once. */
-static void
-read_prior(struct exec *x, struct remote *r)
-{
-	static const char	 tag[] = "{\"t\":\"slurm\",";
-	struct journal_map	 map = { 0 };
-	struct journal_scan	 scan;
-	const char		*p;
-	size_t			 off = 0, plen;
-	struct buf		 why = BUF_INIT;
-	int			 ok;
-
-	r->prior_read = true;
-	/* resume read it whole and checked it; only our records count here. */
-	if (journal_load(x->dirfd, "journal", &map, &scan) < 0)
-		return;
-	while (journal_next(map.p, map.len, &off, &p, &plen)) {
-		struct json_object	*o, *k, *a, *id;
-		struct prior_job	*pj, *old;
-
-		if (plen < sizeof tag || memcmp(p, tag, sizeof tag - 1) != 0)
-			continue;
-		o = json_parse(p, plen, &ok, &why);
-		if (ok && json_object_object_get_ex(o, "k", &k) &&
-		    json_object_object_get_ex(o, "a", &a) &&
-		    json_object_object_get_ex(o, "job", &id)) {
-			pj = xcalloc(1, sizeof *pj);
-			pj->key = xstrdup(json_object_get_string(k));
-			pj->id = xstrdup(json_object_get_string(id));
-			pj->attempt = json_object_get_int(a);
-			if ((old = hmap_set(&r->prior, pj->key, pj)) != NULL) {
-				free(old->key);
-				free(old->id);
-				free(old);
-			}
-		}
-		json_object_put(o);
-		buf_truncate(&why, 0);
-	}
-	buf_release(&why);
-	journal_unload(&map);
 }
 
 static bool
@@ -298,8 +237,6 @@ remote_reattach(struct exec *x, struct job *j)
 {
 	const struct step	*s = j->step;
 	struct prior_step	*ps;
-	struct prior_job	*pj;
-	struct remote		*r;
 	char			*rel, *id = NULL, *name;
 	int64_t			 t;
 
@@ -314,13 +251,9 @@ remote_reattach(struct exec *x, struct job *j)
 		j->attempt = ps->attempts;
 		return false;
 	}
-	r = remote_of(x);
-	if (!r->prior_read)
-		read_prior(x, r);
 	rel = xasprintf("slurm/%s.%d", j->key, ps->attempts);
-	pj = hmap_get(&r->prior, j->key);
-	if (pj != NULL && pj->attempt == ps->attempts)
-		id = xstrdup(pj->id);
+	if (ps->job != NULL && ps->job_attempt == ps->attempts)
+		id = xstrdup(ps->job);
 	/* Killed between sbatch and the journal: Slurm knows the name. */
 	name = job_name(x, j, ps->attempts);
 	if (id == NULL && !status_there(x, rel))
@@ -609,15 +542,6 @@ remote_free(struct exec *x)
 		free(r->v[i]);
 	}
 	free(r->v);
-	for (i = 0; i < r->prior.cap; i++)
-		if (r->prior.slots[i].key != NULL) {
-			struct prior_job	*pj = r->prior.slots[i].val;
-
-			free(pj->key);
-			free(pj->id);
-			free(pj);
-		}
-	hmap_release(&r->prior);
 	free(r);
 	x->remote = NULL;
 }

@@ -73,6 +73,12 @@ static const struct fspec	checkpoint_fields[] = {
 	{ NULL, 0, false }
 };
 
+static const struct fspec	slurm_fields[] = {
+	{ "k", W_NAME, true }, { "a", W_NAT, true },
+	{ "job", W_NAME, true }, { "name", W_STR, false },
+	{ NULL, 0, false }
+};
+
 static const struct {
 	const char		*name;
 	enum rec_type		 type;
@@ -84,6 +90,7 @@ static const struct {
 	{ "resume", REC_RESUME, resume_fields },
 	{ "end", REC_END, end_fields },
 	{ "checkpoint", REC_CHECKPOINT, checkpoint_fields },
+	{ "slurm", REC_SLURM, slurm_fields },
 };
 
 static const char *const	wants[] = {

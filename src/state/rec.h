@@ -16,6 +16,7 @@ enum rec_type {
 	REC_RESUME,	/* a resume began: at, pid */
 	REC_END,	/* the run ended: s, at, ms, result, error */
 	REC_CHECKPOINT,	/* a named point: name, at, step, done (keys) */
+	REC_SLURM,	/* a step's attempt went to Slurm: k, a, job, name */
 	REC_OTHER	/* a kind this version does not know: skipped */
 };
 

@@ -279,6 +279,24 @@ prior_pid(struct reader *r, const struct rec *rec)
 	snprintf(ps->boot, sizeof ps->boot, "%s", boot != NULL ? boot : "");
 }
 
+/* A step's attempt that went to Slurm: its job id. */
+static void
+on_slurm(struct reader *r, const struct rec *rec)
+{
+	uintptr_t		 at;
+	struct prior_step	*ps;
+
+	if (r->steps != NULL)
+		copy(step_of(r, rec->key), "slurm_job", rec->o, "job");
+	if (r->prior == NULL || (at = (uintptr_t)hmap_getn(&r->index,
+	    rec->key, strlen(rec->key))) == 0)
+		return;
+	ps = &r->prior->all[at - 1];
+	free(ps->job);
+	ps->job = xstrdup(rec_str(rec, "job"));
+	ps->job_attempt = (int)rec_int(rec, "a", 0);
+}
+
 static void
 apply(void *arg, const struct rec *rec)
 {
@@ -294,7 +312,9 @@ apply(void *arg, const struct rec *rec)
 			doc_pid(r, rec);
 		if (r->prior != NULL)
 			prior_pid(r, rec);
-	} else
+	} else if (rec->type == REC_SLURM)
+		on_slurm(r, rec);
+	else
 		doc_run(r->doc, rec);
 }
 
@@ -735,6 +755,7 @@ prior_release(struct prior *pr)
 		free(pr->all[i].key);
 		free(pr->all[i].redirect);
 		free(pr->all[i].error);
+		free(pr->all[i].job);
 	}
 	free(pr->all);
 	hmap_release(&pr->steps);

@@ -109,6 +109,9 @@ struct prior_step {
 	int64_t			 from;		/* when it started, or 0 */
 	struct proc_usage	 usage;
 	bool			 has_usage;
+	/* executor: slurm: the job of its attempt job_attempt, or NULL */
+	char			*job;
+	int			 job_attempt;
 };
 
 /* What resume needs of a recorded execution. */

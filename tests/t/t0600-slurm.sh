@@ -376,6 +376,20 @@ test_expect_success 'Slurm stops answering for good: the step fails, naming its 
 	until_true "test \$(queued) = 0"
 '
 
+test_expect_success 'cancel with no runner left scancels the jobs it left' '
+	start_bg run gone
+	until_true "test \$(queued R) -ge 1" &&
+	stop_bg KILL 0.1 &&
+	id=$(bg_id) &&
+	muster status "$id" >out &&
+	grep "^  long .* job [0-9]*" out &&
+	muster cancel "$id" 2>err &&
+	grep "muster: execution $id has no runner; cancelled its Slurm jobs [0-9]* (step long)" err &&
+	until_true "test \$(queued) = 0" &&
+	test_expect_code 3 muster cancel "$id" 2>err &&
+	grep "execution $id is not running" err
+'
+
 # The workflow of the crash tests: 8 jobs, 4 at once, 1 s each.
 wf crash <<-\EOF
 apiVersion: muster.giantswarm.io/v1alpha1
