@@ -111,7 +111,7 @@ test_expect_success 'a forEach iteration redirects; the rest go on' '
 '
 
 # Starts `muster run redirect` with the recovery held (it sleeps), waits
-# until the recovery step runs, then kills the runner with SIGKILL.
+# until the recovery step runs, then sends the runner signal $1.
 kill_in_recovery() {
 	rm -f ledger &&
 	touch hold &&
@@ -120,13 +120,13 @@ kill_in_recovery() {
 		grep -q "^unlock" ledger 2>/dev/null && break
 		sleep 0.05
 	done
-	stop_bg KILL 0.1
+	stop_bg "$1" 0.1
 	pkill -f "sleep 60"
 	grep -q "^unlock" ledger
 }
 
 test_expect_success 'kill -9 during the recovery; resume runs the recovery, not the step' '
-	kill_in_recovery &&
+	kill_in_recovery KILL &&
 	id=$(bg_id) &&
 	test "$(cat rc)" = 137 &&
 	steps_json "$id" >out &&
@@ -148,7 +148,7 @@ test_expect_success 'kill -9 during the recovery; resume runs the recovery, not 
 '
 
 test_expect_success 'kill -9 during the recovery; a changed step runs again' '
-	kill_in_recovery &&
+	kill_in_recovery KILL &&
 	id=$(bg_id) &&
 	sed -i "s/echo migrate >>ledger/echo migrate2 >>ledger/" \
 		.muster/workflows/redirect.yaml &&
@@ -166,14 +166,7 @@ test_expect_success 'kill -9 during the recovery; a changed step runs again' '
 '
 
 test_expect_success 'SIGTERM cuts the recovery short; resume runs it again' '
-	rm -f ledger &&
-	touch hold &&
-	start_bg run redirect
-	for i in $(seq 400); do
-		grep -q "^unlock" ledger 2>/dev/null && break
-		sleep 0.05
-	done
-	stop_bg TERM 0.1
+	kill_in_recovery TERM &&
 	id=$(bg_id) &&
 	test "$(cat rc)" = 143 &&
 	steps_json "$id" >out &&
@@ -199,17 +192,17 @@ test_expect_success 'show and run -n list the recovery steps' '
 	muster show redirect --json | grep "\"recovery\":\[{"
 '
 
+# bad: the spec on stdin, under a workflow's first four lines, must fail
+# validate (its messages in ./err).
 bad() {
-	cat >.muster/workflows/bad.yaml &&
+	{ printf "%s\n" "apiVersion: muster.giantswarm.io/v1alpha1" \
+		"kind: Workflow" "metadata: {name: bad}" "spec:" && cat; } \
+		>.muster/workflows/bad.yaml &&
 	test_expect_code 2 muster validate 2>err
 }
 
 test_expect_success 'redirects are checked when the file loads' '
 	bad <<-\EOF &&
-	apiVersion: muster.giantswarm.io/v1alpha1
-	kind: Workflow
-	metadata: {name: bad}
-	spec:
 	  steps:
 	    - id: a
 	      run: "true"
@@ -244,10 +237,6 @@ test_expect_success 'redirects are checked when the file loads' '
 
 test_expect_success 'an unknown recovery step, and redirects from recovery or onFailure' '
 	bad <<-\EOF &&
-	apiVersion: muster.giantswarm.io/v1alpha1
-	kind: Workflow
-	metadata: {name: bad}
-	spec:
 	  steps:
 	    - id: a
 	      run: "true"
@@ -271,10 +260,6 @@ test_expect_success 'an unknown recovery step, and redirects from recovery or on
 
 test_expect_success 'rule mistakes: a typo, an empty exitCode, a tool the step never calls' '
 	bad <<-\EOF &&
-	apiVersion: muster.giantswarm.io/v1alpha1
-	kind: Workflow
-	metadata: {name: bad}
-	spec:
 	  steps:
 	    - id: a
 	      run: "true"
