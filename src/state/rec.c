@@ -18,6 +18,8 @@ enum want {
 	W_INT,
 	W_BOOL,
 	W_NAT,		/* an integer >= 0 */
+	W_MS,		/* milliseconds: 0 to a century, so that every
+			 * reader may add them to a time in nanoseconds */
 	W_TIME,		/* RFC 3339 UTC, as record_time() writes */
 	W_HEX,		/* up to 16 hexadecimal digits */
 	W_OBJ,
@@ -43,7 +45,7 @@ static const struct fspec	step_fields[] = {
 	{ "k", W_NAME, true }, { "s", W_STEP_ST, true },
 	{ "at", W_TIME, true }, { "a", W_NAT, false },
 	{ "h", W_HEX, false }, { "tool", W_STR, false },
-	{ "from", W_TIME, false }, { "ms", W_INT, false },
+	{ "from", W_TIME, false }, { "ms", W_MS, false },
 	{ "exit", W_INT, false }, { "input", W_ANY, false },
 	{ "result", W_ANY, false }, { "error", W_STR, false },
 	{ "ru", W_OBJ, false }, { "route", W_STR, false },
@@ -61,7 +63,7 @@ static const struct fspec	resume_fields[] = {
 };
 static const struct fspec	end_fields[] = {
 	{ "s", W_EXEC_ST, true }, { "at", W_TIME, true },
-	{ "ms", W_INT, false }, { "result", W_ANY, false },
+	{ "ms", W_MS, false }, { "result", W_ANY, false },
 	{ "error", W_STR, false }, { "ru", W_OBJ, false },
 	{ "output_lost", W_BOOL, false },
 	{ NULL, 0, false }
@@ -98,6 +100,7 @@ static const char *const	wants[] = {
 	[W_NAME] = "a non-empty string", [W_INT] = "an integer",
 	[W_BOOL] = "true or false",
 	[W_NAT] = "a non-negative integer", [W_TIME] = "a time",
+	[W_MS] = "a duration in milliseconds (at most a century)",
 	[W_HEX] = "a hexadecimal hash", [W_OBJ] = "an object",
 	[W_STRS] = "a list of strings", [W_STEP_ST] = "a step status",
 	[W_EXEC_ST] = "an execution status",
@@ -174,6 +177,9 @@ fits(struct json_object *v, enum want w)
 		return json_object_is_type(v, json_type_boolean);
 	case W_NAT:
 		return is_int(v) && json_object_get_int64(v) >= 0;
+	case W_MS:
+		return is_int(v) && json_object_get_int64(v) >= 0 &&
+		    json_object_get_int64(v) <= 100 * 36525LL * 864000;
 	case W_TIME:
 		return s != NULL && record_parse_time(s) != 0;
 	case W_HEX:
@@ -325,7 +331,7 @@ rec_int(const struct rec *r, const char *key, int64_t def)
 static const struct fspec	summary_fields[] = {
 	{ "execution_id", W_NAME, true }, { "workflow_name", W_NAME, true },
 	{ "status", W_EXEC_ST, true }, { "started_at", W_TIME, true },
-	{ "completed_at", W_TIME, false }, { "duration_ms", W_INT, false },
+	{ "completed_at", W_TIME, false }, { "duration_ms", W_MS, false },
 	{ "parent_execution_id", W_NAME, false }, { "pid", W_NAT, false },
 	{ "error", W_STR, false },
 	{ NULL, 0, false }

@@ -87,9 +87,14 @@ usage_from_json(struct json_object *o, struct proc_usage *u)
 	*u = (struct proc_usage){ 0 };
 	if (o == NULL || !json_object_is_type(o, json_type_object))
 		return false;
+	/* A record is outside data: figures stay where sums cannot
+	 * overflow (2^50 microseconds is 35 years). */
 	for (i = 0; i < nitems(names); i++)
-		if (json_object_object_get_ex(o, names[i], &f))
+		if (json_object_object_get_ex(o, names[i], &f)) {
 			v[i] = json_object_get_int64(f);
+			if (v[i] < 0 || v[i] > (INT64_C(1) << 50))
+				v[i] = v[i] < 0 ? 0 : INT64_C(1) << 50;
+		}
 	u->user_us = v[0];
 	u->sys_us = v[1];
 	u->max_rss_kb = v[2];
