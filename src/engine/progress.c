@@ -354,6 +354,58 @@ step_json(const struct job *j, enum step_event ev)
 	return e;
 }
 
+/* A step's line in text modes; d its duration, f how far the run is. */
+static void
+step_line(struct progress *pr, struct exec *x, struct job *j,
+    enum step_event ev, const char *d, const char *f)
+{
+	switch (ev) {
+	case SE_STARTED:
+		if (pr->mode == PROGRESS_PLAIN)
+			say(pr, x, "%s: started%s", j->key, j->attempt > 1 ?
+			    " again" : "");
+		break;
+	case SE_COMPLETED:
+		if (pr->mode == PROGRESS_PLAIN || pr->verbose > 0)
+			say(pr, x, "%s: %scompleted%s in %s%s", j->key,
+			    paint(pr, GREEN), paint(pr, RESET), d, f);
+		break;
+	case SE_FAILED:
+		say(pr, x, "%s: %sfailed%s after %s: %s%s%s", j->key,
+		    paint(pr, RED), paint(pr, RESET), d, j->error ? j->error :
+		    "failed", job_failure_note(j), f);
+		break;
+	case SE_RETRYING:
+		/* An onError rule's retry counts its own attempts. */
+		say(pr, x, "%s: attempt %d of %d failed after %s: %s; trying "
+		    "again", j->key, j->route != NULL ? j->route_tries :
+		    j->attempt, j->route != NULL ? j->route->retry.attempts :
+		    j->step->retry.attempts, d, j->error ? j->error :
+		    "failed");
+		break;
+	case SE_SKIPPED:
+		say(pr, x, "%s: %sskipped%s (%s)%s", j->key,
+		    paint(pr, YELLOW), paint(pr, RESET), j->error ? j->error :
+		    "condition false", f);
+		break;
+	case SE_REDIRECTED:
+		if (j->recovery == RV_AGAIN)
+			say(pr, x, "%s: failed before; its recovery step '%s' "
+			    "had not ended and runs again", j->key,
+			    j->route->target->id);
+		else
+			say(pr, x, "%s: %sfailed%s after %s: %s; recovering "
+			    "with step '%s'", j->key, paint(pr, RED),
+			    paint(pr, RESET), d, j->error ? j->error :
+			    "failed", j->route->target->id);
+		break;
+	case SE_REUSED:
+		if (pr->verbose > 0)
+			say(pr, x, "%s: completed before; kept", j->key);
+		break;
+	}
+}
+
 void
 progress_step(struct progress *pr, struct exec *x, struct job *j,
     enum step_event ev)
@@ -391,56 +443,8 @@ progress_step(struct progress *pr, struct exec *x, struct job *j,
 		duration(&d, j);
 	if (ev != SE_STARTED && pr->verbose > 0 && j->has_usage)
 		usage_note(&d, &j->usage);
-	if (pr->verbose < 0 && ev != SE_FAILED)
-		goto out;
-	switch (ev) {
-	case SE_STARTED:
-		if (pr->mode == PROGRESS_PLAIN)
-			say(pr, x, "%s: started%s", j->key, j->attempt > 1 ?
-			    " again" : "");
-		break;
-	case SE_COMPLETED:
-		if (pr->mode == PROGRESS_PLAIN || pr->verbose > 0)
-			say(pr, x, "%s: %scompleted%s in %s%s", j->key,
-			    paint(pr, GREEN), paint(pr, RESET), buf_str(&d),
-			    buf_str(&f));
-		break;
-	case SE_FAILED:
-		say(pr, x, "%s: %sfailed%s after %s: %s%s%s", j->key,
-		    paint(pr, RED), paint(pr, RESET), buf_str(&d),
-		    j->error ? j->error : "failed", job_failure_note(j),
-		    buf_str(&f));
-		break;
-	case SE_RETRYING:
-		/* An onError rule's retry counts its own attempts. */
-		say(pr, x, "%s: attempt %d of %d failed after %s: %s; trying "
-		    "again", j->key, j->route != NULL ? j->route_tries :
-		    j->attempt, j->route != NULL ? j->route->retry.attempts :
-		    j->step->retry.attempts, buf_str(&d), j->error ?
-		    j->error : "failed");
-		break;
-	case SE_SKIPPED:
-		say(pr, x, "%s: %sskipped%s (%s)%s", j->key,
-		    paint(pr, YELLOW), paint(pr, RESET), j->error ? j->error :
-		    "condition false", buf_str(&f));
-		break;
-	case SE_REDIRECTED:
-		if (j->recovery == RV_AGAIN)
-			say(pr, x, "%s: failed before; its recovery step '%s' "
-			    "had not ended and runs again", j->key,
-			    j->route->target->id);
-		else
-			say(pr, x, "%s: %sfailed%s after %s: %s; recovering "
-			    "with step '%s'", j->key, paint(pr, RED),
-			    paint(pr, RESET), buf_str(&d), j->error ?
-			    j->error : "failed", j->route->target->id);
-		break;
-	case SE_REUSED:
-		if (pr->verbose > 0)
-			say(pr, x, "%s: completed before; kept", j->key);
-		break;
-	}
-out:
+	if (pr->verbose >= 0 || ev == SE_FAILED)
+		step_line(pr, x, j, ev, buf_str(&d), buf_str(&f));
 	buf_release(&d);
 	buf_release(&f);
 	status_line(pr, x);
