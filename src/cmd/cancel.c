@@ -137,21 +137,14 @@ cmd_cancel(struct ctx *ctx, int argc, char **argv)
 	if ((rc = cmd_open(ctx, &p)) != 0)
 		return rc;
 	state = record_state_dir(p);
-	if ((rc = cmd_execution(state, last ? NULL : id, &id)) != 0)
+	if ((rc = cmd_open_execution(state, last ? NULL : argv[optind], &id,
+	    &dir, &dfd)) != 0)
 		goto out;
-	rc = EXIT_STATE;
-	if (record_id_ok(id))
-		dir = xasprintf("%s/executions/%s", state, id);
-	if (dir == NULL || (dfd = open(dir, O_RDONLY | O_DIRECTORY |
-	    O_CLOEXEC | O_NOFOLLOW)) < 0) {
-		error("no execution '%s'", id);
-		goto out;
-	}
 	if ((holder = lock_holder(dfd, "lock")) <= 1) {
 		rc = cancel_orphans(state, id, ctx->verbose);
 		goto out;
 	}
-	if ((rc = check_runner(state, argv[optind], dfd, holder)) != 0)
+	if ((rc = check_runner(state, id, dfd, holder)) != 0)
 		goto out;
 	rc = EXIT_STATE;
 	/* The mark says "cancelled"; SIGTERM stops the run as usual. */

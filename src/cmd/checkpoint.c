@@ -102,16 +102,9 @@ cmd_checkpoint(struct ctx *ctx, int argc, char **argv)
 	if ((rc = cmd_open(ctx, &p)) != 0)
 		return rc;
 	state = record_state_dir(p);
-	if ((rc = cmd_execution(state, last ? NULL : argv[optind], &id)) != 0)
+	if ((rc = cmd_open_execution(state, last ? NULL : argv[optind], &id,
+	    &dir, &dfd)) != 0)
 		goto out;
-	rc = EXIT_STATE;
-	if (record_id_ok(id))
-		dir = xasprintf("%s/executions/%s", state, id);
-	if (dir == NULL || (dfd = open(dir, O_RDONLY | O_DIRECTORY |
-	    O_CLOEXEC | O_NOFOLLOW)) < 0) {
-		error("no execution '%s'", id);
-		goto out;
-	}
 	/* A running execution names its points with steps' checkpoint:. */
 	if (lock_take(dfd, "lock", 0, &lock, &holder) != LOCK_TAKEN) {
 		error("execution %s is running (pid %d): pause it first, or "

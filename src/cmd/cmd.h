@@ -94,6 +94,13 @@ bool	 cmd_take_last(int *argc, char **argv);
  * after an error (ambiguous prefix, no executions).
  */
 int	 cmd_execution(const char *state, const char *arg, char **out);
+/*
+ * The same, and opens that execution's folder (no symbolic link
+ * followed).  Returns 0 with *id and *dir new and *dfd open, or the exit
+ * code after an error ("no execution 'X'").
+ */
+int	 cmd_open_execution(const char *state, const char *arg, char **id,
+	    char **dir, int *dfd);
 CMD_DECL(trace);
 CMD_DECL(report);
 CMD_DECL(metrics);

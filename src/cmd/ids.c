@@ -1,6 +1,7 @@
 /* ids.c: the execution a command is about: a full id, a unique prefix of
  * one (as git takes abbreviated commits), or --last. */
 #include <dirent.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -100,4 +101,24 @@ cmd_execution(const char *state, const char *arg, char **out)
 	    n > 4 ? ", ..." : "");
 	buf_release(&some);
 	return EXIT_USAGE;
+}
+
+int
+cmd_open_execution(const char *state, const char *arg, char **id,
+    char **dir, int *dfd)
+{
+	int	rc;
+
+	*dir = NULL;
+	*dfd = -1;
+	if ((rc = cmd_execution(state, arg, id)) != 0)
+		return rc;
+	if (record_id_ok(*id))
+		*dir = xasprintf("%s/executions/%s", state, *id);
+	if (*dir == NULL || (*dfd = open(*dir, O_RDONLY | O_DIRECTORY |
+	    O_CLOEXEC | O_NOFOLLOW)) < 0) {
+		error("no execution '%s'", *id);
+		return EXIT_STATE;
+	}
+	return 0;
 }

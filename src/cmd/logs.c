@@ -262,17 +262,11 @@ cmd_logs(struct ctx *ctx, int argc, char **argv)
 	if ((rc = cmd_open(ctx, &p)) != 0)
 		return rc;
 	state = record_state_dir(p);
-	if ((rc = cmd_execution(state, arg, &id)) != 0)
+	if ((rc = cmd_open_execution(state, arg, &id, &dir, &dfd)) != 0)
 		goto out;
 	rc = EXIT_STATE;
-	if (!record_id_ok(id)) {
-		error("no execution '%s'", id);
-		goto out;
-	}
-	dir = xasprintf("%s/executions/%s", state, id);
-	if ((dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC |
-	    O_NOFOLLOW)) < 0 || (logs = openat(dfd, "logs", O_RDONLY |
-	    O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW)) < 0) {
+	if ((logs = openat(dfd, "logs", O_RDONLY | O_DIRECTORY | O_CLOEXEC |
+	    O_NOFOLLOW)) < 0) {
 		error("no execution '%s'", id);
 		goto out;
 	}

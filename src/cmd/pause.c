@@ -76,9 +76,7 @@ int
 cmd_pause(struct ctx *ctx, int argc, char **argv)
 {
 	struct project	*p;
-	char		*state, *dir = NULL, **ids = NULL;
-	const char	*id = NULL;
-	size_t		 n = 0, i;
+	char		*state, *dir = NULL, *id = NULL;
 	int		 rc, dfd = -1, c, last = 0;
 
 	while ((c = cmd_getopt(ctx, argc, argv, "", pause_opts)) != -1)
@@ -91,24 +89,12 @@ cmd_pause(struct ctx *ctx, int argc, char **argv)
 	if ((rc = cmd_open(ctx, &p)) != 0)
 		return rc;
 	state = record_state_dir(p);
-	rc = EXIT_STATE;
-	if ((id = last ? record_latest(state, &ids, &n) : argv[optind]) ==
-	    NULL)
-		goto out;
-	if (record_id_ok(id))
-		dir = xasprintf("%s/executions/%s", state, id);
-	if (dir == NULL || (dfd = open(dir, O_RDONLY | O_DIRECTORY |
-	    O_CLOEXEC | O_NOFOLLOW)) < 0) {
-		error("no execution '%s'", id);
-		goto out;
-	}
-	rc = pause_execution(dir, id, dfd, ctx->verbose < 0);
-out:
+	if ((rc = cmd_open_execution(state, last ? NULL : argv[optind], &id,
+	    &dir, &dfd)) == 0)
+		rc = pause_execution(dir, id, dfd, ctx->verbose < 0);
 	if (dfd >= 0)
 		close(dfd);
-	for (i = 0; i < n; i++)
-		free(ids[i]);
-	free(ids);
+	free(id);
 	free(dir);
 	free(state);
 	project_free(p);

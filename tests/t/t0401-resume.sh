@@ -8,6 +8,25 @@ use() {
 	cp "$DATA/run/$1.yaml" .muster/workflows/
 }
 
+# until_n N: waits (at most 10 s) until there are N executions.
+until_n() {
+	for i in $(seq 200); do
+		test $(ls .muster/state/executions 2>/dev/null | wc -l) -ge $1 &&
+			return 0
+		sleep 0.05
+	done
+	return 1
+}
+
+# until_file F: waits (at most 20 s) until F has something in it.
+until_file() {
+	for i in $(seq 400); do
+		test -s "$1" && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
 last_id() {
 	muster history --json --limit 1 |
 		python3 -c "import json,sys; print(json.load(sys.stdin)[0][\"execution_id\"])"
@@ -176,6 +195,32 @@ test_expect_success 'cancel: the runner stops and records cancelled' '
 	muster status $id --json | grep "\"status\":\"cancelled\"" &&
 	test_expect_code 3 muster cancel $id 2>err &&
 	grep "is not running" err
+'
+
+test_expect_success 'cancel ID and pause ID act on that execution, not the latest' '
+	rm -rf .muster && mkdir -p .muster/workflows &&
+	printf "%s\n" "apiVersion: muster.giantswarm.io/v1alpha1" \
+		"kind: Workflow" "metadata: {name: long}" "spec:" \
+		"  steps: [{id: a, run: \"sleep 8\"}, {id: b, run: \"true\"}]" \
+		>.muster/workflows/long.yaml
+	rm -f rc1 rc2
+	(muster -q run long 2>err1; echo $? >rc1) &
+	until_n 1 &&
+	older=$(ls .muster/state/executions) &&
+	sleep 1.1
+	(muster -q run long 2>err2; echo $? >rc2) &
+	until_n 2 &&
+	newer=$(ls .muster/state/executions | grep -v "$older") &&
+	sleep 0.3 &&
+	muster cancel "$older" 2>err &&
+	grep "cancelling execution $older" err &&
+	until_file rc1 &&
+	muster status "$older" --json | grep "\"status\":\"cancelled\"" &&
+	muster status "$newer" --json | grep "\"status\":\"running\"" &&
+	muster pause "$(echo $newer | cut -c1-18)" 2>err &&
+	grep "pausing execution $newer" err &&
+	until_file rc2 &&
+	test "$(cat rc2)" = 5
 '
 
 test_expect_success 'gc keeps the newest and what still runs' '
