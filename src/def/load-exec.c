@@ -6,18 +6,12 @@
 int
 load_executor(struct loader *ld, const struct ynode *n, enum executor *e)
 {
-	const char	*s;
-	struct loc	 l = load_loc(ld, n);
+	static const char *const	 names[] = { "local", "slurm" };
+	int				 i;
 
-	if (load_str(ld, n, "executor", &s) < 0)
+	if (load_choice(ld, n, "executor", names, nitems(names), &i) < 0)
 		return -1;
-	if (strcmp(s, "local") == 0)
-		*e = EXECUTOR_LOCAL;
-	else if (strcmp(s, "slurm") == 0)
-		*e = EXECUTOR_SLURM;
-	else
-		return loc_error(&l, "unknown executor '%s' (use local or "
-		    "slurm)", s);
+	*e = i == 0 ? EXECUTOR_LOCAL : EXECUTOR_SLURM;
 	return 0;
 }
 

@@ -62,19 +62,12 @@ load_codes(struct loader *ld, const struct ynode *n, struct route *r)
 static int
 load_action(struct loader *ld, const struct ynode *n, struct route *r)
 {
-	const char	*s;
-	struct loc	 l = load_loc(ld, n);
-	size_t		 i;
+	int	a;
 
-	if (load_str(ld, n, "action", &s) < 0)
+	if (load_choice(ld, n, "action", actions, nitems(actions), &a) < 0)
 		return -1;
-	for (i = 0; i < nitems(actions); i++)
-		if (strcmp(s, actions[i]) == 0) {
-			r->action = (enum route_action)i;
-			return 0;
-		}
-	return loc_error(&l, "unknown action '%s' (use retry, skip, continue, "
-	    "fail or redirect)", s);
+	r->action = (enum route_action)a;
+	return 0;
 }
 
 /*

@@ -640,19 +640,12 @@ load_concurrency(struct loader *ld, const struct ynode *n,
     enum concurrency *c)
 {
 	static const char *const	 names[] = { "allow", "forbid", "wait" };
-	const char			*s;
-	struct loc			 l = load_loc(ld, n);
-	size_t				 i;
+	int				 i;
 
-	if (load_str(ld, n, "concurrency", &s) < 0)
+	if (load_choice(ld, n, "concurrency", names, nitems(names), &i) < 0)
 		return -1;
-	for (i = 0; i < nitems(names); i++)
-		if (strcmp(s, names[i]) == 0) {
-			*c = (enum concurrency)i;
-			return 0;
-		}
-	return loc_error(&l, "unknown concurrency '%s' (use allow, forbid or "
-	    "wait)", s);
+	*c = (enum concurrency)i;
+	return 0;
 }
 
 /*

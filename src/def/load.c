@@ -193,6 +193,32 @@ load_duration(struct loader *ld, const struct ynode *n, const char *name,
 }
 
 int
+load_choice(struct loader *ld, const struct ynode *n, const char *name,
+    const char *const *names, size_t count, int *out)
+{
+	struct buf	 use = BUF_INIT;
+	struct loc	 l = load_loc(ld, n);
+	const char	*s;
+	size_t		 i;
+	int		 rc;
+
+	if (load_str(ld, n, name, &s) < 0)
+		return -1;
+	for (i = 0; i < count; i++)
+		if (strcmp(s, names[i]) == 0) {
+			*out = (int)i;
+			return 0;
+		}
+	for (i = 0; i < count; i++)
+		buf_printf(&use, "%s%s", i == 0 ? "" : i + 1 == count ?
+		    " or " : ", ", names[i]);
+	rc = loc_error(&l, "unknown %s '%s' (use %s)", name, s,
+	    buf_str(&use));
+	buf_release(&use);
+	return rc;
+}
+
+int
 load_strs(struct loader *ld, const struct ynode *n, const char *name,
     const char ***out, struct loc **locs, size_t *count)
 {

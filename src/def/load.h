@@ -53,6 +53,13 @@ int		 load_type_error(struct loader *, const struct ynode *n,
 /* Scalar readers: each reports a wrong type and returns -1. */
 int		 load_str(struct loader *, const struct ynode *,
 		    const char *name, const char **out);
+/*
+ * One of n names (an enum's, in its order): its index in *out, else
+ * "unknown NAME 'x' (use a, b or c)".
+ */
+int		 load_choice(struct loader *, const struct ynode *,
+		    const char *name, const char *const *names, size_t n,
+		    int *out);
 int		 load_bool(struct loader *, const struct ynode *,
 		    const char *name, bool *out);
 int		 load_int(struct loader *, const struct ynode *,
